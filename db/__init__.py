@@ -1,0 +1,1 @@
+"""The store: SQLModel tables, the encrypted engine and migrations."""

@@ -1,0 +1,107 @@
+"""Workers, districts, schools, households, young carers and the people they care for."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Field, Index, UniqueConstraint
+
+from db.models.base import Record
+
+
+class Worker(Record, table=True):
+    """A youth worker (the user). Managers see every caseload and the audit log."""
+
+    name: str
+    initials: str = ""
+    role: str = "worker"  # worker | manager
+    district_id: str | None = Field(default=None, foreign_key="district.id", index=True)
+    active: bool = True
+
+
+class District(Record, table=True):
+    """A district or Family Hub area: the unit the service reports by."""
+
+    name: str = Field(unique=True)
+
+
+class School(Record, table=True):
+    """A school or college on the service's list, with its Young Carer Champion status."""
+
+    name: str = Field(index=True)
+    district_id: str | None = Field(default=None, foreign_key="district.id", index=True)
+    phase: str = ""  # primary | secondary | college | special | other
+    on_list: bool = True
+    champion_name: str = ""
+    champion_since: date | None = None
+    champion_until: date | None = None
+
+
+class Household(Record, table=True):
+    """A family: siblings who care share one household."""
+
+    ref: str | None = Field(default=None, unique=True)  # the service's own household_ref
+    name: str = ""  # e.g. "Khan family"
+    address: str = ""
+    postcode: str = ""
+    phone: str = ""
+    district_id: str | None = Field(default=None, foreign_key="district.id", index=True)
+
+
+class Carer(Record, table=True):
+    """A young carer (5-24). Archived, never deleted, except by a manager's erasure."""
+
+    __table_args__ = (Index("ix_carer_name", "last_name", "first_name"),)
+
+    carer_ref: str = Field(unique=True)  # the service's own id for the young carer
+    first_name: str
+    last_name: str
+    preferred_name: str = ""
+    date_of_birth: date = Field(index=True)
+    sex: str = "U"  # M | F | U
+    ethnicity: str = "NOBT"  # DfE census code
+    disability: bool = False
+    household_id: str | None = Field(default=None, foreign_key="household.id", index=True)
+    school_id: str | None = Field(default=None, foreign_key="school.id", index=True)
+    district_id: str | None = Field(default=None, foreign_key="district.id", index=True)
+    worker_id: str | None = Field(default=None, foreign_key="worker.id", index=True)
+    phone: str = ""
+    email: str = ""
+    caring_tasks: str = ""
+    impact_level: str | None = None  # low | medium | high (from the latest assessment)
+    status: str = Field(default="open", index=True)  # open | closed
+    needs_referral_details: bool = False  # walk-ins and quick adds
+    fsm: bool = False  # benefits-related free school meals (HAF eligibility)
+    send: bool = False  # special educational needs and disability
+    last_contact_date: date | None = None
+    archived_at: datetime | None = None
+
+
+class CaredFor(Record, table=True):
+    """A person a young carer looks after. Siblings in one household may care for the same person."""
+
+    __tablename__ = "cared_for"
+    household_id: str | None = Field(default=None, foreign_key="household.id", index=True)
+    name: str = ""
+    notes: str = ""
+
+
+class CareRelationship(Record, table=True):
+    """Who a carer looks after, and how they are related (mother, father, brother, ...)."""
+
+    __tablename__ = "care_relationship"
+    __table_args__ = (UniqueConstraint("carer_id", "cared_for_id"),)
+    carer_id: str = Field(foreign_key="carer.id", index=True)
+    cared_for_id: str = Field(foreign_key="cared_for.id", index=True)
+    relationship: str  # mother | father | brother | sister | grandparent | other
+
+
+class CaredForCondition(Record, table=True):
+    """A condition of a cared-for person; several may apply."""
+
+    __tablename__ = "cared_for_condition"
+    __table_args__ = (UniqueConstraint("cared_for_id", "condition"),)
+    cared_for_id: str = Field(foreign_key="cared_for.id", index=True)
+    # physical_disability | long_term_illness | mental_health | substance_misuse
+    # | learning_disability_send | other
+    condition: str

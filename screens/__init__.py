@@ -1,0 +1,1 @@
+"""Textual screens and widgets. Screens call ycworker services; they never touch SQL."""

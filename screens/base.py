@@ -1,0 +1,85 @@
+"""What every area screen shares: database work off the UI thread, reported back by message."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.worker import Worker
+
+from ycworker.errors import FieldError, FormErrors, UserError
+
+
+class DbDone(Message):
+    """A thread worker's result, delivered on the UI thread."""
+
+    def __init__(self, callback: Callable[[Any], Any] | None, result: Any):
+        super().__init__()
+        self.callback = callback
+        self.result = result
+
+
+class DbFailed(Message):
+    def __init__(self, callback: Callable[[BaseException], Any] | None, error: BaseException, what: str):
+        super().__init__()
+        self.callback = callback
+        self.error = error
+        self.what = what
+
+
+def plain_error(error: BaseException, what: str = "") -> str:
+    """A sentence for the user; field errors and user errors say their own words."""
+    if isinstance(error, (FieldError, FormErrors, UserError)):
+        return str(error)
+    lead = f"Could not {what}" if what else "Something went wrong"
+    return f"{lead}: {error.__class__.__name__}: {error}. Nothing was lost that was already saved."
+
+
+class DbMixin:
+    """``run_db(work, *args, then=...)`` runs ``work(store, *args)`` in a thread worker."""
+
+    def run_db(
+        self,
+        work: Callable[..., Any],
+        *args: Any,
+        then: Callable[[Any], Any] | None = None,
+        on_error: Callable[[BaseException], Any] | None = None,
+        what: str = "",
+        group: str = "db",
+        exclusive: bool = False,
+    ) -> Worker | None:
+        store = self.app.store
+        if store is None:
+            return None
+
+        def job() -> None:
+            try:
+                result = work(store, *args)
+            except Exception as exc:  # reported on screen, never a crash
+                self.post_message(DbFailed(on_error, exc, what))
+            else:
+                self.post_message(DbDone(then, result))
+
+        return self.run_worker(job, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
+
+    def on_db_done(self, message: DbDone) -> None:
+        message.stop()
+        if message.callback is not None:
+            message.callback(message.result)
+
+    def on_db_failed(self, message: DbFailed) -> None:
+        message.stop()
+        if message.callback is not None:
+            message.callback(message.error)
+        else:
+            self.notify(plain_error(message.error, message.what), severity="error", timeout=10)
+
+
+class AreaScreen(DbMixin, Screen):
+    """Base of the area screens (home, caseload, ...)."""
+
+
+class DbModalScreen(DbMixin, ModalScreen):
+    """Base of pop-up forms that talk to the store."""

@@ -1,0 +1,42 @@
+"""The ? help screen: every key of the app and of the screen underneath."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+
+def binding_rows(bindings) -> list[tuple[str, str]]:
+    rows = []
+    for b in bindings:
+        if isinstance(b, tuple):
+            b = Binding(*b)
+        if b.description:
+            rows.append((b.key_display or b.key, b.description))
+    return rows
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [("escape", "dismiss", "Close"), ("question_mark", "dismiss", "Close")]
+
+    def compose(self) -> ComposeResult:
+        from ycworker.app import AREAS
+
+        below = self.app.screen_stack[-1] if self.app.screen_stack else None
+        lines = ["# Keys", "", "## Anywhere", "", "| key | does |", "|---|---|"]
+        for area in AREAS:
+            lines.append(f"| `{area.key}` | {area.title}: {area.help} |")
+        lines += ["| `?` | this help |", "| `ctrl+p` | command palette: search every action |",
+                  "| `ctrl+q` | quit |"]
+        if below is not None and below is not self:
+            rows = binding_rows(getattr(below, "BINDINGS", []))
+            if rows:
+                title = getattr(below, "HELP_TITLE", below.__class__.__name__)
+                lines += ["", f"## On this screen ({title})", "", "| key | does |", "|---|---|"]
+                lines += [f"| `{k}` | {d} |" for k, d in rows]
+        lines += ["", "Press Escape to close."]
+        with VerticalScroll(id="help-box"):
+            yield Markdown("\n".join(lines))

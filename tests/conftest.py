@@ -1,0 +1,97 @@
+"""Shared fixtures: a temporary encrypted store, the App factory, and a pilot helper.
+
+The schema is migrated once per test session into a template file; each test gets a copy
+(same passphrase, same salt), so a test pays one key derivation, not a migration.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+PASSPHRASE = "correct horse battery"
+TODAY = date(2026, 11, 24)  # a Tuesday; tests and snapshots use a fixed day
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory) -> Path:
+    from db.engine import open_store
+
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    store = open_store(path, PASSPHRASE)
+    store.checkpoint()
+    store.close()
+    return path
+
+
+@pytest.fixture
+def db_path(tmp_path, template_db) -> Path:
+    """A migrated, empty database file at tmp_path/data/ycworker.db."""
+    folder = tmp_path / "data"
+    folder.mkdir(mode=0o700)
+    path = folder / "ycworker.db"
+    shutil.copyfile(template_db, path)
+    path.chmod(0o600)
+    return path
+
+
+@pytest.fixture
+def store(db_path):
+    from db.engine import open_store
+
+    s = open_store(db_path, PASSPHRASE)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def make_app(db_path, monkeypatch):
+    """make_app(**kw) -> an App on the test database, already given the passphrase."""
+    monkeypatch.delenv("YCWORKER_PASSPHRASE", raising=False)
+    from ycworker.app import create_app
+
+    def make(**kw):
+        kw.setdefault("passphrase", PASSPHRASE)
+        kw.setdefault("today", TODAY)
+        return create_app(kw.pop("db_path", db_path), **kw)
+
+    return make
+
+
+async def settle(pilot, rounds: int = 3) -> None:
+    """Let thread workers finish and their messages land."""
+    for _ in range(rounds):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def unlocked(pilot) -> None:
+    """Wait until the app has opened the store and shows the home screen."""
+    for _ in range(200):
+        await settle(pilot, 1)
+        if pilot.app.unlocked and pilot.app.current_mode == "home":
+            await settle(pilot)
+            return
+    raise AssertionError("the app did not unlock")
+
+
+def screen_text(app) -> str:
+    """Everything the current screen shows, as plain text."""
+    from textual.widgets import DataTable, Input, Label, OptionList, Static
+
+    parts = []
+    for widget in app.screen.query("*"):
+        if isinstance(widget, (Static, Label)):
+            parts.append(str(widget.render()))
+        elif isinstance(widget, Input):
+            parts.append(widget.value)
+        elif isinstance(widget, OptionList):
+            parts.extend(str(widget.get_option_at_index(i).prompt) for i in range(widget.option_count))
+        elif isinstance(widget, DataTable):
+            for row in range(widget.row_count):
+                parts.append(" ".join(str(c) for c in widget.get_row_at(row)))
+    return "\n".join(parts)

@@ -1,0 +1,92 @@
+"""Atomic files and folders: write under a temporary name, fsync, rename, fsync the folder.
+
+A crash leaves either the old file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+
+def fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def write_bytes(path: Path, data: bytes, mode: int = 0o600) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    fsync_dir(path.parent)
+    return path
+
+
+def write_text(path: Path, text: str, *, encoding: str = "utf-8", newline: str | None = None,
+               mode: int = 0o600) -> Path:
+    if newline is not None:
+        text = text.replace("\r\n", "\n").replace("\n", newline)
+    return write_bytes(path, text.encode(encoding), mode)
+
+
+@contextlib.contextmanager
+def staged_folder(final: Path) -> Iterator[Path]:
+    """Build a folder under a temporary name beside ``final``; renamed into place on success.
+
+    Temporary folders are named ``.<final>.partial-*`` so a later start can find and remove
+    orphans (``remove_orphans``).
+    """
+    final = Path(final)
+    if final.exists():
+        raise FileExistsError(f"{final} already exists")
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
+    try:
+        yield tmp
+        for child in tmp.iterdir():
+            if child.is_file():
+                with child.open("rb") as fh:
+                    os.fsync(fh.fileno())
+        fsync_dir(tmp)
+        os.rename(tmp, final)
+        fsync_dir(final.parent)
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def remove_orphans(folder: Path) -> list[Path]:
+    """Remove temporary folders and files a crash left behind in ``folder``."""
+    import shutil
+
+    removed = []
+    if not Path(folder).is_dir():
+        return removed
+    for child in Path(folder).iterdir():
+        if child.name.startswith(".") and (".partial-" in child.name or child.name.endswith(".tmp")):
+            if child.is_dir():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
+            removed.append(child)
+    return removed

@@ -1,0 +1,131 @@
+"""The ``ycworker`` command (see shared/spec/cli.md for the contract).
+
+Every command takes ``--db PATH``. Errors are sentences on standard error, never tracebacks.
+Each command's work lives in ``ycworker.commands.<name>``; this module only parses and opens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from datetime import date
+
+from ycworker import __version__
+from ycworker.errors import UsageError, UserError
+
+COMMAND_MODULES = {
+    "demo": "demo", "import": "import_caseload", "export": "export", "sync": "sync",
+    "backup": "backup", "restore": "restore", "passphrase": "passphrase",
+}
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_WRONG_PASSPHRASE = 0, 1, 2, 3
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; write it as YYYY-MM-DD") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db", metavar="PATH", default=argparse.SUPPRESS,
+        help="the database file (default: $YCWORKER_DB, else ycworker.db in your data folder)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="ycworker", parents=[common],
+        description="Young carers' case work, registers and returns, offline and encrypted.",
+    )
+    parser.add_argument("--version", action="version", version=f"ycworker {__version__}")
+    parser.add_argument(
+        "--demo", action="store_true",
+        help="open the app, filling a new, empty database with a demo service of 2,000 carers first",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("demo", parents=[common], help="fill an empty database with a demo service")
+    p.add_argument("--carers", type=int, required=True, metavar="N")
+    p.add_argument("--seed", type=int, default=1, metavar="S")
+
+    p = sub.add_parser("import", parents=[common], help="import a caseload spreadsheet (CSV)")
+    what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
+    c = what.add_parser("caseload", parents=[common], help="the caseload CSV of caseload-import.md")
+    c.add_argument("file", metavar="FILE")
+
+    p = sub.add_parser("export", parents=[common], help="build the commissioner's quarterly return")
+    p.add_argument("--quarter", metavar="YYYY-YY-QN")
+    p.add_argument("--start", type=_iso_date, metavar="DATE")
+    p.add_argument("--end", type=_iso_date, metavar="DATE")
+    p.add_argument("--to", required=True, metavar="DIR")
+
+    p = sub.add_parser("sync", parents=[common], help="copy sealed returns the folder lacks into it")
+    p.add_argument("dir", metavar="DIR")
+
+    p = sub.add_parser("backup", parents=[common], help="write a verified encrypted backup now")
+    p.add_argument("--to", metavar="DIR", help="folder for the backup (default: beside the database)")
+
+    p = sub.add_parser("restore", parents=[common], help="replace the database with a backup")
+    p.add_argument("file", metavar="FILE")
+
+    sub.add_parser("passphrase", parents=[common], help="change the database passphrase")
+    return parser
+
+
+def open_cli_store(args: argparse.Namespace, *, must_exist: bool = False):
+    """Open (creating and migrating if need be) the database the arguments name."""
+    from db.engine import StoreError, WrongPassphrase, open_store
+    from ycworker import passphrase
+    from ycworker.paths import resolve_db
+
+    path = resolve_db(getattr(args, "db", None))
+    new = not path.exists() or path.stat().st_size == 0
+    if must_exist and new:
+        raise UserError(f"There is no database at {path}.")
+    secret = passphrase.prompt(new=new)
+    try:
+        return open_store(path, secret)
+    except WrongPassphrase as exc:
+        raise UserError(str(exc), EXIT_WRONG_PASSPHRASE) from None
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _run_ui(args: argparse.Namespace) -> int:
+    from ycworker.app import create_app
+    from ycworker.paths import resolve_db
+
+    app = create_app(resolve_db(getattr(args, "db", None)), demo=args.demo)
+    app.run()
+    return app.return_code or 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            return _run_ui(args)
+        if args.command == "export":
+            if args.quarter and (args.start or args.end):
+                raise UsageError("Give --quarter, or --start and --end, not both.")
+            if not args.quarter and (args.start is None or args.end is None):
+                raise UsageError("Give --quarter YYYY-YY-QN, or both --start DATE and --end DATE.")
+        module = importlib.import_module(f"ycworker.commands.{COMMAND_MODULES[args.command]}")
+        return int(module.run(args) or 0)
+    except UserError as exc:
+        print(f"ycworker: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("ycworker: stopped.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: still a sentence, not a traceback
+        print(f"ycworker: something went wrong ({type(exc).__name__}: {exc}).", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def entry_point() -> None:
+    sys.exit(main())
