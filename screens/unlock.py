@@ -77,7 +77,8 @@ class UnlockScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _open(self, secret: str) -> None:
-        from db.engine import StoreError, WrongPassphrase, open_store
+        from ycworker.unlocking import StoreError, WrongPassphrase
+        from ycworker.unlocking import unlock as open_store
 
         try:
             store = open_store(self.app.db_path, secret)

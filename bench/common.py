@@ -1,0 +1,68 @@
+"""Shared by the benchmark scripts: a cached demo database and simple timing helpers.
+
+Run a benchmark from the repository root, e.g. ``python -m bench.startup``. The demo database
+is made once per (carers, seed) under $YCWORKER_BENCH_DIR (default /tmp/ycworker-bench) and
+reused; delete the folder to make it again.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+PASSPHRASE = "bench passphrase"
+
+
+def bench_dir() -> Path:
+    path = Path(os.environ.get("YCWORKER_BENCH_DIR", "/tmp/ycworker-bench"))
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def demo_db(carers: int = 50_000, seed: int = 1) -> Path:
+    """The path of a demo database with that many carers, made on first use."""
+    from db.engine import open_store
+    from ycworker.demo import generate
+
+    path = bench_dir() / f"demo-{carers}-{seed}.db"
+    if path.exists():
+        return path
+    tmp = path.with_suffix(".building")
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(tmp) + suffix).unlink(missing_ok=True)
+    store = open_store(tmp, PASSPHRASE)
+    started = time.perf_counter()
+    generate(store, carers=carers, seed=seed)
+    store.checkpoint()
+    store.close()
+    print(f"(made demo database of {carers:,} carers in {time.perf_counter() - started:.1f} s)")
+    os.replace(tmp, path)
+    return path
+
+
+def open_demo(carers: int = 50_000, seed: int = 1):
+    from db.engine import open_store
+
+    return open_store(demo_db(carers, seed), PASSPHRASE)
+
+
+def timings(fn: Callable[[], object], repeat: int = 50, warmup: int = 3) -> list[float]:
+    """Milliseconds per call."""
+    for _ in range(warmup):
+        fn()
+    out = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def summary(label: str, ms: list[float]) -> str:
+    ms = sorted(ms)
+    p95 = ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
+    return (f"{label}: median {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms, "
+            f"min {ms[0]:.1f} ms, max {ms[-1]:.1f} ms (n={len(ms)})")
