@@ -25,7 +25,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         from ycworker.app import AREAS
 
-        below = self.app.screen_stack[-1] if self.app.screen_stack else None
+        below = next((s for s in reversed(self.app.screen_stack) if s is not self), None)
         lines = ["# Keys", "", "## Anywhere", "", "| key | does |", "|---|---|"]
         for area in AREAS:
             lines.append(f"| `{area.key}` | {area.title}: {area.help} |")

@@ -21,6 +21,10 @@ SECTIONS = (
 )
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def load_day(store, worker_id, today, everyone):
     with store.read() as session:
         return home.worker_day(session, worker_id, today, everyone=everyone)
@@ -65,7 +69,8 @@ class HomeScreen(AreaScreen):
         c = day.counts
         self.query_one("#home-summary", Static).update(
             f"{who} · {day.today:%A %d %B %Y} · {c['open_carers']:,} open carers · "
-            f"{c['allocations_overdue']} allocations overdue · {c['assessments_overdue']} assessments overdue"
+            f"{_count(c['allocations_overdue'], 'allocation')} overdue · "
+            f"{_count(c['assessments_overdue'], 'assessment')} overdue"
         )
         for key, _title in SECTIONS:
             items: list[home.DayItem] = getattr(day, key)

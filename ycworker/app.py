@@ -166,6 +166,8 @@ def screen_commands(screen: Screen) -> Iterable[SystemCommand]:
     """Every described binding of the screen, as a palette command."""
     seen: set[str] = set()
     for binding in getattr(screen, "BINDINGS", []):
+        if isinstance(binding, tuple):
+            binding = Binding(*binding)
         if not isinstance(binding, Binding) or not binding.description or binding.action in seen:
             continue
         seen.add(binding.action)

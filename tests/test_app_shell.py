@@ -1,0 +1,105 @@
+"""The app shell through the real UI: unlock, home, help, palette, area keys."""
+
+from __future__ import annotations
+
+import hashlib
+
+from textual.widgets import Input, OptionList
+
+from tests import shell_data
+from tests.conftest import PASSPHRASE, screen_text, settle, unlocked
+
+
+async def test_new_database_asks_for_the_passphrase_twice(make_app, tmp_path):
+    path = tmp_path / "fresh" / "ycworker.db"
+    app = make_app(db_path=path, passphrase=None)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert "New database" in screen_text(app)
+        await pilot.press(*"short", "enter")
+        assert "at least 8 characters" in screen_text(app)
+        app.screen.query_one("#passphrase", Input).value = ""
+        await pilot.press(*"a good passphrase", "enter", *"a good passphrasX", "enter")
+        assert "do not match" in screen_text(app)
+        app.screen.query_one("#confirm", Input).value = ""
+        await pilot.press(*"a good passphrase", "enter")
+        await unlocked(pilot)
+        assert app.current_mode == "home"
+    assert path.exists()
+
+
+async def test_wrong_passphrase_says_so_and_changes_nothing(make_app, db_path):
+    before = hashlib.sha256(db_path.read_bytes()).hexdigest()
+    app = make_app(passphrase=None)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"not it at all", "enter")
+        for _ in range(50):
+            await settle(pilot, 1)
+            if "does not open" in screen_text(app):
+                break
+        assert "does not open this database" in screen_text(app)
+        assert not app.unlocked
+        assert app.focused is app.screen.query_one("#passphrase", Input)
+        assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
+        await pilot.press(*PASSPHRASE, "enter")
+        await unlocked(pilot)
+
+
+async def test_home_shows_the_workers_day(make_app, store):
+    shell_data.build(store)
+    store.close()
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await unlocked(pilot)
+        text = screen_text(app)
+        assert "Dover Chill Club: 16:30 at Dover Youth Hub" in text
+        assert "! Kacper Nowak (YC-KACP02): allocation overdue by 6 working days" in text
+        assert "Leah Morgan (YC-LEAH01): allocation due today" in text
+        assert "Aisha Begum (YC-AISH06): turns 18 on 01 Mar 2027" in text
+        assert "Jayden Clarke (YC-JAYD07): needs referral details" in text
+        assert "Zara" not in text
+
+
+async def test_help_lists_every_area_key(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlocked(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "HelpScreen"
+        from ycworker.app import AREAS
+
+        text = app.screen.query_one("Markdown")._markdown
+        for area in AREAS:
+            assert f"`{area.key}` | {area.title}" in text
+        assert "Refresh" in text  # the home screen's own keys
+        await pilot.press("escape")
+        assert app.screen.__class__.__name__ == "HomeScreen"
+
+
+async def test_palette_offers_the_areas_and_the_screens_actions(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlocked(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Go to Caseload [c]" in titles
+        assert "Refresh [f5]" in titles
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Go to Home")
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "CommandPalette"
+
+
+async def test_home_list_is_keyboard_navigable(make_app, store):
+    shell_data.build(store)
+    store.close()
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await unlocked(pilot)
+        assert isinstance(app.focused, OptionList) and app.focused.id == "home-sessions"
+        await pilot.press("tab")
+        assert app.focused.id == "home-allocations"
+        await pilot.press("enter")  # opens the highlighted carer's record
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "CarerRecordScreen"

@@ -1,0 +1,3 @@
+from ycworker.cli import entry_point
+
+entry_point()
