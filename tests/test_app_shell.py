@@ -103,3 +103,21 @@ async def test_home_list_is_keyboard_navigable(make_app, store):
         await pilot.press("enter")  # opens the highlighted carer's record
         await settle(pilot)
         assert app.screen.__class__.__name__ == "CarerRecordScreen"
+
+
+async def test_a_database_error_is_a_message_not_a_crash(make_app, monkeypatch):
+    from ycworker import home
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await unlocked(pilot)
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("disk on fire")
+
+        monkeypatch.setattr(home, "worker_day", broken)
+        await pilot.press("f5")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("Could not load your day" in m and "disk on fire" in m for m in messages)
+        assert app.is_running and app.screen.__class__.__name__ == "HomeScreen"
