@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlmodel import Field, UniqueConstraint
+from sqlmodel import Field, Index, UniqueConstraint
 
 from db.models.base import Record
 
@@ -39,7 +39,11 @@ class ActivityDay(Record, table=True):
 class Booking(Record, table=True):
     """A child's booking on an activity (or their place on its waiting list)."""
 
-    __table_args__ = (UniqueConstraint("activity_id", "carer_id"),)
+    __table_args__ = (
+        UniqueConstraint("activity_id", "carer_id"),
+        # the capacity check and the waiting list read bookings by activity and status
+        Index("ix_booking_activity_status", "activity_id", "status", "waiting_position"),
+    )
     activity_id: str = Field(foreign_key="holiday_activity.id", index=True)
     carer_id: str = Field(foreign_key="carer.id", index=True)
     status: str = "booked"  # booked | waiting | offered | cancelled
@@ -54,6 +58,9 @@ class Booking(Record, table=True):
     transport: str = "none"
     cancel_reason: str = ""
     booked_by_id: str | None = Field(default=None, foreign_key="worker.id")
+    # 0005: when and by whom a booking was cancelled (the reason is cancel_reason)
+    cancelled_at: datetime | None = None
+    cancelled_by_id: str | None = None
 
 
 class BookingDay(Record, table=True):
@@ -65,6 +72,7 @@ class BookingDay(Record, table=True):
     day_id: str = Field(foreign_key="activity_day.id", index=True)
     attendance: str | None = None  # present | late | absent
     marked_at: datetime | None = None
+    marked_by_id: str | None = None  # 0005: the worker who took the mark
 
 
 class BookingOffer(Record, table=True):
@@ -76,3 +84,4 @@ class BookingOffer(Record, table=True):
     offered_by_id: str | None = Field(default=None, foreign_key="worker.id")
     response: str = "pending"  # pending | accepted | declined
     responded_at: datetime | None = None
+    responded_by_id: str | None = None  # 0005: the worker who recorded the answer
