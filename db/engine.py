@@ -10,6 +10,12 @@ Every connection: cipher_log_level NONE, the key, a read of sqlite_master that p
 then WAL, synchronous FULL, foreign keys, busy timeout and secure delete. Write transactions
 start with BEGIN IMMEDIATE so that two processes writing wait for each other instead of
 failing at once with "database is locked".
+
+Changing the passphrase (``rekey_file``) follows the same scheme: the file is rekeyed to a new
+raw key derived from the new passphrase and a *new* salt (``x'<key><salt>'``), so SQLCipher
+writes the new salt into the header; it is then reopened with the new passphrase to prove it.
+
+Files are created under a private umask (0077) and chmod-ed 0600; folders are 0700.
 """
 
 from __future__ import annotations
@@ -68,6 +74,21 @@ def secure_file(path: Path) -> None:
             os.chmod(path, 0o600)
 
 
+@contextlib.contextmanager
+def private_umask() -> Iterator[None]:
+    """Files created inside the block are 0600 and folders 0700, whatever the user's umask."""
+    old = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def fsync_file(path: Path) -> None:
+    with path.open("rb+") as fh:
+        os.fsync(fh.fileno())
+
+
 def fsync_dir(folder: Path) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
@@ -85,10 +106,27 @@ class Store:
     engine: sa.Engine
     created: bool = False
     backup_path: Path | None = None
+    #: Set by ``stop_writing`` (a failed integrity check): every write is then refused.
+    writing_stopped: str | None = None
+
+    @property
+    def key_hex(self) -> str:
+        """The raw key as handed to SQLCipher (for verifying copies made with ``VACUUM INTO``)."""
+        password = self.engine.url.password or ""
+        return password[2:-1] if password.startswith("x'") else password
+
+    def stop_writing(self, reason: str) -> None:
+        """Refuse every later write (the file failed an integrity check)."""
+        self.writing_stopped = reason
+
+    def _check_writable(self) -> None:
+        if self.writing_stopped:
+            raise StoreError(self.writing_stopped)
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
         """A session in a BEGIN IMMEDIATE transaction, committed on success, rolled back on error."""
+        self._check_writable()
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
 
@@ -104,6 +142,7 @@ class Store:
     def connect(self, *, write: bool = False) -> Iterator[sa.Connection]:
         """A Core connection (bulk inserts, raw reads). Writes commit at the end of the block."""
         if write:
+            self._check_writable()
             with self.engine.begin() as conn:
                 yield conn
         else:
@@ -121,10 +160,14 @@ class Store:
         finally:
             fairy.close()
 
-    def checkpoint(self) -> None:
-        """Move the WAL into the main file and truncate it (so erased data leaves the WAL too)."""
+    def checkpoint(self) -> tuple[int, int, int]:
+        """Move the WAL into the main file and truncate it (so erased data leaves the WAL too).
+
+        Returns SQLite's (busy, wal frames, frames checkpointed); busy is 1 when another
+        reader kept the checkpoint from finishing."""
         with self.raw() as conn:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            row = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return tuple(row) if row else (0, 0, 0)
 
     def close(self) -> None:
         """Dispose every connection; the key goes with the engine."""
@@ -216,16 +259,85 @@ def open_store(path: Path | str, passphrase: str, *, migrate: bool = True) -> St
     return store
 
 
+def _driver_connect(path: Path, key_hex: str):
+    """A single SQLCipher driver connection (not the stdlib sqlite3), keyed and proved."""
+    import sqlcipher3
+
+    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = \"x'{key_hex}'\"")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher3.DatabaseError as exc:
+        conn.close()
+        if _is_not_a_database(exc):
+            raise WrongPassphrase("That passphrase does not open this file.") from None
+        raise StoreError(f"{path} could not be opened: {exc}") from None
+    return conn
+
+
+def check_file(path: Path | str, key_hex: str, *, full: bool = True) -> list[str]:
+    """Open ``path`` with the raw key and run integrity_check (or quick_check).
+
+    Returns the problems found (empty when the file is sound). Raises WrongPassphrase if the
+    key does not open it. Used to verify backups before keeping or restoring them."""
+    conn = _driver_connect(Path(path), key_hex)
+    try:
+        pragma = "integrity_check" if full else "quick_check"
+        problems = [row[0] for row in conn.execute(f"PRAGMA {pragma}").fetchall()]
+        if full:
+            fks = conn.execute("PRAGMA foreign_key_check").fetchall()
+            problems += [f"foreign key: {row[0]} row {row[1]} -> {row[2]}" for row in fks]
+    finally:
+        conn.close()
+    return [] if problems == ["ok"] else [p for p in problems if p != "ok"]
+
+
+def key_for_file(path: Path | str, passphrase: str) -> str:
+    """The raw key (hex) that ``passphrase`` gives for the existing file at ``path``."""
+    salt = read_salt(Path(path))
+    if salt is None:
+        raise StoreError(f"{path} is not a ycworker database.")
+    return derive_key(passphrase, salt).hex()
+
+
+def rekey_file(path: Path | str, old_passphrase: str, new_passphrase: str) -> None:
+    """Change the passphrase of a closed database file (``PRAGMA rekey``).
+
+    The old passphrase is required: it must open the file. The file is rekeyed to a raw key
+    derived from the new passphrase and a fresh salt (``x'<key><salt>'``), then reopened with
+    the new passphrase to prove it. Close every Store on the file first (other processes too).
+    """
+    path = Path(path)
+    old_key = key_for_file(path, old_passphrase)
+    conn = _driver_connect(path, old_key)  # WrongPassphrase if the old one is wrong
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        if busy:
+            raise StoreError("Another ycworker is using this database; close it and try again.")
+        new_salt = secrets.token_bytes(SALT_BYTES)
+        new_key = derive_key(new_passphrase, new_salt).hex()
+        conn.execute(f"PRAGMA rekey = \"x'{new_key}{new_salt.hex()}'\"")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        conn.close()
+    fsync_file(path)
+    fsync_dir(path.parent)
+    proof = _driver_connect(path, key_for_file(path, new_passphrase))
+    proof.close()
+
+
 def backup_copy(store: Store, reason: str) -> Path:
     """A consistent encrypted copy beside the file (``VACUUM INTO`` keeps the same key)."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = store.path.with_name(f"{store.path.stem}.{reason}-{stamp}{store.path.suffix}")
     tmp = target.with_name(target.name + ".tmp")
     tmp.unlink(missing_ok=True)
-    with store.raw() as conn:
+    with private_umask(), store.raw() as conn:
         conn.execute("VACUUM INTO ?", (str(tmp),))
-    with tmp.open("rb+") as fh:
-        os.fsync(fh.fileno())
+    fsync_file(tmp)
     os.replace(tmp, target)
     secure_file(target)
     fsync_dir(target.parent)
@@ -237,9 +349,14 @@ __all__ = [
     "StoreError",
     "WrongPassphrase",
     "backup_copy",
+    "check_file",
     "derive_key",
     "fsync_dir",
+    "fsync_file",
+    "key_for_file",
     "open_store",
+    "private_umask",
+    "rekey_file",
     "secure_file",
     "secure_folder",
 ]

@@ -1,0 +1,257 @@
+"""Verified, encrypted backups: daily and on demand, N generations kept, and restore.
+
+A backup is written with ``VACUUM INTO`` to a temporary file in the backups folder (SQLCipher
+keeps the key and the salt, so a backup opens with the same passphrase), fsync-ed, opened with
+the key and put through ``integrity_check`` and ``foreign_key_check``, then renamed into place
+and the folder fsync-ed. A half-written backup is never left under a backup's name.
+
+Before a backup the live file gets the full check too (``integrity.require_sound``): a damaged
+database must not push good generations out of the folder.
+
+Restore verifies the backup first, keeps a copy of the current file (and its WAL) in the
+backups folder, removes the stale WAL, then replaces the file atomically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from db.engine import (
+    Store,
+    StoreError,
+    WrongPassphrase,
+    check_file,
+    fsync_dir,
+    fsync_file,
+    key_for_file,
+    private_umask,
+    secure_file,
+    secure_folder,
+)
+from ycworker import audit, settings
+from ycworker.errors import UserError
+from ycworker.integrity import require_sound
+from ycworker.paths import backups_dir
+
+STAMP = "%Y%m%d-%H%M%S"
+REASONS = ("daily", "manual")
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})(?:\.(?P<n>\d+))?-(?P<reason>[a-z-]+)\.db$")
+
+
+class BackupFailed(UserError):
+    """A backup could not be written or did not verify (nothing was kept)."""
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    made_at: datetime
+    reason: str
+    size: int
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def describe(self) -> str:
+        return f"{self.made_at:%a %d %b %Y %H:%M} · {self.reason} · {self.size / 1_048_576:.1f} MB"
+
+
+@dataclass
+class BackupResult:
+    backup: BackupInfo
+    pruned: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class RestoreResult:
+    restored_from: Path
+    kept_copy: Path | None
+
+
+def _parse(path: Path, stem: str) -> BackupInfo | None:
+    m = _NAME.match(path.name)
+    if not m or m["stem"] != stem:
+        return None
+    try:
+        made = datetime.strptime(m["stamp"], STAMP)
+    except ValueError:
+        return None
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    return BackupInfo(path, made, m["reason"], size)
+
+
+def list_backups(db_path: Path, folder: Path | None = None) -> list[BackupInfo]:
+    """The backups of this database in ``folder`` (default: the backups folder), newest first."""
+    folder = folder or backups_dir(db_path)
+    if not folder.is_dir():
+        return []
+    found = [info for p in folder.iterdir() if (info := _parse(p, db_path.stem))]
+    return sorted(found, key=lambda b: (b.made_at, b.name), reverse=True)
+
+
+def newest_backup(db_path: Path) -> Path | None:
+    generations = [b for b in list_backups(db_path) if b.reason in REASONS]
+    return generations[0].path if generations else None
+
+
+def _target(folder: Path, stem: str, reason: str, now: datetime) -> Path:
+    base = f"{stem}-{now.strftime(STAMP)}"
+    target = folder / f"{base}-{reason}.db"
+    n = 1
+    while target.exists():
+        target = folder / f"{base}.{n}-{reason}.db"
+        n += 1
+    return target
+
+
+def prune(db_path: Path, keep: int, folder: Path | None = None) -> list[Path]:
+    """Remove all but the ``keep`` newest daily/manual generations. Returns what was removed."""
+    keep = max(1, keep)
+    generations = [b for b in list_backups(db_path, folder) if b.reason in REASONS]
+    removed = []
+    for old in generations[keep:]:
+        with contextlib.suppress(FileNotFoundError):
+            old.path.unlink()
+            removed.append(old.path)
+    if removed:
+        fsync_dir(removed[0].parent)
+    return removed
+
+
+def make_backup(
+    store: Store,
+    *,
+    folder: Path | None = None,
+    reason: str = "manual",
+    worker_id: str | None = None,
+    now: datetime | None = None,
+) -> BackupResult:
+    """Write, verify and keep one backup; prune old generations in the default folder."""
+    if reason not in REASONS:
+        raise ValueError(f"unknown backup reason {reason!r}")
+    require_sound(store, before="a backup")
+    default_folder = backups_dir(store.path)
+    folder = Path(folder).expanduser() if folder else default_folder
+    try:
+        secure_folder(folder)
+    except OSError as exc:
+        raise BackupFailed(f"Cannot use the folder {folder} for backups: {exc.strerror}.") from None
+    now = now or datetime.now()
+    target = _target(folder, store.path.stem, reason, now)
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        with private_umask(), store.raw() as conn:
+            conn.execute("VACUUM INTO ?", (str(tmp),))
+        fsync_file(tmp)
+        problems = check_file(tmp, store.key_hex, full=True)
+    except Exception as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise BackupFailed(f"The backup could not be written to {folder}: {exc.strerror}.") from None
+        raise BackupFailed(f"The backup could not be written or checked: {exc}.") from None
+    if problems:
+        tmp.unlink(missing_ok=True)
+        raise BackupFailed(f"The backup did not pass its check ({problems[0]}); nothing was kept.")
+    os.replace(tmp, target)
+    secure_file(target)
+    fsync_dir(folder)
+    with store.write() as session:
+        keep = settings.get_int(session, settings.BACKUP_GENERATIONS) or 7
+        audit.record(session, "backup", "database", "", worker_id)
+    pruned = prune(store.path, keep, folder) if folder == default_folder else []
+    info = _parse(target, store.path.stem) or BackupInfo(target, now, reason, target.stat().st_size)
+    return BackupResult(info, pruned)
+
+
+def daily_backup_due(db_path: Path, today: date) -> bool:
+    """No backup (daily or manual) has been made today."""
+    return not any(b.made_at.date() == today and b.reason in REASONS for b in list_backups(db_path))
+
+
+def run_daily(store: Store, today: date, worker_id: str | None = None) -> BackupResult | None:
+    """The automatic daily backup: made once a day, at the first unlock of the day."""
+    if store.writing_stopped or not daily_backup_due(store.path, today):
+        return None
+    return make_backup(store, reason="daily", worker_id=worker_id)
+
+
+def verify_backup(backup: Path, passphrase: str) -> list[str]:
+    """Open the backup with the passphrase and run the full check. Problems, or [] if sound.
+
+    Raises WrongPassphrase if the passphrase does not open it (a backup made before a change
+    of passphrase opens with the passphrase of its day)."""
+    backup = Path(backup)
+    if not backup.is_file():
+        raise UserError(f"There is no backup at {backup}.")
+    try:
+        key = key_for_file(backup, passphrase)
+    except StoreError:
+        raise UserError(f"{backup.name} is not a ycworker backup.") from None
+    return check_file(backup, key, full=True)
+
+
+def restore(db_path: Path, backup: Path, passphrase: str, *, now: datetime | None = None) -> RestoreResult:
+    """Replace the database with a verified backup. Every Store on the file must be closed.
+
+    The current file (and its WAL, which may hold committed work) is copied into the backups
+    folder first as ``<stem>-<stamp>-before-restore.db``; then the stale WAL and shared-memory
+    files are removed and the backup is renamed into place (same folder, so atomically).
+    """
+    db_path = Path(db_path)
+    backup = Path(backup).expanduser()
+    try:
+        problems = verify_backup(backup, passphrase)
+    except WrongPassphrase:
+        raise UserError(
+            f"That passphrase does not open {backup.name}. A backup opens with the passphrase "
+            "the database had when it was made. Nothing was changed.", 3) from None
+    if problems:
+        raise UserError(f"{backup.name} is damaged ({problems[0]}); it was not restored. "
+                        "Nothing was changed.")
+    now = now or datetime.now()
+    folder = backups_dir(db_path)
+    secure_folder(folder)
+    kept = None
+    with private_umask():
+        if db_path.exists():
+            kept = _target(folder, db_path.stem, "before-restore", now)
+            shutil.copyfile(db_path, kept)
+            fsync_file(kept)
+            wal = Path(str(db_path) + "-wal")
+            if wal.exists() and wal.stat().st_size:
+                shutil.copyfile(wal, Path(str(kept) + "-wal"))
+                fsync_file(Path(str(kept) + "-wal"))
+            fsync_dir(folder)
+        tmp = db_path.with_name(db_path.name + ".restore-tmp")
+        tmp.unlink(missing_ok=True)
+        shutil.copyfile(backup, tmp)
+        fsync_file(tmp)
+        if check_file(tmp, key_for_file(tmp, passphrase), full=False):
+            tmp.unlink(missing_ok=True)
+            raise UserError("The copy of the backup did not check out (is the disk full?). "
+                            "Nothing was changed.")
+        for suffix in ("-wal", "-shm"):  # a stale WAL would be replayed onto the restored file
+            Path(str(db_path) + suffix).unlink(missing_ok=True)
+        fsync_dir(db_path.parent)
+        os.replace(tmp, db_path)
+        secure_file(db_path)
+        fsync_dir(db_path.parent)
+    return RestoreResult(backup, kept)
+
+
+__all__ = [
+    "BackupFailed", "BackupInfo", "BackupResult", "RestoreResult", "daily_backup_due",
+    "list_backups", "make_backup", "newest_backup", "prune", "restore", "run_daily",
+    "verify_backup",
+]

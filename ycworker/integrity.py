@@ -1,0 +1,96 @@
+"""Integrity checks: a quick one at every unlock, a full one before a backup or an export.
+
+On failure the store stops taking writes (``Store.stop_writing``) and the caller shows
+``damaged_message``: what happened, in plain words, and the newest backup to restore.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from db.engine import Store
+from ycworker.errors import UserError
+
+
+@dataclass
+class CheckResult:
+    ok: bool
+    kind: str  # quick | full
+    problems: list[str] = field(default_factory=list)
+
+    def summary(self, limit: int = 3) -> str:
+        if self.ok:
+            return "ok"
+        shown = "; ".join(self.problems[:limit])
+        more = len(self.problems) - limit
+        return shown + (f" (and {more} more)" if more > 0 else "")
+
+
+class IntegrityFailure(UserError):
+    """The database failed an integrity check; writing has been stopped."""
+
+    def __init__(self, result: CheckResult, message: str):
+        super().__init__(message, 1)
+        self.result = result
+
+
+def _run(store: Store, pragma: str) -> list[str]:
+    with store.raw() as conn:
+        return [str(row[0]) for row in conn.execute(f"PRAGMA {pragma}").fetchall()]
+
+
+def quick_check(store: Store) -> CheckResult:
+    """``PRAGMA quick_check``: fast (no index cross-checks), run at every unlock."""
+    rows = _run(store, "quick_check")
+    problems = [] if rows == ["ok"] else rows
+    return CheckResult(not problems, "quick", problems)
+
+
+def full_check(store: Store) -> CheckResult:
+    """``PRAGMA integrity_check`` and ``PRAGMA foreign_key_check``: before a backup or export."""
+    rows = _run(store, "integrity_check")
+    problems = [] if rows == ["ok"] else rows
+    with store.raw() as conn:
+        for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check").fetchall():
+            problems.append(f"a row of {table} (rowid {rowid}) points at a missing {parent}")
+    return CheckResult(not problems, "full", problems)
+
+
+def damaged_message(path: Path, result: CheckResult, newest_backup: Path | None) -> str:
+    lines = [
+        f"The database {path.name} failed its {result.kind} check: it is damaged.",
+        "ycworker has stopped saving to it so nothing more is lost. You can still read it.",
+        f"What was found: {result.summary()}.",
+    ]
+    if newest_backup is not None:
+        lines.append(f"The newest backup is {newest_backup.name}: restore it "
+                     f"(ycworker restore {newest_backup}) and tell your manager.")
+    else:
+        lines.append("There is no backup to restore. Tell your manager before doing anything else.")
+    return "\n".join(lines)
+
+
+def require_sound(store: Store, *, before: str = "a backup") -> CheckResult:
+    """Run the full check; on failure stop writing and raise IntegrityFailure (plain message).
+
+    Export code calls this before writing a return: ``integrity.require_sound(store, before="an export")``.
+    """
+    result = full_check(store)
+    if not result.ok:
+        from ycworker.backups import newest_backup
+
+        message = damaged_message(store.path, result, newest_backup(store.path))
+        store.stop_writing(message)
+        raise IntegrityFailure(result, f"Not making {before}. " + message)
+    return result
+
+
+def check_at_unlock(store: Store) -> CheckResult:
+    """Quick check at unlock; on failure writing stops (the caller shows damaged_message)."""
+    result = quick_check(store)
+    if not result.ok:
+        from ycworker.backups import newest_backup
+
+        store.stop_writing(damaged_message(store.path, result, newest_backup(store.path)))
+    return result
