@@ -178,8 +178,15 @@ class Store:
 
 def _make_engine(path: Path, raw_key_hex: str) -> sa.Engine:
     url = sa.URL.create("sqlite+pysqlcipher", password=f"x'{raw_key_hex}'", database=str(path))
+    extra = {}
+    if not raw_key_hex:  # a plaintext file, same driver and pragmas: only test harnesses (to read bytes)
+        import sqlcipher3.dbapi2
+
+        url = sa.URL.create("sqlite+pysqlite", database=str(path))
+        extra["module"] = sqlcipher3.dbapi2
     engine = sa.create_engine(
         url,
+        **extra,
         poolclass=QueuePool,
         pool_size=4,
         max_overflow=8,
@@ -281,6 +288,8 @@ def check_file(path: Path | str, key_hex: str, *, full: bool = True) -> list[str
 
     Returns the problems found (empty when the file is sound). Raises WrongPassphrase if the
     key does not open it. Used to verify backups before keeping or restoring them."""
+    import sqlcipher3
+
     conn = _driver_connect(Path(path), key_hex)
     try:
         pragma = "integrity_check" if full else "quick_check"
@@ -288,6 +297,8 @@ def check_file(path: Path | str, key_hex: str, *, full: bool = True) -> list[str
         if full:
             fks = conn.execute("PRAGMA foreign_key_check").fetchall()
             problems += [f"foreign key: {row[0]} row {row[1]} -> {row[2]}" for row in fks]
+    except sqlcipher3.DatabaseError as exc:  # too damaged to finish the check
+        problems = [str(exc)]
     finally:
         conn.close()
     return [] if problems == ["ok"] else [p for p in problems if p != "ok"]

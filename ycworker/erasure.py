@@ -121,11 +121,28 @@ def _close_over(conn: Connection, graph, remove: dict[str, set[str]], table: str
                 queue.append((fk.child, _select_ids(conn, fk.child, fk.column, new)))
 
 
+def _outgoing(conn: Connection, table: str) -> list[tuple[str, str]]:
+    """(column, parent table) of each foreign key of ``table``."""
+    return [(r[3], r[2]) for r in conn.exec_driver_sql(f'PRAGMA foreign_key_list("{table}")').all()]
+
+
 def _used_outside(conn: Connection, graph, remove, table: str, row_id: str) -> bool:
+    """Does a row that stays use this one? An optional link from a staying row does; a required
+    link does when that row also points at something else that stays (another carer's care
+    relationship uses the cared-for person; the person's own condition rows do not)."""
     for fk in graph.get(table, []):
-        users = _select_ids(conn, fk.child, fk.column, {row_id})
-        if users - remove.get(fk.child, set()):
+        users = _select_ids(conn, fk.child, fk.column, {row_id}) - remove.get(fk.child, set())
+        if not users:
+            continue
+        if not fk.notnull:
             return True
+        others = [(c, parent) for c, parent in _outgoing(conn, fk.child) if c != fk.column]
+        for user in users:
+            for column, parent in others:
+                value = conn.exec_driver_sql(
+                    f'SELECT "{column}" FROM "{fk.child}" WHERE id = ?', (user,)).scalar()
+                if value is not None and value not in remove.get(parent, set()):
+                    return True
     return False
 
 
