@@ -20,6 +20,8 @@ class Club(Record, table=True):
     frequency: str = "weekly"  # weekly | fortnightly | monthly
     weekday: int = 0  # Monday = 0
     nth_weekday: int | None = None  # monthly: 1..4, or -1 for the last
+    # monthly on a date (1..31): a day past the month's end falls on its last day (migration 0004)
+    month_day: int | None = None
     start_time: time | None = None
     end_time: time | None = None
     first_date: date | None = None

@@ -16,8 +16,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    # Monthly clubs that meet on a date ("the 15th", "the 31st") rather than an nth weekday.
+    with op.batch_alter_table("club", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("month_day", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("club", schema=None) as batch_op:
+        batch_op.drop_column("month_day")
