@@ -210,6 +210,8 @@ def restore(db_path: Path, backup: Path, passphrase: str, *, now: datetime | Non
     """
     db_path = Path(db_path)
     backup = Path(backup).expanduser()
+    if backup.exists() and db_path.exists() and backup.resolve() == db_path.resolve():
+        raise UserError("That is the database itself, not a backup. Nothing was changed.")
     try:
         problems = verify_backup(backup, passphrase)
     except WrongPassphrase:
