@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Field
+from sqlmodel import Field, Index
 
 from db.models.base import Record
 
 
 class Referral(Record, table=True):
     """A support request for a young carer, from receipt to closure."""
+
+    # Open referrals and their clocks (0002): the caseload's "overdue" filter and deadline sort
+    # read this index alone.
+    __table_args__ = (
+        Index("ix_referral_open", "closed_date", "allocated_date", "assessment_completed_date",
+              "referral_date", "consent", "carer_id"),
+    )
 
     carer_id: str = Field(foreign_key="carer.id", index=True)
     referral_date: date = Field(index=True)

@@ -51,7 +51,15 @@ class Household(Record, table=True):
 class Carer(Record, table=True):
     """A young carer (5-24). Archived, never deleted, except by a manager's erasure."""
 
-    __table_args__ = (Index("ix_carer_name", "last_name", "first_name"),)
+    __table_args__ = (
+        Index("ix_carer_name", "last_name", "first_name"),
+        # Caseload paging and counts (0002): covering indexes, so a 50,000-carer list counts and
+        # pages without reading whole rows.
+        Index("ix_carer_status_name", "status", "archived_at", "last_name", "first_name", "id"),
+        Index("ix_carer_worker_name", "worker_id", "status", "archived_at", "last_name",
+              "first_name", "id"),
+        Index("ix_carer_status_contact", "status", "archived_at", "last_contact_date"),
+    )
 
     carer_ref: str = Field(unique=True)  # the service's own id for the young carer
     first_name: str
