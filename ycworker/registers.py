@@ -459,7 +459,8 @@ def club_attendance(session: Session, club_id: str, start: date, end: date) -> l
 
 
 def overall_rate(rates: list[SessionRate], today: date) -> Rate:
-    held = [r for r in rates if not r.cancelled and r.session_date <= today]
+    # Sessions whose register was taken (cancelled and untaken ones say nothing about attendance).
+    held = [r for r in rates if not r.cancelled and r.session_date <= today and r.present + r.late + r.absent]
     return Rate("All sessions", sum(r.members for r in held), sum(r.present for r in held),
                 sum(r.late for r in held), sum(r.absent for r in held), sum(r.unmarked for r in held))
 

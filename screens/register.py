@@ -1,0 +1,429 @@
+"""Taking a register: a room of children marked in seconds, keys only.
+
+Focus model: the list has the focus. Single keys act on the highlighted child (space or enter
+present, ``a`` absent, ``l`` late, ``u`` or backspace undo, ``t`` transport, ``n`` note) and the
+cursor moves on to the next child not yet marked. ``/`` moves to the filter box, where letters
+type a name; Enter, Escape or Down goes back to the list (the filter stays until Escape on the
+list clears it). Escape on an unfiltered list closes the register.
+
+A mark repaints its one row at once and is saved in a thread worker; saves run one batch at a
+time, in order. A save that fails leaves the row showing "not saved" and is tried again with
+the next mark or with ctrl+s.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from functools import partial
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from screens.base import AreaScreen, plain_error
+from ycworker import registers
+from ycworker.errors import FieldError, FormErrors
+
+MARK_TEXT = {"present": "✓ Present", "late": "◷ Late", "absent": "✗ Absent", "": "·"}
+MARK_STYLE = {"present": "success", "late": "warning", "absent": "error", "": "text-muted"}
+COLUMNS = (("name", "Name", 28), ("age", "Age", 5), ("mark", "Mark", 16), ("transport", "Transport", 17),
+           ("note", "Note", 40))
+MARK_ACTIONS = {"mark", "undo", "transport", "note", "walk_in"}
+
+
+# -- work done in thread workers (store first) ------------------------------------------------
+
+def load(store, session_id, worker_id):
+    with store.write() as s:  # a write: viewing a register is audited
+        return registers.load_register(s, session_id, worker_id=worker_id)
+
+
+def apply_ops(store, session_id, ops, worker_id):
+    """Apply a batch of register changes in one transaction, in order."""
+    with store.write() as s:
+        for kind, carer_id, value in ops:
+            if kind == "mark":
+                registers.mark(s, session_id, carer_id, value, worker_id=worker_id)
+            elif kind == "clear":
+                registers.clear_mark(s, session_id, carer_id, worker_id=worker_id)
+            elif kind == "transport":
+                registers.set_transport(s, session_id, carer_id, value, worker_id=worker_id)
+            elif kind == "note":
+                registers.set_note(s, session_id, carer_id, value, worker_id=worker_id)
+    return ops
+
+
+def export(store, session_id, folder, worker_id):
+    with store.write() as s:
+        reg = registers.load_register(s, session_id)
+        path = Path(folder) / registers.export_filename(reg)
+        n = registers.export_register(s, session_id, path, worker_id=worker_id)
+    return path, n
+
+
+class RegisterTable(DataTable):
+    """The register list: enter marks present (instead of DataTable's select)."""
+
+    BINDINGS = [
+        Binding("enter", "screen.mark('present')", "Present", show=False),
+        Binding("space", "screen.mark('present')", "Present", show=False),
+    ]
+
+
+class RegisterScreen(AreaScreen):
+    HELP_TITLE = "Register"
+    DEFAULT_CSS = """
+    RegisterScreen #reg-title { padding: 0 1; text-style: bold; color: $text; background: $boost; }
+    RegisterScreen #reg-cancelled { padding: 0 1; color: $error; text-style: bold; display: none; }
+    RegisterScreen #reg-cancelled.shown { display: block; }
+    RegisterScreen #reg-headcount { padding: 0 1; color: $accent; }
+    RegisterScreen #reg-filter { margin: 0 1; border: tall $panel; height: 3; }
+    RegisterScreen #reg-filter:focus { border: tall $accent; }
+    RegisterScreen #reg-table { height: 1fr; margin: 0 1; }
+    RegisterScreen #reg-status { padding: 0 1; height: 1; color: $text-muted; }
+    RegisterScreen #reg-status.failed { color: $error; text-style: bold; }
+    """
+    BINDINGS = [
+        Binding("space", "mark('present')", "Present", key_display="space/enter"),
+        Binding("a", "mark('absent')", "Absent"),
+        Binding("l", "mark('late')", "Late"),
+        Binding("u,backspace", "undo", "Undo mark", key_display="u"),
+        Binding("t", "transport", "Transport"),
+        Binding("n", "note", "Note"),
+        Binding("w", "walk_in", "Walk-in"),
+        Binding("x", "export", "Export CSV"),
+        Binding("slash", "filter", "Filter names (Enter/Esc/↓ back to the list)", key_display="/"),
+        Binding("down", "to_list", "Back to the list", show=False),
+        Binding("escape", "back", "Clear filter / close"),
+        Binding("ctrl+s", "retry", "Retry unsaved marks", show=False),
+        Binding("f5", "reload", "Reload", show=False),
+    ]
+
+    def __init__(self, session_id: str):
+        super().__init__()
+        self.session_id = session_id
+        self.reg: registers.Register | None = None
+        self.by_id: dict[str, registers.RegisterRow] = {}
+        self.shown_ids: list[str] = []  # carer ids in the table's order
+        self._queue: deque[tuple[str, str, str]] = deque()
+        self._in_flight: list[tuple[str, str, str]] = []
+        self._unsaved: set[str] = set()
+        self._failed: list[tuple[str, str, str]] = []
+        self._leave_armed = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Opening the register…", id="reg-title")
+        yield Static("", id="reg-cancelled")
+        yield Static("", id="reg-headcount")
+        yield Input(placeholder="Filter by name: press / to type, Enter or Esc to go back to the list",
+                    id="reg-filter")
+        table = RegisterTable(id="reg-table", cursor_type="row", zebra_stripes=True)
+        for key, label, width in COLUMNS:
+            table.add_column(label, key=key, width=width)
+        yield table
+        yield Static("Marks are saved as you make them.", id="reg-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#reg-filter", Input).can_focus = True
+        self.query_one(RegisterTable).focus()
+        self.action_reload()
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        worker = self.app.worker_info
+        self.run_db(load, self.session_id, worker.id if worker else None, then=self.show,
+                    what="open the register", group="register-load", exclusive=True)
+
+    def show(self, reg: registers.Register) -> None:
+        self.reg = reg
+        self.by_id = {r.carer_id: r for r in reg.rows}
+        self.query_one("#reg-title", Static).update(reg.title)
+        cancelled = self.query_one("#reg-cancelled", Static)
+        if reg.session.cancelled:
+            cancelled.update(f"Cancelled: {reg.session.cancel_reason}. This session takes no marks.")
+        cancelled.set_class(reg.session.cancelled, "shown")
+        self.fill_table()
+        self.update_headcount()
+        first = self.next_unmarked(-1)
+        if first is not None:
+            self.query_one(RegisterTable).move_cursor(row=first)
+        self.refresh_bindings()
+
+    def fill_table(self, keep: str | None = None) -> None:
+        table = self.query_one(RegisterTable)
+        words = self.query_one("#reg-filter", Input).value.lower().split()
+        rows = self.reg.rows if self.reg else []
+        if words:
+            rows = [r for r in rows
+                    if all(w in f"{r.first_name} {r.preferred_name} {r.last_name} {r.carer_ref}".lower()
+                           for w in words)]
+        table.clear()
+        self.shown_ids = []
+        for r in rows:
+            table.add_row(*self.cells(r), key=r.carer_id)
+            self.shown_ids.append(r.carer_id)
+        if keep in self.shown_ids:
+            table.move_cursor(row=self.shown_ids.index(keep))
+
+    # -- rendering ----------------------------------------------------------------------------
+
+    def _style(self, name: str) -> str:
+        return self.app.theme_variables.get(name, "")
+
+    def cells(self, r: registers.RegisterRow) -> tuple:
+        name = Text(r.name)
+        if r.walk_in:
+            name.append(" (walk-in)", style=self._style("text-muted"))
+        if r.needs_details:
+            name.append(" *", style=self._style("warning"))
+        age = Text(str(r.age), style="" if r.in_range else f"bold {self._style('warning')}")
+        if not r.in_range:
+            age.append(" !")
+        return (name, age, self.mark_cell(r), self.transport_cell(r), r.note)
+
+    def mark_cell(self, r: registers.RegisterRow) -> Text:
+        if r.carer_id in self._unsaved:
+            return Text(f"{MARK_TEXT[r.status]} ⚠ not saved", style=f"bold {self._style('error')}")
+        return Text(MARK_TEXT[r.status], style=self._style(MARK_STYLE[r.status]))
+
+    def transport_cell(self, r: registers.RegisterRow) -> str:
+        return "" if r.transport == "none" else registers.TRANSPORT_LABELS[r.transport]
+
+    def repaint(self, r: registers.RegisterRow, *columns: str) -> None:
+        if r.carer_id not in self.shown_ids:
+            return
+        table = self.query_one(RegisterTable)
+        for column in columns:
+            if column == "mark":
+                value = self.mark_cell(r)
+            elif column == "transport":
+                value = self.transport_cell(r)
+            else:
+                value = r.note
+            table.update_cell(r.carer_id, column, value)
+
+    def update_headcount(self) -> None:
+        rows = self.reg.rows if self.reg else []
+        text = registers.headcount(rows).describe()
+        shown = len(self.shown_ids)
+        if shown != len(rows):
+            text += f" · showing {shown} of {len(rows)}"
+        self.query_one("#reg-headcount", Static).update(text)
+
+    def set_status(self, text: str, failed: bool = False) -> None:
+        status = self.query_one("#reg-status", Static)
+        status.update(text)
+        status.set_class(failed, "failed")
+
+    # -- cursor -------------------------------------------------------------------------------
+
+    def current(self) -> registers.RegisterRow | None:
+        table = self.query_one(RegisterTable)
+        if not self.shown_ids or table.cursor_row < 0 or table.cursor_row >= len(self.shown_ids):
+            return None
+        return self.by_id.get(self.shown_ids[table.cursor_row])
+
+    def next_unmarked(self, after: int) -> int | None:
+        n = len(self.shown_ids)
+        for step in range(1, n + 1):
+            i = (after + step) % n
+            if not self.by_id[self.shown_ids[i]].status:
+                return i
+        return None
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in MARK_ACTIONS and self.reg is not None and self.reg.session.cancelled:
+            return None  # shown disabled: a cancelled session takes no marks
+        return True
+
+    def action_mark(self, status: str) -> None:
+        r = self.current()
+        if r is None or self.reg is None:
+            return
+        r.status = status
+        self.repaint(r, "mark")
+        self.update_headcount()
+        table = self.query_one(RegisterTable)
+        nxt = self.next_unmarked(table.cursor_row)
+        if nxt is not None:
+            table.move_cursor(row=nxt, animate=False)
+        self.save(("mark", r.carer_id, status))
+
+    def action_undo(self) -> None:
+        r = self.current()
+        if r is None or not r.status:
+            return
+        had = r.transport != "none" or r.note
+        r.status, r.transport, r.note = "", "none", ""
+        self.repaint(r, "mark", "transport", "note")
+        self.update_headcount()
+        self.save(("clear", r.carer_id, ""))
+        extra = " (and their transport and note)." if had else "."
+        self.set_status(f"Cleared the mark for {r.name}{extra}")
+
+    def action_transport(self) -> None:
+        r = self.current()
+        if r is None:
+            return
+        if not r.status:
+            self.notify(f"Mark {r.name} present, late or absent first.", severity="warning")
+            return
+        options = registers.TRANSPORTS
+        r.transport = options[(options.index(r.transport) + 1) % len(options)]
+        self.repaint(r, "transport")
+        self.save(("transport", r.carer_id, r.transport))
+
+    def action_note(self) -> None:
+        r = self.current()
+        if r is None:
+            return
+        if not r.status:
+            self.notify(f"Mark {r.name} present, late or absent first.", severity="warning")
+            return
+        from screens.register_forms import NoteForm
+
+        def done(note: str | None) -> None:
+            if note is None:
+                return
+            r.note = " ".join(note.split())
+            self.repaint(r, "note")
+            self.save(("note", r.carer_id, r.note))
+
+        self.app.push_screen(NoteForm(r.name, r.note), done)
+
+    def action_walk_in(self) -> None:
+        if self.reg is None:
+            return
+        from screens.register_forms import WalkInForm
+
+        self.app.push_screen(WalkInForm(self.session_id), self.walked_in)
+
+    def walked_in(self, result: registers.WalkIn | None) -> None:
+        if result is None or result.row is None or self.reg is None:
+            return
+        row = result.row
+        existing = self.by_id.get(row.carer_id)
+        if existing is not None:
+            existing.status, existing.walk_in = row.status, True
+        else:
+            self.reg.rows.append(row)
+            self.reg.rows.sort(key=lambda r: ((r.preferred_name or r.first_name).lower(),
+                                                   r.last_name.lower()))
+            self.by_id[row.carer_id] = row
+        self.query_one("#reg-filter", Input).value = ""
+        self.fill_table(keep=row.carer_id)
+        self.update_headcount()
+        self.query_one(RegisterTable).focus()
+        what = "New record made (needs referral details)" if result.created else "Linked to their record"
+        self.set_status(f"Walk-in: {row.name} marked present. {what}.")
+        if result.warning:
+            self.notify(result.warning, severity="warning", timeout=8)
+
+    def action_export(self) -> None:
+        folder = Path(self.app.db_path).parent / "exports"
+        worker = self.app.worker_info
+
+        def done(result) -> None:
+            path, n = result
+            self.notify(f"Register of {n} children saved to {path}", timeout=10)
+            self.set_status(f"Exported to {path}")
+
+        self.run_db(export, self.session_id, str(folder), worker.id if worker else None, then=done,
+                    what="export the register", group="register-export")
+
+    def action_filter(self) -> None:
+        self.query_one("#reg-filter", Input).focus()
+
+    def action_to_list(self) -> None:
+        self.query_one(RegisterTable).focus()
+
+    def action_back(self) -> None:
+        filt = self.query_one("#reg-filter", Input)
+        if filt.has_focus:
+            self.action_to_list()
+            return
+        if filt.value:
+            keep = self.current()
+            filt.value = ""
+            self.fill_table(keep=keep.carer_id if keep else None)
+            self.update_headcount()
+            return
+        if (self._queue or self._in_flight or self._failed) and not self._leave_armed:
+            self._leave_armed = True
+            self.notify("Some marks are not saved yet: ctrl+s tries again; Escape again leaves anyway.",
+                        severity="warning", timeout=8)
+            return
+        self.dismiss_register()
+
+    def dismiss_register(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    @on(Input.Changed, "#reg-filter")
+    def filtered(self, _event: Input.Changed) -> None:
+        keep = self.current()
+        self.fill_table(keep=keep.carer_id if keep else None)
+        self.update_headcount()
+
+    @on(Input.Submitted, "#reg-filter")
+    def filter_done(self, _event: Input.Submitted) -> None:
+        self.action_to_list()
+
+    # -- saving -------------------------------------------------------------------------------
+
+    def save(self, op: tuple[str, str, str]) -> None:
+        self._queue.append(op)
+        self._leave_armed = False
+        self.kick()
+
+    def kick(self) -> None:
+        if self._in_flight or not (self._queue or self._failed):
+            return
+        batch = [*self._failed, *self._queue]
+        self._failed.clear()
+        self._queue.clear()
+        self._in_flight = batch
+        worker = self.app.worker_info
+        self.run_db(apply_ops, self.session_id, batch, worker.id if worker else None,
+                    then=self.saved, on_error=partial(self.save_failed, batch), what="save the mark",
+                    group="register-save")
+
+    def saved(self, batch) -> None:
+        self._in_flight = []
+        repaint = {carer_id for _k, carer_id, _v in batch if carer_id in self._unsaved}
+        self._unsaved -= repaint
+        for carer_id in repaint:
+            if carer_id in self.by_id:
+                self.repaint(self.by_id[carer_id], "mark")
+        if repaint:
+            self.set_status("Saved: every mark is on the laptop now.")
+        self.kick()
+
+    def save_failed(self, batch, error: BaseException) -> None:
+        self._in_flight = []
+        if isinstance(error, (FieldError, FormErrors)):
+            # Not worth retrying (e.g. the session was cancelled elsewhere): say so and reload.
+            self.notify(str(error), severity="error", timeout=10)
+            self.set_status(str(error), failed=True)
+            self.action_reload()
+            self.kick()
+            return
+        self._failed = [*batch, *self._failed]
+        for _k, carer_id, _v in batch:
+            self._unsaved.add(carer_id)
+            if carer_id in self.by_id:
+                self.repaint(self.by_id[carer_id], "mark")
+        message = plain_error(error, "save the mark")
+        self.set_status(f"NOT SAVED: {message} (ctrl+s to try again)", failed=True)
+        self.notify(message, severity="error", timeout=10)
+
+    def action_retry(self) -> None:
+        self.kick()
