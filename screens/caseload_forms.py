@@ -1,0 +1,129 @@
+"""Small pop-up forms of the carer record: allocate, consent, close, add a contact or note, add a
+cared-for person, add a sibling. Each field shows its own error and keeps what was typed.
+
+A form is a list of ``Spec`` and a ``save(store, form)`` function run off the UI thread; the
+form dismisses with the save's result, or stays open showing the errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Input, Label, Select, SelectionList, Static
+
+from screens.base import DbModalScreen
+from ycworker.errors import FieldError, FormErrors
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    label: str
+    kind: str = "input"  # input | select | multi
+    value: Any = ""
+    options: tuple[tuple[str, str], ...] = ()  # (label, value)
+    placeholder: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+class FormModal(DbModalScreen):
+    DEFAULT_CSS = """
+    FormModal { align: center middle; }
+    FormModal #form-box { width: 96; height: auto; max-height: 90%; border: round $primary;
+        background: $surface; padding: 0 1; }
+    FormModal #form-title { text-style: bold; color: $primary; padding: 0 1; }
+    FormModal .form-row { height: auto; }
+    FormModal .form-label { width: 22; padding: 1 1 0 0; text-align: right; }
+    FormModal .form-row Input, FormModal .form-row Select { width: 1fr; }
+    FormModal .form-row SelectionList { width: 1fr; height: auto; max-height: 8; }
+    FormModal .form-error { color: $error; width: 1fr; padding: 1 0 0 1; height: auto; }
+    FormModal #form-message { color: $error; height: auto; padding: 0 1; }
+    FormModal #form-scroll { height: auto; max-height: 30; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", show=True),
+        Binding("escape", "cancel", "Cancel", show=True),
+    ]
+
+    def __init__(self, title: str, specs: list[Spec], save: Callable[..., Any], *, note: str = ""):
+        super().__init__()
+        self.title_text = title
+        self.specs = specs
+        self.save_fn = save
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form-box"):
+            yield Label(self.title_text, id="form-title")
+            if self.note:
+                yield Static(self.note, classes="muted")
+            with VerticalScroll(id="form-scroll"):
+                for spec in self.specs:
+                    with Horizontal(classes="form-row", id=f"row-{spec.name}"):
+                        yield Label(spec.label, classes="form-label")
+                        if spec.kind == "select":
+                            value = spec.value if spec.value else Select.BLANK
+                            yield Select(list(spec.options), value=value, id=f"f-{spec.name}",
+                                         prompt=spec.placeholder or "Choose")
+                        elif spec.kind == "multi":
+                            yield SelectionList(*[(label, val, val in (spec.value or ()))
+                                                  for label, val in spec.options], id=f"f-{spec.name}")
+                        else:
+                            yield Input(str(spec.value or ""), placeholder=spec.placeholder,
+                                        id=f"f-{spec.name}")
+                        yield Label("", classes="form-error", id=f"err-{spec.name}")
+            yield Static("", id="form-message")
+            yield Static("ctrl+s saves · Esc cancels · dates as DD/MM/YYYY", classes="muted")
+
+    def on_mount(self) -> None:
+        if self.specs:
+            self.query_one(f"#f-{self.specs[0].name}").focus()
+
+    def read(self) -> dict[str, Any]:
+        form: dict[str, Any] = {}
+        for spec in self.specs:
+            widget = self.query_one(f"#f-{spec.name}")
+            if isinstance(widget, Select):
+                form[spec.name] = "" if widget.value is Select.BLANK else str(widget.value)
+            elif isinstance(widget, SelectionList):
+                form[spec.name] = list(widget.selected)
+            else:
+                form[spec.name] = widget.value
+        return form
+
+    @on(Input.Submitted)
+    def _next(self, _event: Input.Submitted) -> None:
+        self.focus_next()
+
+    def action_save(self) -> None:
+        for spec in self.specs:
+            self.query_one(f"#err-{spec.name}", Label).update("")
+        self.query_one("#form-message", Static).update("")
+        self.run_db(self.save_fn, self.read(), then=self.dismiss, on_error=self.show_errors,
+                    what="save", group="form", exclusive=True)
+
+    def show_errors(self, error: BaseException) -> None:
+        errors = error.errors if isinstance(error, FormErrors) else [error] if isinstance(
+            error, FieldError) else []
+        if not errors:
+            self.query_one("#form-message", Static).update(f"Could not save: {error}")
+            return
+        first = None
+        names = {s.name for s in self.specs}
+        for e in errors:
+            if e.field in names:
+                self.query_one(f"#err-{e.field}", Label).update(e.message)
+                first = first or self.query_one(f"#f-{e.field}")
+            else:
+                self.query_one("#form-message", Static).update(e.message)
+        if first is not None:
+            first.focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
