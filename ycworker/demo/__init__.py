@@ -1,15 +1,129 @@
-"""A deterministic, realistic demo service (filled in by the demo generator)."""
+"""A deterministic, realistic demo service for a Kent young carers' service.
+
+``generate(store, carers, seed)`` fills an empty database with carers in households, the people
+they care for, referrals over the last two financial years with realistic timings, assessments,
+plans, reviews, contacts, clubs with registers, holiday activities with bookings and the service
+activity the quarterly return counts. The same seed and the same ``today`` give the same rows.
+
+Everything is written with Core bulk inserts in one transaction, so a failure leaves the
+database as it was. The stages live in their own modules: ``people`` (districts, schools,
+workers, households, carers, cared-for), ``cases`` (referrals to closure), ``groups`` (clubs and
+holiday activities) and ``activity`` (service activity); names come from ``names`` and places
+from ``places``.
+"""
 
 from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from random import Random
+
+import sqlalchemy as sa
+
+from db.models import Carer, District
+
+
+CACHE_KIB = 512 * 1024  # page cache while generating (restored afterwards)
 
 
 class DemoRefused(Exception):
     """The database already holds carers."""
 
 
-def generate(store, carers: int, seed: int = 1):
-    raise NotImplementedError("the demo generator is being written")
+@dataclass
+class DemoSummary:
+    carers: int
+    households: int
+    referrals: int
+    assessments: int
+    reviews: int
+    clubs: int
+    sessions: int
+    attendances: int
+    activities: int
+    bookings: int
+    seconds: float
+    rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.rows.values())
+
+    def __str__(self) -> str:
+        return (f"Made {self.carers:,} carers in {self.households:,} households, "
+                f"{self.referrals:,} referrals, {self.assessments:,} assessments, {self.reviews:,} reviews, "
+                f"{self.clubs:,} clubs with {self.sessions:,} sessions and {self.attendances:,} register marks, "
+                f"{self.activities:,} holiday activities with {self.bookings:,} bookings "
+                f"({self.total_rows:,} rows)")
 
 
-def demo_if_empty(store, carers: int) -> None:
-    raise NotImplementedError("the demo generator is being written")
+def carer_count(store) -> int:
+    with store.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(Carer.__table__)).scalar_one()
+
+
+def generate(store, carers: int, seed: int = 1, *, today: date | None = None) -> DemoSummary:
+    """Fill the (carer-free) database with a demo service of ``carers`` young carers.
+
+    Raises DemoRefused when the database already holds carers, and ValueError for fewer than one.
+    """
+    if carers < 1:
+        raise ValueError("A demo service needs at least one carer.")
+    today = today or date.today()
+    started = time.perf_counter()
+    rng = Random(seed)
+    with store.connect(write=True) as conn:
+        held = conn.execute(sa.select(sa.func.count()).select_from(Carer.__table__)).scalar_one()
+        if held:
+            raise DemoRefused(
+                f"This database already holds {held:,} young carer{'s' if held != 1 else ''}, so no demo "
+                "service was added; use a new database file for the demo."
+            )
+        # A bigger page cache while writing: the random keys touch index pages all over the file.
+        old_cache = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
+        conn.exec_driver_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
+        try:
+            summary = _fill(conn, rng, today, carers)
+        finally:
+            conn.exec_driver_sql(f"PRAGMA cache_size = {old_cache}")
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _fill(conn, rng: Random, today: date, carers: int) -> DemoSummary:
+    from ycworker.demo import activity, cases, groups, people
+    from ycworker.demo.base import Demo
+
+    existing = dict(conn.execute(sa.select(District.name, District.id)).all())
+    demo = Demo(conn, rng, today, carers)
+    svc = people.service(demo, existing)
+    people.people(demo, svc)
+    case_totals = cases.CaseMaker(demo, svc).run(walk_ins=2 + carers // 20_000)
+    demo.flush()
+    group_totals = groups.GroupTotals()
+    groups.clubs(demo, svc, group_totals)
+    past_events = groups.activities(demo, svc, group_totals)
+    activity.service_activity(demo, svc, past_events, group_totals.bus_pass_users)
+    demo.flush()
+    rows = dict(sorted(demo.counts.items()))
+    return DemoSummary(
+        carers=rows.get("carer", 0), households=rows.get("household", 0),
+        referrals=case_totals.referrals, assessments=case_totals.assessments, reviews=case_totals.reviews,
+        clubs=group_totals.clubs, sessions=group_totals.sessions, attendances=group_totals.marks,
+        activities=group_totals.activities, bookings=group_totals.bookings,
+        seconds=0.0, rows=rows,
+    )
+
+
+def demo_if_empty(store, carers: int, seed: int = 1, *, today: date | None = None) -> DemoSummary | None:
+    """Generate a demo service only when the database has no carers yet (``ycworker --demo``)."""
+    if carer_count(store):
+        return None
+    try:
+        return generate(store, carers, seed, today=today)
+    except DemoRefused:  # another process filled it in the meantime
+        return None
+
+
+__all__ = ["DemoRefused", "DemoSummary", "demo_if_empty", "generate"]
