@@ -96,9 +96,9 @@ class CarerRecordScreen(AreaScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Opening the record…", id="record-title")
-        yield Static("", id="record-flag")
-        yield Static("", id="record-due")
+        yield Static("Opening the record…", id="record-title", markup=False)
+        yield Static("", id="record-flag", markup=False)
+        yield Static("", id="record-due", markup=False)
         with VerticalScroll(id="record-body"):
             with Vertical(classes="record-section", id="sec-profile"):
                 yield Label("Profile", classes="section-title")
@@ -108,16 +108,16 @@ class CarerRecordScreen(AreaScreen):
                 yield Label("Household", classes="section-title")
                 for name, label in carers.HOUSEHOLD_FIELDS.items():
                     yield FieldRow(name, label, placeholder=FIELD_HINTS.get(name, ""))
-                yield Static("", id="record-siblings", classes="record-text")
+                yield Static("", id="record-siblings", classes="record-text", markup=False)
             with Vertical(classes="record-section", id="sec-cared-for"):
                 yield Label("Cared for", classes="section-title")
-                yield Static("", id="record-cared-for", classes="record-text")
+                yield Static("", id="record-cared-for", classes="record-text", markup=False)
             with Vertical(classes="record-section", id="sec-referrals"):
                 yield Label("Support requests", classes="section-title")
-                yield Static("", id="record-referrals", classes="record-text")
+                yield Static("", id="record-referrals", classes="record-text", markup=False)
             with Vertical(classes="record-section", id="sec-timeline"):
                 yield Label("Contacts and notes", classes="section-title")
-                yield Static("", id="record-timeline", classes="record-text")
+                yield Static("", id="record-timeline", classes="record-text", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -86,7 +86,7 @@ class CaseloadScreen(AreaScreen):
                          value="name", allow_blank=False, id="f-sort")
             yield Checkbox("Overdue", id="f-overdue")
             yield Checkbox("Turning 18", id="f-turning18")
-        yield Static("Loading the caseload…", id="caseload-status")
+        yield Static("Loading the caseload…", id="caseload-status", markup=False)
         yield Static(header_text(), id="caseload-header")
         yield CaseloadList(id="caseload-list")
         yield Footer()
@@ -184,7 +184,7 @@ class CaseloadScreen(AreaScreen):
 
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:
-        value = event.value if event.value is not Select.BLANK else ""
+        value = "" if event.select.is_blank() else event.value
         sid = event.select.id
         if sid == "f-scope":
             worker = self.app.worker_info

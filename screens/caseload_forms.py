@@ -68,7 +68,7 @@ class FormModal(DbModalScreen):
                     with Horizontal(classes="form-row", id=f"row-{spec.name}"):
                         yield Label(spec.label, classes="form-label")
                         if spec.kind == "select":
-                            value = spec.value if spec.value else Select.BLANK
+                            value = spec.value if spec.value else Select.NULL
                             yield Select(list(spec.options), value=value, id=f"f-{spec.name}",
                                          prompt=spec.placeholder or "Choose")
                         elif spec.kind == "multi":
@@ -77,8 +77,8 @@ class FormModal(DbModalScreen):
                         else:
                             yield Input(str(spec.value or ""), placeholder=spec.placeholder,
                                         id=f"f-{spec.name}")
-                        yield Label("", classes="form-error", id=f"err-{spec.name}")
-            yield Static("", id="form-message")
+                        yield Label("", classes="form-error", id=f"err-{spec.name}", markup=False)
+            yield Static("", id="form-message", markup=False)
             yield Static("ctrl+s saves · Esc cancels · dates as DD/MM/YYYY", classes="muted")
 
     def on_mount(self) -> None:
@@ -90,7 +90,7 @@ class FormModal(DbModalScreen):
         for spec in self.specs:
             widget = self.query_one(f"#f-{spec.name}")
             if isinstance(widget, Select):
-                form[spec.name] = "" if widget.value is Select.BLANK else str(widget.value)
+                form[spec.name] = "" if widget.is_blank() else str(widget.value)
             elif isinstance(widget, SelectionList):
                 form[spec.name] = list(widget.selected)
             else:

@@ -11,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
@@ -83,11 +84,11 @@ class ReferralFormScreen(DbModalScreen):
                             yield Label("Who referred")
                             yield Select([(label, key) for key, label in referrals.SOURCES.items()],
                                          id="f-source", prompt="Choose who referred")
-                            yield Label("", id="err-source")
+                            yield Label("", id="err-source", markup=False)
                 with Vertical(id="duplicates-box"):
                     yield Label("Is this someone we already know? Same date of birth, similar name:")
                     yield OptionList(id="duplicates")
-                yield Static("", id="referral-message")
+                yield Static("", id="referral-message", markup=False)
             yield Static("ctrl+s saves · Esc cancels · dates as DD/MM/YYYY", classes="muted")
 
     def on_mount(self) -> None:
@@ -96,7 +97,7 @@ class ReferralFormScreen(DbModalScreen):
     def _read_form(self) -> dict[str, str]:
         form = {name: self.query_one(f"#f-{name}", Input).value for name, _l, _h in TEXT_FIELDS}
         source = self.query_one("#f-source", Select).value
-        form["source"] = "" if source is Select.BLANK else str(source)
+        form["source"] = "" if self.query_one("#f-source", Select).is_blank() else str(source)
         return form
 
     def _clear_errors(self) -> None:
@@ -146,9 +147,9 @@ class ReferralFormScreen(DbModalScreen):
         dupes = self.query_one("#duplicates", OptionList)
         dupes.clear_options()
         for m in matches:
-            dupes.add_option(Option(
+            dupes.add_option(Option(Content(
                 f"Attach to {m.name} ({m.carer_ref}), born {m.date_of_birth:%d/%m/%Y}"
-                f"{', ' + m.school if m.school else ''}  [{m.score:.0f}% alike]", id=m.carer_id))
+                f"{', ' + m.school if m.school else ''}  ({m.score:.0f}% alike)"), id=m.carer_id))
         dupes.add_option(Option("None of these: add a new young carer", id="__new__"))
         dupes.highlighted = 0
         dupes.focus()

@@ -20,7 +20,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input, Label, Static
 
+from screens.base import plain_error
 from ycworker.caseload import CaseloadRow
+from ycworker.errors import FieldError
 
 PAGE = 100
 KEEP_PAGES = 12
@@ -246,9 +248,11 @@ class FieldRow(Static):
     def compose(self):
         yield Label(self.label, classes="field-label")
         yield Input(self.value, placeholder=self.placeholder, id=self.input_id)
-        yield Label("", classes="field-row-error", id=f"err-{self.field_name}")
+        yield Label("", classes="field-row-error", id=f"err-{self.field_name}", markup=False)
 
-    def show_error(self, message: str) -> None:
+    def show_error(self, message: str | BaseException) -> None:
+        if isinstance(message, BaseException):
+            message = message.message if isinstance(message, FieldError) else plain_error(message, "save")
         self.query_one(f"#err-{self.field_name}", Label).update(message)
 
     @property
