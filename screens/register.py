@@ -17,20 +17,16 @@ from collections import deque
 from functools import partial
 from pathlib import Path
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input, Static
 
 from screens.base import AreaScreen, plain_error
+from screens.register_list import RegisterList, header_text
 from ycworker import registers
 from ycworker.errors import FieldError, FormErrors
 
-MARK_TEXT = {"present": "✓ Present", "late": "◷ Late", "absent": "✗ Absent", "": "·"}
-MARK_STYLE = {"present": "success", "late": "warning", "absent": "error", "": "text-muted"}
-COLUMNS = (("name", "Name", 28), ("age", "Age", 5), ("mark", "Mark", 16), ("transport", "Transport", 17),
-           ("note", "Note", 40))
 MARK_ACTIONS = {"mark", "undo", "transport", "note", "walk_in"}
 
 
@@ -64,15 +60,6 @@ def export(store, session_id, folder, worker_id):
     return path, n
 
 
-class RegisterTable(DataTable):
-    """The register list: enter marks present (instead of DataTable's select)."""
-
-    BINDINGS = [
-        Binding("enter", "screen.mark('present')", "Present", show=False),
-        Binding("space", "screen.mark('present')", "Present", show=False),
-    ]
-
-
 class RegisterScreen(AreaScreen):
     HELP_TITLE = "Register"
     DEFAULT_CSS = """
@@ -82,7 +69,8 @@ class RegisterScreen(AreaScreen):
     RegisterScreen #reg-headcount { padding: 0 1; color: $accent; }
     RegisterScreen #reg-filter { margin: 0 1; border: tall $panel; height: 3; }
     RegisterScreen #reg-filter:focus { border: tall $accent; }
-    RegisterScreen #reg-table { height: 1fr; margin: 0 1; }
+    RegisterScreen #reg-columns { margin: 0 1; color: $text-muted; text-style: bold; }
+    RegisterScreen #reg-list { height: 1fr; margin: 0 1; }
     RegisterScreen #reg-status { padding: 0 1; height: 1; color: $text-muted; }
     RegisterScreen #reg-status.failed { color: $error; text-style: bold; }
     """
@@ -91,13 +79,13 @@ class RegisterScreen(AreaScreen):
         Binding("a", "mark('absent')", "Absent"),
         Binding("l", "mark('late')", "Late"),
         Binding("u,backspace", "undo", "Undo mark", key_display="u"),
-        Binding("t", "transport", "Transport"),
-        Binding("n", "note", "Note"),
         Binding("w", "walk_in", "Walk-in"),
-        Binding("x", "export", "Export CSV"),
+        Binding("t", "transport", "Transport (none, bus pass, volunteer driver, taxi)", show=False),
+        Binding("n", "note", "Note"),
+        Binding("x", "export", "Export CSV", show=False),
         Binding("slash", "filter", "Filter names (Enter/Esc/↓ back to the list)", key_display="/"),
         Binding("down", "to_list", "Back to the list", show=False),
-        Binding("escape", "back", "Clear filter / close"),
+        Binding("escape", "back", "Clear filter / close", show=False),
         Binding("ctrl+s", "retry", "Retry unsaved marks", show=False),
         Binding("f5", "reload", "Reload", show=False),
     ]
@@ -107,10 +95,10 @@ class RegisterScreen(AreaScreen):
         self.session_id = session_id
         self.reg: registers.Register | None = None
         self.by_id: dict[str, registers.RegisterRow] = {}
-        self.shown_ids: list[str] = []  # carer ids in the table's order
         self._queue: deque[tuple[str, str, str]] = deque()
         self._in_flight: list[tuple[str, str, str]] = []
-        self._unsaved: set[str] = set()
+        self.list = RegisterList(id="reg-list")
+        self._unsaved: set[str] = self.list.unsaved  # shown as "NOT SAVED" on the row
         self._failed: list[tuple[str, str, str]] = []
         self._leave_armed = False
 
@@ -121,16 +109,15 @@ class RegisterScreen(AreaScreen):
         yield Static("", id="reg-headcount")
         yield Input(placeholder="Filter by name: press / to type, Enter or Esc to go back to the list",
                     id="reg-filter")
-        table = RegisterTable(id="reg-table", cursor_type="row", zebra_stripes=True)
-        for key, label, width in COLUMNS:
-            table.add_column(label, key=key, width=width)
-        yield table
+        yield Static(header_text(), id="reg-columns")
+        yield self.list
         yield Static("Marks are saved as you make them.", id="reg-status")
-        yield Footer()
+        # The Footer is mounted once the rows have painted (see show): composing its keys is the
+        # slowest part of opening the screen, and the children's names matter first.
 
     def on_mount(self) -> None:
         self.query_one("#reg-filter", Input).can_focus = True
-        self.query_one(RegisterTable).focus()
+        self.list.focus()
         self.action_reload()
 
     # -- loading ------------------------------------------------------------------------------
@@ -141,6 +128,8 @@ class RegisterScreen(AreaScreen):
                     what="open the register", group="register-load", exclusive=True)
 
     def show(self, reg: registers.Register) -> None:
+        if self.reg is None:
+            self.call_after_refresh(self._mount_footer)
         self.reg = reg
         self.by_id = {r.carer_id: r for r in reg.rows}
         self.query_one("#reg-title", Static).update(reg.title)
@@ -152,61 +141,30 @@ class RegisterScreen(AreaScreen):
         self.update_headcount()
         first = self.next_unmarked(-1)
         if first is not None:
-            self.query_one(RegisterTable).move_cursor(row=first)
-        self.refresh_bindings()
+            self.list.move_cursor(first)
+        if reg.session.cancelled:
+            self.refresh_bindings()  # the marking keys show as disabled (a footer recompose: rare)
+
+    def _mount_footer(self) -> None:
+        if not self.query(Footer):
+            self.mount(Footer())
 
     def fill_table(self, keep: str | None = None) -> None:
-        table = self.query_one(RegisterTable)
         words = self.query_one("#reg-filter", Input).value.lower().split()
         rows = self.reg.rows if self.reg else []
         if words:
             rows = [r for r in rows
                     if all(w in f"{r.first_name} {r.preferred_name} {r.last_name} {r.carer_ref}".lower()
                            for w in words)]
-        table.clear()
-        self.shown_ids = []
-        for r in rows:
-            table.add_row(*self.cells(r), key=r.carer_id)
-            self.shown_ids.append(r.carer_id)
-        if keep in self.shown_ids:
-            table.move_cursor(row=self.shown_ids.index(keep))
+        self.list.set_rows(rows, keep)
 
-    # -- rendering ----------------------------------------------------------------------------
+    @property
+    def shown_ids(self) -> list[str]:
+        return [r.carer_id for r in self.list.rows]
 
-    def _style(self, name: str) -> str:
-        return self.app.theme_variables.get(name, "")
-
-    def cells(self, r: registers.RegisterRow) -> tuple:
-        name = Text(r.name)
-        if r.walk_in:
-            name.append(" (walk-in)", style=self._style("text-muted"))
-        if r.needs_details:
-            name.append(" *", style=self._style("warning"))
-        age = Text(str(r.age), style="" if r.in_range else f"bold {self._style('warning')}")
-        if not r.in_range:
-            age.append(" !")
-        return (name, age, self.mark_cell(r), self.transport_cell(r), r.note)
-
-    def mark_cell(self, r: registers.RegisterRow) -> Text:
-        if r.carer_id in self._unsaved:
-            return Text(f"{MARK_TEXT[r.status]} ⚠ not saved", style=f"bold {self._style('error')}")
-        return Text(MARK_TEXT[r.status], style=self._style(MARK_STYLE[r.status]))
-
-    def transport_cell(self, r: registers.RegisterRow) -> str:
-        return "" if r.transport == "none" else registers.TRANSPORT_LABELS[r.transport]
-
-    def repaint(self, r: registers.RegisterRow, *columns: str) -> None:
-        if r.carer_id not in self.shown_ids:
-            return
-        table = self.query_one(RegisterTable)
-        for column in columns:
-            if column == "mark":
-                value = self.mark_cell(r)
-            elif column == "transport":
-                value = self.transport_cell(r)
-            else:
-                value = r.note
-            table.update_cell(r.carer_id, column, value)
+    def repaint(self, r: registers.RegisterRow) -> None:
+        """The child's row changed: repaint that one line."""
+        self.list.refresh_child(r.carer_id)
 
     def update_headcount(self) -> None:
         rows = self.reg.rows if self.reg else []
@@ -224,16 +182,14 @@ class RegisterScreen(AreaScreen):
     # -- cursor -------------------------------------------------------------------------------
 
     def current(self) -> registers.RegisterRow | None:
-        table = self.query_one(RegisterTable)
-        if not self.shown_ids or table.cursor_row < 0 or table.cursor_row >= len(self.shown_ids):
-            return None
-        return self.by_id.get(self.shown_ids[table.cursor_row])
+        return self.list.current
 
     def next_unmarked(self, after: int) -> int | None:
-        n = len(self.shown_ids)
+        rows = self.list.rows
+        n = len(rows)
         for step in range(1, n + 1):
             i = (after + step) % n
-            if not self.by_id[self.shown_ids[i]].status:
+            if not rows[i].status:
                 return i
         return None
 
@@ -249,12 +205,11 @@ class RegisterScreen(AreaScreen):
         if r is None or self.reg is None:
             return
         r.status = status
-        self.repaint(r, "mark")
+        self.repaint(r)
         self.update_headcount()
-        table = self.query_one(RegisterTable)
-        nxt = self.next_unmarked(table.cursor_row)
+        nxt = self.next_unmarked(self.list.cursor)
         if nxt is not None:
-            table.move_cursor(row=nxt, animate=False)
+            self.list.move_cursor(nxt)
         self.save(("mark", r.carer_id, status))
 
     def action_undo(self) -> None:
@@ -263,7 +218,7 @@ class RegisterScreen(AreaScreen):
             return
         had = r.transport != "none" or r.note
         r.status, r.transport, r.note = "", "none", ""
-        self.repaint(r, "mark", "transport", "note")
+        self.repaint(r)
         self.update_headcount()
         self.save(("clear", r.carer_id, ""))
         extra = " (and their transport and note)." if had else "."
@@ -278,7 +233,7 @@ class RegisterScreen(AreaScreen):
             return
         options = registers.TRANSPORTS
         r.transport = options[(options.index(r.transport) + 1) % len(options)]
-        self.repaint(r, "transport")
+        self.repaint(r)
         self.save(("transport", r.carer_id, r.transport))
 
     def action_note(self) -> None:
@@ -294,7 +249,7 @@ class RegisterScreen(AreaScreen):
             if note is None:
                 return
             r.note = " ".join(note.split())
-            self.repaint(r, "note")
+            self.repaint(r)
             self.save(("note", r.carer_id, r.note))
 
         self.app.push_screen(NoteForm(r.name, r.note), done)
@@ -321,7 +276,7 @@ class RegisterScreen(AreaScreen):
         self.query_one("#reg-filter", Input).value = ""
         self.fill_table(keep=row.carer_id)
         self.update_headcount()
-        self.query_one(RegisterTable).focus()
+        self.list.focus()
         what = "New record made (needs referral details)" if result.created else "Linked to their record"
         self.set_status(f"Walk-in: {row.name} marked present. {what}.")
         if result.warning:
@@ -343,7 +298,7 @@ class RegisterScreen(AreaScreen):
         self.query_one("#reg-filter", Input).focus()
 
     def action_to_list(self) -> None:
-        self.query_one(RegisterTable).focus()
+        self.list.focus()
 
     def action_back(self) -> None:
         filt = self.query_one("#reg-filter", Input)
@@ -402,7 +357,7 @@ class RegisterScreen(AreaScreen):
         self._unsaved -= repaint
         for carer_id in repaint:
             if carer_id in self.by_id:
-                self.repaint(self.by_id[carer_id], "mark")
+                self.repaint(self.by_id[carer_id])
         if repaint:
             self.set_status("Saved: every mark is on the laptop now.")
         self.kick()
@@ -420,7 +375,7 @@ class RegisterScreen(AreaScreen):
         for _k, carer_id, _v in batch:
             self._unsaved.add(carer_id)
             if carer_id in self.by_id:
-                self.repaint(self.by_id[carer_id], "mark")
+                self.repaint(self.by_id[carer_id])
         message = plain_error(error, "save the mark")
         self.set_status(f"NOT SAVED: {message} (ctrl+s to try again)", failed=True)
         self.notify(message, severity="error", timeout=10)

@@ -135,12 +135,13 @@ async def test_a_failed_save_stays_visible_and_is_retried(make_app, store, monke
         monkeypatch.setattr(register_screen, "apply_ops", failing)
         await pilot.press("space")
         await settle(pilot)
-        assert "not saved" in screen_text(app) and "NOT SAVED" in screen_text(app)
+        assert "NOT SAVED" in screen.list.line_text(0) and "NOT SAVED" in screen_text(app)
         assert screen.by_id[ids["carers"][0]].status == "present"  # the mark is kept on screen
         monkeypatch.setattr(register_screen, "apply_ops", real)
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "not saved" not in screen_text(app) and calls["n"] == 1
+        assert "NOT SAVED" not in screen.list.line_text(0) and calls["n"] == 1
+        assert "Saved: every mark is on the laptop now." in screen_text(app)
         with app.store.read() as s:
             assert s.exec(select(Attendance.status).where(Attendance.carer_id == ids["carers"][0])).one() \
                 == "present"

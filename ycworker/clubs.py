@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import FR, MO, MONTHLY, SA, SU, TH, TU, WE, WEEKLY, rrule
-from sqlalchemy import case, func
+from sqlalchemy import func
 from sqlmodel import Session, and_, or_, select
 
 from db.models import Attendance, Carer, Club, ClubMember, ClubSession, District, utcnow
@@ -385,31 +385,29 @@ def materialise_all(session: Session, today: date, *, worker_id: str | None = No
                for cid in session.exec(q).all())
 
 
-def _counts_subquery():
-    return (
-        select(
-            Attendance.session_id,
-            func.sum(case((Attendance.status == "present", 1), else_=0)).label("present"),
-            func.sum(case((Attendance.status == "late", 1), else_=0)).label("late"),
-            func.sum(case((Attendance.status == "absent", 1), else_=0)).label("absent"),
-        )
-        .group_by(Attendance.session_id)
-        .subquery()
-    )
-
-
-def _session_rows(session: Session, q) -> list[SessionRow]:
-    counts = _counts_subquery()
-    q = q.add_columns(
-        func.coalesce(counts.c.present, 0), func.coalesce(counts.c.late, 0),
-        func.coalesce(counts.c.absent, 0),
-    ).join(counts, counts.c.session_id == ClubSession.id, isouter=True)
+def _session_rows(session: Session, q, *, counts: bool = True) -> list[SessionRow]:
     rows = session.exec(q).all()
     if not rows:
         return []
     dates = [r[4] for r in rows]
     hols = set(workdays.bank_holidays(min(dates), max(dates)))
-    return [SessionRow(*r[:10], r[4] in hols, *r[10:]) for r in rows]
+    marks: dict[str, dict[str, int]] = {}
+    if counts:
+        # Counted for these sessions only (an indexed lookup, not the whole attendance table).
+        ids = [r[0] for r in rows]
+        for i in range(0, len(ids), 500):
+            for sid, status, n in session.exec(
+                select(Attendance.session_id, Attendance.status, func.count())
+                .where(Attendance.session_id.in_(ids[i:i + 500]))
+                .group_by(Attendance.session_id, Attendance.status)
+            ).all():
+                marks.setdefault(sid, {})[status] = n
+    out = []
+    for r in rows:
+        m = marks.get(r[0], {})
+        out.append(SessionRow(*r[:10], r[4] in hols, m.get("present", 0), m.get("late", 0),
+                              m.get("absent", 0)))
+    return out
 
 
 def _session_select():
@@ -440,8 +438,8 @@ def sessions_on(session: Session, day: date, worker_id: str | None, *, everyone:
     return _session_rows(session, q)
 
 
-def get_session(session: Session, session_id: str) -> SessionRow:
-    rows = _session_rows(session, _session_select().where(ClubSession.id == session_id))
+def get_session(session: Session, session_id: str, *, counts: bool = True) -> SessionRow:
+    rows = _session_rows(session, _session_select().where(ClubSession.id == session_id), counts=counts)
     if not rows:
         raise FieldError("session", "That session is no longer on this laptop.")
     return rows[0]

@@ -118,7 +118,7 @@ def todays_sessions(session: Session, worker_id: str | None, today: date, *, eve
 
 def load_register(session: Session, session_id: str, *, worker_id: str | None = None) -> Register:
     """The session and its register: members on the day, plus anyone marked (walk-ins, leavers)."""
-    info = get_session(session, session_id)
+    info = get_session(session, session_id, counts=False)
     club = session.get(Club, info.club_id)
     day = info.session_date
     person = (Carer.id, Carer.carer_ref, Carer.first_name, Carer.last_name, Carer.preferred_name,
