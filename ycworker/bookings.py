@@ -544,6 +544,19 @@ def attendance_list(session: Session, day_id: str) -> list[AttendanceRow]:
                           bool(r[9]), r[10]) for r in rows]
 
 
+def day_heading(session: Session, day_id: str) -> str:
+    """'Winter party · Mon 21 Dec 2026 10:00-14:00 · Dover Youth Hub'."""
+    row = session.exec(
+        select(HolidayActivity.title, HolidayActivity.venue, ActivityDay.day_date, ActivityDay.start_time,
+               ActivityDay.end_time)
+        .join(HolidayActivity, HolidayActivity.id == ActivityDay.activity_id).where(ActivityDay.id == day_id)
+    ).first()
+    if row is None:
+        raise FieldError("day", "That day is no longer part of the activity.")
+    when = f"{row[2]:%a %d %b %Y}" + (f" {row[3]:%H:%M}-{row[4]:%H:%M}" if row[3] and row[4] else "")
+    return " · ".join(p for p in (row[0], when, row[1]) if p)
+
+
 def attendance_days(session: Session, booking_id: str) -> list[str]:
     """The booking's booking-day ids, in day order (for marking one child across days)."""
     return list(session.exec(
@@ -639,8 +652,8 @@ def haf_counts(session: Session, *, holiday_period: str | None = None, haf_only:
 __all__ = [
     "ATTENDED", "AttendanceRow", "BookResult", "BookingDetail", "BookingDetails", "BookingRow", "HafCount",
     "HafReport", "MARKS", "Offer", "OfferRow", "TRANSPORT", "WaitingList", "WaitingRow", "age_on",
-    "attendance_days", "attendance_list", "book", "book_place", "cancel", "get_booking", "haf_counts",
-    "list_bookings", "mark",
+    "attendance_days", "attendance_list", "book", "book_place", "cancel", "day_heading", "get_booking",
+    "haf_counts", "list_bookings", "mark",
     "offer_free_places", "places_taken", "previous_details", "respond_to_offer", "update_details",
     "waiting_list",
 ]
