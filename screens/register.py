@@ -83,9 +83,11 @@ class RegisterScreen(AreaScreen):
         Binding("t", "transport", "Transport (none, bus pass, volunteer driver, taxi)", show=False),
         Binding("n", "note", "Note"),
         Binding("x", "export", "Export CSV", show=False),
-        Binding("slash", "filter", "Filter names (Enter/Esc/↓ back to the list)", key_display="/"),
-        Binding("down", "to_list", "Back to the list", show=False),
-        Binding("escape", "back", "Clear filter / close", show=False),
+        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("down", "to_list", "From the filter back to the list (also Enter, Esc)", show=False,
+                key_display="↓"),
+        Binding("escape", "back", "Back to the list / clear the filter / close the register", show=False,
+                key_display="esc"),
         Binding("ctrl+s", "retry", "Retry unsaved marks", show=False),
         Binding("f5", "reload", "Reload", show=False),
     ]
@@ -148,6 +150,7 @@ class RegisterScreen(AreaScreen):
     def _mount_footer(self) -> None:
         if not self.query(Footer):
             self.mount(Footer())
+            self.call_after_refresh(self.refresh_bindings)  # the Footer composes its keys on this
 
     def fill_table(self, keep: str | None = None) -> None:
         words = self.query_one("#reg-filter", Input).value.lower().split()

@@ -41,7 +41,7 @@ class RegisterList(ScrollView, can_focus=True):
     RegisterList { background: $surface; height: 1fr; }
     RegisterList > .register-list--cursor { background: $accent 35%; text-style: bold; }
     RegisterList:focus > .register-list--cursor { background: $accent 60%; }
-    RegisterList > .register-list--zebra { background: $boost; }
+    RegisterList > .register-list--zebra { background: $panel; }
     RegisterList > .register-list--present { color: $success; }
     RegisterList > .register-list--late { color: $warning; }
     RegisterList > .register-list--absent { color: $error; }
@@ -52,7 +52,7 @@ class RegisterList(ScrollView, can_focus=True):
     """
     BINDINGS = [
         Binding("enter", "screen.mark('present')", "Present", show=False),
-        Binding("space", "screen.mark('present')", "Present", show=False),
+        Binding("space", "screen.mark('present')", "Present", key_display="space/enter"),
         Binding("up", "cursor(-1)", "Up", show=False),
         Binding("down", "cursor(1)", "Down", show=False),
         Binding("pageup", "page(-1)", "Page up", show=False),
