@@ -39,7 +39,7 @@ class CaseloadScreen(AreaScreen):
     CaseloadScreen #caseload-search { margin: 0 1; }
     CaseloadScreen #caseload-filters { height: 3; padding: 0 1; }
     CaseloadScreen #caseload-filters Select { width: 22; margin-right: 1; }
-    CaseloadScreen #caseload-filters Checkbox { margin-right: 1; border: none; }
+    CaseloadScreen #caseload-filters Checkbox { margin: 1 1 0 0; border: none; padding: 0; }
     CaseloadScreen #caseload-status { height: 1; padding: 0 1; background: $boost; }
     CaseloadScreen #caseload-header { height: 1; padding: 0 1; text-style: bold; color: $accent; }
     CaseloadScreen CaseloadList { padding: 0 1; }

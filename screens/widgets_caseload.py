@@ -29,8 +29,8 @@ KEEP_PAGES = 12
 
 # (title, width) of each column; the last takes what is left.
 COLUMNS = (
-    ("Name", 28), ("Ref", 10), ("Age", 4), ("School", 24), ("District", 14), ("Worker", 7),
-    ("Impact", 7), ("Deadline", 36), ("Last contact", 13), ("Flag", 30),
+    ("Name", 24), ("Ref", 10), ("Age", 4), ("School", 20), ("District", 11), ("Worker", 7),
+    ("Impact", 7), ("Deadline", 37), ("Contact", 11), ("Flag", 22),
 )
 
 

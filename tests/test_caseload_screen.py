@@ -27,7 +27,7 @@ async def test_caseload_lists_open_carers_with_deadlines(make_app, store):
         rows = {r.name: r for r in screen.listing.visible_rows()}
         assert rows["Amira Khan"].deadline_text == "assessment overdue by 1 working day"
         assert rows["Zain Khan"].deadline_text == "allocation due in 3 working days"
-        assert rows["Chloe Evans"].overdue and "transition" in rows["Chloe Evans"].flag
+        assert rows["Chloe Evans"].overdue and rows["Chloe Evans"].flag == "18 on 30/12/2026"
         assert "4 carers" in str(screen.query_one("#caseload-status").render())
 
 

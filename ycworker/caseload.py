@@ -69,7 +69,7 @@ class CaseloadRow:
     deadline: date | None
     deadline_text: str  # "allocation due in 3 working days", "assessment overdue by 2 working days"
     overdue: bool
-    flag: str  # "turns 18 on 03 Mar 2027", "aged out (25)" or ""
+    flag: str  # "18 on 03/03/2027: transition", "aged out (25)" or ""
 
 
 @dataclass
@@ -99,6 +99,16 @@ def flag_for(dob: date, today: date) -> str:
         return f"turns 18 on {dob + relativedelta(years=18):%d %b %Y}: transition assessment"
     if age_on(dob, today) >= AGE_OUT:
         return f"aged out ({age_on(dob, today)}): close with reason aged_out"
+    return ""
+
+
+def short_flag(dob: date, today: date) -> str:
+    """The flag as the caseload list shows it."""
+    after, by = turning_18_bounds(today)
+    if after < dob <= by:
+        return f"18 on {dob + relativedelta(years=18):%d/%m/%Y}"
+    if age_on(dob, today) >= AGE_OUT:
+        return f"aged out ({age_on(dob, today)})"
     return ""
 
 
@@ -267,7 +277,7 @@ def window(session: Session, q: CaseloadQuery, today: date, offset: int = 0,
             impact=impact or "", last_contact=last_contact,
             deadline=p[1] if p else None,
             deadline_text=describe_pending(p[0], p[1], today) if p else "",
-            overdue=bool(p and p[1] < today), flag=flag_for(dob, today),
+            overdue=bool(p and p[1] < today), flag=short_flag(dob, today),
         ))
     capped = False
     if searching and total >= SEARCH_CAP:
