@@ -23,8 +23,7 @@ import sqlalchemy as sa
 
 from db.models import Carer, District
 
-
-CACHE_KIB = 512 * 1024  # page cache while generating (restored afterwards)
+CACHE_KIB = 1024 * 1024  # page cache while generating (restored afterwards)
 
 
 class DemoRefused(Exception):
@@ -45,6 +44,9 @@ class DemoSummary:
     bookings: int
     seconds: float
     rows: dict[str, int] = field(default_factory=dict)
+    write_seconds: float = 0.0  # in the database driver's executemany
+    commit_seconds: float = 0.0
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # making and writing, by stage
 
     @property
     def total_rows(self) -> int:
@@ -52,8 +54,9 @@ class DemoSummary:
 
     def __str__(self) -> str:
         return (f"Made {self.carers:,} carers in {self.households:,} households, "
-                f"{self.referrals:,} referrals, {self.assessments:,} assessments, {self.reviews:,} reviews, "
-                f"{self.clubs:,} clubs with {self.sessions:,} sessions and {self.attendances:,} register marks, "
+                f"{self.referrals:,} referrals, {self.assessments:,} assessments, "
+                f"{self.reviews:,} reviews, {self.clubs:,} clubs with {self.sessions:,} sessions and "
+                f"{self.attendances:,} register marks, "
                 f"{self.activities:,} holiday activities with {self.bookings:,} bookings "
                 f"({self.total_rows:,} rows)")
 
@@ -87,6 +90,8 @@ def generate(store, carers: int, seed: int = 1, *, today: date | None = None) ->
             summary = _fill(conn, rng, today, carers)
         finally:
             conn.exec_driver_sql(f"PRAGMA cache_size = {old_cache}")
+        committing = time.perf_counter()
+    summary.commit_seconds = time.perf_counter() - committing
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -97,22 +102,39 @@ def _fill(conn, rng: Random, today: date, carers: int) -> DemoSummary:
 
     existing = dict(conn.execute(sa.select(District.name, District.id)).all())
     demo = Demo(conn, rng, today, carers)
-    svc = people.service(demo, existing)
-    people.people(demo, svc)
-    case_totals = cases.CaseMaker(demo, svc).run(walk_ins=2 + carers // 20_000)
-    demo.flush()
-    group_totals = groups.GroupTotals()
-    groups.clubs(demo, svc, group_totals)
-    past_events = groups.activities(demo, svc, group_totals)
-    activity.service_activity(demo, svc, past_events, group_totals.bus_pass_users)
-    demo.flush()
+    try:
+        clock = time.perf_counter()
+        stages: dict[str, float] = {}
+
+        def lap(name: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            stages[name] = now - clock
+            clock = now
+
+        svc = people.service(demo, existing)
+        people.people(demo, svc)
+        lap("people")
+        case_totals = cases.CaseMaker(demo, svc).run(walk_ins=2 + carers // 20_000)
+        demo.flush()
+        lap("cases")
+        group_totals = groups.GroupTotals()
+        groups.clubs(demo, svc, group_totals)
+        lap("clubs")
+        past_events = groups.activities(demo, svc, group_totals)
+        lap("activities")
+        activity.service_activity(demo, svc, past_events, group_totals.bus_pass_users)
+        demo.finish()
+        lap("service activity")
+    finally:
+        demo.pending.clear()  # on an error the transaction rolls back; drop the rows at once
     rows = dict(sorted(demo.counts.items()))
     return DemoSummary(
         carers=rows.get("carer", 0), households=rows.get("household", 0),
         referrals=case_totals.referrals, assessments=case_totals.assessments, reviews=case_totals.reviews,
         clubs=group_totals.clubs, sessions=group_totals.sessions, attendances=group_totals.marks,
         activities=group_totals.activities, bookings=group_totals.bookings,
-        seconds=0.0, rows=rows,
+        seconds=0.0, rows=rows, write_seconds=sum(demo.write_seconds.values()), stage_seconds=stages,
     )
 
 

@@ -12,10 +12,14 @@ from ycworker.demo.people import Service
 
 AUDIENCES = (("pupils", 58), ("school_staff", 20), ("professionals", 10), ("community", 8), ("other", 4))
 AWARENESS_NOTES = {
-    "pupils": ("Assembly for Years 7-9.", "Assembly for KS2.", "Tutor-time session.", "Young Carers Action Day assembly."),
-    "school_staff": ("Staff briefing on spotting young carers.", "INSET session.", "Pastoral team briefing."),
-    "professionals": ("Talk at the GP practice meeting.", "Early Help team meeting.", "School nurses' forum."),
-    "community": ("Stall at the community fair.", "Talk at the mosque community hall.", "Parents' coffee morning."),
+    "pupils": ("Assembly for Years 7-9.", "Assembly for KS2.", "Tutor-time session.",
+               "Young Carers Action Day assembly."),
+    "school_staff": ("Staff briefing on spotting young carers.", "INSET session.",
+                     "Pastoral team briefing."),
+    "professionals": ("Talk at the GP practice meeting.", "Early Help team meeting.",
+                      "School nurses' forum."),
+    "community": ("Stall at the community fair.", "Talk at the mosque community hall.",
+                  "Parents' coffee morning."),
     "other": ("Library drop-in.", "Talk to the youth council."),
 }
 TRAININGS = (("Identifying young carers: training for DSLs", "teachers and DSLs"),

@@ -83,6 +83,11 @@ PLAN_ACTIONS = (
     ("Information session about the cared-for person's condition", "Worker", 0.4),
     ("Check free school meals entitlement with the family", "Parent", 0.3),
 )
+HAPPY_COMMENTS = ("Really helped to have someone to talk to.", "Loved the club.",
+                  "Wish sessions were more often.", "School understands more now.",
+                  "Took a long time to get a visit.", "Made new friends who get it.")
+UNHAPPY_COMMENTS = ("Didn't feel it changed much.", "Too many cancelled visits.")
+CORE_SECTIONS = ("care_provided", "impact", "wishes", "education")
 OUTCOMES = tuple(f"OUT0{i}" for i in range(1, 10))
 RATINGS = ("improved", "no_change", "worse", "not_applicable")
 RATING_WEIGHTS = (70, 21, 3, 6)
@@ -194,7 +199,9 @@ class CaseMaker:
         p.referrals.append(ref)
         last_change = r
         age = p.age_on(r)
-        by = "Self (16+)" if age >= 16 and rng.random() < 0.3 else rng.choice(("Mum", "Dad", "Parent", "Carer"))
+        by = rng.choice(("Mum", "Dad", "Parent", "Carer"))
+        if age >= 16 and rng.random() < 0.3:
+            by = "Self (16+)"
 
         roll = rng.random()
         consent_day = r + timedelta(days=rng.randrange(0, 6) if roll >= 0.065 else rng.randrange(3, 20))
@@ -211,7 +218,10 @@ class CaseMaker:
         last_change = consent_day
 
         # Allocation: most within 5 working days, some late; a few recent ones still waiting.
-        lag = rng.choices((1, 2, 3, 4, 5), (14, 24, 24, 18, 10))[0] if rng.random() < 0.86 else rng.randrange(6, 15)
+        if rng.random() < 0.86:
+            lag = rng.choices((1, 2, 3, 4, 5), (14, 24, 24, 18, 10))[0]
+        else:
+            lag = rng.randrange(6, 15)
         allocated = workdays.working_days_after(r, lag)
         if allocated < consent_day:
             allocated = consent_day
@@ -308,11 +318,12 @@ class CaseMaker:
         aid = demo.new_id()
         row["id"] = aid
         scores: list[tuple[str, int, int]] = []
-        if completed and age >= 8 and rng.random() < 0.9:
-            maca, total = _maca(rng, impact)
-            impact = "low" if total <= 9 else ("medium" if total <= 13 else "high")
-            scores += [("MACA-YC18", i + 1, s) for i, s in enumerate(maca)]
-            if rng.random() < 0.3:
+        if completed and age >= 8 and rng.random() < 0.72:
+            if rng.random() < 0.78:
+                maca, total = _maca(rng, impact)
+                impact = "low" if total <= 9 else ("medium" if total <= 13 else "high")
+                scores += [("MACA-YC18", i + 1, s) for i, s in enumerate(maca)]
+            else:
                 scores += [("PANOC-YC20", i + 1, s) for i, s in enumerate(_panoc(rng, impact))]
         elif not completed and rng.random() < 0.4:  # a draft part-way through its scores
             maca, _total = _maca(rng, impact)
@@ -322,15 +333,24 @@ class CaseMaker:
             row["impact_level"] = impact
         demo.add("assessment", started, row, updated=completed)
         when = completed or started
+        stamp = demo.stamp(when)
         for instrument, item, score in scores:
-            demo.add("assessment_score", when, {"assessment_id": aid, "instrument": instrument, "item": item,
-                                                "score": score})
-        n_sections = len(SECTIONS) if completed else rng.randrange(1, 4)
+            demo.queue("assessment_score", {"id": demo.new_id(), "created_at": stamp, "updated_at": stamp,
+                                            "assessment_id": aid, "instrument": instrument, "item": item,
+                                            "score": score})
+        # Sections as typed: the core ones always, the rest when there was something to say.
         tasks = p.row.get("caring_tasks", "").lower() or "jobs at home"
         rel = RELATION_WORD.get(p.cared_for_relationship, "a relative")
-        for key, texts in SECTIONS[:n_sections]:
+        stamp = demo.stamp(when)
+        for n, (key, texts) in enumerate(SECTIONS):
+            if completed:
+                if key not in CORE_SECTIONS and rng.random() > 0.3:
+                    continue
+            elif n >= 2 or rng.random() < 0.3:
+                break
             text = rng.choice(texts).replace("{tasks}", tasks).replace("{rel}", rel)
-            demo.add("assessment_section", when, {"assessment_id": aid, "section": key, "text": text})
+            demo.queue("assessment_section", {"id": demo.new_id(), "created_at": stamp, "updated_at": stamp,
+                                              "assessment_id": aid, "section": key, "text": text})
         if completed:
             self.totals.assessments += 1
             self._plan(p, aid, impact, completed)
@@ -353,7 +373,8 @@ class CaseMaker:
                 elif roll < 0.83:
                     status = "dropped"
             elif rng.random() < 0.25:
-                status, done = "done", start + timedelta(days=rng.randrange(1, max(2, (today - start).days + 1)))
+                days = rng.randrange(1, max(2, (today - start).days + 1))
+                status, done = "done", start + timedelta(days=days)
             if done is not None and done < start:
                 done = start
             demo.add("plan_action", start, {"carer_id": p.id, "assessment_id": assessment_id, "what": what,
@@ -363,20 +384,20 @@ class CaseMaker:
     # -- support ----------------------------------------------------------------------------------
     def _support(self, p: Person, ref: dict, worker: str, impact: str, start: date, end: date,
                  closed: date | None, reason: str) -> None:
-        demo, rng = self.demo, self.rng
+        rng = self.rng
         every = {"high": (14, 28), "medium": (30, 55), "low": (50, 90)}[impact]
         d = start + timedelta(days=rng.randrange(*every))
         kinds = ("one_to_one", "phone_call", "school_visit", "note")
         weights = {"high": (60, 20, 15, 5), "medium": (35, 30, 25, 10), "low": (15, 35, 35, 15)}[impact]
         made = 0
-        while d < end and made < 7:
+        while d < end and made < 5:
             self._contact(p, worker, d, rng.choices(kinds, weights)[0])
             d += timedelta(days=rng.randrange(*every))
             made += 1
         # Reviews: about every four months, and one at a planned closure.
         review_days = []
         d = start + timedelta(days=rng.randrange(90, 130))
-        while d < end and len(review_days) < 3:
+        while d < end and len(review_days) < 1:
             review_days.append(d)
             d += timedelta(days=rng.randrange(100, 140))
         closing = closed is not None and reason in ("intervention_completed", "stepped_down", "aged_out")
@@ -395,10 +416,7 @@ class CaseMaker:
         satisfied = rng.random() < 0.92
         comment = ""
         if rng.random() < 0.4:
-            comment = rng.choice(("Really helped to have someone to talk to.", "Loved the club.",
-                                  "Wish sessions were more often.", "School understands more now.",
-                                  "Took a long time to get a visit.", "Made new friends who get it.")
-                                 if satisfied else ("Didn't feel it changed much.", "Too many cancelled visits."))
+            comment = rng.choice(HAPPY_COMMENTS if satisfied else UNHAPPY_COMMENTS)
         review_id = demo.add("review", day, {
             "carer_id": p.id, "referral_id": ref["id"], "review_date": day, "worker_id": worker,
             "satisfied": satisfied, "satisfaction_comment": comment, "next_step": step,
@@ -410,11 +428,13 @@ class CaseMaker:
         shift = min(nth, 2) * 6
         weights = (RATING_WEIGHTS[0] + shift, RATING_WEIGHTS[1] - shift // 2, RATING_WEIGHTS[2],
                    RATING_WEIGHTS[3] - shift // 2)
-        for outcome in OUTCOMES:
-            rating = rng.choices(RATINGS, weights)[0]
-            if outcome == "OUT07" and p.age_on(day) < 14 and rng.random() < 0.7:
+        stamp = demo.stamp(day)
+        young = p.age_on(day) < 14
+        for outcome, rating in zip(OUTCOMES, rng.choices(RATINGS, weights, k=len(OUTCOMES)), strict=True):
+            if outcome == "OUT07" and young and rng.random() < 0.7:
                 rating = "not_applicable"
-            demo.add("review_outcome", day, {"review_id": review_id, "outcome": outcome, "rating": rating})
+            demo.queue("review_outcome", {"id": demo.new_id(), "created_at": stamp, "updated_at": stamp,
+                                          "review_id": review_id, "outcome": outcome, "rating": rating})
         if rng.random() < 0.7:
             demo.add("feedback", day, {"feedback_date": day, "carer_id": p.id, "satisfied": satisfied,
                                        "comment": comment, "source": "review"})
@@ -425,8 +445,9 @@ class CaseMaker:
         minutes = {"one_to_one": 60, "phone_call": 15, "school_visit": 45, "home_visit": 90, "note": 0}[kind]
         if minutes:
             minutes = max(5, minutes + rng.randrange(-10, 31, 5))
-        self.demo.add("contact", day, {"carer_id": p.id, "worker_id": worker, "contact_date": day, "kind": kind,
-                                       "duration_minutes": minutes, "note": rng.choice(CONTACT_NOTES[kind])})
+        self.demo.add("contact", day, {"carer_id": p.id, "worker_id": worker, "contact_date": day,
+                                       "kind": kind, "duration_minutes": minutes,
+                                       "note": rng.choice(CONTACT_NOTES[kind])})
         if p.last_contact is None or day > p.last_contact:
             p.last_contact = day
 

@@ -28,11 +28,11 @@ CLUB_KINDS = {
     "chill": ("Chill Club", 8, 18, "monthly", time(10, 30), time(13, 0), 45),
     "adult": ("Young Adult Carers Group", 18, 24, "monthly", time(18, 0), time(20, 0), 30),
 }
-JOIN_CHANCE = {"primary": 0.62, "secondary": 0.58, "chill": 0.3, "adult": 0.45}
+JOIN_CHANCE = {"primary": 0.76, "secondary": 0.72, "chill": 0.38, "adult": 0.55}
 CANCEL_REASONS = ("Venue unavailable", "Staff illness", "Snow; roads closed", "Half-term trip instead")
 TRANSPORT = ("none", "bus_pass", "volunteer_driver", "taxi")
 TRANSPORT_WEIGHTS = (86, 9, 3, 2)
-MARK_NOTES = ("", "", "", "", "Left early for appointment", "Brought a friend's sibling to try it",
+MARK_NOTES = ("Left early for appointment", "Brought a friend's sibling to try it",
               "Quiet today", "Collected by grandparent")
 UPCOMING_DAYS = 56
 
@@ -198,31 +198,32 @@ def clubs(demo: Demo, svc: Service, totals: GroupTotals) -> None:
             demo.add("club_member", joined, {"club_id": plan.id, "carer_id": p.id, "joined_date": joined,
                                              "left_date": end}, updated=end)
             totals.members += 1
-        # The register of every past session: a mark for each member on the day.
+        # The register of every past session: a mark for each member on the day, saved at once.
+        members = [(p, joined, end, keen, rng.choices(TRANSPORT, TRANSPORT_WEIGHTS)[0])
+                   for p, joined, end, keen in plan.members]
+        new_id, rand, queue = demo.new_id, rng.random, demo.pending["attendance"]
         for sid, day, start_at in past:
-            for p, joined, end, keen in plan.members:
+            marked = demo.stamp(day, start_at.hour + 1)
+            for p, joined, end, keen, usual in members:
                 if joined > day or (end is not None and end < day):
                     continue
                 first_visit = joined == day
-                roll = rng.random()
-                if first_visit or roll < keen:
-                    status = "late" if rng.random() < 0.08 else "present"
-                else:
-                    status = "absent"
-                transport = "none"
-                if status != "absent":
-                    transport = rng.choices(TRANSPORT, TRANSPORT_WEIGHTS)[0]
+                if first_visit or rand() < keen:
+                    status = "late" if rand() < 0.08 else "present"
+                    transport = usual
                     if transport == "bus_pass" and p.id not in totals.bus_pass_users:
                         totals.bus_pass_users[p.id] = day
-                marked = demo.stamp(day, start_at.hour)
-                demo.queue("attendance", {
-                    "id": demo.new_id(), "created_at": marked, "updated_at": marked,
+                    note = rng.choice(MARK_NOTES) if rand() < 0.06 else ""
+                else:
+                    status, transport, note = "absent", "none", ""
+                queue.append({
+                    "id": new_id(), "created_at": marked, "updated_at": marked,
                     "session_id": sid, "carer_id": p.id, "status": status, "transport": transport,
-                    "note": rng.choice(MARK_NOTES) if status != "absent" else "",
-                    "walk_in": first_visit and (p.walk_in or rng.random() < 0.1),
+                    "note": note, "walk_in": first_visit and (p.walk_in or rand() < 0.1),
                     "marked_at": marked, "marked_by_id": plan.worker,
                 })
                 totals.marks += 1
+        demo.count_pending()
         demo.maybe_flush()
 
 
@@ -236,7 +237,8 @@ def _session_dates(plan: ClubPlan, freq: str, start: date, end: date) -> list[da
         if day < start:
             day += timedelta(days=((start - day).days + step - 1) // step * step)
         while day <= end:
-            if not (day.month == 8 or (day.month == 12 and day.day >= 22) or (day.month == 1 and day.day <= 3)):
+            holiday = day.month == 8 or (day.month, day.day) >= (12, 22) or (day.month, day.day) <= (1, 3)
+            if not holiday:
                 out.append(day)
             day += timedelta(days=step)
         return out
@@ -278,6 +280,7 @@ MEDICAL = ("", "", "", "", "", "", "Asthma; inhaler in bag", "Type 1 diabetes; p
            "Autistic; ear defenders help", "ADHD")
 COLLECTION = ("Collected by mum", "Collected by dad", "Collected by grandparent", "Walks home (12+)",
               "Minibus home", "Collected by older sibling (18+)")
+CONTACT_WHO = ("Mum", "Dad", "Nan", "Aunt", "Grandad")
 CANCEL_BOOKING = ("Unwell", "Family can't get them there", "Parent in hospital", "Clash with appointment",
                   "Changed their mind")
 
@@ -333,7 +336,7 @@ def activities(demo: Demo, svc: Service, totals: GroupTotals) -> list[tuple[str,
                     lo, hi, eligible, capacity = 5, 18, "", rng.randrange(30, 61)
                 elif haf:
                     n = n_days if kind == "summer" else 4
-                    title = f"{town} HAF {('Easter', 'Summer', 'Christmas')[('easter', 'summer', 'christmas').index(kind)]} Club"
+                    title = f"{town} HAF {kind.capitalize()} Club"
                     days = _weekdays_from(first_day + timedelta(days=7 * (k % 2)), n)
                     lo, hi, eligible, capacity = 5, 16, "", rng.randrange(20, 36)
                 else:
@@ -352,8 +355,8 @@ def activities(demo: Demo, svc: Service, totals: GroupTotals) -> list[tuple[str,
                     "title": title, "venue": f"{town} {rng.choice(places.VENUES)}",
                     "district_id": svc.district_ids[d], "holiday_period": label, "capacity": capacity,
                     "min_age": lo, "max_age": hi, "eligible_impact": eligible, "haf": haf,
-                    "funding": "HAF (Kent County Council)" if haf else rng.choice(("Service budget",
-                                                                                   "Local grant", "Donation")),
+                    "funding": ("HAF (Kent County Council)" if haf
+                                else rng.choice(("Service budget", "Local grant", "Donation"))),
                     "cost_pence": 0 if haf else rng.choice((0, 0, 500, 1000)), "staff_notes": "",
                     "archived_at": None,
                 })
@@ -431,7 +434,7 @@ def _bookings(demo: Demo, pool: list[Person], known: dict[str, date], act_id: st
             "waiting_position": wait_pos, "dietary": rng.choice(DIETARY), "allergies": rng.choice(ALLERGIES),
             "medical": rng.choice(MEDICAL) if not p.send else rng.choice(MEDICAL[6:]),
             "medication": "", "photo_consent": rng.random() < 0.86,
-            "emergency_contact": f"{rng.choice(('Mum', 'Dad', 'Nan', 'Aunt', 'Grandad'))} {places.phone(rng)}",
+            "emergency_contact": f"{rng.choice(CONTACT_WHO)} {places.phone(rng)}",
             "collection": rng.choice(COLLECTION), "transport": rng.choices(TRANSPORT, TRANSPORT_WEIGHTS)[0],
             "cancel_reason": (rng.choice(CANCEL_BOOKING) if status == "cancelled" and not offer
                               else ("Declined the offered place" if status == "cancelled" else "")),
@@ -444,8 +447,8 @@ def _bookings(demo: Demo, pool: list[Person], known: dict[str, date], act_id: st
             demo.add("booking_offer", offered_day, {
                 "booking_id": booking_id, "offered_at": offered_at, "offered_by_id": worker,
                 "response": response,
-                "responded_at": demo.stamp(min(today, offered_day + timedelta(days=1))) if response != "pending"
-                else None,
+                "responded_at": (demo.stamp(min(today, offered_day + timedelta(days=1)))
+                                 if response != "pending" else None),
                 "responded_by_id": worker if response != "pending" else None,
             })
         totals.bookings += 1

@@ -137,7 +137,8 @@ def service(demo: Demo, existing_districts: dict[str, str]) -> Service:
                     if phase == "primary":
                         name = f"{town} {rng.choice(places.SCHOOL_WORDS)} Primary School"
                     elif phase == "secondary":
-                        name = f"{town} {rng.choice(places.SCHOOL_WORDS)} {rng.choice(places.SECONDARY_WORDS)}"
+                        words = rng.choice(places.SCHOOL_WORDS)
+                        name = f"{town} {words} {rng.choice(places.SECONDARY_WORDS)}"
                     elif phase == "college":
                         name = f"{info.name} College ({town} campus)"
                     else:
@@ -282,9 +283,9 @@ def people(demo: Demo, svc: Service) -> None:
             dob = _dob(demo, age)
             # Most carers care for everyone in the list; a sibling cared for is not cared for by themself.
             tasks = rng.sample(TASKS, rng.randrange(2, 5))
-            if any(label in ("brother", "sister") for _c, label, _x in cared):
-                if "looking after younger siblings" not in tasks:
-                    tasks[-1] = "looking after a brother or sister with SEND"
+            sibling_cared_for = any(label in ("brother", "sister") for _c, label, _x in cared)
+            if sibling_cared_for and "looking after younger siblings" not in tasks:
+                tasks[-1] = "looking after a brother or sister with SEND"
             preferred = ""
             if rng.random() < 0.05:
                 preferred = {"Oliver": "Ollie", "Alexander": "Alex", "Thomas": "Tom", "William": "Will",

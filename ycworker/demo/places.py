@@ -21,7 +21,8 @@ class DistrictInfo:
 
 DISTRICTS: tuple[DistrictInfo, ...] = (
     DistrictInfo("Ashford", 8.5, ("Ashford", "Tenterden", "Kennington", "Willesborough"),
-                 ("TN23", "TN24", "TN25", "TN26", "TN30"), {"eastern_european": 1.3, "south_asian_other": 2.5}),
+                 ("TN23", "TN24", "TN25", "TN26", "TN30"),
+                 {"eastern_european": 1.3, "south_asian_other": 2.5}),
     DistrictInfo("Canterbury", 9.0, ("Canterbury", "Herne Bay", "Whitstable", "Sturry"),
                  ("CT1", "CT2", "CT3", "CT5", "CT6"), {"chinese": 2.5, "other": 1.5}),
     DistrictInfo("Dartford", 7.0, ("Dartford", "Swanscombe", "Greenhithe", "Stone"),
@@ -41,15 +42,21 @@ DISTRICTS: tuple[DistrictInfo, ...] = (
     DistrictInfo("Swale", 10.5, ("Sittingbourne", "Sheerness", "Faversham", "Minster"),
                  ("ME10", "ME11", "ME12", "ME13"), {"eastern_european": 1.4, "roma": 1.5, "british": 1.05}),
     DistrictInfo("Thanet", 12.0, ("Margate", "Ramsgate", "Broadstairs", "Birchington", "Cliftonville"),
-                 ("CT7", "CT9", "CT10", "CT11", "CT12"), {"eastern_european": 1.8, "roma": 2.5, "other": 1.5}),
+                 ("CT7", "CT9", "CT10", "CT11", "CT12"),
+                 {"eastern_european": 1.8, "roma": 2.5, "other": 1.5}),
     DistrictInfo("Tonbridge and Malling", 7.5, ("Tonbridge", "West Malling", "Snodland", "Larkfield"),
                  ("TN9", "TN10", "TN11", "ME6", "ME19", "ME20"), {"traveller": 1.6, "british": 1.05}),
     DistrictInfo("Tunbridge Wells", 6.5, ("Tunbridge Wells", "Southborough", "Paddock Wood", "Cranbrook"),
                  ("TN1", "TN2", "TN3", "TN4", "TN12", "TN17"), {"british": 1.05, "chinese": 1.5}),
 )
 
-STREETS = tuple(
-    ["Station Road", "High Street", "Church Lane", "Victoria Road", "Mill Lane", "Park Avenue", "Queens Road", "London Road", "Orchard Close", "The Crescent", "Manor Road", "Hop Garden Way", "Cherry Tree Walk", "Beacon Road", "Oast Court", "Marine Parade", "Harbour Street", "Downs Road", "Meadow View", "Chapel Street", "Albert Road", "Nelson Avenue", "Windmill Rise", "Kingsdown Close", "Elm Grove", "Fairview Gardens", "Saxon Way", "Cliff Terrace", "Ashdown Close", "Poplar Drive", "Holly Bank", "Brook Street", "Wellington Place", "Greenfield Road", "Hawthorn Avenue"]
+STREETS = (
+    "Station Road", "High Street", "Church Lane", "Victoria Road", "Mill Lane", "Park Avenue",
+    "Queens Road", "London Road", "Orchard Close", "The Crescent", "Manor Road", "Hop Garden Way",
+    "Cherry Tree Walk", "Beacon Road", "Oast Court", "Marine Parade", "Harbour Street", "Downs Road",
+    "Meadow View", "Chapel Street", "Albert Road", "Nelson Avenue", "Windmill Rise", "Kingsdown Close",
+    "Elm Grove", "Fairview Gardens", "Saxon Way", "Cliff Terrace", "Ashdown Close", "Poplar Drive",
+    "Holly Bank", "Brook Street", "Wellington Place", "Greenfield Road", "Hawthorn Avenue",
 )
 
 SCHOOL_WORDS = ("Oakfield", "Hillview", "Meadowbank", "Brookside", "St Peter's CofE", "Holy Trinity",
@@ -76,7 +83,8 @@ def phone(rng: Random, mobile: bool = True) -> str:
 
 def postcode(rng: Random, district: DistrictInfo) -> str:
     letters = "ABDEFGHJLNPQRSTUWXYZ"
-    return f"{rng.choice(district.postcodes)} {rng.randrange(1, 10)}{rng.choice(letters)}{rng.choice(letters)}"
+    outward = rng.choice(district.postcodes)
+    return f"{outward} {rng.randrange(1, 10)}{rng.choice(letters)}{rng.choice(letters)}"
 
 
 def address(rng: Random, town: str) -> str:
