@@ -225,7 +225,7 @@ class CaseMaker:
         allocated = workdays.working_days_after(r, lag)
         if allocated < consent_day:
             allocated = consent_day
-        waiting = workdays.working_days_between(r, today) <= 12 and rng.random() < 0.25
+        waiting = workdays.working_days_between(r, today) <= 12 and rng.random() < 0.3
         if allocated > today or waiting:
             demo.add("referral", r, ref, updated=last_change)
             return None
@@ -374,7 +374,7 @@ class CaseMaker:
                     status = "dropped"
             elif rng.random() < 0.25:
                 days = rng.randrange(1, max(2, (today - start).days + 1))
-                status, done = "done", start + timedelta(days=days)
+                status, done = "done", min(today, start + timedelta(days=days))
             if done is not None and done < start:
                 done = start
             demo.add("plan_action", start, {"carer_id": p.id, "assessment_id": assessment_id, "what": what,
