@@ -60,8 +60,8 @@ MAX_TEXT = 200
 MAX_LONG_TEXT = 4000
 TIMELINE_LIMIT = 200
 
-_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_UK_DATE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
+_ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 _POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()-]+$")
@@ -704,7 +704,7 @@ def add_contact(session: Session, carer_id: str, form: dict[str, str], today: da
     raw_minutes = (form.get("duration_minutes") or "").strip()
     minutes = 0
     if raw_minutes:
-        if not raw_minutes.isdigit() or not 0 <= int(raw_minutes) <= 24 * 60:
+        if not re.fullmatch(r"[0-9]{1,4}", raw_minutes) or int(raw_minutes) > 24 * 60:
             errors.append(FieldError("duration_minutes",
                                      f"'{raw_minutes[:20]}' is not a number of minutes (0 to 1440)."))
         else:
