@@ -2,7 +2,8 @@
 
 The list is virtual (screens/widgets_caseload.CaseloadList): only the rows on screen are read
 from the store, a page at a time, off the UI thread. The search box has the focus, so typing
-searches at once (debounced); arrows, PageUp/PageDown move the list; Enter opens the record.
+searches at once (coalesced: one query at a time, the latest text next); arrows and
+PageUp/PageDown move the list; Enter opens the record.
 """
 
 from __future__ import annotations
@@ -11,15 +12,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.timer import Timer
 from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
 
-from screens.base import AreaScreen
+from screens.base import AreaScreen, plain_error
 from screens.widgets_caseload import PAGE, CaseloadList, header_text
 from ycworker import caseload
 from ycworker.caseload import CaseloadQuery
 
-DEBOUNCE_SECONDS = 0.06
 FIRST_WINDOW = PAGE
 
 
@@ -66,7 +65,9 @@ class CaseloadScreen(AreaScreen):
     def __init__(self) -> None:
         super().__init__()
         self.query_state = CaseloadQuery()
-        self._debounce: Timer | None = None
+        self._in_flight = False
+        self._again = False
+        self._again_keep = False
         self._ready = False
         self.last_window: caseload.Window | None = None
 
@@ -107,13 +108,35 @@ class CaseloadScreen(AreaScreen):
         return self.query_one("#caseload-list", CaseloadList)
 
     def reload(self, keep_cursor: bool = False) -> None:
+        """Read the first window for the current query. Searches are coalesced: at most one
+        query runs at a time; keys typed meanwhile only change what the next one asks for."""
+        if self._in_flight:
+            self._again = True
+            self._again_keep = self._again_keep or keep_cursor
+            return
+        self._in_flight = True
         query = self.query_state
         offset = 0
         if keep_cursor:
             offset = (self.listing.cursor // PAGE) * PAGE
         self.run_db(load_window, query, self.app.today(), offset, FIRST_WINDOW, True,
-                    then=lambda w, q=query, k=keep_cursor: self._show(q, w, k),
-                    what="load the caseload", group="caseload", exclusive=True)
+                    then=lambda w, q=query, k=keep_cursor: self._loaded(q, w, k),
+                    on_error=self._load_failed, what="load the caseload", group="caseload")
+
+    def _loaded(self, query: CaseloadQuery, window: caseload.Window, keep_cursor: bool) -> None:
+        self._in_flight = False
+        self._show(query, window, keep_cursor)
+        self._next_if_asked()
+
+    def _load_failed(self, error: BaseException) -> None:
+        self._in_flight = False
+        self.notify(plain_error(error, "load the caseload"), severity="error", timeout=10)
+        self._next_if_asked()
+
+    def _next_if_asked(self) -> None:
+        if self._again:
+            keep, self._again, self._again_keep = self._again_keep, False, False
+            self.reload(keep_cursor=keep)
 
     def _show(self, query: CaseloadQuery, window: caseload.Window, keep_cursor: bool) -> None:
         if query != self.query_state:
@@ -173,10 +196,7 @@ class CaseloadScreen(AreaScreen):
 
     @on(Input.Changed, "#caseload-search")
     def _typed(self, event: Input.Changed) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()
-        value = event.value
-        self._debounce = self.set_timer(DEBOUNCE_SECONDS, lambda: self.set_query(text=value))
+        self.set_query(text=event.value)
 
     @on(Input.Submitted, "#caseload-search")
     def _submitted(self, _event: Input.Submitted) -> None:
