@@ -45,6 +45,7 @@ class DemoSummary:
     seconds: float
     rows: dict[str, int] = field(default_factory=dict)
     write_seconds: float = 0.0  # in the database driver's executemany
+    table_write_seconds: dict[str, float] = field(default_factory=dict)
     commit_seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)  # making and writing, by stage
 
@@ -135,6 +136,7 @@ def _fill(conn, rng: Random, today: date, carers: int) -> DemoSummary:
         clubs=group_totals.clubs, sessions=group_totals.sessions, attendances=group_totals.marks,
         activities=group_totals.activities, bookings=group_totals.bookings,
         seconds=0.0, rows=rows, write_seconds=sum(demo.write_seconds.values()), stage_seconds=stages,
+        table_write_seconds=dict(demo.write_seconds),
     )
 
 

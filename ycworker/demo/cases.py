@@ -430,7 +430,9 @@ class CaseMaker:
                    RATING_WEIGHTS[3] - shift // 2)
         stamp = demo.stamp(day)
         young = p.age_on(day) < 14
-        for outcome, rating in zip(OUTCOMES, rng.choices(RATINGS, weights, k=len(OUTCOMES)), strict=True):
+        # A closing review rates all nine outcomes; an interim one the few the plan is working on.
+        rated = OUTCOMES if step != "continue" else sorted(rng.sample(OUTCOMES, rng.randrange(3, 6)))
+        for outcome, rating in zip(rated, rng.choices(RATINGS, weights, k=len(rated)), strict=True):
             if outcome == "OUT07" and young and rng.random() < 0.7:
                 rating = "not_applicable"
             demo.queue("review_outcome", {"id": demo.new_id(), "created_at": stamp, "updated_at": stamp,
