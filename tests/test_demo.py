@@ -425,6 +425,12 @@ def test_service_activity_is_recorded(demo):
     assert trained[0][0] > 0
     kinds = {r[0] for r in rows(store, "SELECT kind FROM triple_c_entry")}
     assert kinds == {"compliment", "comment", "complaint"}
+    first_referral = dict(rows(store, "SELECT carer_id, min(referral_date) FROM referral GROUP BY carer_id"))
+    passes = rows(store, "SELECT carer_id, applied_date, issued_date FROM bus_pass")
+    for carer_id, applied, issued in passes:
+        assert first_referral[carer_id] <= applied <= TODAY.isoformat()
+        assert issued is None or applied <= issued <= TODAY.isoformat()
+    assert any(issued is None for _c, _a, issued in passes)  # some applications still waiting
 
 
 def test_the_home_screen_has_work(demo):

@@ -53,7 +53,7 @@ SAFEGUARDING = (("Parental mental health crisis", "Referred to Front Door; plan 
 
 
 def service_activity(demo: Demo, svc: Service, past_events: list[tuple[str, date, int]],
-                     bus_pass_users: dict[str, date]) -> None:
+                     bus_pass_users: dict[str, tuple[date, date]]) -> None:
     rng, today = demo.rng, demo.today
     start = window_start(today)
     months = []
@@ -163,11 +163,11 @@ def service_activity(demo: Demo, svc: Service, past_events: list[tuple[str, date
                                        "source": "event"})
 
     # Bus passes for carers who travel to clubs by bus.
-    for carer_id, first_trip in bus_pass_users.items():
-        applied = first_trip - timedelta(days=rng.randrange(14, 50))
-        issued = applied + timedelta(days=rng.randrange(7, 30))
-        demo.add("bus_pass", applied, {"carer_id": carer_id, "applied_date": applied,
-                                       "issued_date": issued if issued <= first_trip else first_trip},
+    for carer_id, (joined, first_trip) in bus_pass_users.items():
+        # Applied for around joining the club (never before the referral), issued by the first trip.
+        applied = max(joined - timedelta(days=7), first_trip - timedelta(days=rng.randrange(14, 50)))
+        issued = min(first_trip, applied + timedelta(days=rng.randrange(7, 30)))
+        demo.add("bus_pass", applied, {"carer_id": carer_id, "applied_date": applied, "issued_date": issued},
                  updated=issued)
     # A few applications still waiting.
     waiting = [p for p in svc.people if p.status == "open" and p.id not in bus_pass_users and p.referrals]

@@ -58,7 +58,8 @@ class GroupTotals:
     marks: int = 0
     activities: int = 0
     bookings: int = 0
-    bus_pass_users: dict[str, date] = field(default_factory=dict)  # carer id -> first bus-pass trip
+    # carer id -> (joined the club, first trip on a bus pass)
+    bus_pass_users: dict[str, tuple[date, date]] = field(default_factory=dict)
 
 
 def _support_start(p: Person) -> tuple[date, date | None, bool] | None:
@@ -199,7 +200,9 @@ def clubs(demo: Demo, svc: Service, totals: GroupTotals) -> None:
                                              "left_date": end}, updated=end)
             totals.members += 1
         # The register of every past session: a mark for each member on the day, saved at once.
-        members = [(p, joined, end, keen, rng.choices(TRANSPORT, TRANSPORT_WEIGHTS)[0])
+        # Each member travels the same way most weeks (a walk-in came on foot or was dropped off).
+        members = [(p, joined, end, keen,
+                    "none" if p.walk_in else rng.choices(TRANSPORT, TRANSPORT_WEIGHTS)[0])
                    for p, joined, end, keen in plan.members]
         new_id, rand, queue = demo.new_id, rng.random, demo.pending["attendance"]
         for sid, day, start_at in past:
@@ -212,7 +215,7 @@ def clubs(demo: Demo, svc: Service, totals: GroupTotals) -> None:
                     status = "late" if rand() < 0.08 else "present"
                     transport = usual
                     if transport == "bus_pass" and p.id not in totals.bus_pass_users:
-                        totals.bus_pass_users[p.id] = day
+                        totals.bus_pass_users[p.id] = (joined, day)
                     note = rng.choice(MARK_NOTES) if rand() < 0.06 else ""
                 else:
                     status, transport, note = "absent", "none", ""
