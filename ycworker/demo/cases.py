@@ -186,6 +186,8 @@ class CaseMaker:
             contact = places.phone(rng, mobile=False)
         rel = RELATION_WORD.get(p.cared_for_relationship, "a relative")
         cond = CONDITION_WORD[p.conditions[0]] if p.conditions else "health needs"
+        if cond == "SEND" and rel not in ("brother", "sister"):
+            cond = "a learning disability"
         reason = f"Cares for {rel} who has {cond}; {rng.choice(SIGNS)}."
         ref = {
             "id": demo.new_id(), "carer_id": p.id, "referral_date": r, "source": source,
@@ -339,7 +341,8 @@ class CaseMaker:
                                             "assessment_id": aid, "instrument": instrument, "item": item,
                                             "score": score})
         # Sections as typed: the core ones always, the rest when there was something to say.
-        tasks = p.row.get("caring_tasks", "").lower() or "jobs at home"
+        tasks = p.row.get("caring_tasks", "")
+        tasks = tasks[:1].lower() + tasks[1:] if tasks else "jobs at home"
         rel = RELATION_WORD.get(p.cared_for_relationship, "a relative")
         stamp = demo.stamp(when)
         for n, (key, texts) in enumerate(SECTIONS):

@@ -44,6 +44,13 @@ TASKS = ("cooking", "shopping", "cleaning", "laundry", "medication reminders", "
          "looking after younger siblings", "interpreting at appointments", "helping with personal care",
          "keeping an eye on them at night", "getting siblings to school", "managing money")
 
+YOUNG_TASKS = ("tidying up", "fetching things", "emotional support", "keeping them company",
+               "helping with younger siblings", "getting drinks and snacks", "calling for help if needed")
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
 
 @dataclass(slots=True)
 class Person:
@@ -282,7 +289,7 @@ def people(demo: Demo, svc: Service) -> None:
             school = _school(svc, rng, d, age, send)
             dob = _dob(demo, age)
             # Most carers care for everyone in the list; a sibling cared for is not cared for by themself.
-            tasks = rng.sample(TASKS, rng.randrange(2, 5))
+            tasks = rng.sample(TASKS if age >= 10 else YOUNG_TASKS, rng.randrange(2, 5 if age >= 10 else 4))
             sibling_cared_for = any(label in ("brother", "sister") for _c, label, _x in cared)
             if sibling_cared_for and "looking after younger siblings" not in tasks:
                 tasks[-1] = "looking after a brother or sister with SEND"
@@ -299,7 +306,7 @@ def people(demo: Demo, svc: Service) -> None:
                 "disability": rng.random() < 0.07, "household_id": hh_id, "school_id": school,
                 "district_id": svc.district_ids[d], "worker_id": None,
                 "phone": places.phone(rng) if age >= 11 and rng.random() < 0.6 else "",
-                "email": "", "caring_tasks": ", ".join(tasks).capitalize(), "impact_level": None,
+                "email": "", "caring_tasks": _sentence(", ".join(tasks)), "impact_level": None,
                 "status": "open", "needs_referral_details": False, "fsm": fsm_family and age <= 18,
                 "send": send, "last_contact_date": None, "archived_at": None,
             })
