@@ -5,9 +5,14 @@ they care for, referrals over the last two financial years with realistic timing
 plans, reviews, contacts, clubs with registers, holiday activities with bookings and the service
 activity the quarterly return counts. The same seed and the same ``today`` give the same rows.
 
-Everything is written with Core bulk inserts in one transaction, so a failure leaves the
-database as it was. The stages live in their own modules: ``people`` (districts, schools,
-workers, households, carers, cared-for), ``cases`` (referrals to closure), ``groups`` (clubs and
+Everything is written in one transaction (BEGIN IMMEDIATE), so a failure leaves the database as
+it was, and the carer count is checked inside it, so two demos cannot both fill one file. Speed:
+rows are built as dicts and bound straight to the driver with one executemany per table and
+batch; keys are time-ordered (UUIDv7-shaped), so they append to every primary-key index; the
+connection's page cache is raised to 1 GiB while writing and restored after. See bench/demo.py.
+
+The stages live in their own modules: ``people`` (districts, schools, workers, households,
+carers, cared-for), ``cases`` (referrals to closure), ``groups`` (clubs and
 holiday activities) and ``activity`` (service activity); names come from ``names`` and places
 from ``places``.
 """

@@ -2,15 +2,17 @@
 
 Every id, date and stamp comes from ``rng`` (never the global random, uuid4 or the clock), so
 the same seed and the same ``today`` give the same rows in the same order. Rows are plain dicts
-written with Core ``insert()`` executemany in one transaction; ``flush`` writes the pending
-tables parents first (the metadata's dependency order), so it is safe at any point where every
-row a pending row points to has been added.
+queued per table; ``flush`` writes the pending tables parents first (the metadata's dependency
+order) with one executemany per table on the store's Core connection, inside the generator's
+single transaction, so it is safe at any point where every row a pending row points to has been
+queued. Values bind straight to the driver (see ``_writer`` for why and how they match what
+SQLAlchemy itself stores).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, time, timedelta  # noqa: F401
+from datetime import UTC, date, datetime, time
 from operator import itemgetter
 from random import Random
 from time import perf_counter
@@ -66,9 +68,6 @@ class Demo:
         # 08:00 to 18:00, or within the given hour
         seconds = 28_800 + int(r * 36_000) if hour is None else hour * 3600 + int(r * 3600)
         return f"{d.isoformat()} {seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}.000000"
-
-    def days_ago(self, n: int) -> date:
-        return self.today - timedelta(days=n)
 
     # -- rows -------------------------------------------------------------------------------
     def add(self, table: str, when: date, row: dict, *, updated: date | None = None) -> str:
