@@ -227,3 +227,27 @@ def test_cli_usage_errors(tmp_path, env, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["import", "caseload"])
     assert exc.value.code == 2
+
+
+def test_a_big_import_is_indexed_for_search_in_bulk(tmp_path, store):
+    from sqlalchemy import text
+
+    from tests import factories
+    from ycworker import caseload
+
+    rows = [f"B{i:04d},Kit{i},Marlowe{i % 7},2012-01-01,F,WBRI,Dover,Hill School,HB{i // 3},"
+            f"2025-01-0{1 + i % 9},school,given,,,,," for i in range(300)]
+    result = import_file(store, write(tmp_path, csv_text(*rows)), TODAY)
+    assert result.carers == 300
+    with store.write() as s:
+        factories.carer(s, "Kit999", "Marlowe", carer_ref="ZZ-1")  # the trigger is back
+    with store.read() as s:
+        conn = s.connection()
+        assert conn.execute(text("SELECT count(*) FROM carer_fts")).scalar() == 301
+        assert conn.execute(text("SELECT count(*) FROM carer_fts_trigram")).scalar() == 301
+        found = caseload.window(s, caseload.CaseloadQuery(text="kit12 marlowe5"), TODAY).rows
+        assert sorted(r.carer_ref for r in found) == ["B0012", "B0124"]  # prefixes: Kit12, Kit124
+        assert sorted(r.carer_ref for r in caseload.window(s, caseload.CaseloadQuery(text="HB99"),
+                                                           TODAY).rows) == ["B0297", "B0298", "B0299"]
+        assert [r.carer_ref for r in caseload.window(s, caseload.CaseloadQuery(text="it999"), TODAY).rows] \
+            == ["ZZ-1"]

@@ -249,8 +249,8 @@ def window(session: Session, q: CaseloadQuery, today: date, offset: int = 0,
         ids = ids.order_by(text("(" + deadline.text + ") IS NULL"), deadline,
                            Carer.last_name, Carer.first_name, Carer.id)
     elif q.sort == "last_contact":
-        ids = ids.order_by(Carer.last_contact_date.is_(None), Carer.last_contact_date.desc(),
-                           Carer.last_name, Carer.first_name, Carer.id)
+        # Newest first; SQLite sorts NULL (never contacted) last in descending order.
+        ids = ids.order_by(Carer.last_contact_date.desc(), Carer.last_name, Carer.first_name, Carer.id)
     else:
         ids = ids.order_by(Carer.last_name, Carer.first_name, Carer.id)
     page_ids = list(session.exec(ids.offset(offset).limit(limit)).all())

@@ -55,10 +55,14 @@ class Carer(Record, table=True):
         Index("ix_carer_name", "last_name", "first_name"),
         # Caseload paging and counts (0002): covering indexes, so a 50,000-carer list counts and
         # pages without reading whole rows.
-        Index("ix_carer_status_name", "status", "archived_at", "last_name", "first_name", "id"),
+        Index("ix_carer_status_name", "status", "archived_at", "last_name", "first_name", "id",
+              "date_of_birth"),
         Index("ix_carer_worker_name", "worker_id", "status", "archived_at", "last_name",
+              "first_name", "id", "date_of_birth"),
+        Index("ix_carer_archived_name", "archived_at", "last_name", "first_name", "id",
+              "date_of_birth"),
+        Index("ix_carer_status_contact", "status", "archived_at", "last_contact_date", "last_name",
               "first_name", "id"),
-        Index("ix_carer_status_contact", "status", "archived_at", "last_contact_date"),
     )
 
     carer_ref: str = Field(unique=True)  # the service's own id for the young carer

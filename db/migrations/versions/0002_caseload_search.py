@@ -52,9 +52,12 @@ def _trigger(name: str, event: str, statements: list[str]) -> str:
 
 
 _INDEXES = {
-    "ix_carer_status_name": ["status", "archived_at", "last_name", "first_name", "id"],
-    "ix_carer_worker_name": ["worker_id", "status", "archived_at", "last_name", "first_name", "id"],
-    "ix_carer_status_contact": ["status", "archived_at", "last_contact_date"],
+    "ix_carer_status_name": ["status", "archived_at", "last_name", "first_name", "id", "date_of_birth"],
+    "ix_carer_worker_name": ["worker_id", "status", "archived_at", "last_name", "first_name", "id",
+                             "date_of_birth"],
+    "ix_carer_archived_name": ["archived_at", "last_name", "first_name", "id", "date_of_birth"],
+    "ix_carer_status_contact": ["status", "archived_at", "last_contact_date", "last_name", "first_name",
+                                "id"],
 }
 _REFERRAL_OPEN = ["closed_date", "allocated_date", "assessment_completed_date", "referral_date", "consent",
                   "carer_id"]
