@@ -152,7 +152,8 @@ class CaseloadScreen(AreaScreen):
             return
         noun = "carer" if w.total == 1 else "carers"
         if q.text.strip():
-            found = f"{w.total:,}+ matches: type more to narrow" if w.capped else f"{w.total:,} {noun} match"
+            found = (f"{w.total:,} {noun} among the first matches: type more to narrow" if w.capped
+                     else f"{w.total:,} {noun} match")
         else:
             found = f"{w.total:,} {noun}"
         bits = [found, "my caseload" if q.worker_id else "everyone", caseload.STATUSES[q.status].lower()]

@@ -5,7 +5,7 @@ limit)``): the exact number of carers that match and at most ``limit`` rows from
 with ``select(columns)`` (no ORM objects). Search goes through the FTS5 indexes of migration 0002:
 ``carer_fts`` for words and prefixes (every word typed must start a word of the name, carer ref,
 school or household) and ``carer_fts_trigram`` for substrings of three or more characters; the
-union of both is capped at ``SEARCH_CAP`` carers before filters and sort are applied.
+union of both (at most ``SEARCH_CAP`` from each) is then filtered and sorted.
 
 Deadlines are the statutory clocks of commissioner-return.md (allocation within 5 working days of
 referral, assessment within 15 working days of allocation). For sorting and the "overdue" filter
@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, func, literal_column, or_, text
+from sqlalchemy import and_, func, or_, text
 from sqlmodel import Session, select
 
 from db.models import Carer, District, Referral, School, Worker
@@ -77,7 +77,7 @@ class Window:
     total: int
     offset: int
     rows: list[CaseloadRow] = field(default_factory=list)
-    capped: bool = False  # search found more candidates than SEARCH_CAP
+    capped: bool = False  # the search found more than SEARCH_CAP carers: type more to narrow
 
 
 # -- dates ------------------------------------------------------------------------------------
@@ -161,25 +161,31 @@ def search_terms(raw: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(raw or "")][:8]
 
 
-def _candidates(raw: str):
-    """A SQL fragment selecting carer ids that match the search, or None for no search."""
+def candidates(session: Session, raw: str) -> tuple[set[str] | None, bool]:
+    """Carer ids matching the search (None: no search) and whether an index hit SEARCH_CAP.
+
+    Every word must start a word of the name, ref, school or household (FTS5 prefix), or, when
+    every word has three characters or more, be found anywhere in that text (trigram)."""
     terms = search_terms(raw)
     if not terms:
-        return None, {}
-    params = {"fts_q": " AND ".join(f'"{t}"*' for t in terms), "cap": SEARCH_CAP}
-    parts = [
+        return None, False
+    conn = session.connection()
+    ids: set[str] = set()
+    capped = False
+    found = conn.execute(text(
         "SELECT k.carer_id FROM carer_fts JOIN carer_fts_key k ON k.id = carer_fts.rowid "
-        "WHERE carer_fts MATCH :fts_q LIMIT :cap"
-    ]
-    long_terms = [t for t in terms if len(t) >= 3]
-    if long_terms and len(long_terms) == len(terms):
-        params["tri_q"] = " AND ".join(f'"{t}"' for t in long_terms)
-        parts.append(
+        "WHERE carer_fts MATCH :q LIMIT :cap"),
+        {"q": " AND ".join(f'"{t}"*' for t in terms), "cap": SEARCH_CAP}).scalars().all()
+    ids.update(found)
+    capped = len(found) >= SEARCH_CAP
+    if all(len(t) >= 3 for t in terms):
+        found = conn.execute(text(
             "SELECT k.carer_id FROM carer_fts_trigram JOIN carer_fts_key k "
-            "ON k.id = carer_fts_trigram.rowid WHERE carer_fts_trigram MATCH :tri_q LIMIT :cap"
-        )
-    sql = " UNION ".join(f"SELECT * FROM ({p})" for p in parts)
-    return sql, params
+            "ON k.id = carer_fts_trigram.rowid WHERE carer_fts_trigram MATCH :q LIMIT :cap"),
+            {"q": " AND ".join(f'"{t}"' for t in terms), "cap": SEARCH_CAP}).scalars().all()
+        ids.update(found)
+        capped = capped or len(found) >= SEARCH_CAP
+    return ids, capped
 
 
 def _pending_deadline_sql():
@@ -192,9 +198,8 @@ def _pending_deadline_sql():
     )
 
 
-def _conditions(q: CaseloadQuery, today: date) -> tuple[list, dict, bool]:
+def _conditions(session: Session, q: CaseloadQuery, today: date) -> tuple[list, bool]:
     conds = [Carer.archived_at.is_(None)]
-    params: dict = {}
     if q.status in ("open", "closed"):
         conds.append(Carer.status == q.status)
     if q.worker_id:
@@ -219,15 +224,14 @@ def _conditions(q: CaseloadQuery, today: date) -> tuple[list, dict, bool]:
                     and_(Referral.allocated_date.is_not(None),
                          Referral.assessment_completed_date.is_(None),
                          Referral.allocated_date <= cut_b)))))
-    sql, search_params = _candidates(q.text)
-    searching = sql is not None
-    if searching:
-        conds.append(Carer.id.in_(text(sql).bindparams(**search_params).columns(literal_column("carer_id"))))
-    return conds, params, searching
+    ids, capped = candidates(session, q.text)
+    if ids is not None:
+        conds.append(Carer.id.in_(sorted(ids)))
+    return conds, capped
 
 
 def count(session: Session, q: CaseloadQuery, today: date) -> int:
-    conds, _, _ = _conditions(q, today)
+    conds, _ = _conditions(session, q, today)
     return session.exec(select(func.count()).select_from(Carer).where(*conds)).one()
 
 
@@ -237,7 +241,7 @@ def window(session: Session, q: CaseloadQuery, today: date, offset: int = 0,
     limit = max(0, min(limit, PAGE_LIMIT))
     offset = max(0, offset)
     register_functions(session)
-    conds, _, searching = _conditions(q, today)
+    conds, capped = _conditions(session, q, today)
     total = -1
     if with_total:
         total = session.exec(select(func.count()).select_from(Carer).where(*conds)).one()
@@ -279,9 +283,6 @@ def window(session: Session, q: CaseloadQuery, today: date, offset: int = 0,
             deadline_text=describe_pending(p[0], p[1], today) if p else "",
             overdue=bool(p and p[1] < today), flag=short_flag(dob, today),
         ))
-    capped = False
-    if searching and total >= SEARCH_CAP:
-        capped = True
     return Window(total=total, offset=offset, rows=out, capped=capped)
 
 
