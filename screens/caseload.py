@@ -166,7 +166,7 @@ class CaseloadScreen(AreaScreen):
         bits.append(f"sorted by {caseload.SORTS[q.sort].lower()}")
         if w.total:
             bits.append(f"row {self.listing.cursor + 1:,}")
-        self.query_one("#caseload-status", Static).update(" · ".join(bits))
+        self.query_one("#caseload-status", Static).update(" · ".join(bits), layout=False)
 
     @on(CaseloadList.PageWanted)
     def _page_wanted(self, event: CaseloadList.PageWanted) -> None:

@@ -242,8 +242,9 @@ def window(session: Session, q: CaseloadQuery, today: date, offset: int = 0,
     offset = max(0, offset)
     register_functions(session)
     conds, capped = _conditions(session, q, today)
+    searching = bool(search_terms(q.text))
     total = -1
-    if with_total:
+    if with_total and not searching:
         total = session.exec(select(func.count()).select_from(Carer).where(*conds)).one()
     # Page over the carer table alone (covering indexes, no joins for the rows skipped by
     # OFFSET), then read the page's columns and names.
@@ -257,7 +258,12 @@ def window(session: Session, q: CaseloadQuery, today: date, offset: int = 0,
         ids = ids.order_by(Carer.last_contact_date.desc(), Carer.last_name, Carer.first_name, Carer.id)
     else:
         ids = ids.order_by(Carer.last_name, Carer.first_name, Carer.id)
-    page_ids = list(session.exec(ids.offset(offset).limit(limit)).all())
+    if searching:  # a bounded set: read every matching id once, count and slice in Python
+        every = list(session.exec(ids).all())
+        total = len(every)
+        page_ids = every[offset: offset + limit]
+    else:
+        page_ids = list(session.exec(ids.offset(offset).limit(limit)).all())
     found = session.exec(
         select(Carer.id, Carer.first_name, Carer.last_name, Carer.preferred_name, Carer.carer_ref,
                Carer.date_of_birth, Carer.status, Carer.impact_level, Carer.last_contact_date,
