@@ -29,7 +29,10 @@ FIELD_HINTS = {
 }
 
 
-def load(store, carer_id, today, worker_id):
+def load(store, carer_id, today, worker_id, audit_view):
+    if not audit_view:
+        with store.read() as session:
+            return carers.load_record(session, carer_id, today, worker_id, audit_view=False)
     with store.write() as session:  # a write: opening a record is audited
         return carers.load_record(session, carer_id, today, worker_id)
 
@@ -129,7 +132,8 @@ class CarerRecordScreen(AreaScreen):
     def action_refresh(self) -> None:
         worker = self.app.worker_info
         self.run_db(load, self.carer_id, self.app.today(), worker.id if worker else None,
-                    then=self.show, what="open the record", group="record", exclusive=True)
+                    self.record is None, then=self.show, what="open the record", group="record",
+                    exclusive=True)
 
     def show(self, rec: CarerRecord) -> None:
         self.record = rec

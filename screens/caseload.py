@@ -27,6 +27,11 @@ def load_window(store, query: CaseloadQuery, today, offset: int, limit: int, wit
         return caseload.window(session, query, today, offset, limit, with_total=with_total)
 
 
+def load_count(store, query: CaseloadQuery, today):
+    with store.read() as session:
+        return caseload.count(session, query, today)
+
+
 def load_choices(store):
     with store.read() as session:
         return caseload.filter_choices(session)
@@ -66,6 +71,7 @@ class CaseloadScreen(AreaScreen):
         super().__init__()
         self.query_state = CaseloadQuery()
         self._in_flight = False
+        self._counting = False
         self._again = False
         self._again_keep = False
         self._ready = False
@@ -119,14 +125,32 @@ class CaseloadScreen(AreaScreen):
         offset = 0
         if keep_cursor:
             offset = (self.listing.cursor // PAGE) * PAGE
-        self.run_db(load_window, query, self.app.today(), offset, FIRST_WINDOW, True,
+        # The first rows paint before the count is known (a search counts its bounded set at once).
+        self.run_db(load_window, query, self.app.today(), offset, FIRST_WINDOW, False,
                     then=lambda w, q=query, k=keep_cursor: self._loaded(q, w, k),
                     on_error=self._load_failed, what="load the caseload", group="caseload")
 
     def _loaded(self, query: CaseloadQuery, window: caseload.Window, keep_cursor: bool) -> None:
         self._in_flight = False
+        counted = window.total >= 0
+        self._counting = not counted
+        if not counted:  # for now: the rows read, and one more if the page was full
+            window.total = window.offset + len(window.rows) + (1 if len(window.rows) == FIRST_WINDOW else 0)
         self._show(query, window, keep_cursor)
+        if not counted and query == self.query_state:
+            generation = self.listing.generation
+            self.run_db(load_count, query, self.app.today(),
+                        then=lambda n, q=query, g=generation: self._counted(q, g, n),
+                        what="count the caseload", group="caseload-count")
         self._next_if_asked()
+
+    def _counted(self, query: CaseloadQuery, generation: int, total: int) -> None:
+        if query != self.query_state or self.last_window is None:
+            return
+        self.last_window.total = total
+        self._counting = False
+        self.listing.set_total(generation, total)
+        self._status()
 
     def _load_failed(self, error: BaseException) -> None:
         self._in_flight = False
@@ -154,6 +178,8 @@ class CaseloadScreen(AreaScreen):
         if q.text.strip():
             found = (f"{w.total:,} {noun} among the first matches: type more to narrow" if w.capped
                      else f"{w.total:,} {noun} match")
+        elif self._counting:
+            found = "counting…"
         else:
             found = f"{w.total:,} {noun}"
         bits = [found, "my caseload" if q.worker_id else "everyone", caseload.STATUSES[q.status].lower()]

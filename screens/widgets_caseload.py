@@ -125,6 +125,15 @@ class CaseloadList(ScrollView, can_focus=True):
         self.post_message(self.Moved(self.cursor, self.total))
         return self.generation
 
+    def set_total(self, generation: int, total: int) -> None:
+        """The exact count, when it arrives after the first rows."""
+        if generation != self.generation:
+            return
+        self.total = max(0, total)
+        self.virtual_size = Size(self._width, self.total)
+        self.refresh()
+        self.post_message(self.Moved(self.cursor, self.total))
+
     def _store(self, offset: int, rows: list[CaseloadRow]) -> None:
         for i in range(0, len(rows), PAGE):
             self._pages[(offset + i) // PAGE] = rows[i: i + PAGE]

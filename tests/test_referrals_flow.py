@@ -183,6 +183,10 @@ async def test_profile_fields_save_one_at_a_time(make_app, store):
         assert amira.date_of_birth == date(2012, 5, 1) and amira.phone == "07700 900123"
         from db.models import Household
         assert s.get(Household, ids["khan"]).postcode == "CT16 1AA"
+        # Opening the record is audited once; each saved field once; no personal data in either.
+        entries = s.exec(select(AuditEntry.action, AuditEntry.entity).where(
+            AuditEntry.record_id.in_([ids["amira"], ids["khan"]]))).all()
+        assert sorted(entries) == [("update", "carer"), ("update", "household"), ("view", "carer")]
 
 
 async def test_add_contact_and_cared_for_person(make_app, store):
