@@ -2,7 +2,7 @@
 
 A text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is written
 with a leading ``'`` so that a spreadsheet never runs it (the commissioner's spec). Leading
-spaces before one of those characters are caught too (some spreadsheets strip them first).
+whitespace of any kind before one of those characters is caught too (some spreadsheets strip it).
 Numbers and dates are not text cells: pass them as int/float/date, not str.
 """
 
@@ -17,6 +17,9 @@ from pathlib import Path
 from ycworker import atomic
 
 DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
+# Leading whitespace a spreadsheet may skip before reading a formula: every Unicode space except
+# the tab and CR, which are dangerous themselves (so "\u00a0\t..." still counts as a tab first).
+_SKIPPED = "".join(ch for ch in map(chr, range(0x3000 + 1)) if ch.isspace() and ch not in "\t\r")
 
 
 def safe_cell(value: object) -> str:
@@ -31,7 +34,7 @@ def safe_cell(value: object) -> str:
     if isinstance(value, (int, float)):
         return str(value)
     text = str(value)
-    stripped = text.lstrip(" \u00a0")
+    stripped = text.lstrip(_SKIPPED)
     if text.startswith(DANGEROUS_FIRST) or (stripped and stripped.startswith(DANGEROUS_FIRST)):
         return "'" + text
     return text
