@@ -83,6 +83,7 @@ class HomeScreen(AreaScreen):
                 Option(f"{'! ' if i.overdue else ''}{i.title}: {i.detail}", id=f"{key}:{n}")
                 for n, i in enumerate(items)
             )
+            listing.highlighted = 0
 
     def action_open(self) -> None:
         focused = self.focused

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -57,8 +58,10 @@ def test_two_processes_saving_200_each_both_keep_working(store):
 
 def test_wrong_passphrase_is_a_clean_message_exit_3_and_leaves_the_file_alone(db_path):
     before = hashlib.sha256(db_path.read_bytes()).hexdigest()
+    a_backup = db_path.with_name("a-backup.db")  # a copy: restoring the file onto itself is refused first
+    shutil.copyfile(db_path, a_backup)
     env = dict(os.environ, YCWORKER_PASSPHRASE="definitely not it")
-    for command in (["backup"], ["restore", str(db_path)], ["passphrase"]):
+    for command in (["backup"], ["restore", str(a_backup)], ["passphrase"]):
         env["YCWORKER_NEW_PASSPHRASE"] = "another passphrase"
         done = subprocess.run([sys.executable, "-m", "ycworker", *command, "--db", str(db_path)],
                               capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)

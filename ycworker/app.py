@@ -3,17 +3,29 @@
 Start-up is kept light: nothing here imports sqlmodel or opens a file at import time. The
 unlock screen paints first; the store is opened (and migrated) in a thread worker after the
 passphrase is given, and each area's screen is imported only when it is first opened.
+
+Protection (issue 8): ``ctrl+l`` locks at once; the App also locks itself after
+``idle_lock_minutes`` without a key or mouse event, or when the session has lasted
+``max_session_hours``. Locking disposes the engine (``Store.close``: the key goes with it),
+switches to a "locked" mode whose only screen is the unlock screen (so nothing of the case
+records stays on screen), and keeps the area screens' stacks: after unlock the same worker
+continues where they were; a different worker starts fresh at home. Failed unlock attempts are
+written to the audit log after the next successful unlock. A daily verified backup is made in
+the background after the first unlock of the day.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -72,8 +84,12 @@ class YcWorkerApp(App[int]):
     BINDINGS = [
         *(Binding(area.key, f"area('{area.mode}')", area.title, show=True) for area in AREAS),
         Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+l", "lock", "Lock", show=True, priority=True),
         Binding("ctrl+q", "quit", "Quit", show=True, priority=True),
     ]
+
+    IDLE_CHECK_SECONDS = 15.0
+    LOCKED_MODE = "locked"
 
     def __init__(
         self,
@@ -83,6 +99,7 @@ class YcWorkerApp(App[int]):
         today: date | None = None,
         demo: bool = False,
         demo_carers: int = 2000,
+        auto_backup: bool | None = None,
     ):
         super().__init__()
         self.db_path = Path(db_path)
@@ -92,6 +109,15 @@ class YcWorkerApp(App[int]):
         self.demo_carers = demo_carers
         self.store: Store | None = None
         self.worker_info: WorkerInfo | None = None
+        # a fixed "today" (tests, demos) means no automatic daily backup unless asked for
+        self.auto_backup = (today is None) if auto_backup is None else auto_backup
+        self.lock_policy = None  # protection.LockPolicy, loaded at unlock
+        self.failed_unlocks: list[datetime] = []  # audited after the next successful unlock
+        self.lock_reason = ""
+        self._last_activity = time.monotonic()
+        self._session_started = time.monotonic()
+        self._resume_mode: str | None = None
+        self._locked_worker_id: str | None = None
 
     # -- state shared with the screens -------------------------------------------------------
 
@@ -100,7 +126,7 @@ class YcWorkerApp(App[int]):
 
     @property
     def unlocked(self) -> bool:
-        return self.store is not None
+        return getattr(self, "store", None) is not None
 
     def take_passphrase(self) -> str | None:
         """The passphrase given at start (environment or test), handed over once."""
@@ -111,18 +137,115 @@ class YcWorkerApp(App[int]):
         from screens.unlock import UnlockScreen
 
         self.push_screen(UnlockScreen())
+        self.set_interval(self.IDLE_CHECK_SECONDS, self.check_idle, name="idle-lock")
 
-    def unlocked_with(self, store: Store, worker: WorkerInfo) -> None:
+    def unlocked_with(self, store: Store, worker: WorkerInfo, policy: Any = None) -> None:
         """Called by the unlock screen once the store is open and migrated."""
+        from ycworker.protection import LockPolicy
+
+        previous = self._locked_worker_id
         self.store = store
         self.worker_info = worker
+        self.lock_policy = policy or LockPolicy()
+        self.lock_reason = ""
+        self._last_activity = self._session_started = time.monotonic()
         self.sub_title = f"{worker.name} · {store.path.name}"
-        self.switch_mode("home")
+        if self.current_mode == self.LOCKED_MODE:
+            resume = self._resume_mode if previous == worker.id else None
+            if resume is None:  # someone else: nothing of the last worker's screens is kept
+                for area in AREAS:
+                    if area.mode in self._modes:
+                        self.remove_mode(area.mode)
+                    self.add_mode(area.mode, _screen_factory(area))
+            self.switch_mode(resume or "home")
+            self.remove_mode(self.LOCKED_MODE)
+        else:
+            self.switch_mode("home")
+        self._resume_mode = self._locked_worker_id = None
+        if store.writing_stopped:
+            self.notify(store.writing_stopped, title="Not saving: the database is damaged",
+                        severity="error", timeout=30)
+        elif self.auto_backup:
+            self.run_worker(lambda: self._daily_backup(store, worker.id), thread=True,
+                            group="daily-backup", exit_on_error=False)
+
+    def _daily_backup(self, store: Store, worker_id: str) -> None:
+        from ycworker import backups
+
+        try:
+            result = backups.run_daily(store, date.today(), worker_id)
+        except Exception as exc:  # shown, never a crash: the worker can still work
+            self.call_from_thread(self.notify, f"The daily backup was not made: {exc}",
+                                  title="Backup", severity="error", timeout=15)
+            return
+        if result is not None:
+            self.call_from_thread(self.notify, f"Daily backup made and checked: {result.backup.name}",
+                                  title="Backup", timeout=5)
 
     def on_unmount(self) -> None:
         if self.store is not None:
             self.store.close()
             self.store = None
+
+    # -- protection: idle lock, session length, lock now ---------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown,
+                              events.MouseScrollUp, events.Paste)):
+            self._last_activity = time.monotonic()
+        await super().on_event(event)
+
+    def check_idle(self, now: float | None = None) -> bool:
+        """Lock if idle too long or the session is too long. True if it locked."""
+        if not self.unlocked or self.lock_policy is None:
+            return False
+        now = time.monotonic() if now is None else now
+        policy = self.lock_policy
+        if now - self._last_activity >= policy.idle_seconds:
+            self.lock(f"Locked after {policy.idle_minutes} minutes without use.", "idle")
+            return True
+        if now - self._session_started >= policy.max_seconds:
+            self.lock(f"Locked: a session lasts at most {policy.max_hours} hours. "
+                      "Unlock to start a new one.", "session")
+            return True
+        return False
+
+    def action_lock(self) -> None:
+        if self.unlocked:
+            self.lock("Locked. Your work is saved.", "now")
+
+    def lock(self, message: str, reason: str) -> None:
+        """Dispose the engine (the key goes with it), clear the screen, show the unlock screen."""
+        from screens.unlock import UnlockScreen
+        from ycworker.protection import record_lock
+
+        store, self.store = self.store, None
+        if store is None:
+            return
+        worker = self.worker_info
+        with contextlib.suppress(Exception):  # the lock itself must never fail
+            record_lock(store, worker.id if worker else None, reason)
+        store.close()
+        del store
+        self._locked_worker_id = worker.id if worker else None
+        self.worker_info = None
+        self.lock_reason = message
+        self.sub_title = "Locked"
+        if self.current_mode != self.LOCKED_MODE:
+            self._resume_mode = self.current_mode
+            if self.LOCKED_MODE in self._modes:
+                self.remove_mode(self.LOCKED_MODE)
+            self.add_mode(self.LOCKED_MODE, lambda: UnlockScreen(locked=message))
+            self.switch_mode(self.LOCKED_MODE)
+
+    def note_failed_unlock(self) -> None:
+        from db.models.base import utcnow
+
+        self.failed_unlocks.append(utcnow())
+
+    def take_failed_unlocks(self) -> list[datetime]:
+        failed, self.failed_unlocks = self.failed_unlocks, []
+        return failed
 
     # -- navigation ----------------------------------------------------------------------------
 
@@ -150,7 +273,44 @@ class YcWorkerApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "area" and not self.unlocked:
             return None  # shown disabled until unlocked
+        if action == "lock" and not self.unlocked:
+            return False  # nothing to lock yet: not in the footer
         return True
+
+    # -- protection screens (palette) ------------------------------------------------------------
+
+    def open_protection(self, what: str) -> None:
+        """Open one of the data-protection screens by name (see protection_commands)."""
+        if not self.unlocked:
+            return
+        worker = self.worker_info
+        manager_only = {"audit", "retention", "erase", "settings"}
+        if what in manager_only and not (worker and worker.is_manager):
+            self.notify("Only a manager can do that.", severity="warning")
+            return
+        module, cls = PROTECTION_SCREENS[what]
+        self.push_screen(getattr(importlib.import_module(module), cls)())
+
+    def protection_commands(self) -> Iterable[SystemCommand]:
+        worker = self.worker_info
+        yield SystemCommand("Lock now [ctrl+l]", "Drop the key and show the unlock screen",
+                            self.action_lock)
+        yield SystemCommand("Switch worker", "Lock, then choose who is using this laptop",
+                            self.action_lock)
+        yield SystemCommand("Backups: back up now, restore", "Verified encrypted backups",
+                            lambda: self.open_protection("backups"))
+        yield SystemCommand("Change passphrase", "Rekey the database (the old passphrase is needed)",
+                            lambda: self.open_protection("passphrase"))
+        if worker and worker.is_manager:
+            yield SystemCommand("Audit log (manager)", "Who did what, when: paged",
+                                lambda: self.open_protection("audit"))
+            yield SystemCommand("Retention review (manager)", "Closed cases past the retention period",
+                                lambda: self.open_protection("retention"))
+            yield SystemCommand("Erase a person (manager)", "Right to erasure, by carer reference",
+                                lambda: self.open_protection("erase"))
+            yield SystemCommand("Lock and retention settings (manager)",
+                                "Idle lock minutes, session hours, retention years, backups kept",
+                                lambda: self.open_protection("settings"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -159,7 +319,18 @@ class YcWorkerApp(App[int]):
         for area in AREAS:
             yield SystemCommand(f"Go to {area.title} [{area.key}]", area.help,
                                 lambda mode=area.mode: self.switch_mode(mode))
+        yield from self.protection_commands()
         yield from screen_commands(screen)
+
+
+PROTECTION_SCREENS = {
+    "backups": ("screens.protection_backups", "BackupsScreen"),
+    "passphrase": ("screens.protection_settings", "PassphraseScreen"),
+    "settings": ("screens.protection_settings", "SettingsScreen"),
+    "audit": ("screens.audit_log", "AuditLogScreen"),
+    "retention": ("screens.protection_erase", "RetentionScreen"),
+    "erase": ("screens.protection_erase", "EraseScreen"),
+}
 
 
 def screen_commands(screen: Screen) -> Iterable[SystemCommand]:
@@ -186,11 +357,12 @@ def create_app(
     passphrase: str | None = None,
     today: date | None = None,
     demo: bool = False,
+    auto_backup: bool | None = None,
 ) -> YcWorkerApp:
     """The one way to make the App: the CLI and the tests both come through here."""
     from ycworker.passphrase import from_env
 
     return YcWorkerApp(
         Path(db_path), passphrase=passphrase if passphrase is not None else from_env(), today=today,
-        demo=demo,
+        demo=demo, auto_backup=auto_backup,
     )

@@ -97,3 +97,111 @@ def change_passphrase(path: Path, old: str, new: str, again: str | None = None) 
         rekey_file(path, old, new)
     except WrongPassphrase:
         raise FieldError("old", "That is not the current passphrase. Nothing was changed.") from None
+
+
+# -- unlocking: integrity, who is using the laptop, the audit of it ---------------------------
+
+@dataclass
+class UnlockInfo:
+    """What the unlock screen needs once the store is open."""
+
+    workers: list
+    remembered: object  # WorkerInfo | None
+    check: object  # integrity.CheckResult
+    policy: LockPolicy
+    damaged: str | None  # the plain message when the quick check failed (writing is stopped)
+
+
+def after_open(store) -> UnlockInfo:
+    """Quick check, the workers to choose from, the lock policy. Writes nothing if damaged."""
+    from ycworker import integrity, workers
+
+    check = integrity.check_at_unlock(store)
+    if store.writing_stopped:
+        with store.read() as session:
+            listed = workers.list_workers(session)
+            policy = load_policy(session)
+        remembered = listed[0] if listed else None
+        with store.read() as session:
+            last = settings.get(session, settings.LAST_WORKER)
+        remembered = next((w for w in listed if w.id == last), remembered)
+        return UnlockInfo(listed, remembered, check, policy, store.writing_stopped)
+    with store.write() as session:
+        remembered = workers.current_worker(session)  # makes a first worker on a new service
+        listed = workers.list_workers(session)
+        policy = load_policy(session)
+    return UnlockInfo(listed, remembered, check, policy, None)
+
+
+def start_session(store, worker_id: str, failed_at: list | None = None):
+    """Remember who is using the laptop; audit the unlock and any failed attempts before it
+    (they could not be written while the store was locked). Returns the WorkerInfo."""
+    from db.models import AuditEntry
+    from ycworker import workers
+
+    if store.writing_stopped:
+        with store.read() as session:
+            return next(w for w in workers.list_workers(session) if w.id == worker_id)
+    with store.write() as session:
+        worker = workers.choose(session, worker_id)
+        for when in failed_at or []:
+            session.add(AuditEntry(action="failed_unlock", at=when, worker_id=None))
+        audit.record(session, "unlock", worker_id=worker.id)
+    return worker
+
+
+def record_lock(store, worker_id: str | None, reason: str) -> None:
+    """Audit a lock (idle, session length, or by hand) just before the key is dropped."""
+    if store.writing_stopped:
+        return
+    with store.write() as session:
+        audit.record(session, "lock", "session", reason, worker_id)
+
+
+def current_key_matches(store, passphrase: str) -> bool:
+    """Does this passphrase give the key the store was unlocked with? (No file is touched.)"""
+    from db.engine import key_for_file
+
+    return store.key_hex[:64] == key_for_file(store.path, passphrase)
+
+
+# -- the audit log, for a manager ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AuditRow:
+    at: object  # aware datetime (UTC)
+    worker: str
+    action: str
+    entity: str
+    record_id: str
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    rows: list[AuditRow]
+    page: int
+    pages: int
+    total: int
+
+
+def audit_page(session: Session, page: int = 0, size: int = 50, action: str | None = None) -> AuditPage:
+    """Newest first, ``size`` a page. Worker names come from the worker table (the log holds ids)."""
+    from sqlmodel import func, select
+
+    from db.models import AuditEntry, Worker
+
+    where = [AuditEntry.action == action] if action else []
+    total = session.exec(select(func.count()).select_from(AuditEntry).where(*where)).one()
+    pages = max(1, -(-total // size))
+    page = min(max(0, page), pages - 1)
+    rows = session.exec(
+        select(AuditEntry.at, Worker.name, AuditEntry.worker_id, AuditEntry.action, AuditEntry.entity,
+               AuditEntry.record_id)
+        .outerjoin(Worker, Worker.id == AuditEntry.worker_id)
+        .where(*where)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id)
+        .offset(page * size).limit(size)
+    ).all()
+    out = [AuditRow(at, name or ("(unknown)" if wid else "—"), act, ent, rid)
+           for at, name, wid, act, ent, rid in rows]
+    return AuditPage(out, page, pages, total)
