@@ -30,6 +30,12 @@ Definitions (spec) and the choices made where the spec is silent:
   improved, no_change or worse (not_applicable is not a rating). A carer counts once per outcome:
   when several reviews in the period rated it, the latest one (review date, then when the review
   was recorded) decides whether it improved (CHOICE, tested).
+* KPI 4 counts every referral closed in the period with reason intervention_completed or
+  stepped_down, allocated or not (a referral closed without allocation is read for KPI 4 only;
+  referrals.csv keeps exactly the rows the spec lists).
+* ``impact_level`` of carers.csv: the impact recorded on the carer's open referral assessed
+  latest on or before the end of the period, else the carer's current impact level (CHOICE: a
+  return for an old quarter shows the impact as it was then, when the referral records it).
 * KPI 9: schools on the service's list (``on_list``); of those, the ones whose champion_since is
   on or before ``end`` and champion_until is empty or after ``end``.
 * Percentages: 100 x numerator / denominator, one decimal place, rounded half up (exact integer
@@ -253,7 +259,8 @@ class RefRow:
     date_of_birth: date
     district: str  # the district's name, "" when none
     household_id: str | None
-    impact_level: str | None
+    impact_level: str | None  # the carer's current impact level
+    referral_impact: str | None = None  # the impact recorded on this referral's assessment
     allocation_deadline: date = date.min
     assessment_deadline: date | None = None
     allocated_in_time: str = ""
@@ -303,6 +310,8 @@ class KpiReport:
     outcomes: list[OutcomeFigure]
     referrals: list[RefRow]
     carers: list[CarerRow]
+    # referrals read for KPI 4 only (closed in the period, never open during it): not in referrals.csv
+    extra: list[RefRow] = field(default_factory=list)
 
     def headline(self) -> list[Figure]:
         return [f for f in self.figures if f.breakdown == "all"]
@@ -325,7 +334,7 @@ def _referral_rows(session: Session, period: Period) -> list[RefRow]:
     query = (
         sa.select(r.id, r.carer_id, r.referral_date, r.source, r.consent, r.allocated_date,
                   r.assessment_completed_date, r.closed_date, r.closure_reason, c.sex, c.ethnicity,
-                  c.date_of_birth, d.name, c.household_id, c.impact_level)
+                  c.date_of_birth, d.name, c.household_id, c.impact_level, r.impact_level)
         .select_from(Referral.__table__.join(Carer.__table__, r.carer_id == c.id)
                      .outerjoin(District.__table__, c.district_id == d.id))
         .where(sa.or_(
@@ -333,6 +342,7 @@ def _referral_rows(session: Session, period: Period) -> list[RefRow]:
             r.allocated_date.between(early, period.end),
             sa.and_(r.allocated_date <= period.end,
                     sa.or_(r.closed_date.is_(None), r.closed_date >= period.start)),
+            r.closed_date.between(period.start, period.end),
         ))
     )
     return [RefRow(*row[:12], row[12] or "", *row[13:]) for row in session.connection().execute(query)]
@@ -415,12 +425,15 @@ def _percent(kpi: str, rows: list[RefRow], attr: str, target: int) -> list[Figur
 
 def compute(session: Session, period: Period, today: date) -> KpiReport:
     """Every figure of the return for the period (see the module docstring for the rules)."""
-    rows = []
+    rows, extra = [], []
     for row in _referral_rows(session, period):
         row.settle(today)
         if _relevant(row, period):
             rows.append(row)
+        elif row.closed_date is not None and row.closed_date in period:
+            extra.append(row)
     rows.sort(key=lambda x: (x.referral_date, x.id))
+    extra.sort(key=lambda x: (x.referral_date, x.id))
     start, end = period.start, period.end
     figures: list[Figure] = []
 
@@ -440,12 +453,19 @@ def compute(session: Session, period: Period, today: date) -> KpiReport:
 
     open_rows = [x for x in rows if x.open_during(period)]
     carers: dict[str, CarerRow] = {}
+    assessed: dict[str, tuple[date, str]] = {}  # carer -> (when, impact) of the latest assessment
     for x in open_rows:
         c = carers.get(x.carer_id)
         if c is None:
             c = carers[x.carer_id] = CarerRow(x.carer_id, x.household_id, x.sex, x.ethnicity,
                                               age_on(x.date_of_birth, end), x.district, x.impact_level)
         c.referral_ids.append(x.id)
+        done = x.assessment_completed_date
+        if x.referral_impact and done is not None and done <= end and (
+                x.carer_id not in assessed or done >= assessed[x.carer_id][0]):
+            assessed[x.carer_id] = (done, x.referral_impact)
+    for carer_id, (_when, impact) in assessed.items():
+        carers[carer_id].impact_level = impact
     carer_list = sorted(carers.values(), key=lambda c: c.carer_id)
     open_ids = tuple(x.id for x in open_rows)
     figures.append(Figure("kpi1_carers_supported", "all", "", len(carers), None, COUNT, None, open_ids))
@@ -478,12 +498,12 @@ def compute(session: Session, period: Period, today: date) -> KpiReport:
                  and start <= x.assessment_deadline <= end and x.assessed_in_time]
     figures += _percent("kpi3_assessed_within_15_working_days", kpi3_rows, "assessed_in_time", 80)
 
-    completed = [x.id for x in rows if x.closed_date is not None and start <= x.closed_date <= end
+    completed = [x.id for x in rows + extra if x.closed_date is not None and start <= x.closed_date <= end
                  and x.closure_reason in COMPLETED_REASONS]
     figures.append(Figure("kpi4_interventions_completed", "all", "", len(completed), None, COUNT, None,
                           tuple(completed)))
     figures += _service_figures(session, period)
-    return KpiReport(period, today, figures, _outcomes(session, period), rows, carer_list)
+    return KpiReport(period, today, figures, _outcomes(session, period), rows, carer_list, extra)
 
 
 # -- drill-down ------------------------------------------------------------------------------
@@ -510,7 +530,7 @@ class DrillRow:
 
 def drill(session: Session, report: KpiReport, figure: Figure) -> list[DrillRow]:
     """The referrals behind a figure, with the carer's ref and name (for the screen only)."""
-    by_id = {x.id: x for x in report.referrals}
+    by_id = {x.id: x for x in report.referrals + report.extra}
     wanted = [by_id[i] for i in figure.ids if i in by_id]
     if not wanted:
         return []
