@@ -220,6 +220,7 @@ class OutcomeFigure:
     improved: int
     carer_ids: tuple[str, ...] = ()
     target: int = OUTCOME_TARGET
+    improved_ids: tuple[str, ...] = ()  # the carers who rated it improved (drill-down)
 
     @property
     def label(self) -> str:
@@ -371,8 +372,8 @@ def _outcomes(session: Session, period: Period) -> list[OutcomeFigure]:
     out = []
     for code in OUTCOMES:
         rated = sorted(cid for (cid, oc) in latest if oc == code)
-        improved = sum(1 for cid in rated if latest[(cid, code)][1] == "improved")
-        out.append(OutcomeFigure(code, len(rated), improved, tuple(rated)))
+        improved = tuple(cid for cid in rated if latest[(cid, code)][1] == "improved")
+        out.append(OutcomeFigure(code, len(rated), len(improved), tuple(rated), improved_ids=improved))
     return out
 
 
@@ -534,13 +535,7 @@ def drill(session: Session, report: KpiReport, figure: Figure) -> list[DrillRow]
     wanted = [by_id[i] for i in figure.ids if i in by_id]
     if not wanted:
         return []
-    c = Carer.__table__.c
-    names: dict[str, tuple[str, str]] = {}
-    ids = sorted({x.carer_id for x in wanted})
-    for chunk in range(0, len(ids), 500):
-        q = sa.select(c.id, c.carer_ref, c.first_name, c.last_name).where(c.id.in_(ids[chunk:chunk + 500]))
-        for cid, ref, first, last in session.connection().execute(q):
-            names[cid] = (ref, f"{first} {last}".strip())
+    names = _names(session, (x.carer_id for x in wanted))
     out = []
     for x in wanted:
         ref, name = names.get(x.carer_id, ("", ""))
@@ -551,6 +546,36 @@ def drill(session: Session, report: KpiReport, figure: Figure) -> list[DrillRow]
     # the ones that miss first, then by date
     out.sort(key=lambda r: (r.problem == "", r.referral_date, r.carer_ref))
     return out
+
+
+@dataclass(frozen=True)
+class OutcomeDrillRow:
+    """A carer behind an outcome figure: who, and whether their latest rating was improved."""
+
+    carer_id: str
+    carer_ref: str
+    name: str
+    improved: bool
+
+
+def _names(session: Session, carer_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+    c = Carer.__table__.c
+    names: dict[str, tuple[str, str]] = {}
+    ids = sorted(set(carer_ids))
+    for chunk in range(0, len(ids), 500):
+        q = sa.select(c.id, c.carer_ref, c.first_name, c.last_name).where(c.id.in_(ids[chunk:chunk + 500]))
+        for cid, ref, first, last in session.connection().execute(q):
+            names[cid] = (ref, f"{first} {last}".strip())
+    return names
+
+
+def drill_outcome(session: Session, outcome: OutcomeFigure) -> list[OutcomeDrillRow]:
+    """The carers whose reviews in the period rated the outcome (not improved first)."""
+    names = _names(session, outcome.carer_ids)
+    improved = set(outcome.improved_ids)
+    rows = [OutcomeDrillRow(cid, *names.get(cid, ("", "")), cid in improved) for cid in outcome.carer_ids]
+    rows.sort(key=lambda r: (r.improved, r.carer_ref))
+    return rows
 
 
 def _problem(x: RefRow, kpi: str, today: date) -> str:
