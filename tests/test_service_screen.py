@@ -191,8 +191,8 @@ async def test_every_tab_add_and_change_with_the_keyboard(make_app, store):
         with check.read() as s:
             assert s.exec(sa.select(AwarenessSession.headcount)).scalars().all() == [140]
             assert s.exec(sa.select(sa.func.count()).select_from(TripleCEntry)).scalar() == 2
-            assert s.exec(sa.select(School.champion_since).where(School.name == "Ramsgate College")).scalar() \
-                == date(2024, 3, 1)
+            since = sa.select(School.champion_since).where(School.name == "Ramsgate College")
+            assert s.exec(since).scalar() == date(2024, 3, 1)
             assert s.exec(sa.select(BusPass.issued_date)).scalar() == date(2026, 11, 20)
             assert s.exec(sa.select(sa.func.count()).select_from(SafeguardingEntry)).scalar() == 1
             a = AuditEntry.__table__.c
