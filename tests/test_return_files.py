@@ -111,6 +111,7 @@ def test_no_name_birth_date_address_ref_or_free_text_in_any_file(store, seeded, 
     forbidden = [return_data.HOSTILE_FIRST, "HYPERLINK", return_data.HOSTILE_LAST, "Quux", "Tabby", "Lone",
                  "Sum(A1)", "-2+3", "SECRETNOTE", "Secret Street", "CT1 1ZZ", "07700", "Evil",
                  "Ms Champion", "St Evil", "2011-02-17", "17/02/2011", "2009-12-25", "2014-03-03",
+                 "SECRETTHEME", "SECRETRESPONSE", "SECRETSAFEGUARDING", "SECRETACTION",
                  return_data.HOUSEHOLD_REF, *return_data.REFS, *seeded_ids(seeded)]
     files = [p for folder in (tmp_path / "out", outbox_dir(store.path)) for p in folder.rglob("*")
              if p.is_file()]
@@ -241,3 +242,18 @@ def test_an_unwritable_folder_writes_and_seals_nothing(store, seeded, tmp_path):
     with pytest.raises(UserError, match="Nothing was written"):
         export(store, to=blocker / "inside")
     assert not outbox_dir(store.path).exists() or list(outbox_dir(store.path).iterdir()) == []
+
+
+def test_pseudonyms_are_hmac_sha256_of_the_internal_id_keyed_by_the_databases_secret(store, seeded):
+    import hmac
+
+    from ycworker import pseudonyms, settings
+
+    with store.write() as s:
+        p = pseudonyms.for_session(s)
+        secret = bytes.fromhex(settings.get(s, settings.PSEUDONYM_SECRET))
+    expected = hmac.new(secret, f"person:{seeded['a']}".encode(), hashlib.sha256).hexdigest()[:32]
+    assert p.person(seeded["a"]) == "P-" + expected
+    assert pseudonyms.for_store(store) == p  # read back, not made again
+    assert p.household(None, seeded["c"]) != p.household(None, seeded["b"])  # households of one
+    assert p.person(seeded["a"]) != p.referral(seeded["a"])  # the kind is part of the message
