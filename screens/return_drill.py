@@ -44,7 +44,7 @@ def verdict(flag: str) -> Text:
 
 
 class DrillTable(DataTable):
-    BINDINGS = [Binding("enter", "screen.open", "Open record", show=False)]
+    BINDINGS = [Binding("enter", "screen.open", "Open record")]
 
 
 class ReturnDrillScreen(AreaScreen):

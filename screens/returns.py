@@ -55,7 +55,7 @@ def value_text(unit: str, value: str) -> str:
 
 
 class ReturnsTable(DataTable):
-    BINDINGS = [Binding("enter", "screen.drill", "Referrals behind it", show=False)]
+    BINDINGS = [Binding("enter", "screen.drill", "Referrals behind it")]
 
 
 class ReturnsScreen(AreaScreen):
@@ -171,7 +171,7 @@ class ReturnsScreen(AreaScreen):
         missed = sum(1 for f in targets if f.target_met == "N")
         no_cases = len(targets) - met - missed
         status = Text()
-        status.append(f"{met} targets met", style="bold green")
+        status.append(f"{met} target{'s' if met != 1 else ''} met", style="bold green")
         status.append(", ")
         status.append(f"{missed} missed", style="bold red" if missed else "")
         if no_cases:

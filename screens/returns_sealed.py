@@ -28,7 +28,7 @@ def sent_cell(row) -> Text:
 
 
 class SealedTable(DataTable):
-    BINDINGS = [Binding("enter", "screen.where", "Where is it?", show=False)]
+    BINDINGS = [Binding("enter", "screen.where", "Where is it?")]
 
 
 class SealedReturnsScreen(AreaScreen):

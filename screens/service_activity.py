@@ -21,7 +21,7 @@ from ycworker import service_log
 
 
 class LogTable(DataTable):
-    BINDINGS = [Binding("enter", "screen.edit", "Change entry", show=False)]
+    BINDINGS = [Binding("enter", "screen.edit", "Change entry")]
 
 
 class ServiceActivityScreen(AreaScreen):
@@ -35,7 +35,7 @@ class ServiceActivityScreen(AreaScreen):
     """
     BINDINGS = [
         Binding("n", "new", "New entry"),
-        Binding("f2", "edit", "Change entry"),
+        Binding("f2", "edit", "Change entry", show=False),
         Binding("w", "window", "Dates shown"),
         Binding("o", "off_list", "Schools off the list"),
         Binding("f5", "refresh", "Refresh"),

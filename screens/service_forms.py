@@ -153,7 +153,8 @@ def _triple_c_cells(r: triple_c.TripleCRow, today: date) -> list:
     if r.days_to_respond is not None:
         days = Text(f"{r.days_to_respond} working day{'s' if r.days_to_respond != 1 else ''}")
     elif r.waiting_days is not None:
-        days = Text(f"waiting {r.waiting_days}", style="bold red" if r.kind == "complaint" else "bold")
+        days = Text(f"waiting {r.waiting_days} working day{'s' if r.waiting_days != 1 else ''}",
+                    style="bold red" if r.kind == "complaint" else "bold")
     else:
         days = Text("")
     return [uk(r.entry_date), triple_c.KINDS.get(r.kind, r.kind), triple_c.FROM.get(r.received_from, ""),
@@ -237,7 +238,7 @@ KINDS: tuple[Kind, ...] = (
          _feedback_cells, _feedback_specs, feedback.save, _plain(feedback.list_feedback), feedback.form_for),
     Kind("triple_c", "Compliments, comments, complaints", "compliment, comment or complaint",
          (("Received", 10), ("Type", 10), ("From", 15), ("Theme", 24), ("Response", 40),
-          ("Responded", 10), ("Days to respond", 16)),
+          ("Responded", 10), ("Days to respond", 22)),
          _triple_c_cells, _triple_c_specs, triple_c.save, _with_today(triple_c.list_entries),
          triple_c.form_for),
     Kind("safeguarding", "Safeguarding themes", "safeguarding entry",

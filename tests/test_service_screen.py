@@ -141,7 +141,7 @@ async def test_every_tab_add_and_change_with_the_keyboard(make_app, store):
         await save_form(pilot)
         ccc = rows(app, "triple_c")
         assert ccc[0].startswith("17/11/2026 | Complaint |  | Cancellation |")
-        assert ccc[0].endswith("waiting 5")
+        assert ccc[0].endswith("waiting 5 working days")
         assert ccc[1] == ("13/11/2026 | Complaint | Parent or carer | Waiting time | "
                           "Apologised; visit booked | 20/11/2026 | 5 working days")
         assert "1 complaint awaiting a response" in screen_text(app)
