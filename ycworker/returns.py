@@ -9,7 +9,8 @@ working-day calendar, the row count and SHA-256 of every other file), then write
 1. into ``DIR`` (when given) and into the local outbox beside the database, each through
    ``atomic.staged_folder``: a ``.<name>.partial-*`` folder, every file fsynced, its hashes checked
    against the manifest by reading them back, the folder fsynced and renamed into place. A crash
-   leaves no half return; orphaned partial folders are removed at the next export or sync.
+   leaves no half return; orphaned partial folders are removed at the next start of ycworker (the
+   outbox: ``cli.main``) and at the next export or sync (the outbox and the folder written to).
 2. a ``SealedReturn`` row and an ``export`` audit entry, in one transaction.
 
 A sealed return is never edited: a correction is a new export, with a new folder name
