@@ -155,8 +155,9 @@ class ReturnsScreen(AreaScreen):
             if f.breakdown != "all" and not self.show_breakdowns:
                 continue
             self.rows.append(("figure", f))
-            label = f.label if f.breakdown == "all" else f"    {f.label}"
-            table.add_row(Text(label), Text(breakdown_text(f)), str(f.numerator),
+            label = f.label if f.breakdown == "all" else f"    by {f.breakdown.replace('_', ' ')}"
+            value = "" if f.breakdown == "all" else f.breakdown_value.replace("_", " ")
+            table.add_row(Text(label), Text(value), str(f.numerator),
                           "" if f.denominator is None else str(f.denominator), value_text(f.unit, f.value),
                           "" if f.target is None else f"{f.target}%", result_cell(f.target_met))
         for o in report.outcomes:
