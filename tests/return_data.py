@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from db.models import Feedback, Review, ReviewOutcome, TrainingSession
+from db.models import (
+    AwarenessSession,
+    BusPass,
+    Feedback,
+    Review,
+    ReviewOutcome,
+    SafeguardingEntry,
+    TrainingSession,
+    TripleCEntry,
+)
 from tests import factories as f
 
 HOSTILE_FIRST = "=HYPERLINK(\"http://evil\")"
@@ -43,6 +52,13 @@ def seed(s) -> dict:
     s.add(Feedback(feedback_date=date(2025, 8, 2), satisfied=True, comment=NOTE, carer_id=a.id))
     s.add(TrainingSession(session_date=date(2025, 8, 3), title=NOTE, professionals_trained=9))
     f.school(s, name="=St Evil's", champion_since=date(2024, 1, 1), champion_name="Ms Champion")
+    # the service log's free text, and a safeguarding theme naming a person: none of it may leave
+    s.add(AwarenessSession(session_date=date(2025, 8, 4), headcount=40, notes=NOTE))
+    s.add(TripleCEntry(entry_date=date(2025, 8, 5), kind="complaint", theme="SECRETTHEME", detail=NOTE,
+                       response="SECRETRESPONSE", responded_date=date(2025, 8, 6)))
+    s.add(SafeguardingEntry(entry_date=date(2025, 8, 6), theme="SECRETSAFEGUARDING about Zebedee-Quux",
+                            action="SECRETACTION", carer_id=a.id))
+    s.add(BusPass(carer_id=a.id, applied_date=date(2025, 8, 1), issued_date=date(2025, 8, 20)))
     s.flush()
     return {"a": a.id, "b": b.id, "c": c.id, "refs": ["YC-ABC123", "YC-ABC124", "YC-ABC125"],
             "household_ref": "HREF-777"}

@@ -114,3 +114,18 @@ def test_no_cell_a_spreadsheet_would_run_and_nothing_lost(rows):
 def test_any_whitespace_before_a_formula_character_is_caught(first, spaces, rest):
     value = spaces + first + rest
     assert csv_safe.safe_cell(value) == "'" + value
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=12), st.none(), st.integers(-10**6, 10**6), st.dates(),
+                          st.booleans(), st.floats(allow_nan=False, allow_infinity=False)),
+                min_size=1, max_size=8))
+def test_the_fast_path_writes_exactly_what_safe_cell_says(row):
+    """render() inlines safe_cell's common cases: every kind of value must come out the same."""
+    fast = parse(csv_safe.render(["h"] * len(row), [row]))[1]
+    assert fast == [csv_safe.safe_cell(v) for v in row]
+
+
+def test_at_least_twenty_hostile_strings_are_tested():
+    assert len(HOSTILE) >= 20
+    assert {v.lstrip(" \u00a0\u2003\n")[:1] for v in HOSTILE} >= {"=", "+", "-", "@", "\t", "\r"}

@@ -113,3 +113,21 @@ def test_the_installed_command_end_to_end(env, tmp_path):
     bad = subprocess.run([sys.executable, "-c", code, "export", "--quarter", "Q2", "--to", "x"],
                          capture_output=True, text=True, env=run_env, cwd=ROOT, timeout=120)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_any_start_removes_orphans_a_crash_left_in_the_outbox(env, tmp_path, capsys):
+    outbox = env.parent / "outbox"
+    orphan = outbox / ".ycworker-return-2025-26-Q2-20250101T000000Z.partial-999999999-abc"
+    orphan.mkdir(parents=True)
+    (orphan / "kpi_summary.csv").write_text("half")
+    keep = outbox / "ycworker-return-2025-26-Q1-20250101T000000Z"
+    keep.mkdir()
+    assert main(["sync", str(tmp_path / "usb")]) == 0  # any command: the start itself cleans up
+    assert not orphan.exists() and keep.exists()
+
+
+def test_export_prints_an_absolute_path_for_a_relative_to(env, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", "--quarter", "2025-26-Q2", "--to", "out"]) == 0
+    last = Path(capsys.readouterr().out.splitlines()[-1])
+    assert last.is_absolute() and last.parent == tmp_path / "out"

@@ -365,3 +365,163 @@ def test_figures_list_every_kpi_with_all_first(store):
     assert keys == [k.key for k in kpis.KPI_DEFS]
     assert all(x.breakdown_value == "" for x in report.headline())
     assert [x for x in report.figures if x.breakdown != "all"] == []  # no data, no breakdown rows
+
+
+# -- gaps: one-off days for KPI 3, re-referrals and siblings in KPI 2/3, KPI 4 without allocation --
+
+@pytest.mark.parametrize(("allocated", "deadline"), [
+    (date(2022, 5, 20), date(2022, 6, 14)),  # Friday, over the Spring bank holiday moved to 2 June
+    # and the Platinum Jubilee 3 June 2022
+    (date(2022, 9, 2), date(2022, 9, 26)),  # Friday, over the Queen's funeral 19 September 2022
+    (date(2023, 4, 21), date(2023, 5, 16)),  # Friday, over the early May and Coronation bank holidays
+])
+def test_kpi3_over_the_one_off_bank_holidays(store, allocated, deadline):
+    from ycworker.workdays import assessment_deadline, working_days_after
+
+    assert assessment_deadline(allocated) == deadline
+    with store.write() as s:
+        on = ref(s, f.carer(s), allocated - timedelta(days=3), allocated_date=allocated,
+                 assessment_completed_date=deadline)
+        late = ref(s, f.carer(s), allocated - timedelta(days=3), allocated_date=allocated,
+                   assessment_completed_date=working_days_after(deadline, 1))
+    report = compute(store, custom(deadline, deadline))
+    rows = {x.id: x for x in report.referrals}
+    assert (rows[on.id].assessed_in_time, rows[late.id].assessed_in_time) == ("Y", "N")
+    fig = report.figure("kpi3_assessed_within_15_working_days")
+    assert (fig.numerator, fig.denominator, fig.value) == (1, 2, "50.0")
+
+
+def test_a_re_referral_is_its_own_referral_in_kpi2_and_kpi3_but_one_carer_in_kpi1(store):
+    q = parse_quarter("2025-26-Q2")
+    with store.write() as s:
+        c = f.carer(s)
+        # first referral Friday 4 July 2025: due Friday 11 July; allocated in time, assessed late, closed
+        first = ref(s, c, date(2025, 7, 4), allocated_date=date(2025, 7, 11),
+                    assessment_completed_date=date(2025, 8, 5), closed_date=date(2025, 8, 20),
+                    closure_reason="intervention_completed")
+        # re-referred a week after closing: allocated late, assessed in time
+        second = ref(s, c, date(2025, 8, 27), allocated_date=date(2025, 9, 8),
+                     assessment_completed_date=date(2025, 9, 19))
+    report = compute(store, q)
+    rows = {x.id: x for x in report.referrals}
+    assert (rows[first.id].allocated_in_time, rows[first.id].assessed_in_time) == ("Y", "N")
+    assert rows[first.id].assessment_deadline == date(2025, 8, 1)
+    assert (rows[second.id].allocated_in_time, rows[second.id].assessed_in_time) == ("N", "Y")
+    assert rows[second.id].allocation_deadline == date(2025, 9, 3)
+    assert report.figure("referrals_received").numerator == 2
+    k2 = report.figure("kpi2_allocated_within_5_working_days")
+    k3 = report.figure("kpi3_assessed_within_15_working_days")
+    assert (k2.numerator, k2.denominator, k3.numerator, k3.denominator) == (1, 2, 1, 2)
+    assert report.figure("kpi1_carers_supported").numerator == 1
+    assert report.figure("kpi1_families_supported").numerator == 1
+    assert [x.carer_id for x in report.carers] == [c.id]
+    assert sorted(report.carers[0].referral_ids) == sorted([first.id, second.id])
+    assert report.figure("kpi4_interventions_completed").numerator == 1
+
+
+def test_siblings_in_different_districts_are_one_family_counted_in_each_district(store):
+    with store.write() as s:
+        north, south = f.district(s, "North"), f.district(s, "South")
+        home = f.household(s, ref="HH-9")
+        a = f.carer(s, household_id=home.id, district_id=north.id)
+        b = f.carer(s, household_id=home.id, district_id=south.id)
+        c = f.carer(s, household_id=home.id, district_id=south.id)
+        for x, allocated in ((a, date(2025, 7, 2)), (b, date(2025, 7, 2)), (c, date(2025, 7, 30))):
+            ref(s, x, date(2025, 7, 1), allocated_date=allocated)
+        loner1, loner2 = f.carer(s, district_id=north.id), f.carer(s, district_id=north.id)
+        ref(s, loner1, date(2025, 7, 1), allocated_date=date(2025, 7, 2))
+        ref(s, loner2, date(2025, 7, 1), allocated_date=date(2025, 7, 2))
+    report = compute(store, parse_quarter("2025-26-Q2"))
+    assert report.figure("kpi1_carers_supported").numerator == 5
+    assert report.figure("kpi1_families_supported").numerator == 3  # siblings 1, each loner 1
+    assert report.figure("kpi1_carers_supported", "district", "North").numerator == 3
+    assert report.figure("kpi1_carers_supported", "district", "South").numerator == 2
+    k2 = report.figure("kpi2_allocated_within_5_working_days", "district", "South")
+    assert (k2.numerator, k2.denominator, k2.value, k2.target_met) == (1, 2, "50.0", "N")
+
+
+def test_kpi3_by_district(store):
+    with store.write() as s:
+        north = f.district(s, "North")
+        for done in (date(2025, 7, 10), date(2025, 8, 30)):  # deadline 2025-07-23
+            ref(s, f.carer(s, district_id=north.id), date(2025, 7, 1), allocated_date=date(2025, 7, 2),
+                assessment_completed_date=done)
+        ref(s, f.carer(s), date(2025, 7, 1), allocated_date=date(2025, 7, 2),
+            assessment_completed_date=date(2025, 7, 3))
+    report = compute(store, parse_quarter("2025-26-Q2"))
+    rows = [(x.breakdown_value, x.numerator, x.denominator, x.value, x.target_met) for x in report.figures
+            if x.kpi == "kpi3_assessed_within_15_working_days" and x.breakdown == "district"]
+    assert rows == [("North", 1, 2, "50.0", "N"), ("unknown", 1, 1, "100.0", "Y")]
+
+
+def test_kpi4_counts_a_completed_closure_without_allocation_but_referrals_csv_keeps_to_the_spec(store):
+    q = parse_quarter("2025-26-Q2")
+    with store.write() as s:
+        # referred long ago, never allocated (say, support given by a partner), closed in the quarter
+        odd = ref(s, f.carer(s), date(2024, 1, 8), closed_date=date(2025, 8, 1),
+                  closure_reason="stepped_down")
+        ref(s, f.carer(s), date(2024, 1, 8), closed_date=date(2025, 8, 1), closure_reason="disengaged")
+    report = compute(store, q)
+    fig = report.figure("kpi4_interventions_completed")
+    assert (fig.numerator, fig.ids) == (1, (odd.id,))
+    assert report.referrals == []  # not received, open or with a deadline in the period
+    with store.read() as s:
+        rows = kpis.drill(s, report, fig)
+    assert [r.referral_id for r in rows] == [odd.id]
+
+
+def test_impact_level_is_the_one_assessed_by_the_end_of_the_period(store):
+    with store.write() as s:
+        c = f.carer(s, impact_level="low")  # today's impact, from a 2026 assessment
+        ref(s, c, date(2024, 4, 2), allocated_date=date(2024, 4, 3),
+            assessment_completed_date=date(2024, 4, 10), impact_level="high", closed_date=date(2025, 3, 1),
+            closure_reason="intervention_completed")
+        ref(s, c, date(2026, 4, 1), allocated_date=date(2026, 4, 2),
+            assessment_completed_date=date(2026, 4, 9), impact_level="low")
+        unassessed = f.carer(s, impact_level="medium")
+        ref(s, unassessed, date(2024, 4, 2), allocated_date=date(2024, 4, 3))
+    then = {x.carer_id: x.impact_level for x in compute(store, parse_quarter("2024-25-Q1")).carers}
+    now = {x.carer_id: x.impact_level for x in compute(store, parse_quarter("2026-27-Q1")).carers}
+    assert then == {c.id: "high", unassessed.id: "medium"}
+    assert now == {c.id: "low", unassessed.id: "medium"}  # still open, never assessed
+
+
+def test_referrals_csv_rows_are_received_open_or_with_a_deadline_in_the_period(store):
+    q = parse_quarter("2025-26-Q2")  # 2025-07-01 .. 2025-09-30
+    with store.write() as s:
+        received = ref(s, f.carer(s), date(2025, 9, 29))  # received, not allocated
+        open_from_before = ref(s, f.carer(s), date(2025, 1, 6), allocated_date=date(2025, 1, 7))
+        alloc_deadline = ref(s, f.carer(s), date(2025, 6, 27), closed_date=date(2025, 6, 30),
+                             closure_reason="other")  # deadline 2025-07-04; closed before it
+        assess_deadline = ref(s, f.carer(s), date(2025, 6, 2), allocated_date=date(2025, 6, 16),
+                              closed_date=date(2025, 6, 20), closure_reason="moved_away")  # due 2025-07-07
+        ref(s, f.carer(s), date(2025, 5, 1), allocated_date=date(2025, 5, 2),
+            assessment_completed_date=date(2025, 5, 9), closed_date=date(2025, 6, 30),
+            closure_reason="intervention_completed")  # closed the day before: none of the three
+        ref(s, f.carer(s), date(2025, 10, 1))  # after
+    report = compute(store, q)
+    assert {x.id for x in report.referrals} == {received.id, open_from_before.id, alloc_deadline.id,
+                                               assess_deadline.id}
+    rows = {x.id: x for x in report.referrals}
+    assert rows[alloc_deadline.id].allocated_in_time == ""  # closed unallocated before the deadline
+    assert rows[assess_deadline.id].assessed_in_time == ""  # closed unassessed before the deadline
+    assert rows[received.id].allocated_in_time == "N"  # due 2025-10-06, passed by today, never allocated
+    k2 = report.figure("kpi2_allocated_within_5_working_days")
+    assert k2.denominator == 0  # received's deadline is in Q3; the other one left the denominator
+
+
+def test_drill_shows_what_is_missing_or_late_first(store):
+    with store.write() as s:
+        ok = ref(s, f.carer(s, carer_ref="YC-1"), date(2025, 7, 1), allocated_date=date(2025, 7, 2))
+        late = ref(s, f.carer(s, carer_ref="YC-2", first_name="Bea", last_name="Late"), date(2025, 7, 1),
+                   allocated_date=date(2025, 7, 20))
+        missing = ref(s, f.carer(s, carer_ref="YC-3"), date(2025, 7, 1))
+    report = compute(store, parse_quarter("2025-26-Q2"))
+    with store.read() as s:
+        rows = kpis.drill(s, report, report.figure("kpi2_allocated_within_5_working_days"))
+    assert [(r.referral_id, r.problem) for r in rows] == [
+        (late.id, "allocated late"), (missing.id, "no allocation date"), (ok.id, "")] or [
+        (r.referral_id, r.problem) for r in rows] == [
+        (missing.id, "no allocation date"), (late.id, "allocated late"), (ok.id, "")]
+    assert {r.carer_ref for r in rows} == {"YC-1", "YC-2", "YC-3"}
+    assert next(r for r in rows if r.referral_id == late.id).name == "Bea Late"

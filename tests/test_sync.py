@@ -109,3 +109,49 @@ def test_a_target_that_cannot_be_made_is_a_plain_error(store, two_returns, tmp_p
     blocker.write_text("x")
     with pytest.raises(UserError, match="cannot be"):
         sync.sync_to(store, blocker / "usb")
+
+
+def test_a_damaged_copy_already_in_the_target_is_reported_never_overwritten(store, two_returns, tmp_path):
+    a, b = two_returns
+    usb = tmp_path / "usb"
+    sync.sync_to(store, usb)
+    broken = usb / a.folder_name / "carers.csv"
+    broken.write_bytes(b"tampered")
+    result = sync.sync_to(store, usb)
+    assert result.copied == [] and result.already == [b.folder_name]
+    assert len(result.problems) == 1 and a.folder_name in result.problems[0]
+    assert "Delete it there and sync again" in result.problems[0]
+    assert broken.read_bytes() == b"tampered"  # left for the worker to decide
+    assert result.lines()[-1].startswith("Nothing copied")
+    import shutil as sh
+
+    sh.rmtree(usb / a.folder_name)
+    assert sync.sync_to(store, usb).copied == [a.folder_name]
+
+
+def test_a_partial_folder_of_a_running_export_is_not_an_orphan(store, two_returns, tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from ycworker import atomic
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        live = usb / f".ycworker-return-x.partial-{sleeper.pid}-abc"
+        dead = usb / ".ycworker-return-y.partial-999999999-abc"
+        mine_old = usb / f".ycworker-return-z.partial-{os.getpid()}-abc"
+        for folder in (live, dead, mine_old):
+            folder.mkdir()
+        old = time.time() - 3600  # our own pid, but from before this process started: a crash
+        os.utime(mine_old, (old, old))
+        removed = atomic.remove_orphans(usb)
+        assert sorted(p.name for p in removed) == sorted([dead.name, mine_old.name])
+        assert live.exists()
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    assert atomic.remove_orphans(usb) == [live]

@@ -8,8 +8,11 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
+
+_STARTED = time.time() - 1  # this process's start, give or take (see _building)
 
 
 def fsync_dir(folder: Path) -> None:
@@ -51,14 +54,14 @@ def write_text(path: Path, text: str, *, encoding: str = "utf-8", newline: str |
 def staged_folder(final: Path) -> Iterator[Path]:
     """Build a folder under a temporary name beside ``final``; renamed into place on success.
 
-    Temporary folders are named ``.<final>.partial-*`` so a later start can find and remove
-    orphans (``remove_orphans``).
+    Temporary folders are named ``.<final>.partial-<pid>-*`` so a later start can find and remove
+    orphans (``remove_orphans``) while leaving alone a folder another live process is building.
     """
     final = Path(final)
     if final.exists():
         raise FileExistsError(f"{final} already exists")
     final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-{os.getpid()}-", dir=final.parent))
     try:
         yield tmp
         for child in tmp.iterdir():
@@ -75,14 +78,42 @@ def staged_folder(final: Path) -> Iterator[Path]:
         raise
 
 
+def _building(path: Path) -> bool:
+    """True when a ``.partial-<pid>-`` folder belongs to a process still running here.
+
+    Our own pid counts only for a folder made since this process started (a pid can come back
+    after a crash and a restart).
+    """
+    pid_text = path.name.rpartition(".partial-")[2].partition("-")[0]
+    if not pid_text.isdigit():
+        return False
+    if int(pid_text) == os.getpid():
+        try:
+            return path.stat().st_mtime >= _STARTED
+        except OSError:
+            return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
 def remove_orphans(folder: Path) -> list[Path]:
-    """Remove temporary folders and files a crash left behind in ``folder``."""
+    """Remove temporary folders and files a crash left behind in ``folder``.
+
+    A ``.partial-<pid>-`` folder whose process is still running is being built, not orphaned.
+    """
     import shutil
 
     removed = []
     if not Path(folder).is_dir():
         return removed
     for child in Path(folder).iterdir():
+        if child.name.startswith(".") and ".partial-" in child.name and _building(child):
+            continue
         if child.name.startswith(".") and (".partial-" in child.name or child.name.endswith(".tmp")):
             if child.is_dir():
                 shutil.rmtree(child, ignore_errors=True)

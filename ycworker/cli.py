@@ -103,9 +103,25 @@ def _run_ui(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
+def _remove_orphans(args: argparse.Namespace) -> None:
+    """A crash mid-export leaves a ``.<name>.partial-*`` folder in the outbox: remove it at start.
+
+    One directory listing beside the database (no passphrase, nothing opened), so it costs
+    nothing; a folder that cannot be listed is left for the next export to deal with.
+    """
+    import contextlib
+
+    from ycworker.atomic import remove_orphans
+    from ycworker.paths import outbox_dir, resolve_db
+
+    with contextlib.suppress(OSError):
+        remove_orphans(outbox_dir(resolve_db(getattr(args, "db", None))))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _remove_orphans(args)
     try:
         if args.command is None:
             return _run_ui(args)

@@ -30,6 +30,12 @@ Definitions (spec) and the choices made where the spec is silent:
   improved, no_change or worse (not_applicable is not a rating). A carer counts once per outcome:
   when several reviews in the period rated it, the latest one (review date, then when the review
   was recorded) decides whether it improved (CHOICE, tested).
+* KPI 4 counts every referral closed in the period with reason intervention_completed or
+  stepped_down, allocated or not (a referral closed without allocation is read for KPI 4 only;
+  referrals.csv keeps exactly the rows the spec lists).
+* ``impact_level`` of carers.csv: the impact recorded on the carer's open referral assessed
+  latest on or before the end of the period, else the carer's current impact level (CHOICE: a
+  return for an old quarter shows the impact as it was then, when the referral records it).
 * KPI 9: schools on the service's list (``on_list``); of those, the ones whose champion_since is
   on or before ``end`` and champion_until is empty or after ``end``.
 * Percentages: 100 x numerator / denominator, one decimal place, rounded half up (exact integer
@@ -50,11 +56,7 @@ from sqlmodel import Session
 from db.models import (
     AwarenessSession,
     Carer,
-    District,
     Feedback,
-    Referral,
-    Review,
-    ReviewOutcome,
     School,
     TrainingSession,
 )
@@ -214,6 +216,7 @@ class OutcomeFigure:
     improved: int
     carer_ids: tuple[str, ...] = ()
     target: int = OUTCOME_TARGET
+    improved_ids: tuple[str, ...] = ()  # the carers who rated it improved (drill-down)
 
     @property
     def label(self) -> str:
@@ -235,7 +238,7 @@ class OutcomeFigure:
                 self.target_met]
 
 
-@dataclass
+@dataclass(slots=True)
 class RefRow:
     """A referral the period touches, with its carer's reporting fields and its deadlines."""
 
@@ -253,7 +256,8 @@ class RefRow:
     date_of_birth: date
     district: str  # the district's name, "" when none
     household_id: str | None
-    impact_level: str | None
+    impact_level: str | None  # the carer's current impact level
+    referral_impact: str | None = None  # the impact recorded on this referral's assessment
     allocation_deadline: date = date.min
     assessment_deadline: date | None = None
     allocated_in_time: str = ""
@@ -281,7 +285,7 @@ def _in_time(done: date | None, deadline: date, closed: date | None, today: date
     return "N" if today > deadline else ""  # still to come: not (yet) counted
 
 
-@dataclass
+@dataclass(slots=True)
 class CarerRow:
     """A carer counted in KPI 1 (a row of carers.csv before pseudonyms)."""
 
@@ -303,6 +307,8 @@ class KpiReport:
     outcomes: list[OutcomeFigure]
     referrals: list[RefRow]
     carers: list[CarerRow]
+    # referrals read for KPI 4 only (closed in the period, never open during it): not in referrals.csv
+    extra: list[RefRow] = field(default_factory=list)
 
     def headline(self) -> list[Figure]:
         return [f for f in self.figures if f.breakdown == "all"]
@@ -319,23 +325,56 @@ class KpiReport:
 MARGIN = timedelta(days=60)  # deadlines fall well within 60 days (15 working days over Christmas)
 
 
+# The two big reads run as plain SQL on the driver's cursor (no ORM rows: a county's quarter is tens
+# of thousands of rows, and bench/returns.py dumps the very same SQL raw to keep us honest). Dates
+# are stored as ISO text. The WHERE picks every referral the period can touch, each term served by
+# an index: received or allocated in the window (plus MARGIN before it, for deadlines falling in
+# the period), still open and allocated by the end (ix_referral_open), or closed since the start.
+REFERRALS_SQL = """
+SELECT r.id, r.carer_id, r.referral_date, r.source, r.consent, r.allocated_date,
+       r.assessment_completed_date, r.closed_date, r.closure_reason, c.sex, c.ethnicity,
+       c.date_of_birth, d.name, c.household_id, c.impact_level, r.impact_level
+FROM referral AS r JOIN carer AS c ON r.carer_id = c.id LEFT JOIN district AS d ON c.district_id = d.id
+WHERE r.referral_date BETWEEN :early AND :end
+   OR r.allocated_date BETWEEN :early AND :end
+   OR (r.closed_date IS NULL AND r.allocated_date <= :end)
+   OR r.closed_date >= :start
+"""
+# Outcome ratings in the period, oldest first per carer and outcome, so the last one read is the
+# latest review (review date, then a completed review over a draft, then when it was recorded).
+OUTCOMES_SQL = """
+SELECT v.carer_id, o.outcome, o.rating
+FROM review AS v JOIN review_outcome AS o ON o.review_id = v.id
+WHERE v.review_date BETWEEN :start AND :end AND o.rating IN ('improved', 'no_change', 'worse')
+ORDER BY v.carer_id, o.outcome, v.review_date, v.completed_at IS NOT NULL, v.completed_at, v.created_at, v.id
+"""
+
+
+def sql_params(period: Period) -> dict[str, str]:
+    return {"start": period.start.isoformat(), "end": period.end.isoformat(),
+            "early": (period.start - MARGIN).isoformat()}
+
+
+def _cursor(session: Session, sql: str, params: dict[str, str]):
+    """The driver's cursor on the session's own connection (inside its transaction)."""
+    return session.connection().connection.driver_connection.execute(sql, params)
+
+
+def _day(text):
+    return None if text is None else date.fromisoformat(text[:10])
+
+
 def _referral_rows(session: Session, period: Period) -> list[RefRow]:
-    r, c, d = Referral.__table__.c, Carer.__table__.c, District.__table__.c
-    early = period.start - MARGIN
-    query = (
-        sa.select(r.id, r.carer_id, r.referral_date, r.source, r.consent, r.allocated_date,
-                  r.assessment_completed_date, r.closed_date, r.closure_reason, c.sex, c.ethnicity,
-                  c.date_of_birth, d.name, c.household_id, c.impact_level)
-        .select_from(Referral.__table__.join(Carer.__table__, r.carer_id == c.id)
-                     .outerjoin(District.__table__, c.district_id == d.id))
-        .where(sa.or_(
-            r.referral_date.between(early, period.end),
-            r.allocated_date.between(early, period.end),
-            sa.and_(r.allocated_date <= period.end,
-                    sa.or_(r.closed_date.is_(None), r.closed_date >= period.start)),
-        ))
-    )
-    return [RefRow(*row[:12], row[12] or "", *row[13:]) for row in session.connection().execute(query)]
+    day = _day
+    rows = []
+    cur = _cursor(session, REFERRALS_SQL, sql_params(period))
+    while batch := cur.fetchmany(5000):
+        for (rid, cid, referred, source, consent, allocated, assessed, closed, reason, sex, ethnicity,
+             dob, district, household, impact, referral_impact) in batch:
+            rows.append(RefRow(rid, cid, day(referred), source, consent, day(allocated), day(assessed),
+                               day(closed), reason, sex, ethnicity, day(dob), district or "", household,
+                               impact, referral_impact))
+    return rows
 
 
 def _relevant(row: RefRow, period: Period) -> bool:
@@ -345,24 +384,16 @@ def _relevant(row: RefRow, period: Period) -> bool:
 
 
 def _outcomes(session: Session, period: Period) -> list[OutcomeFigure]:
-    v, o = Review.__table__.c, ReviewOutcome.__table__.c
-    query = (
-        sa.select(v.carer_id, o.outcome, o.rating, v.review_date, v.completed_at, v.created_at, v.id)
-        .select_from(Review.__table__.join(ReviewOutcome.__table__, o.review_id == v.id))
-        .where(v.review_date.between(period.start, period.end), o.rating.in_(RATED))
-    )
-    latest: dict[tuple[str, str], tuple] = {}
-    for carer_id, outcome, rating, review_date, completed_at, created_at, review_id in (
-            session.connection().execute(query)):
-        key = (carer_id, outcome)
-        rank = (review_date, completed_at is not None, str(completed_at or ""), str(created_at), review_id)
-        if key not in latest or rank > latest[key][0]:
-            latest[key] = (rank, rating)
+    latest: dict[tuple[str, str], str] = {}
+    cur = _cursor(session, OUTCOMES_SQL, sql_params(period))
+    while batch := cur.fetchmany(5000):
+        for carer_id, outcome, rating in batch:
+            latest[(carer_id, outcome)] = rating  # read oldest first: the latest review wins
     out = []
     for code in OUTCOMES:
         rated = sorted(cid for (cid, oc) in latest if oc == code)
-        improved = sum(1 for cid in rated if latest[(cid, code)][1] == "improved")
-        out.append(OutcomeFigure(code, len(rated), improved, tuple(rated)))
+        improved = tuple(cid for cid in rated if latest[(cid, code)] == "improved")
+        out.append(OutcomeFigure(code, len(rated), len(improved), tuple(rated), improved_ids=improved))
     return out
 
 
@@ -415,12 +446,15 @@ def _percent(kpi: str, rows: list[RefRow], attr: str, target: int) -> list[Figur
 
 def compute(session: Session, period: Period, today: date) -> KpiReport:
     """Every figure of the return for the period (see the module docstring for the rules)."""
-    rows = []
+    rows, extra = [], []
     for row in _referral_rows(session, period):
         row.settle(today)
         if _relevant(row, period):
             rows.append(row)
+        elif row.closed_date is not None and row.closed_date in period:
+            extra.append(row)
     rows.sort(key=lambda x: (x.referral_date, x.id))
+    extra.sort(key=lambda x: (x.referral_date, x.id))
     start, end = period.start, period.end
     figures: list[Figure] = []
 
@@ -440,32 +474,35 @@ def compute(session: Session, period: Period, today: date) -> KpiReport:
 
     open_rows = [x for x in rows if x.open_during(period)]
     carers: dict[str, CarerRow] = {}
+    assessed: dict[str, tuple[date, str]] = {}  # carer -> (when, impact) of the latest assessment
     for x in open_rows:
         c = carers.get(x.carer_id)
         if c is None:
             c = carers[x.carer_id] = CarerRow(x.carer_id, x.household_id, x.sex, x.ethnicity,
                                               age_on(x.date_of_birth, end), x.district, x.impact_level)
         c.referral_ids.append(x.id)
+        done = x.assessment_completed_date
+        if x.referral_impact and done is not None and done <= end and (
+                x.carer_id not in assessed or done >= assessed[x.carer_id][0]):
+            assessed[x.carer_id] = (done, x.referral_impact)
+    for carer_id, (_when, impact) in assessed.items():
+        carers[carer_id].impact_level = impact
     carer_list = sorted(carers.values(), key=lambda c: c.carer_id)
     open_ids = tuple(x.id for x in open_rows)
     figures.append(Figure("kpi1_carers_supported", "all", "", len(carers), None, COUNT, None, open_ids))
-    cby: dict[str, dict[str, list[str]]] = {b: defaultdict(list)
-                                           for b in ("district", "sex", "ethnicity", "age_band")}
+    # breakdowns count carers; each figure keeps the referrals behind it for the drill-down
+    names = ("district", "sex", "ethnicity", "age_band")
+    ref_ids: dict[str, dict[str, list[str]]] = {b: defaultdict(list) for b in names}
+    carer_count: dict[str, dict[str, int]] = {b: defaultdict(int) for b in names}
     for c in carer_list:
-        cby["district"][c.district or UNKNOWN].extend(c.referral_ids)
-        cby["sex"][c.sex or UNKNOWN].extend(c.referral_ids)
-        cby["ethnicity"][c.ethnicity or UNKNOWN].extend(c.referral_ids)
-        cby["age_band"][age_band(c.age)].extend(c.referral_ids)
-    for b in ("district", "sex", "ethnicity", "age_band"):
-        groups = cby[b]
-        # a count of carers, not referrals: rebuild counts from the carers in each group
-        counts = defaultdict(set)
-        for c in carer_list:
-            value = {"district": c.district or UNKNOWN, "sex": c.sex or UNKNOWN,
-                     "ethnicity": c.ethnicity or UNKNOWN, "age_band": age_band(c.age)}[b]
-            counts[value].add(c.carer_id)
+        for b, value in zip(names, (c.district or UNKNOWN, c.sex or UNKNOWN, c.ethnicity or UNKNOWN,
+                                    age_band(c.age)), strict=True):
+            ref_ids[b][value].extend(c.referral_ids)
+            carer_count[b][value] += 1
+    for b in names:
+        groups = ref_ids[b]
         keys = [k for k in AGE_BANDS if k in groups] if b == "age_band" else sorted(groups)
-        figures += [Figure("kpi1_carers_supported", b, k, len(counts[k]), None, COUNT, None,
+        figures += [Figure("kpi1_carers_supported", b, k, carer_count[b][k], None, COUNT, None,
                            tuple(groups[k])) for k in keys]
 
     households = {c.household_id or f"one:{c.carer_id}" for c in carer_list}
@@ -478,12 +515,12 @@ def compute(session: Session, period: Period, today: date) -> KpiReport:
                  and start <= x.assessment_deadline <= end and x.assessed_in_time]
     figures += _percent("kpi3_assessed_within_15_working_days", kpi3_rows, "assessed_in_time", 80)
 
-    completed = [x.id for x in rows if x.closed_date is not None and start <= x.closed_date <= end
+    completed = [x.id for x in rows + extra if x.closed_date is not None and start <= x.closed_date <= end
                  and x.closure_reason in COMPLETED_REASONS]
     figures.append(Figure("kpi4_interventions_completed", "all", "", len(completed), None, COUNT, None,
                           tuple(completed)))
     figures += _service_figures(session, period)
-    return KpiReport(period, today, figures, _outcomes(session, period), rows, carer_list)
+    return KpiReport(period, today, figures, _outcomes(session, period), rows, carer_list, extra)
 
 
 # -- drill-down ------------------------------------------------------------------------------
@@ -510,17 +547,11 @@ class DrillRow:
 
 def drill(session: Session, report: KpiReport, figure: Figure) -> list[DrillRow]:
     """The referrals behind a figure, with the carer's ref and name (for the screen only)."""
-    by_id = {x.id: x for x in report.referrals}
+    by_id = {x.id: x for x in report.referrals + report.extra}
     wanted = [by_id[i] for i in figure.ids if i in by_id]
     if not wanted:
         return []
-    c = Carer.__table__.c
-    names: dict[str, tuple[str, str]] = {}
-    ids = sorted({x.carer_id for x in wanted})
-    for chunk in range(0, len(ids), 500):
-        q = sa.select(c.id, c.carer_ref, c.first_name, c.last_name).where(c.id.in_(ids[chunk:chunk + 500]))
-        for cid, ref, first, last in session.connection().execute(q):
-            names[cid] = (ref, f"{first} {last}".strip())
+    names = _names(session, (x.carer_id for x in wanted))
     out = []
     for x in wanted:
         ref, name = names.get(x.carer_id, ("", ""))
@@ -531,6 +562,36 @@ def drill(session: Session, report: KpiReport, figure: Figure) -> list[DrillRow]
     # the ones that miss first, then by date
     out.sort(key=lambda r: (r.problem == "", r.referral_date, r.carer_ref))
     return out
+
+
+@dataclass(frozen=True)
+class OutcomeDrillRow:
+    """A carer behind an outcome figure: who, and whether their latest rating was improved."""
+
+    carer_id: str
+    carer_ref: str
+    name: str
+    improved: bool
+
+
+def _names(session: Session, carer_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+    c = Carer.__table__.c
+    names: dict[str, tuple[str, str]] = {}
+    ids = sorted(set(carer_ids))
+    for chunk in range(0, len(ids), 500):
+        q = sa.select(c.id, c.carer_ref, c.first_name, c.last_name).where(c.id.in_(ids[chunk:chunk + 500]))
+        for cid, ref, first, last in session.connection().execute(q):
+            names[cid] = (ref, f"{first} {last}".strip())
+    return names
+
+
+def drill_outcome(session: Session, outcome: OutcomeFigure) -> list[OutcomeDrillRow]:
+    """The carers whose reviews in the period rated the outcome (not improved first)."""
+    names = _names(session, outcome.carer_ids)
+    improved = set(outcome.improved_ids)
+    rows = [OutcomeDrillRow(cid, *names.get(cid, ("", "")), cid in improved) for cid in outcome.carer_ids]
+    rows.sort(key=lambda r: (r.improved, r.carer_ref))
+    return rows
 
 
 def _problem(x: RefRow, kpi: str, today: date) -> str:

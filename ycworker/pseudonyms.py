@@ -29,8 +29,8 @@ class Pseudonymiser:
     secret: bytes
 
     def _digest(self, kind: str, internal_id: str) -> str:
-        mac = hmac.new(self.secret, f"{kind}:{internal_id}".encode(), hashlib.sha256)
-        return mac.hexdigest()[:DIGITS]
+        # hmac.digest: the one-shot C implementation of HMAC (same result as hmac.new(...).digest())
+        return hmac.digest(self.secret, f"{kind}:{internal_id}".encode(), hashlib.sha256).hex()[:DIGITS]
 
     def person(self, carer_id: str) -> str:
         return "P-" + self._digest("person", carer_id)
@@ -48,3 +48,13 @@ class Pseudonymiser:
 def for_session(session: Session) -> Pseudonymiser:
     """The database's pseudonymiser (makes the secret on first use: call in a write session)."""
     return Pseudonymiser(settings.secret(session))
+
+
+def for_store(store) -> Pseudonymiser:
+    """The database's pseudonymiser: read; a short write only the first time (to make the secret)."""
+    with store.read() as s:
+        value = settings.get(s, settings.PSEUDONYM_SECRET)
+    if value is not None:
+        return Pseudonymiser(bytes.fromhex(value))
+    with store.write() as s:
+        return for_session(s)

@@ -9,7 +9,8 @@ working-day calendar, the row count and SHA-256 of every other file), then write
 1. into ``DIR`` (when given) and into the local outbox beside the database, each through
    ``atomic.staged_folder``: a ``.<name>.partial-*`` folder, every file fsynced, its hashes checked
    against the manifest by reading them back, the folder fsynced and renamed into place. A crash
-   leaves no half return; orphaned partial folders are removed at the next export or sync.
+   leaves no half return; orphaned partial folders are removed at the next start of ycworker (the
+   outbox: ``cli.main``) and at the next export or sync (the outbox and the folder written to).
 2. a ``SealedReturn`` row and an ``export`` audit entry, in one transaction.
 
 A sealed return is never edited: a correction is a new export, with a new folder name
@@ -115,10 +116,12 @@ def build_files(report: kpis.KpiReport, pseudo: pseudonyms.Pseudonymiser) -> lis
     outcome_rows = [o.csv_row() for o in report.outcomes]
     carer_rows = [[pseudo.person(c.carer_id), pseudo.household(c.household_id, c.carer_id), c.sex,
                    c.ethnicity, c.age, c.district, c.impact_level or ""] for c in report.carers]
-    person = {c.carer_id: pseudo.person(c.carer_id) for c in report.carers}
+    person = {c.carer_id: row[0] for c, row in zip(report.carers, carer_rows, strict=True)}
     ref_rows = []
     for x in report.referrals:
-        pid = person.get(x.carer_id) or pseudo.person(x.carer_id)
+        pid = person.get(x.carer_id)
+        if pid is None:
+            pid = person[x.carer_id] = pseudo.person(x.carer_id)
         ref_rows.append([pseudo.referral(x.id), pid, x.referral_date, x.source, x.consent,
                          x.allocated_date, x.allocation_deadline, x.allocated_in_time,
                          x.assessment_completed_date, x.assessment_deadline, x.assessed_in_time,
@@ -371,8 +374,8 @@ def export_return(store, period: Period, to_dir: Path | None, *, today: date,
     _ensure_dir(outbox)
     atomic.remove_orphans(outbox)
 
-    with store.write() as s:  # the secret is made on first use; a write transaction keeps it
-        pseudo = pseudonyms.for_session(s)
+    pseudo = pseudonyms.for_store(store)  # the secret is made (one short write) on first use
+    with store.read() as s:  # counting holds no write lock: the app keeps saving meanwhile
         report = kpis.compute(s, period, today)
         taken = set(s.connection().execute(sa.select(SealedReturn.__table__.c.folder_name)).scalars())
     name = _unique_name(period, made_at, outbox, *( [dest] if dest else []), taken=taken)

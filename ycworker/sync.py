@@ -5,8 +5,9 @@ temporary ``.<name>.partial-*`` folder (the CSV and JSON files first, ``manifest
 file's SHA-256 checked there against the manifest, then the folder renamed into place and fsynced.
 A return already in ``target`` is left alone, so a second run copies nothing. The outbox copy is
 checked against the manifest hash recorded when it was sealed before anything is copied; a damaged
-outbox copy is reported, never spread. Each copied return gets ``synced_to``/``synced_at`` and a
-``sync`` audit entry.
+outbox copy is reported, never spread. A copy already in ``target`` is checked the same way and
+reported (never overwritten) when it no longer matches. Each copied return gets
+``synced_to``/``synced_at`` and a ``sync`` audit entry.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ class SyncResult:
         out += [f"Not copied: {p}" for p in self.problems]
         if self.copied:
             out.append(f"Copied {len(self.copied)} return(s) to {self.target}.")
+        elif self.problems:
+            out.append(f"Nothing copied to {self.target}; see the problems above.")
         else:
             out.append(f"Nothing to copy: {self.target} already has every sealed return "
                        f"({len(self.already)}).")
@@ -73,8 +76,16 @@ def sync_to(store, target: Path, worker_id: str | None = None) -> SyncResult:
         ).all()
     result = SyncResult(target)
     for rid, name, path, manifest_sha in rows:
-        if (target / name).exists():
-            result.already.append(name)
+        there = target / name
+        if there.exists():
+            damaged = check_folder(there)
+            if not damaged and sha256_file(there / MANIFEST) != manifest_sha:
+                damaged = ["its manifest.json is not the one that was sealed"]
+            if damaged:  # never overwritten: the worker decides what to do with it
+                result.problems.append(f"{name} is already in {target} but that copy is damaged "
+                                       f"({'; '.join(damaged)}). Delete it there and sync again.")
+            else:
+                result.already.append(name)
             continue
         src = Path(path)
         if not src.is_dir():  # the database (and its outbox) may have moved since it was sealed

@@ -43,12 +43,15 @@ class TripleCEntry(Record, table=True):
     """The Compliments, Comments and Complaints log."""
 
     __tablename__ = "triple_c_entry"
-    entry_date: date = Field(index=True)
+    entry_date: date = Field(index=True)  # when it was received
     kind: str  # compliment | comment | complaint
+    # young_carer | parent_carer | professional | school | other | "" (0006)
+    received_from: str = ""
     theme: str = ""
     detail: str = ""
     response: str = ""
     responded_date: date | None = None
+    worker_id: str | None = Field(default=None, foreign_key="worker.id")  # who logged it (0006)
 
 
 class SafeguardingEntry(Record, table=True):
@@ -65,5 +68,5 @@ class SafeguardingEntry(Record, table=True):
 class BusPass(Record, table=True):
     __tablename__ = "bus_pass"
     carer_id: str = Field(foreign_key="carer.id", index=True)
-    applied_date: date
+    applied_date: date = Field(index=True)  # index 0006
     issued_date: date | None = None

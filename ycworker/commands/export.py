@@ -44,5 +44,5 @@ def run(args) -> int:
         shown = f"{f.value}%" if f.unit == "percent" and f.value else (f.value or "no cases")
         print(f"  {f.label}: {shown}")
     print(f"Sealed copy kept in {result.outbox_path.parent}.")
-    print(result.path)
+    print(result.path.resolve())
     return 0

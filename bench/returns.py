@@ -1,0 +1,199 @@
+"""Return benchmark: a quarter's commissioner's return against a raw CSV dump of the same rows.
+
+    python -m bench.returns [--carers 50000] [--quarter 2026-27-Q2] [--repeat 3]
+
+The demo database (``ycworker demo`` with ``--carers 50000 --seed 1`` and today fixed at
+2026-11-24, so the figures repeat) is made once and cached under bench/out/ (git-ignored; delete
+it to make it again). Its registers hold about 500,000 attendance marks (printed below; the
+return does not read them, they make the file the size a county's laptop holds). Each run works
+on a copy, so the sealed returns it makes are thrown away.
+
+In the same run, alternating, ``--repeat`` times each (medians printed):
+
+* (a) ``returns.export_return(store, quarter, DIR)``: every figure counted (``kpis.compute``), the
+  four CSV files, datapackage.json and manifest.json built, written under a temporary name in DIR
+  and in the outbox, every file fsynced, read back and checked against the manifest, renamed into
+  place, the folders fsynced, the return sealed in the database (what ``ycworker export`` does);
+* (b) the raw dump: the same rows the return reads (referrals joined to carers and districts with
+  the return's own WHERE, review outcomes in the quarter, feedback, training, awareness sessions
+  and schools) read straight through the sqlcipher3 driver and written with ``csv.writer``: what
+  a commissioner's analyst with a raw ``sqlite3 -csv`` dump would start from.
+
+The goal is (a) <= 2x (b).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import statistics
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+PASSPHRASE = "bench passphrase"
+TODAY = date(2026, 11, 24)
+GOAL = 2.0
+
+
+def demo_db(carers: int, seed: int = 1) -> Path:
+    from db.engine import open_store
+    from ycworker.demo import generate
+
+    OUT.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = OUT / f"returns-demo-{carers}-{seed}.db"
+    if path.exists():
+        return path
+    tmp = path.with_suffix(".building")
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(tmp) + suffix).unlink(missing_ok=True)
+    store = open_store(tmp, PASSPHRASE)
+    started = time.perf_counter()
+    summary = generate(store, carers=carers, seed=seed, today=TODAY)
+    store.checkpoint()
+    store.close()
+    print(f"(made the demo database in {time.perf_counter() - started:.1f} s: {summary})")
+    os.replace(tmp, path)
+    return path
+
+
+# The service activity the return counts (it reads these as counts; the dump takes the rows).
+SMALL_SQL = {
+    "feedback.csv": "SELECT id, feedback_date, satisfied FROM feedback "
+                    "WHERE feedback_date BETWEEN :start AND :end",
+    "training.csv": "SELECT id, session_date, professionals_trained FROM training_session "
+                    "WHERE session_date BETWEEN :start AND :end",
+    "awareness.csv": "SELECT id, session_date FROM awareness_session "
+                     "WHERE session_date BETWEEN :start AND :end",
+    "schools.csv": "SELECT id, on_list, champion_since, champion_until FROM school",
+}
+
+
+def raw_dump(store, period, folder: Path) -> dict[str, int]:
+    """(b): the same rows through the driver, written with csv.writer. Rows per file.
+
+    The referral and review reads are the return's own SQL text (``kpis.REFERRALS_SQL`` and
+    ``kpis.OUTCOMES_SQL``): the same rows, the same query plans, so the difference between (a)
+    and (b) is what the return does on top of reading.
+    """
+    from ycworker import kpis
+
+    params = kpis.sql_params(period)
+    counts = {}
+    with store.raw() as conn:
+        for name, sql in [("referrals.csv", kpis.REFERRALS_SQL), ("reviews.csv", kpis.OUTCOMES_SQL),
+                          *SMALL_SQL.items()]:
+            cur = conn.execute(sql, params)
+            with (folder / name).open("w", newline="", encoding="utf-8") as fh:
+                out = csv.writer(fh)
+                out.writerow([c[0] for c in cur.description])
+                n = 0
+                while True:
+                    rows = cur.fetchmany(5000)
+                    if not rows:
+                        break
+                    out.writerows(rows)
+                    n += len(rows)
+            counts[name] = n
+    return counts
+
+
+def export(store, period, folder: Path):
+    from ycworker import returns
+
+    return returns.export_return(store, period, folder, today=TODAY)
+
+
+def stages(store, period, folder: Path) -> list[str]:
+    """Where the export's time goes (one pass, for the notes)."""
+    from ycworker import kpis, pseudonyms, returns
+    from ycworker.returns import assemble
+
+    lines = []
+    t = time.perf_counter()
+    with store.read() as s:
+        report = kpis.compute(s, period, TODAY)
+    t_compute = time.perf_counter() - t
+    with store.write() as s:
+        pseudo = pseudonyms.for_session(s)
+    t = time.perf_counter()
+    files = assemble(report, pseudo, returns.utcnow(), "stage-check")
+    t_build = time.perf_counter() - t
+    lines.append(f"  counting (kpis.compute): {t_compute * 1000:.0f} ms for {len(report.referrals):,} "
+                 f"referral rows and {len(report.carers):,} carers")
+    size = sum(len(f.data) for f in files)
+    lines.append(f"  building the six files (CSV rendering, pseudonyms, data package, manifest): "
+                 f"{t_build * 1000:.0f} ms, {size / 1e6:.1f} MB")
+    return lines
+
+
+def register_marks(store) -> int:
+    with store.raw() as conn:
+        return conn.execute("SELECT count(*) FROM attendance").fetchone()[0]
+
+
+def main() -> None:
+    from db.engine import open_store
+    from ycworker.periods import parse_quarter
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--carers", type=int, default=50_000)
+    parser.add_argument("--quarter", default="2026-27-Q2")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    period = parse_quarter(args.quarter)
+    source = demo_db(args.carers)
+    with tempfile.TemporaryDirectory(prefix="ycw-bench-returns-", dir=OUT) as tmp:
+        tmp_path = Path(tmp)
+        path = tmp_path / "data" / "ycworker.db"
+        path.parent.mkdir(mode=0o700)
+        shutil.copyfile(source, path)
+        path.chmod(0o600)
+        store = open_store(path, PASSPHRASE)
+        try:
+            marks = register_marks(store)
+            with store.raw() as conn:
+                carers = conn.execute("SELECT count(*) FROM carer").fetchone()[0]
+                referrals = conn.execute("SELECT count(*) FROM referral").fetchone()[0]
+            print(f"returns benchmark: {args.quarter} ({period.start} to {period.end}) on a demo database of "
+                  f"{carers:,} carers, {referrals:,} referrals, {marks:,} attendance marks "
+                  f"({path.stat().st_size / 1e6:.0f} MB), today {TODAY}")
+            export(store, period, tmp_path / "warm")  # warms the page cache and makes the secret
+            raw_dump(store, period, (tmp_path / "warm-raw").mkdir() or tmp_path / "warm-raw")
+            export_s, raw_s = [], []
+            counts: dict[str, int] = {}
+            result = None
+            for i in range(args.repeat):
+                raw_dir = tmp_path / f"raw-{i}"
+                raw_dir.mkdir()
+                t = time.perf_counter()
+                counts = raw_dump(store, period, raw_dir)
+                raw_s.append(time.perf_counter() - t)
+                t = time.perf_counter()
+                result = export(store, period, tmp_path / f"usb-{i}")
+                export_s.append(time.perf_counter() - t)
+            rows = {f.name: f.rows for f in result.files}
+            print(f"(b) raw dump through sqlcipher3 + csv.writer: median "
+                  f"{statistics.median(raw_s) * 1000:.0f} ms "
+                  f"(runs {', '.join(f'{x * 1000:.0f}' for x in raw_s)} ms); rows "
+                  + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+            print(f"(a) export_return to DIR and the outbox: median "
+                  f"{statistics.median(export_s) * 1000:.0f} ms "
+                  f"(runs {', '.join(f'{x * 1000:.0f}' for x in export_s)} ms); rows "
+                  + ", ".join(f"{k} {v:,}" for k, v in rows.items() if k.endswith(".csv")))
+            for line in stages(store, period, tmp_path):
+                print(line)
+            ratio = statistics.median(export_s) / statistics.median(raw_s)
+            verdict = "met" if ratio <= GOAL else "MISSED"
+            print(f"ratio (a)/(b): {ratio:.2f}x; goal <= {GOAL:.0f}x: {verdict}")
+        finally:
+            store.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,195 @@
+"""The referrals (or, for an outcome, the carers) behind one figure of the return.
+
+Those a worker may want to put right come first: no allocation date, allocated late, no
+assessment date, assessed late, consent pending. Enter opens the carer's record; coming back
+counts the figure again, so a corrected date shows at once. ``m`` shows only those to check.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Static
+
+from screens.base import AreaScreen
+from screens.returns import breakdown_text, result_cell, value_text
+from ycworker import kpis, periods
+
+
+def load(store, period, today, key, breakdown, value):
+    with store.read() as s:
+        report = kpis.compute(s, period, today)
+        if key in kpis.OUTCOMES:
+            outcome = next(o for o in report.outcomes if o.outcome == key)
+            return outcome, kpis.drill_outcome(s, outcome)
+        try:
+            fig = report.figure(key, breakdown, value)
+        except KeyError:  # e.g. the last referral of a district was corrected away
+            return None, []
+        return fig, kpis.drill(s, report, fig)
+
+
+def short(d) -> str:
+    return "" if d is None else d.strftime("%d/%m/%y")
+
+
+def verdict(flag: str) -> Text:
+    if flag == "Y":
+        return Text("✓ yes", style="green")
+    if flag == "N":
+        return Text("✗ no", style="bold red")
+    return Text("")
+
+
+class DrillTable(DataTable):
+    BINDINGS = [Binding("enter", "screen.open", "Open record")]
+
+
+class ReturnDrillScreen(AreaScreen):
+    HELP_TITLE = "Behind a figure of the return"
+    DEFAULT_CSS = """
+    ReturnDrillScreen #drill-title { padding: 0 1; background: $boost; text-style: bold; height: auto; }
+    ReturnDrillScreen #drill-status { padding: 0 1; height: auto; }
+    ReturnDrillScreen #drill-table { height: 1fr; margin: 0 1; }
+    """
+    BINDINGS = [
+        Binding("enter", "open", "Open record"),
+        Binding("m", "only_problems", "Only those to check"),
+        Binding("f5", "refresh", "Count again"),
+        Binding("escape", "back", "Back to the return"),
+    ]
+
+    def __init__(self, period: periods.Period, key: str, breakdown: str = "all", value: str = ""):
+        super().__init__()
+        self.period = period
+        self.key = key
+        self.breakdown = breakdown
+        self.value = value
+        self.rows: list = []
+        self.shown: list = []
+        self.only_problems = False
+        self.asked = 0
+
+    @property
+    def outcome(self) -> bool:
+        return self.key in kpis.OUTCOMES
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="drill-title")
+        yield Static("", id="drill-status")
+        table = DrillTable(id="drill-table", cursor_type="row", zebra_stripes=True)
+        if self.outcome:
+            for label, width in (("Ref", 14), ("Name", 30), ("Latest rating in the period", 30)):
+                table.add_column(label, width=width)
+        else:
+            for label, width in (("Ref", 12), ("Name", 20), ("Referred", 8), ("Allocated", 9),
+                                 ("Due", 8), ("In time", 7), ("Assessed", 8), ("Due", 8), ("In time", 7),
+                                 ("Closed", 8), ("Reason", 14), ("To check", 18)):
+                table.add_column(label, width=width)
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DrillTable).focus()
+        self.action_refresh()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self.asked += 1
+        asked = self.asked
+        self.query_one("#drill-status", Static).update(Text("Working: counting again…", style="bold"))
+        self.query_one(DrillTable).loading = True
+        self.run_db(load, self.period, self.app.today(), self.key, self.breakdown, self.value,
+                    then=lambda result: self.show(asked, result), what="count the figure",
+                    group="drill")
+
+    def title_for(self, fig) -> Text:
+        text = Text()
+        if fig is None:
+            text.append(f"{self.period.label}: nothing is counted under {self.key} "
+                        f"{self.breakdown} {self.value} now.")
+            return text
+        if self.outcome:
+            text.append(f"{self.period.label} · KPI 5 {fig.outcome} {fig.label}: {fig.improved} of "
+                        f"{fig.reviewed} improved ({value_text(kpis.PERCENT, fig.value)}), target "
+                        f"{fig.target}% ")
+        else:
+            where = f" ({breakdown_text(fig)})" if fig.breakdown != "all" else ""
+            text.append(f"{self.period.label} · {fig.label}{where}: ")
+            if fig.denominator is None:
+                text.append(f"{fig.numerator}")
+            else:
+                text.append(f"{fig.numerator} of {fig.denominator} ({value_text(fig.unit, fig.value)})")
+            if fig.target is not None:
+                text.append(f", target {fig.target}% ")
+        text.append_text(result_cell(fig.target_met))
+        return text
+
+    def show(self, asked: int, result) -> None:
+        if asked != self.asked:
+            return
+        fig, rows = result
+        self.rows = rows
+        self.query_one("#drill-title", Static).update(self.title_for(fig))
+        self.fill()
+
+    def to_check(self, row) -> bool:
+        return (not row.improved) if self.outcome else bool(row.problem)
+
+    def fill(self) -> None:
+        table = self.query_one(DrillTable)
+        keep = table.cursor_row
+        table.loading = False
+        table.clear()
+        self.shown = [r for r in self.rows if self.to_check(r)] if self.only_problems else list(self.rows)
+        for r in self.shown:
+            if self.outcome:
+                rating = Text("improved", style="green") if r.improved else Text("not improved", style="bold")
+                table.add_row(r.carer_ref, Text(r.name), rating)
+            else:
+                table.add_row(r.carer_ref, Text(r.name), short(r.referral_date), short(r.allocated_date),
+                              short(r.allocation_deadline), verdict(r.allocated_in_time),
+                              short(r.assessment_completed_date), short(r.assessment_deadline),
+                              verdict(r.assessed_in_time), short(r.closed_date),
+                              r.closure_reason.replace("_", " "),
+                              Text(r.problem, style="bold red") if r.problem else "")
+        if keep is not None and self.shown:
+            table.move_cursor(row=min(keep, len(self.shown) - 1))
+        checks = sum(1 for r in self.rows if self.to_check(r))
+        what = "carers" if self.outcome else "referrals"
+        problem = "not improved" if self.outcome else "to check (missing or late)"
+        status = f"{len(self.rows)} {what}, {checks} {problem}"
+        if self.only_problems:
+            status += " · showing only those · m shows all"
+        status += " · Enter opens the record to put a date right; coming back counts again"
+        if not self.rows:
+            status = f"No {what} behind this figure."
+        self.query_one("#drill-status", Static).update(Text(status))
+
+    def action_only_problems(self) -> None:
+        self.only_problems = not self.only_problems
+        self.fill()
+
+    def current(self):
+        table = self.query_one(DrillTable)
+        if not self.shown or table.cursor_row is None or table.cursor_row >= len(self.shown):
+            return None
+        return self.shown[table.cursor_row]
+
+    @on(DataTable.RowSelected)
+    def selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        row = self.current()
+        if row is not None:
+            self.app.open_carer(row.carer_id)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
