@@ -121,6 +121,7 @@ class BackupsScreen(AreaScreen):
         super().__init__()
         self.rows: list = []
         self.busy = False
+        self.note = ""  # said once more after the list is read again
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -159,8 +160,9 @@ class BackupsScreen(AreaScreen):
         if event.worker.name == "backups-list" and event.state == WorkerState.SUCCESS:
             self._show(event.worker.result)
 
-    def _show(self, rows: list, note: str = "") -> None:
+    def _show(self, rows: list) -> None:
         self.rows = rows
+        note, self.note = self.note, ""
         table = self.query_one(DataTable)
         table.clear()
         for b in rows:
@@ -168,7 +170,8 @@ class BackupsScreen(AreaScreen):
                           f"{b.size / 1_048_576:.1f} MB", b.name, key=b.name)
         if not self.busy:
             count = f"{len(rows)} backup{'s' if len(rows) != 1 else ''}" if rows else "No backups yet"
-            self.status(note or f"{count}. Enter restores the highlighted one; b backs up now.")
+            self.status(f"{note} {count} in all." if note else
+                        f"{count}. Enter restores the highlighted one; b backs up now.")
 
     def action_back_up(self) -> None:
         if self.busy or self.app.store is None:
@@ -186,6 +189,7 @@ class BackupsScreen(AreaScreen):
         note = f"Backup made and checked: {b.name} ({b.size / 1_048_576:.1f} MB).{pruned}"
         self.notify(note, title="Backup", timeout=6)
         self.status(note)
+        self.note = note
         self.run_worker(lambda: list_backups(self.app.db_path), thread=True, group="backups-list",
                         exclusive=True, exit_on_error=False, name="backups-list")
 

@@ -7,7 +7,7 @@ for the highlighted person.
 ``EraseScreen``: type the young carer's reference, Enter shows what would go (the carer, their
 referrals, assessments, plans, reviews, contacts, marks, bookings; the people they care for and
 the household when nobody else uses them; optional links that are kept but unlinked), then type
-the reference again to confirm and press ctrl+e. The erasure, the zeroing of freed pages and the
+the reference again to confirm and press ctrl+s. The erasure, the zeroing of freed pages and the
 WAL checkpoint run off the UI thread; the audit entry names the record id only.
 """
 
@@ -131,7 +131,7 @@ class EraseScreen(FormMixin, AreaScreen):
     EraseScreen #erase-plan { height: auto; border: round $warning; padding: 0 1; margin: 1 0 0 0; }
     """
     BINDINGS = [
-        Binding("ctrl+e", "erase", "Erase for good", key_display="^e", show=True),
+        Binding("ctrl+s", "erase", "Erase for good", key_display="^s", show=True),
         Binding("escape", "back", "Back", show=True),
     ]
 
@@ -154,7 +154,7 @@ class EraseScreen(FormMixin, AreaScreen):
             yield field_row("confirm", "Type the reference again", placeholder="to confirm")
             yield Static("", id="prot-message", classes="prot-message", markup=False)
             yield Static("Enter on the reference shows what would go; then type it again and press "
-                         "ctrl+e. Esc goes back.", classes="prot-help")
+                         "ctrl+s (or Enter). Esc goes back.", classes="prot-help")
         yield Footer()
 
     def on_mount(self) -> None:
