@@ -112,7 +112,7 @@ class BackupsScreen(AreaScreen):
     """
     BINDINGS = [
         Binding("b", "back_up", "Back up now", show=True),
-        Binding("enter", "restore", "Restore this backup", show=True),
+        Binding("enter", "restore", "Restore this backup", show=True, priority=True),
         Binding("f5", "refresh", "Refresh", show=True),
         Binding("escape", "back", "Back", show=True),
     ]

@@ -40,7 +40,7 @@ class RetentionScreen(AreaScreen):
     RetentionScreen DataTable { height: 1fr; }
     """
     BINDINGS = [
-        Binding("enter", "erase", "Review and erase", show=True),
+        Binding("enter", "erase", "Review and erase", show=True, priority=True),
         Binding("f5", "refresh", "Refresh", show=True),
         Binding("escape", "back", "Back", show=True),
     ]

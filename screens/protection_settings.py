@@ -25,7 +25,7 @@ from screens.base import AreaScreen, plain_error
 from ycworker.errors import FieldError, FormErrors
 
 FORM_CSS = """
-.prot-box { width: 100; height: auto; padding: 0 1; }
+.prot-box { width: 100%; max-width: 140; height: auto; padding: 0 1; }
 .prot-title { text-style: bold; color: $accent; padding: 1 0 0 0; }
 .prot-row { height: auto; }
 .prot-label { width: 30; padding: 1 1 0 0; text-align: right; }
@@ -106,7 +106,7 @@ class ProtectionScreen(AreaScreen):
     ProtectionScreen #prot-who { padding: 1 2 0 2; height: auto; }
     """
     BINDINGS = [
-        Binding("enter", "open", "Open", show=True),
+        Binding("enter", "open", "Open", show=True, priority=True),
         Binding("escape", "back", "Back", show=True),
     ]
 

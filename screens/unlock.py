@@ -29,7 +29,8 @@ class UnlockScreen(Screen):
     ]
 
     DEFAULT_CSS = """
-    #unlock-locked { color: $warning; text-style: bold; height: auto; }
+    #unlock-locked { color: $warning; text-style: bold; height: auto; width: 100%; }
+    #unlock-error { width: 100%; }
     #unlock-who { height: auto; max-height: 12; border: round $accent; }
     #unlock-damaged { color: $error; height: auto; border: round $error; padding: 0 1; }
     """
