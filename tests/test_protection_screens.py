@@ -312,3 +312,47 @@ async def test_back_up_now_and_restore_from_the_ui(make_app, store):
             assert "restore" in session.exec(select(AuditEntry.action)).all()
     finally:
         s.close()
+
+
+async def test_a_damaged_file_stops_saving_and_offers_the_newest_good_backup(make_app, store, monkeypatch):
+    from datetime import datetime
+
+    from ycworker import backups, integrity
+
+    with store.write() as s:
+        s.add(District(name="Kept in the good backup"))
+    good = backups.make_backup(store, now=datetime(2026, 11, 20, 8, 0)).backup.path
+    bad = backups.make_backup(store, now=datetime(2026, 11, 23, 8, 0)).backup.path
+    with store.write() as s:
+        s.add(District(name="Saved after the backups"))
+    store.close()
+    data = bytearray(bad.read_bytes())  # the newest backup is damaged too: not offered
+    data[4096 * 2 + 100: 4096 * 2 + 200] = b"\x00" * 100
+    bad.write_bytes(bytes(data))
+    real = integrity.quick_check
+    damaged = integrity.CheckResult(False, "quick", ["*** in database main *** Page 9: btree damaged"])
+    calls = []
+    monkeypatch.setattr(integrity, "quick_check",
+                        lambda st: calls.append(1) or (damaged if len(calls) == 1 else real(st)))
+
+    app = make_app(passphrase=None)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await unlock_as(pilot, None)
+        await wait_for(pilot, lambda: app.screen.query_one("#unlock-damaged").display, "the damage")
+        text = screen_text(app)
+        assert "failed its quick check: it is damaged" in text and "stopped saving" in text
+        assert "Page 9: btree damaged" in text
+        assert f"The newest good backup is {good.name}" in text and bad.name not in text
+        assert f"Press r to restore {good.name}, or c to continue read-only" in text
+        assert not app.unlocked
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.unlocked and app.current_mode == "home", "the restored file")
+        assert app.store.writing_stopped is None
+    s = open_store(app.db_path, PASSPHRASE)
+    try:
+        with s.read() as session:
+            assert session.exec(select(District.name)).all() == ["Kept in the good backup"]
+    finally:
+        s.close()
+    kept = [b for b in backups.list_backups(app.db_path) if b.reason == "before-restore"]
+    assert len(kept) == 1  # the damaged file is kept, not thrown away

@@ -108,6 +108,20 @@ def newest_backup(db_path: Path) -> Path | None:
     return generations[0].path if generations else None
 
 
+def newest_good_backup(db_path: Path, key_hex: str) -> Path | None:
+    """The newest daily/manual backup that opens with this key and passes the full check
+    (a backup made before a change of passphrase does not open with today's key: skipped)."""
+    for b in list_backups(db_path):
+        if b.reason not in REASONS:
+            continue
+        try:
+            if not check_file(b.path, key_hex, full=True):
+                return b.path
+        except StoreError:  # another key, or not a database at all
+            continue
+    return None
+
+
 def _target(folder: Path, stem: str, reason: str, now: datetime) -> Path:
     base = f"{stem}-{now.strftime(STAMP)}"
     target = folder / f"{base}-{reason}.db"
@@ -293,6 +307,6 @@ def restore_over_store(store: Store, backup: Path, passphrase: str, worker_id: s
 
 __all__ = [
     "BackupFailed", "BackupInfo", "RestoreFailed", "BackupResult", "RestoreResult", "daily_backup_due",
-    "list_backups", "make_backup", "newest_backup", "prune", "restore", "restore_over_store", "run_daily",
-    "verify_backup",
+    "list_backups", "make_backup", "newest_backup", "newest_good_backup", "prune", "restore",
+    "restore_over_store", "run_daily", "verify_backup",
 ]

@@ -204,6 +204,7 @@ class UnlockInfo:
     check: object  # integrity.CheckResult
     policy: LockPolicy
     damaged: str | None  # the plain message when the quick check failed (writing is stopped)
+    restore_from: Path | None = None  # then: the newest good backup, offered for restore
 
 
 def after_open(store) -> UnlockInfo:
@@ -219,7 +220,8 @@ def after_open(store) -> UnlockInfo:
         with store.read() as session:
             last = settings.get(session, settings.LAST_WORKER)
         remembered = next((w for w in listed if w.id == last), remembered)
-        return UnlockInfo(listed, remembered, check, policy, store.writing_stopped)
+        return UnlockInfo(listed, remembered, check, policy, store.writing_stopped,
+                          getattr(check, "restore_from", None))
     with store.write() as session:
         remembered = workers.current_worker(session)  # makes a first worker on a new service
         listed = workers.list_workers(session)
