@@ -23,6 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from db.engine import (
+    IN_USE,
     Store,
     StoreError,
     WrongPassphrase,
@@ -30,6 +31,7 @@ from db.engine import (
     fsync_dir,
     fsync_file,
     key_for_file,
+    others_using,
     private_umask,
     secure_file,
     secure_folder,
@@ -230,6 +232,8 @@ def restore(db_path: Path, backup: Path, passphrase: str, *, now: datetime | Non
     backup = Path(backup).expanduser()
     if backup.exists() and db_path.exists() and backup.resolve() == db_path.resolve():
         raise UserError("That is the database itself, not a backup. Nothing was changed.")
+    if others_using(db_path):  # it would go on writing to the replaced file: lost for good
+        raise UserError(IN_USE)
     try:
         problems = verify_backup(backup, passphrase)
     except WrongPassphrase:
@@ -291,6 +295,8 @@ def restore_over_store(store: Store, backup: Path, passphrase: str, worker_id: s
         raise UserError(f"{backup.name} is damaged ({problems[0]}); it was not restored. "
                         "Nothing was changed.")
     store.close()
+    if others_using(store.path):  # refused with nothing changed: the store reconnects when used
+        raise UserError(IN_USE)
     try:
         result = restore(store.path, backup, passphrase)
         restored = open_store(store.path, passphrase)

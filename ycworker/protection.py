@@ -178,9 +178,9 @@ def rekey_store(store, old: str, new: str, again: str, worker_id: str | None = N
     store.close()
     try:
         change_passphrase(path, old, new, again)
-    except (StoreError, FieldError) as exc:
-        message = exc.message if isinstance(exc, FieldError) else str(exc)
-        raise RekeyFailed("old", message, open_store(path, old, migrate=False)) from None
+    except (StoreError, FieldError) as exc:  # a FieldError names its field; the rest is the form's
+        field, message = (exc.field, exc.message) if isinstance(exc, FieldError) else ("", str(exc))
+        raise RekeyFailed(field, message, open_store(path, old, migrate=False)) from None
     fresh = open_store(path, new, migrate=False)
     with fresh.write() as session:
         audit.record(session, "rekey", "database", "", worker_id)
