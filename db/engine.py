@@ -170,7 +170,11 @@ class Store:
         return tuple(row) if row else (0, 0, 0)
 
     def close(self) -> None:
-        """Dispose every connection; the key goes with the engine."""
+        """Dispose every connection; the key goes with the engine. A connection in use by a
+        thread at this moment is closed when that thread gives it back."""
+        generation = getattr(self.engine, "ycw_generation", None)
+        if generation is not None:
+            generation[0] += 1
         self.engine.dispose()
         for suffix in ("", "-wal", "-shm"):
             secure_file(Path(str(self.path) + suffix))
@@ -193,8 +197,20 @@ def _make_engine(path: Path, raw_key_hex: str) -> sa.Engine:
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
     )
 
+    # Store.close() bumps the generation: a connection that was checked out at that moment (a
+    # query still running in a thread) is closed when it comes back, not kept in the old pool
+    # until the garbage collector finds it (a locked app must hold no handle on the file).
+    generation = [0]
+    engine.ycw_generation = generation  # type: ignore[attr-defined]
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_conn, record):
+        if dbapi_conn is not None and record.info.get("ycw_generation") != generation[0]:
+            record.invalidate()
+
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # the dialect has already sent PRAGMA key
+    def _on_connect(dbapi_conn, record):  # the dialect has already sent PRAGMA key
+        record.info["ycw_generation"] = generation[0]
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
         cur = dbapi_conn.cursor()
         try:

@@ -212,3 +212,37 @@ async def test_failed_unlocks_are_audited_after_the_next_unlock_and_the_picker_l
     assert all(w is None for a, w in rows if a == "failed_unlock")
     assert [a for a, _w in rows][-2:] == ["unlock", "lock"]
     assert ben is not None
+
+
+def test_a_connection_in_use_when_the_store_closes_is_closed_when_given_back(store):
+    """A lock can come while a screen's query is still running in a thread: that connection is
+    closed as soon as the thread gives it back, not left open until garbage collection."""
+    import gc
+    import threading
+
+    from db.models import District
+
+    gc.disable()  # so only the store can be what closes it
+    try:
+        holding, release = threading.Event(), threading.Event()
+
+        def query() -> None:
+            with store.read() as session:
+                session.exec(select(District.id)).all()
+                holding.set()
+                release.wait(10)
+
+        worker = threading.Thread(target=query)
+        worker.start()
+        assert holding.wait(10)
+        store.close()
+        assert db_handles(store.path)  # still in use by the thread
+        release.set()
+        worker.join(10)
+        assert db_handles(store.path) == []
+        with store.write() as session:  # a closed store is not broken: it reconnects if used again
+            session.add(District(name="After"))
+        store.close()
+        assert db_handles(store.path) == []
+    finally:
+        gc.enable()
