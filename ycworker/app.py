@@ -303,7 +303,8 @@ class YcWorkerApp(App[int]):
     # -- protection screens (palette) ------------------------------------------------------------
 
     def action_protection(self) -> None:
-        self.open_protection("hub")
+        if self.screen.__class__.__name__ != "ProtectionScreen":  # not a second one on top
+            self.open_protection("hub")
 
     def open_protection(self, what: str) -> None:
         """Open one of the data-protection screens by name (see protection_commands)."""
