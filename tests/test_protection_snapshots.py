@@ -37,6 +37,10 @@ def test_settings_show_each_error_beside_its_field(snap_compare, make_app, store
         pilot.app.screen.query_one("#f-idle_minutes").value = "ten"
         pilot.app.screen.query_one("#f-backups_kept").value = "0"
         await pilot.press("ctrl+s")
+        for _ in range(20):
+            await settle(pilot, 1)
+            if str(pilot.app.screen.query_one("#err-backups_kept").render()):
+                break
         await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(140, 30), run_before=run_before)

@@ -85,7 +85,7 @@ class YcWorkerApp(App[int]):
         *(Binding(area.key, f"area('{area.mode}')", area.title, show=True) for area in AREAS),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+l", "lock", "Lock", show=True, priority=True),
-        Binding("f9", "protection", "Data protection", key_display="F9"),
+        Binding("f9", "protection", "Data protection", key_display="F9", show=False),  # palette, not footer
         Binding("ctrl+q", "quit", "Quit", show=True, priority=True),
     ]
 
