@@ -68,16 +68,18 @@ async def test_a_worker_cannot_open_the_managers_screens_and_a_manager_can(make_
         assert "Audit log: who did what, when (manager only)" in text
         assert "Backups: back up now, or restore one" in text
         assert "Ben Worker, signed in as a youth worker" in text
-        await pilot.press("escape")
         said: list[str] = []
         notify = app.notify
         app.notify = lambda message, **kw: (said.append(message), notify(message, **kw))
+        menu = app.screen.query_one("#prot-menu", OptionList)
         for what in ("audit", "retention", "erase", "settings"):
-            await open_from_menu(pilot, what)
+            menu.highlighted = menu.get_option_index(what)
+            await pilot.press("enter")
+            await settle(pilot, 1)
             assert app.screen.__class__.__name__ == "ProtectionScreen", what  # nothing opened
             assert said[-1] == "Only a manager can do that."
             said.clear()
-            await pilot.press("escape")
+        await pilot.press("escape")
         titles = [c.title for c in app.protection_commands()]
         assert "Audit log (manager)" not in titles and "Change passphrase" in titles
 
@@ -116,8 +118,6 @@ async def test_a_worker_cannot_open_the_managers_screens_and_a_manager_can(make_
         await pilot.press("f")  # every action -> views only
         await wait_for(pilot, lambda: "120 entries · viewed" in screen_text(app), "the views")
         assert app.screen.last.page == 0 and {r.action for r in app.screen.last.rows} == {"view"}
-        await pilot.press(*"f" * 14)  # round every kind, back to every action
-        await wait_for(pilot, lambda: f"{total:,} entries · every action" in screen_text(app), "all")
         await pilot.press("escape", "escape")
         await settle(pilot)
         assert app.screen.__class__.__name__ == "HomeScreen"
