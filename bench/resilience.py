@@ -6,7 +6,7 @@ The tests (tests/test_resilience.py) run the same harnesses at the sizes the iss
 (200 kills, 100+ power cuts per mode, 2 x 200 saves); this script runs them bigger and prints
 the figures.
 
-1. ``sigkill_runs``: a child process (forkserver, modules preloaded) saves records one
+1. ``sigkill_runs``: a child process (forked from a warm zygote, see below) saves records one
    transaction at a time through ``db.engine.Store`` (SQLCipher, WAL, synchronous=FULL) and
    reports each committed id down a pipe; the parent SIGKILLs it at a random moment, then opens
    the file afresh: every reported id must be there and integrity_check must say ok.
@@ -19,7 +19,8 @@ the figures.
    pages go through the same pager). The shim has no shared-memory methods, so the connection
    uses locking_mode=EXCLUSIVE (WAL index in heap memory), which changes nothing on disk.
    With synchronous=FULL no committed record may be lost; with synchronous=NORMAL the same
-   harness loses some, which shows it can detect a loss.
+   harness loses some, which shows it can detect a loss. The shim's xSync updates the model
+   only (the real fsync would cost time and change nothing the harness reads).
 
 3. ``two_writers``: two processes each save N records (with reads between) on one file at
    the same time, counting "database is locked" errors; the file must end with exactly 2N.
@@ -31,31 +32,95 @@ import argparse
 import multiprocessing as mp
 import os
 import random
+import select
 import signal
+import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 PRELOAD = ["db.engine", "db.models", "sqlmodel", "sqlalchemy"]
+ROOT = Path(__file__).resolve().parent.parent
 
 
 # -- 1. SIGKILL ------------------------------------------------------------------------------
+#
+# The saver is forked from a warm "zygote": one Python process that imported SQLCipher, the
+# engine and the models and configured the ORM mappers once. Each kill then costs a fork, an
+# engine, one connection and the first commit (~35 ms) rather than a new interpreter or a
+# multiprocessing child that re-imports the parent's __main__ (under pytest: pytest itself).
+#
+# Protocol, one line each way on the zygote's stdin/stdout: "fork <tag>" -> "pid <n>"; the child
+# writes "ok <id>" after each commit returns (a short os.write to a pipe is atomic, so lines of
+# the zygote and the child never mix); "reap <n>" -> the zygote waits for the killed child and
+# answers "reaped <n>", after every line the child managed to write.
 
-def _saver(path: str, key_hex: str, conn, tag: str) -> None:
+def _saver(path: Path, key_hex: str, tag: str, out_fd: int) -> None:
     """Child: save records forever, reporting each id after its commit returns."""
     from db.engine import Store, _make_engine
     from db.models import District
 
-    store = Store(path=Path(path), engine=_make_engine(Path(path), key_hex))
+    store = Store(path=path, engine=_make_engine(path, key_hex))
     i = 0
     while True:
         with store.write() as session:
             row = District(name=f"{tag}-{i}")
             session.add(row)
             row_id = row.id
-        conn.send_bytes(row_id.encode())
+        os.write(out_fd, f"ok {row_id}\n".encode())
         i += 1
+
+
+def zygote(path: str, key_hex: str) -> None:
+    """The warm launcher (``python -c 'from bench.resilience import zygote; zygote(PATH, KEY)'``)."""
+    import sqlcipher3  # noqa: F401
+    from sqlalchemy.dialects.sqlite import pysqlcipher  # noqa: F401
+    from sqlalchemy.orm import configure_mappers
+
+    import db.engine  # noqa: F401
+    import db.models  # noqa: F401
+
+    configure_mappers()
+    out = sys.stdout.fileno()
+    os.write(out, b"ready\n")
+    for line in sys.stdin:
+        word, _, arg = line.strip().partition(" ")
+        if word == "fork":
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    _saver(Path(path), key_hex, arg, out)
+                finally:
+                    os._exit(1)
+            os.write(out, f"pid {pid}\n".encode())
+        elif word == "reap":
+            os.waitpid(int(arg), 0)
+            os.write(out, f"reaped {arg}\n".encode())
+        elif word == "quit":
+            break
+
+
+class _Lines:
+    """Lines from a pipe, with a timeout (select on the raw descriptor)."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self.buffer = b""
+
+    def next(self, timeout: float) -> str | None:
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self.buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.fd], [], [], left)[0]:
+                return None
+            chunk = os.read(self.fd, 65536)
+            if not chunk:
+                raise EOFError("the zygote stopped")
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return line.decode()
 
 
 @dataclass
@@ -66,53 +131,83 @@ class KillReport:
     lost: int = 0
     integrity_failures: int = 0
     seconds: float = 0.0
+    start_seconds: float = 0.0  # fork to first commit, summed over the kills that waited for one
+    waited: int = 0
+    check_seconds: float = 0.0  # the integrity_check after each kill
     problems: list[str] = field(default_factory=list)
 
     def line(self) -> str:
+        per = 1000 / max(1, self.kills)
         return (f"SIGKILL: {self.kills} kills, {self.reported} commits reported before the kill, "
                 f"{self.found} rows found, {self.lost} lost, {self.integrity_failures} integrity "
-                f"failures ({self.seconds:.1f} s, {self.seconds / max(1, self.kills) * 1000:.0f} ms/kill)")
-
-
-def _context():
-    ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(PRELOAD)
-    return ctx
+                f"failures ({self.seconds:.1f} s, {self.seconds * per:.0f} ms/kill: "
+                f"{self.start_seconds * 1000 / max(1, self.waited):.0f} ms fork to first commit, "
+                f"{self.check_seconds * per:.0f} ms integrity_check)")
 
 
 def sigkill_runs(path: Path, key_hex: str, kills: int = 200, seed: int = 8) -> KillReport:
-    """Kill a saving child ``kills`` times; count reported commits against rows found."""
+    """Kill a saving child ``kills`` times; count reported commits against rows found.
+
+    Most kills land a random 0-30 ms after the child's first commit (so it is mid-transaction
+    or mid-fsync); one in ten lands while it is still opening the database."""
     from db.engine import _driver_connect, check_file
 
     rng = random.Random(seed)
-    ctx = _context()
     report = KillReport()
     reported: set[str] = set()
     started = time.perf_counter()
-    for n in range(kills):
-        receiver, sender = ctx.Pipe(duplex=False)
-        child = ctx.Process(target=_saver, args=(str(path), key_hex, sender, f"k{n}"), daemon=True)
-        child.start()
-        sender.close()
-        # wait for a first commit most of the time, sometimes kill while it is still opening
-        if rng.random() < 0.9 and receiver.poll(10):
-            reported.add(receiver.recv_bytes().decode())
-        time.sleep(rng.uniform(0, 0.03))
-        os.kill(child.pid, signal.SIGKILL)
-        child.join()
+    zyg = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from bench.resilience import zygote; zygote(*sys.argv[1:])",
+         str(path), key_hex],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT, bufsize=0)
+    lines = _Lines(zyg.stdout.fileno())
+
+    def ask(text: str) -> None:
+        zyg.stdin.write(text.encode() + b"\n")
+        zyg.stdin.flush()
+
+    def until(prefix: str, timeout: float = 30.0) -> str:
         while True:
-            try:
-                if not receiver.poll(0):
-                    break
-                reported.add(receiver.recv_bytes().decode())
-            except (EOFError, OSError):
-                break
-        receiver.close()
-        report.kills += 1
-        problems = check_file(path, key_hex, full=True)
-        if problems:
-            report.integrity_failures += 1
-            report.problems.append(problems[0])
+            line = lines.next(timeout)
+            if line is None:
+                raise TimeoutError(f"the zygote did not answer {prefix!r}")
+            if line.startswith("ok "):
+                reported.add(line[3:])
+            if line.startswith(prefix):
+                return line
+
+    try:
+        until("ready", 120)
+        for n in range(kills):
+            forked = time.perf_counter()
+            ask(f"fork k{n}")
+            pid = int(until("pid ").split()[1])
+            if rng.random() < 0.9:
+                until("ok ", 10)  # wait for a first commit (recorded by until)
+                report.start_seconds += time.perf_counter() - forked
+                report.waited += 1
+                time.sleep(rng.uniform(0, 0.03))
+            else:
+                time.sleep(rng.uniform(0, 0.01))
+            os.kill(pid, signal.SIGKILL)
+            ask(f"reap {pid}")
+            until(f"reaped {pid}")
+            report.kills += 1
+            checking = time.perf_counter()
+            problems = check_file(path, key_hex, full=True)
+            report.check_seconds += time.perf_counter() - checking
+            if problems:
+                report.integrity_failures += 1
+                report.problems.append(problems[0])
+        ask("quit")
+    finally:
+        zyg.stdin.close()
+        try:
+            zyg.wait(10)
+        except subprocess.TimeoutExpired:
+            zyg.kill()
+            zyg.wait()
+        zyg.stdout.close()
     conn = _driver_connect(path, key_hex)
     try:
         found = {r[0] for r in conn.execute("SELECT id FROM district").fetchall()}
@@ -123,6 +218,12 @@ def sigkill_runs(path: Path, key_hex: str, kills: int = 200, seed: int = 8) -> K
     report.lost = len(reported - found)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _context():
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)
+    return ctx
 
 
 # -- 2. power cuts ---------------------------------------------------------------------------
@@ -189,7 +290,9 @@ def _shim(disk: _Disk, vfs_name: str):
                 disk.record(self.path, ("truncate", size))
 
         def xSync(self, flags):
-            super().xSync(flags)
+            # The model is the disk: a sync moves the file's pending writes into its synced
+            # image. The real fsync is skipped (it only cost time: nothing reads the real file
+            # after the cut but the crash image built from the model).
             if self.path:
                 disk.sync(self.path)
 
@@ -299,6 +402,9 @@ def _writer(path: str, passphrase: str, saves: int, tag: str, go, out) -> None:
     from db.models import District
 
     store = open_store(path, passphrase, migrate=False)
+    with store.read() as session:  # opened and keyed before the race starts
+        session.exec(select(func.count()).select_from(District)).one()
+    out.put((tag, "ready"))
     locked = other = 0
     go.wait()
     for i in range(saves):
@@ -340,7 +446,8 @@ def two_writers(path: Path, passphrase: str, saves: int = 200) -> TwoWriterRepor
              for tag in ("left", "right")]
     for p in procs:
         p.start()
-    time.sleep(0.5)  # both have opened the store (key derivation) before the race starts
+    for _ in procs:  # both have opened the store (key derivation) before the race starts
+        out.get(timeout=120)
     started = time.perf_counter()
     go.set()
     results = [out.get(timeout=300) for _ in procs]

@@ -170,7 +170,11 @@ class Store:
         return tuple(row) if row else (0, 0, 0)
 
     def close(self) -> None:
-        """Dispose every connection; the key goes with the engine."""
+        """Dispose every connection; the key goes with the engine. A connection in use by a
+        thread at this moment is closed when that thread gives it back."""
+        generation = getattr(self.engine, "ycw_generation", None)
+        if generation is not None:
+            generation[0] += 1
         self.engine.dispose()
         for suffix in ("", "-wal", "-shm"):
             secure_file(Path(str(self.path) + suffix))
@@ -193,8 +197,20 @@ def _make_engine(path: Path, raw_key_hex: str) -> sa.Engine:
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
     )
 
+    # Store.close() bumps the generation: a connection that was checked out at that moment (a
+    # query still running in a thread) is closed when it comes back, not kept in the old pool
+    # until the garbage collector finds it (a locked app must hold no handle on the file).
+    generation = [0]
+    engine.ycw_generation = generation  # type: ignore[attr-defined]
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_conn, record):
+        if dbapi_conn is not None and record.info.get("ycw_generation") != generation[0]:
+            record.invalidate()
+
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # the dialect has already sent PRAGMA key
+    def _on_connect(dbapi_conn, record):  # the dialect has already sent PRAGMA key
+        record.info["ycw_generation"] = generation[0]
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
         cur = dbapi_conn.cursor()
         try:
@@ -312,6 +328,38 @@ def key_for_file(path: Path | str, passphrase: str) -> str:
     return derive_key(passphrase, salt).hex()
 
 
+_SHM_DMS_BYTE = 128  # SQLite's unix VFS: every open WAL connection holds a read lock on this byte
+
+
+def others_using(path: Path | str) -> bool:
+    """Does another process have this database open (another ycworker window, unlocked)?
+
+    Every connection in WAL mode holds a shared lock on the "DMS" byte of the -shm file for as
+    long as it is open; an exclusive lock on it is refused while any other process holds one.
+    Call this only while this process has no connection open on the file: POSIX drops all of a
+    process's locks on a file when any descriptor of it closes, SQLite's own included."""
+    import fcntl
+
+    shm = Path(f"{path}-shm")
+    try:
+        fd = os.open(shm, os.O_RDWR)
+    except FileNotFoundError:
+        return False
+    try:
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, _SHM_DMS_BYTE, os.SEEK_SET)
+        except OSError:
+            return True
+        fcntl.lockf(fd, fcntl.LOCK_UN, 1, _SHM_DMS_BYTE, os.SEEK_SET)
+        return False
+    finally:
+        os.close(fd)
+
+
+IN_USE = ("Another ycworker is using this database (another terminal?): lock it with ctrl+l or "
+          "close it, then try again. Nothing was changed.")
+
+
 def rekey_file(path: Path | str, old_passphrase: str, new_passphrase: str) -> None:
     """Change the passphrase of a closed database file (``PRAGMA rekey``).
 
@@ -321,13 +369,15 @@ def rekey_file(path: Path | str, old_passphrase: str, new_passphrase: str) -> No
     """
     path = Path(path)
     old_key = key_for_file(path, old_passphrase)
+    if others_using(path):  # their connections keep the old key: their next write would corrupt
+        raise StoreError(IN_USE)
     conn = _driver_connect(path, old_key)  # WrongPassphrase if the old one is wrong
     try:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
         if busy:
-            raise StoreError("Another ycworker is using this database; close it and try again.")
+            raise StoreError(IN_USE)
         new_salt = secrets.token_bytes(SALT_BYTES)
         new_key = derive_key(new_passphrase, new_salt).hex()
         conn.execute(f"PRAGMA rekey = \"x'{new_key}{new_salt.hex()}'\"")
@@ -366,6 +416,7 @@ __all__ = [
     "fsync_file",
     "key_for_file",
     "open_store",
+    "others_using",
     "private_umask",
     "rekey_file",
     "secure_file",

@@ -29,7 +29,8 @@ class UnlockScreen(Screen):
     ]
 
     DEFAULT_CSS = """
-    #unlock-locked { color: $warning; text-style: bold; height: auto; }
+    #unlock-locked { color: $warning; text-style: bold; height: auto; width: 100%; }
+    #unlock-error { width: 100%; }
     #unlock-who { height: auto; max-height: 12; border: round $accent; }
     #unlock-damaged { color: $error; height: auto; border: round $error; padding: 0 1; }
     """
@@ -162,9 +163,7 @@ class UnlockScreen(Screen):
         self._choose_worker()
 
     def _show_damaged(self, message: str) -> None:
-        from ycworker.backups import newest_backup
-
-        newest = newest_backup(self.app.db_path)
+        newest = self._info.restore_from if self._info else None
         keys = "Press c to continue read-only"
         if newest is not None:
             keys = f"Press r to restore {newest.name}, or c to continue read-only"
@@ -181,11 +180,9 @@ class UnlockScreen(Screen):
         self._choose_worker()
 
     def action_restore_newest(self) -> None:
-        from ycworker.backups import newest_backup
-
         if self._store is None or not self._info or not self._info.damaged or not self._secret:
             return
-        newest = newest_backup(self.app.db_path)
+        newest = self._info.restore_from
         if newest is None:
             self._error("There is no backup to restore.")
             return

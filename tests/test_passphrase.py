@@ -7,7 +7,7 @@ import hashlib
 import pytest
 from sqlmodel import select
 
-from db.engine import WrongPassphrase, open_store, read_salt
+from db.engine import StoreError, WrongPassphrase, key_for_file, open_store, read_salt
 from db.models import AuditEntry, District
 from tests.conftest import PASSPHRASE
 from ycworker import protection
@@ -61,3 +61,27 @@ def test_cli_passphrase_command(db_path, monkeypatch, capsys):
             assert "rekey" in session.exec(select(AuditEntry.action)).all()
     finally:
         s.close()
+
+
+def test_the_passphrase_is_not_changed_while_another_process_has_the_database_open(
+        store, db_path, monkeypatch, capsys):
+    """Its connections keep the old key: a rekey under them would break it, its next write
+    would corrupt the file. A locked ycworker holds nothing open, so it does not stop this."""
+    from tests.test_backup import HeldOpen
+
+    key = store.key_hex
+    store.close()
+    other = HeldOpen(db_path, key)
+    try:
+        before = hashlib.sha256(db_path.read_bytes()).hexdigest()
+        with pytest.raises(StoreError, match="Another ycworker is using this database"):
+            protection.change_passphrase(db_path, PASSPHRASE, NEW)
+        monkeypatch.setenv("YCWORKER_PASSPHRASE", PASSPHRASE)
+        monkeypatch.setenv("YCWORKER_NEW_PASSPHRASE", NEW)
+        assert main(["passphrase", "--db", str(db_path)]) == 1
+        assert "lock it with ctrl+l or close it" in capsys.readouterr().err
+        assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
+    finally:
+        other.close()
+    protection.change_passphrase(db_path, PASSPHRASE, NEW)
+    assert key_for_file(db_path, NEW) != key

@@ -35,7 +35,7 @@ def test_200_sigkills_of_a_saving_process_lose_no_committed_record(store):
 
 
 def test_power_cuts_lose_nothing_with_synchronous_full_and_do_with_normal():
-    pytest.importorskip("apsw")
+    # apsw is a test dependency (pyproject.toml): a missing install fails here, it does not skip
     full = resilience.powercut_runs(runs=100, synchronous="FULL", seed=11)
     print(full.line())
     assert full.runs == 100 and full.committed > 1000
@@ -60,12 +60,17 @@ def test_wrong_passphrase_is_a_clean_message_exit_3_and_leaves_the_file_alone(db
     before = hashlib.sha256(db_path.read_bytes()).hexdigest()
     a_backup = db_path.with_name("a-backup.db")  # a copy: restoring the file onto itself is refused first
     shutil.copyfile(db_path, a_backup)
-    env = dict(os.environ, YCWORKER_PASSPHRASE="definitely not it")
-    for command in (["backup"], ["restore", str(a_backup)], ["passphrase"]):
-        env["YCWORKER_NEW_PASSPHRASE"] = "another passphrase"
-        done = subprocess.run([sys.executable, "-m", "ycworker", *command, "--db", str(db_path)],
-                              capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
-        assert done.returncode == 3, (command, done.stderr)
-        assert done.stderr.startswith("ycworker: ") and "Traceback" not in done.stderr
-        assert "passphrase" in done.stderr and len(done.stderr.strip().splitlines()) == 1
-        assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
+    env = dict(os.environ, YCWORKER_PASSPHRASE="definitely not it",
+               YCWORKER_NEW_PASSPHRASE="another passphrase")
+    commands = (["backup"], ["restore", str(a_backup)], ["passphrase"],
+                ["export", "--quarter", "2026-27-Q2", "--to", str(db_path.parent / "out")])
+    running = [(command, subprocess.Popen(
+        [sys.executable, "-m", "ycworker", *command, "--db", str(db_path)], stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)) for command in commands]  # at once
+    for command, proc in running:
+        _out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 3, (command, err)
+        assert err.startswith("ycworker: ") and "Traceback" not in err
+        assert "passphrase" in err and len(err.strip().splitlines()) == 1, err
+    assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
+    assert not (db_path.parent / "out").exists() and not (db_path.parent / "backups").exists()

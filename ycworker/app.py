@@ -85,6 +85,7 @@ class YcWorkerApp(App[int]):
         *(Binding(area.key, f"area('{area.mode}')", area.title, show=True) for area in AREAS),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+l", "lock", "Lock", show=True, priority=True),
+        Binding("f9", "protection", "Data protection", key_display="F9", show=False),  # palette, not footer
         Binding("ctrl+q", "quit", "Quit", show=True, priority=True),
     ]
 
@@ -216,7 +217,6 @@ class YcWorkerApp(App[int]):
 
     def lock(self, message: str, reason: str) -> None:
         """Dispose the engine (the key goes with it), clear the screen, show the unlock screen."""
-        from screens.unlock import UnlockScreen
         from ycworker.protection import record_lock
 
         store, self.store = self.store, None
@@ -227,6 +227,30 @@ class YcWorkerApp(App[int]):
             record_lock(store, worker.id if worker else None, reason)
         store.close()
         del store
+        self._show_locked(message)
+
+    def detach_store(self) -> Store | None:
+        """Take the store out of the App while a screen closes and reopens the file (change of
+        passphrase, restore): no screen starts database work meanwhile and the idle lock waits.
+        Give it back with ``attach_store``, or call ``locked_after`` once it is closed."""
+        store, self.store = self.store, None
+        return store
+
+    def attach_store(self, store: Store) -> None:
+        self.store = store
+
+    def locked_after(self, message: str) -> None:
+        """The store was detached and closed by a screen (e.g. after a restore): show the unlock
+        screen as a lock does."""
+        if self.store is not None:
+            self.lock(message, "now")
+            return
+        self._show_locked(message)
+
+    def _show_locked(self, message: str) -> None:
+        from screens.unlock import UnlockScreen
+
+        worker = self.worker_info
         self._locked_worker_id = worker.id if worker else None
         self.worker_info = None
         self.lock_reason = message
@@ -273,11 +297,14 @@ class YcWorkerApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "area" and not self.unlocked:
             return None  # shown disabled until unlocked
-        if action == "lock" and not self.unlocked:
-            return False  # nothing to lock yet: not in the footer
-        return True
+        # nothing to lock or protect yet: not in the footer
+        return not (action in ("lock", "protection") and not self.unlocked)
 
     # -- protection screens (palette) ------------------------------------------------------------
+
+    def action_protection(self) -> None:
+        if self.screen.__class__.__name__ != "ProtectionScreen":  # not a second one on top
+            self.open_protection("hub")
 
     def open_protection(self, what: str) -> None:
         """Open one of the data-protection screens by name (see protection_commands)."""
@@ -293,6 +320,8 @@ class YcWorkerApp(App[int]):
 
     def protection_commands(self) -> Iterable[SystemCommand]:
         worker = self.worker_info
+        yield SystemCommand("Data protection [F9]", "Backups, passphrase, and for a manager the audit "
+                            "log, retention review, erasure and settings", self.action_protection)
         yield SystemCommand("Lock now [ctrl+l]", "Drop the key and show the unlock screen",
                             self.action_lock)
         yield SystemCommand("Switch worker", "Lock, then choose who is using this laptop",
@@ -324,6 +353,7 @@ class YcWorkerApp(App[int]):
 
 
 PROTECTION_SCREENS = {
+    "hub": ("screens.protection_settings", "ProtectionScreen"),
     "backups": ("screens.protection_backups", "BackupsScreen"),
     "passphrase": ("screens.protection_settings", "PassphraseScreen"),
     "settings": ("screens.protection_settings", "SettingsScreen"),

@@ -23,6 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from db.engine import (
+    IN_USE,
     Store,
     StoreError,
     WrongPassphrase,
@@ -30,12 +31,13 @@ from db.engine import (
     fsync_dir,
     fsync_file,
     key_for_file,
+    others_using,
     private_umask,
     secure_file,
     secure_folder,
 )
 from ycworker import audit, settings
-from ycworker.errors import UserError
+from ycworker.errors import FieldError, UserError
 from ycworker.integrity import require_sound
 from ycworker.paths import backups_dir
 
@@ -46,6 +48,10 @@ _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})(?:\.(?P<n>\d+))?-(?P<r
 
 class BackupFailed(UserError):
     """A backup could not be written or did not verify (nothing was kept)."""
+
+
+class RestoreFailed(UserError):
+    """A restore failed after the store was closed (the app locks and says why)."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,20 @@ def list_backups(db_path: Path, folder: Path | None = None) -> list[BackupInfo]:
 def newest_backup(db_path: Path) -> Path | None:
     generations = [b for b in list_backups(db_path) if b.reason in REASONS]
     return generations[0].path if generations else None
+
+
+def newest_good_backup(db_path: Path, key_hex: str) -> Path | None:
+    """The newest daily/manual backup that opens with this key and passes the full check
+    (a backup made before a change of passphrase does not open with today's key: skipped)."""
+    for b in list_backups(db_path):
+        if b.reason not in REASONS:
+            continue
+        try:
+            if not check_file(b.path, key_hex, full=True):
+                return b.path
+        except StoreError:  # another key, or not a database at all
+            continue
+    return None
 
 
 def _target(folder: Path, stem: str, reason: str, now: datetime) -> Path:
@@ -212,6 +232,8 @@ def restore(db_path: Path, backup: Path, passphrase: str, *, now: datetime | Non
     backup = Path(backup).expanduser()
     if backup.exists() and db_path.exists() and backup.resolve() == db_path.resolve():
         raise UserError("That is the database itself, not a backup. Nothing was changed.")
+    if others_using(db_path):  # it would go on writing to the replaced file: lost for good
+        raise UserError(IN_USE)
     try:
         problems = verify_backup(backup, passphrase)
     except WrongPassphrase:
@@ -252,8 +274,45 @@ def restore(db_path: Path, backup: Path, passphrase: str, *, now: datetime | Non
     return RestoreResult(backup, kept)
 
 
+def restore_over_store(store: Store, backup: Path, passphrase: str, worker_id: str | None = None
+                       ) -> RestoreResult:
+    """The app's restore. The backup is checked first while the store is still open (a wrong
+    passphrase or a damaged backup changes nothing: FieldError / UserError, the store stays
+    usable); then the store is closed, the file replaced (``restore``) and the restore audited
+    inside the restored file. The store is closed when this returns: the app locks, and the
+    next unlock opens the restored file (migrating it if the backup is older)."""
+    from db.engine import open_store
+
+    backup = Path(backup).expanduser()
+    if backup.exists() and backup.resolve() == store.path.resolve():
+        raise UserError("That is the database itself, not a backup. Nothing was changed.")
+    try:
+        problems = verify_backup(backup, passphrase)
+    except WrongPassphrase:
+        raise FieldError("passphrase", f"That passphrase does not open {backup.name}. A backup opens "
+                         "with the passphrase the database had when it was made.") from None
+    if problems:
+        raise UserError(f"{backup.name} is damaged ({problems[0]}); it was not restored. "
+                        "Nothing was changed.")
+    store.close()
+    if others_using(store.path):  # refused with nothing changed: the store reconnects when used
+        raise UserError(IN_USE)
+    try:
+        result = restore(store.path, backup, passphrase)
+        restored = open_store(store.path, passphrase)
+        try:
+            with restored.write() as session:
+                audit.record(session, "restore", "database", "", worker_id)
+        finally:
+            restored.close()
+    except Exception as exc:
+        text = str(exc) if isinstance(exc, UserError) else f"{type(exc).__name__}: {exc}"
+        raise RestoreFailed(f"The restore did not finish: {text}") from exc
+    return result
+
+
 __all__ = [
-    "BackupFailed", "BackupInfo", "BackupResult", "RestoreResult", "daily_backup_due",
-    "list_backups", "make_backup", "newest_backup", "prune", "restore", "run_daily",
-    "verify_backup",
+    "BackupFailed", "BackupInfo", "RestoreFailed", "BackupResult", "RestoreResult", "daily_backup_due",
+    "list_backups", "make_backup", "newest_backup", "newest_good_backup", "prune", "restore",
+    "restore_over_store", "run_daily", "verify_backup",
 ]

@@ -187,6 +187,33 @@ def _plan(conn: Connection, carer_id: str) -> ErasurePlan:
     return plan
 
 
+@dataclass(frozen=True)
+class Found:
+    carer_id: str
+    carer_ref: str
+    name: str
+    status: str
+
+
+def find_by_ref(session: Session, carer_ref: str) -> Found:
+    """The young carer with this reference (any case), for the erase screen."""
+    from sqlmodel import func, select
+
+    from db.models import Carer
+
+    ref = carer_ref.strip()
+    if not ref:
+        raise FieldError("ref", "Type the young carer's reference, e.g. YC-AMIR01.")
+    row = session.exec(
+        select(Carer.id, Carer.carer_ref, Carer.first_name, Carer.last_name, Carer.status)
+        .where(func.lower(Carer.carer_ref) == ref.casefold())
+    ).first()
+    if row is None:
+        raise FieldError("ref", f"No young carer has the reference {ref}.")
+    cid, cref, first, last, status = row
+    return Found(cid, cref, f"{first} {last}", status)
+
+
 def preview(store: Store, carer_id: str) -> ErasurePlan:
     """What erasing this carer would remove, without changing anything."""
     with store.connect() as conn:

@@ -1,7 +1,8 @@
 """Integrity checks: a quick one at every unlock, a full one before a backup or an export.
 
 On failure the store stops taking writes (``Store.stop_writing``) and the caller shows
-``damaged_message``: what happened, in plain words, and the newest backup to restore.
+``damaged_message``: what happened, in plain words, and the newest good backup to restore (the
+newest that opens with the key and passes its own full check).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ class CheckResult:
     ok: bool
     kind: str  # quick | full
     problems: list[str] = field(default_factory=list)
+    restore_from: Path | None = None  # when damaged: the newest backup that opens and is sound
 
     def summary(self, limit: int = 3) -> str:
         if self.ok:
@@ -64,10 +66,10 @@ def damaged_message(path: Path, result: CheckResult, newest_backup: Path | None)
         f"What was found: {result.summary()}.",
     ]
     if newest_backup is not None:
-        lines.append(f"The newest backup is {newest_backup.name}: restore it "
+        lines.append(f"The newest good backup is {newest_backup.name}: restore it "
                      f"(ycworker restore {newest_backup}) and tell your manager.")
     else:
-        lines.append("There is no backup to restore. Tell your manager before doing anything else.")
+        lines.append("There is no good backup to restore. Tell your manager before doing anything else.")
     return "\n".join(lines)
 
 
@@ -78,9 +80,9 @@ def require_sound(store: Store, *, before: str = "a backup") -> CheckResult:
     """
     result = full_check(store)
     if not result.ok:
-        from ycworker.backups import newest_backup
+        from ycworker.backups import newest_good_backup
 
-        message = damaged_message(store.path, result, newest_backup(store.path))
+        message = damaged_message(store.path, result, newest_good_backup(store.path, store.key_hex))
         store.stop_writing(message)
         raise IntegrityFailure(result, f"Not making {before}. " + message)
     return result
@@ -90,7 +92,8 @@ def check_at_unlock(store: Store) -> CheckResult:
     """Quick check at unlock; on failure writing stops (the caller shows damaged_message)."""
     result = quick_check(store)
     if not result.ok:
-        from ycworker.backups import newest_backup
+        from ycworker.backups import newest_good_backup
 
-        store.stop_writing(damaged_message(store.path, result, newest_backup(store.path)))
+        result.restore_from = newest_good_backup(store.path, store.key_hex)
+        store.stop_writing(damaged_message(store.path, result, result.restore_from))
     return result

@@ -78,6 +78,55 @@ def save_policy(session: Session, idle_minutes: str | int, max_hours: str | int,
     return LockPolicy(values["idle_minutes"], values["max_hours"])
 
 
+RETENTION_RANGE = (1, 25)
+GENERATIONS_RANGE = (1, 60)
+
+
+@dataclass(frozen=True)
+class ProtectionSettings:
+    """What a manager can set: the lock, the retention period, the backups kept."""
+
+    idle_minutes: int
+    max_hours: int
+    retention_years: int
+    backups_kept: int
+
+    @property
+    def policy(self) -> LockPolicy:
+        return LockPolicy(self.idle_minutes, self.max_hours)
+
+
+def load_settings(session: Session) -> ProtectionSettings:
+    policy = load_policy(session)
+    return ProtectionSettings(
+        policy.idle_minutes, policy.max_hours,
+        _int_setting(session, settings.RETENTION_YEARS, *RETENTION_RANGE),
+        _int_setting(session, settings.BACKUP_GENERATIONS, *GENERATIONS_RANGE),
+    )
+
+
+def save_settings(session: Session, form: dict, worker_id: str | None = None) -> ProtectionSettings:
+    """Validate and keep all four settings; every bad field is named (FormErrors), none is kept."""
+    fields = (
+        ("idle_minutes", IDLE_RANGE, "minutes", settings.IDLE_LOCK_MINUTES),
+        ("max_hours", SESSION_RANGE, "hours", settings.MAX_SESSION_HOURS),
+        ("retention_years", RETENTION_RANGE, "years", settings.RETENTION_YEARS),
+        ("backups_kept", GENERATIONS_RANGE, "backups", settings.BACKUP_GENERATIONS),
+    )
+    errors, values = [], {}
+    for field, rng, unit, _key in fields:
+        try:
+            values[field] = _parse_whole(field, form.get(field, ""), *rng, unit)
+        except FieldError as exc:
+            errors.append(exc)
+    if errors:
+        raise FormErrors(errors)
+    for field, _rng, _unit, key in fields:
+        settings.put(session, key, str(values[field]))
+    audit.record(session, "update", "setting", "protection", worker_id)
+    return ProtectionSettings(**values)
+
+
 def validate_new_passphrase(old: str, new: str, again: str) -> None:
     if len(new) < MIN_LENGTH:
         raise FieldError("new", f"Use at least {MIN_LENGTH} characters.")
@@ -99,6 +148,51 @@ def change_passphrase(path: Path, old: str, new: str, again: str | None = None) 
         raise FieldError("old", "That is not the current passphrase. Nothing was changed.") from None
 
 
+@dataclass
+class Rekeyed:
+    store: object  # the Store reopened with the new passphrase
+    backup: str  # the name of the new backup that opens with it ("" if it could not be made)
+    backup_error: str = ""
+
+
+class RekeyFailed(FieldError):
+    """The file was not changed; ``store`` is the database opened again with the old passphrase."""
+
+    def __init__(self, field: str, message: str, store):
+        super().__init__(field, message)
+        self.store = store
+
+
+def rekey_store(store, old: str, new: str, again: str, worker_id: str | None = None) -> Rekeyed:
+    """Change the passphrase of the open store: check the form and the old passphrase without
+    touching the file, close the store, ``PRAGMA rekey``, reopen with the new passphrase, audit
+    it and make a backup that opens with it. A FieldError before the close leaves ``store`` open
+    and usable; after the close a failure raises RekeyFailed carrying the store reopened with the
+    old passphrase (the file was not changed)."""
+    from db.engine import StoreError, open_store
+
+    validate_new_passphrase(old, new, again)
+    if not current_key_matches(store, old):
+        raise FieldError("old", "That is not the current passphrase. Nothing was changed.")
+    path = store.path
+    store.close()
+    try:
+        change_passphrase(path, old, new, again)
+    except (StoreError, FieldError) as exc:  # a FieldError names its field; the rest is the form's
+        field, message = (exc.field, exc.message) if isinstance(exc, FieldError) else ("", str(exc))
+        raise RekeyFailed(field, message, open_store(path, old, migrate=False)) from None
+    fresh = open_store(path, new, migrate=False)
+    with fresh.write() as session:
+        audit.record(session, "rekey", "database", "", worker_id)
+    from ycworker.backups import make_backup
+
+    try:
+        made = make_backup(fresh, reason="manual", worker_id=worker_id).backup.name
+    except Exception as exc:  # the passphrase is changed all the same; say the backup was not made
+        return Rekeyed(fresh, "", str(exc))
+    return Rekeyed(fresh, made)
+
+
 # -- unlocking: integrity, who is using the laptop, the audit of it ---------------------------
 
 @dataclass
@@ -110,6 +204,7 @@ class UnlockInfo:
     check: object  # integrity.CheckResult
     policy: LockPolicy
     damaged: str | None  # the plain message when the quick check failed (writing is stopped)
+    restore_from: Path | None = None  # then: the newest good backup, offered for restore
 
 
 def after_open(store) -> UnlockInfo:
@@ -125,7 +220,8 @@ def after_open(store) -> UnlockInfo:
         with store.read() as session:
             last = settings.get(session, settings.LAST_WORKER)
         remembered = next((w for w in listed if w.id == last), remembered)
-        return UnlockInfo(listed, remembered, check, policy, store.writing_stopped)
+        return UnlockInfo(listed, remembered, check, policy, store.writing_stopped,
+                          getattr(check, "restore_from", None))
     with store.write() as session:
         remembered = workers.current_worker(session)  # makes a first worker on a new service
         listed = workers.list_workers(session)

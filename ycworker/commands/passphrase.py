@@ -26,7 +26,7 @@ def _new_passphrase() -> tuple[str, str]:
 
 
 def run(args) -> int:
-    from db.engine import open_store
+    from db.engine import StoreError, open_store
     from ycworker import audit, passphrase
     from ycworker.backups import make_backup
     from ycworker.paths import resolve_db
@@ -41,6 +41,8 @@ def run(args) -> int:
         change_passphrase(path, old, new, again)
     except FieldError as exc:
         raise UserError(exc.message, 3 if exc.field == "old" else 2) from None
+    except StoreError as exc:  # e.g. another ycworker has it open: nothing was changed
+        raise UserError(str(exc)) from None
     store = open_store(path, new)
     try:
         with store.write() as session:
