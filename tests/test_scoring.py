@@ -95,6 +95,17 @@ def test_panoc_subscales_split_the_twenty_items_in_ten_and_ten():
     assert s.headline() == "PANOC-YC20 positive 10 (concern), negative 9 (concern)"
 
 
+def test_panoc_concerns_so_far_are_flagged_only_when_certain():
+    s = scoring.summarise(PANOC, {1: 0, 2: 0, 5: 2, 6: 2, 9: 2, 10: 2, 11: 1})
+    pos, neg = s.subscale("positive"), s.subscale("negative")
+    assert (pos.score, pos.entered, pos.concern) == (0, 2, False)  # 16 more could still come
+    assert (neg.score, neg.concern, neg.band) == (9, True, "relatively high negative outcomes")
+    few = {i: 0 for i in scoring.PANOC_POSITIVE[:5]}  # 0 so far, at most 10 to come
+    assert scoring.summarise(PANOC, few).subscale("positive").concern is True
+    empty = scoring.summarise(PANOC, {})
+    assert empty.subscale("positive").band == "" and not empty.concern
+
+
 @pytest.mark.parametrize(("instrument", "item", "score"), [
     (MACA, 0, 1), (MACA, 19, 1), (PANOC, 21, 0), (MACA, 1, 3), (MACA, 1, -1), ("SDQ", 1, 1)])
 def test_bad_items_and_scores_are_refused(instrument, item, score):

@@ -13,7 +13,9 @@ questionnaire with the young carer and keys in each item's score: 0, 1 or 2.
   is the manual's scoring key, below.
 
 A band is given for the scores entered so far; ``complete`` says whether every item is in
-(a partial total can only rise, so a band "so far" is a lower bound).
+(a partial total can only rise, so a band "so far" is a lower bound). A concern is flagged only
+when it is certain: a negative subscale of 9 or more, or a positive one that could not reach 13
+even if every item still to come scored 2.
 """
 
 from __future__ import annotations
@@ -155,8 +157,10 @@ def summarise(instrument: str, scores: Mapping[int, int]) -> Summary:
         got = [clean[i] for i in items if i in clean]
         score = sum(got)
         band, concern = "", False
-        if instrument == PANOC:
+        if instrument == PANOC and got:
             band, concern = (panoc_positive_band if key == "positive" else panoc_negative_band)(score)
+            if key == "positive":  # a concern only once no answer still to come could lift it past 12
+                concern = score + 2 * (len(items) - len(got)) <= 12
         subs.append(Subscale(key, label, items, score, len(got), band, concern))
     total = sum(clean.values())
     if instrument == MACA:
