@@ -1,5 +1,6 @@
 """Reviews: all nine outcomes rated, satisfaction as exactly one KPI 6 response, step down and
-closure through the referral rules, edits that keep the counts right."""
+closure through the referral rules, edits that keep the counts right; and a pilot test from a
+carer's record to their plan and a review that steps them down, with keys only."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ import pytest
 from sqlmodel import select
 
 from db.models import Carer, Feedback, PlanAction, Referral, Review, ReviewOutcome
-from tests.conftest import TODAY
+from tests.conftest import TODAY, screen_text, settle, unlocked
 from tests.test_assessment_data import build
-from ycworker import kpis, plans, reviews
+from ycworker import kpis, plans, reviews, workers
 from ycworker.errors import FormErrors
 from ycworker.periods import Period
 
@@ -126,3 +127,87 @@ def test_closing_needs_an_open_request_and_the_review_rolls_back(store):
         assert s.exec(select(Review)).all() == []
         form = reviews.load_form(s, ids["ben"])
         assert (form.referral_open, form.history) == (False, [])
+
+
+async def test_plan_and_a_step_down_review_with_keys_only(make_app, store):
+    ids = build(store)
+    with store.write() as session:
+        workers.choose(session, ids["me"])
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await unlocked(pilot)
+        app.open_carer(ids["ben"])
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        hub = app.screen
+        assert type(hub).__name__ == "CarerAssessmentsScreen"
+        text = screen_text(app)
+        assert "Ben Walsh (YC-BBB222) · 17 · impact high" in text
+        assert "14 high" in " ".join(str(c) for c in hub.query_one("#ca-assessments").get_row_at(0))
+        assert "No review yet" in " ".join(str(c) for c in hub.query_one("#ca-reviews").get_row_at(0))
+
+        # The plan: add an action with keys, then mark it done.
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"Join the Chill Club", "tab", *"Worker", "tab", *"01/12/2026", "ctrl+s")
+        await settle(pilot)
+        plan = app.screen
+        assert type(plan).__name__ == "PlanScreen"
+        assert [str(c) for c in plan.query_one("#plan-table").get_row_at(0)] == [
+            "Join the Chill Club", "Worker", "01/12/2026", "open"]
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"Register with Kooth", "tab", *"Carer", "tab", *"20/11/2026", "ctrl+s")
+        await settle(pilot)
+        assert [str(c) for c in plan.query_one("#plan-table").get_row_at(0)][3] == "OVERDUE"
+        await pilot.press("d")
+        await settle(pilot)
+        rows = [[str(c) for c in plan.query_one("#plan-table").get_row_at(i)] for i in range(2)]
+        assert [r[3] for r in rows] == ["open", "done 24/11/2026"]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "1 open action." in screen_text(app)
+
+        # A review: rating keys move on; saving too early names the outcomes still to rate.
+        await pilot.press("v")
+        await settle(pilot)
+        review = app.screen
+        assert type(review).__name__ == "ReviewScreen"
+        await pilot.press("i", "i", "n")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "6 not rated: OUT04, OUT05, OUT06, OUT07, OUT08, OUT09" in str(
+            review.query_one("#err-outcomes").render())
+        await pilot.press("w", "a", "i", "i", "i", "i")
+        await pilot.press("tab", "enter", "s", "enter")  # satisfied: Satisfied
+        await pilot.press("tab", *"Loved the club")
+        await pilot.press("tab", "tab", "enter", "s", "enter")  # (notes) next step: step down to clubs
+        await settle(pilot)
+        assert "1 open plan action will be marked dropped" in str(review.query_one("#rv-step-note").render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is hub
+        assert "Step down to clubs only" in screen_text(app)
+
+    with store.read() as s:
+        r = s.exec(select(Review)).one()
+        assert (r.review_date, r.satisfied, r.satisfaction_comment, r.next_step, r.worker_id) == (
+            TODAY, True, "Loved the club", "step_down", ids["me"])
+        ratings = dict(s.exec(select(ReviewOutcome.outcome, ReviewOutcome.rating)).all())
+        assert ratings == {"OUT01": "improved", "OUT02": "improved", "OUT03": "no_change", "OUT04": "worse",
+                           "OUT05": "not_applicable", "OUT06": "improved", "OUT07": "improved",
+                           "OUT08": "improved", "OUT09": "improved"}
+        fb = s.exec(select(Feedback)).one()
+        assert (fb.source, fb.satisfied, fb.carer_id, r.feedback_id) == ("review", True, ids["ben"], fb.id)
+        ref = s.get(Referral, ids["ref_ben"])
+        assert (ref.closed_date, ref.closure_reason) == (TODAY, "stepped_down")
+        assert s.get(Carer, ids["ben"]).status == "closed"
+        assert sorted(a.status for a in s.exec(select(PlanAction))) == ["done", "dropped"]
+        report = kpis.compute(s, Period(date(2026, 10, 1), date(2026, 12, 31), "Q3"), TODAY)
+    kpi6 = next(f for f in report.figures if f.kpi == "kpi6_satisfied" and f.breakdown == "all")
+    assert (kpi6.numerator, kpi6.denominator) == (1, 1)
+    out = {o.outcome: (o.reviewed, o.improved) for o in report.outcomes}
+    assert out["OUT01"] == (1, 1) and out["OUT04"] == (1, 0) and out["OUT05"] == (0, 0)

@@ -12,8 +12,9 @@ from db.models.base import Record
 class Assessment(Record, table=True):
     """A Young Carer's Needs Assessment (or a re-assessment, or a Care Act s.63 transition one)."""
 
-    # Recent completions, newest first (0003).
-    __table_args__ = (Index("ix_assessment_status_completed", "status", "completed_date"),)
+    # Recent completions, newest first; "has this request a draft?" for the due list (0003).
+    __table_args__ = (Index("ix_assessment_status_completed", "status", "completed_date"),
+                      Index("ix_assessment_referral_status", "referral_id", "status"))
 
     carer_id: str = Field(foreign_key="carer.id", index=True)
     referral_id: str | None = Field(default=None, foreign_key="referral.id", index=True)

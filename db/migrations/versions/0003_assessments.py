@@ -21,6 +21,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("circumstances_changed_on", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("due_date", sa.Date(), nullable=True))
         batch_op.create_index("ix_assessment_status_completed", ["status", "completed_date"], unique=False)
+        batch_op.create_index("ix_assessment_referral_status", ["referral_id", "status"], unique=False)
     # A review's satisfaction answer is one KPI 6 feedback row; the link keeps it counted once.
     with op.batch_alter_table("review", schema=None) as batch_op:
         batch_op.add_column(sa.Column("feedback_id", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
@@ -37,6 +38,7 @@ def downgrade() -> None:
         batch_op.drop_constraint("fk_review_feedback_id_feedback", type_="foreignkey")
         batch_op.drop_column("feedback_id")
     with op.batch_alter_table("assessment", schema=None) as batch_op:
+        batch_op.drop_index("ix_assessment_referral_status")
         batch_op.drop_index("ix_assessment_status_completed")
         batch_op.drop_column("due_date")
         batch_op.drop_column("circumstances_changed_on")
