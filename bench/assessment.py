@@ -150,7 +150,8 @@ class PaintProbe:
     def remove(self) -> None:
         self.screen_cls._compositor_refresh, self.area_cls.render_line = self.real_refresh, self.real_render
 
-    async def type_into(self, pilot, area, text: str, saver=None, saved_after: list | None = None) -> list[float]:
+    async def type_into(self, pilot, area, text: str, saver=None,
+                        saved_after: list | None = None) -> list[float]:
         ms = []
         for ch in text:
             row, col = area.cursor_location
@@ -317,7 +318,8 @@ def main() -> None:
             print(summary(f"keypress to painted screen, typing into {case}", ms))
             print(summary("  the same in a bare Textual TextArea of the same size", bare[case]))
             print(f"  ycworker / bare: median {med / statistics.median(bare[case]):.2f}x, p95 "
-                  f"{high / p95(bare[case]):.2f}x; goal median <= {GOAL_MEDIAN:.0f} ms: {med / GOAL_MEDIAN:.2f}x "
+                  f"{high / p95(bare[case]):.2f}x; goal median <= {GOAL_MEDIAN:.0f} ms: "
+                  f"{med / GOAL_MEDIAN:.2f}x "
                   f"the goal, p95 <= {GOAL_P95:.0f} ms: {high / GOAL_P95:.2f}x the goal")
         print(summary("autosave write (thread: one transaction with fsync)", writes))
         print(summary("first change to 'saved' shown (0.4 s throttle + write)", saved_after))

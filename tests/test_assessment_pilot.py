@@ -153,9 +153,11 @@ async def test_fill_with_keys_close_the_app_reopen_score_and_complete(make_app, 
         s.close()
 
 
-async def test_a_completed_assessment_opens_read_only(make_app, store):
+async def test_read_only_document_reassessment_and_transition_through_the_ui(make_app, store, tmp_path):
     ids = build(store)
     _choose(store, ids["me"])
+    folder = tmp_path / "family file"
+    folder.mkdir()
     app = make_app()
     async with app.run_test(size=(160, 45)) as pilot:
         await unlocked(pilot)
@@ -166,12 +168,52 @@ async def test_a_completed_assessment_opens_read_only(make_app, store):
         form = app.screen
         assert form.read_only and form.query_one("#s-care_provided").read_only
         assert "completed 01/06/2026 by Sam Worker (read-only)" in str(form.query_one("#af-title").render())
-        await pilot.press("ctrl+f")
-        await settle(pilot)
         await pilot.press("ctrl+r")
         await settle(pilot)
         await pilot.press("2")
         assert "not changed" in str(app.screen.query_one("#sc-status").render())
+        await pilot.press("escape")
+        await settle(pilot)
+
+        # Written out for the family's file, into the folder typed.
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        modal = app.screen
+        modal.query_one("#f-folder").value = ""
+        await pilot.press(*str(folder), "ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        written = folder / "needs-assessment-YC-BBB222-2026-06-01.md"
+        assert "- **Completed:** 01/06/2026 by Sam Worker" in written.read_text()
+        await pilot.press("escape")
+        await settle(pilot)
+
+        # From the list to the carer's assessments: a change of circumstances, then a transition one.
+        await pilot.press("v")
+        await settle(pilot)
+        hub = app.screen
+        assert type(hub).__name__ == "CarerAssessmentsScreen"
+        await pilot.press("g")
+        await settle(pilot)
+        await pilot.press("tab", *"Mum back in hospital", "ctrl+s")
+        await settle(pilot)
+        re = app.screen
+        assert type(re).__name__ == "AssessmentFormScreen" and re.view.kind == "reassessment"
+        assert "re-assessment due in 15 working days" in str(re.query_one("#af-title").render())
+        assert re.query_one("#s-circumstances_change").text == "Mum back in hospital"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        tr = app.screen
+        assert tr.view.kind == "transition" and tr.query("#s-transition")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is hub
+        rows = [[str(c) for c in hub.query_one("#ca-assessments").get_row_at(i)] for i in range(3)]
+        kinds = ["Needs assessment", "Re-assessment", "Transition assessment (Care Act s.63)"]
+        assert [r[1] for r in rows] == kinds
+        assert rows[1][2] == "draft, due in 15 working days"
     with store.read() as session:
         assert session.get(Assessment, ids["ben_first"]).status == "completed"
         assert len(session.exec(select(AssessmentScore).where(

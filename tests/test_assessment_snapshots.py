@@ -8,7 +8,7 @@ from datetime import date
 from db.models import Assessment, AssessmentScore
 from tests.conftest import TODAY, settle, unlocked
 from tests.test_assessment_data import build
-from ycworker import assessments, workers
+from ycworker import assessments, scoring, workers
 
 
 def _draft(store) -> tuple[dict, str]:
@@ -81,10 +81,10 @@ def test_a_carers_assessments_over_time(snap_compare, make_app, store):
             s.flush()
             left = maca_total
             for item in range(1, 19):
-                s.add(AssessmentScore(assessment_id=a.id, instrument="MACA-YC18", item=item, score=min(2, left)))
+                s.add(AssessmentScore(assessment_id=a.id, instrument="MACA-YC18", item=item,
+                                      score=min(2, left)))
                 left -= min(2, left)
-            for items, total in (((1, 2, 3, 4, 7, 8, 15, 18, 19, 20), pos), ((5, 6, 9, 10, 11, 12, 13, 14, 16, 17),
-                                                                             neg)):
+            for items, total in ((scoring.PANOC_POSITIVE, pos), (scoring.PANOC_NEGATIVE, neg)):
                 for item in items:
                     s.add(AssessmentScore(assessment_id=a.id, instrument="PANOC-YC20", item=item,
                                           score=min(2, total)))

@@ -677,6 +677,7 @@ def overview(session: Session, worker_id: str | None, today: date, *, everyone: 
                                bool(deadline and deadline < today), aid, kind))
     drafts.sort(key=lambda i: (i.when is None, i.when or today))
     out.drafts = drafts[:limit]
+    out.counts["drafts_overdue"] = sum(i.overdue for i in drafts)
     # The scan is the count unless it hit its limit (then count exactly).
     out.counts["drafts"] = len(found) if len(found) < SCAN_LIMIT else session.exec(cq).one()
 
