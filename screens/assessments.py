@@ -88,7 +88,8 @@ class AssessmentsScreen(AreaScreen):
         c = overview.counts
         who = "everyone" if overview.everyone else "my caseload"
         self.query_one("#as-summary", Static).update(
-            f"{who} · {c['drafts']:,} draft{'s' if c['drafts'] != 1 else ''} ({c['drafts_overdue']:,} overdue) · "
+            f"{who} · {c['drafts']:,} draft{'s' if c['drafts'] != 1 else ''} "
+            f"({c['drafts_overdue']:,} overdue) · "
             f"{c['due']:,} due to start ({c['due_initial']:,} needs assessments, {c['due_transition']:,} "
             f"transition; {c['overdue']:,} overdue) · F2 mine / everyone", layout=False)
         totals = {"drafts": c["drafts"], "due": c["due"], "completed": len(overview.completed)}
