@@ -60,9 +60,10 @@ class AssessmentFormScreen(AreaScreen):
     AssessmentFormScreen #af-status.saved { color: $success; }
     AssessmentFormScreen #af-status.failed { color: $error; text-style: bold; }
     AssessmentFormScreen #af-body { height: 1fr; padding: 0 1; }
-    AssessmentFormScreen .af-section { height: auto; margin: 0 0 1 0; }
+    AssessmentFormScreen .af-section { height: auto; }
     AssessmentFormScreen .af-label { color: $accent; }
-    AssessmentFormScreen .af-text { height: 7; }
+    AssessmentFormScreen .af-text { height: 7; border-title-color: $accent; }
+    AssessmentFormScreen .af-text:focus { height: 14; }
     AssessmentFormScreen .af-error { color: $error; height: auto; }
     AssessmentFormScreen .af-row { height: auto; }
     AssessmentFormScreen .af-row Label.af-field { width: 36; padding: 1 1 0 0; text-align: right; }
@@ -148,9 +149,10 @@ class AssessmentFormScreen(AreaScreen):
     def _text_section(self, key: str, label: str, hint: str, text: str) -> ComposeResult:
         self.saved[key] = text
         with Vertical(classes="af-section", id=f"sec-{key}"):
-            yield Label(Text.assemble((label, "bold"), ("  " + hint, "dim")), classes="af-label")
-            yield TextArea(text, id=f"s-{key}", classes="af-text", read_only=self.read_only,
-                           soft_wrap=True, tab_behavior="focus")
+            area = TextArea(text, id=f"s-{key}", classes="af-text", read_only=self.read_only,
+                            soft_wrap=True, tab_behavior="focus", placeholder=hint)
+            area.border_title = Text(label, "bold")  # in the frame: always in view with the text
+            yield area
             yield Label("", classes="af-error", id=f"err-{key}", markup=False)
 
     def _yes_no(self, key: str, label: str, value: bool | None) -> ComposeResult:
@@ -176,8 +178,9 @@ class AssessmentFormScreen(AreaScreen):
         self._worker_id = worker.id if worker else None
         self.saved.update(participants=", ".join(self.view.participants),
                           combined_with=self.view.combined_with, impact_level=self.view.impact_level)
-        self._status("" if not self.read_only else "Completed assessments are not changed: "
-                     "record a change of circumstances for a re-assessment.")
+        self._status("Everything you type is saved as you go." if not self.read_only else
+                     "Completed assessments are not changed: record a change of circumstances for a "
+                     "re-assessment.")
         if self.read_only:
             self.query_one("#af-body").focus()
             return
@@ -235,9 +238,8 @@ class AssessmentFormScreen(AreaScreen):
         self._changed(key, event.text_area.text)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        section = event.widget.parent
-        if isinstance(event.widget, TextArea) and section is not None:
-            section.scroll_visible(animate=False)
+        if isinstance(event.widget, TextArea):  # taller once laid out: keep it all in view
+            self.call_after_refresh(event.widget.scroll_visible, animate=False)
 
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
         if isinstance(event.widget, (TextArea, Input)) and self.saver.pending:
