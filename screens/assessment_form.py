@@ -268,6 +268,12 @@ class AssessmentFormScreen(AreaScreen):
         if self.saver.pending:
             self.saver.flush()
 
+    def on_screen_resume(self) -> None:
+        # Back from the scores, another area, or a lock (a change made in the last moment before
+        # ctrl+l waited in memory: the store was closed): save it now.
+        if self.saver.pending:
+            self.saver.flush()
+
     def on_unmount(self) -> None:
         self.saver.flush_now(tell=False)
 

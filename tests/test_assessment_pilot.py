@@ -220,6 +220,39 @@ async def test_read_only_document_reassessment_and_transition_through_the_ui(mak
             AssessmentScore.assessment_id == ids["ben_first"])).all()) == 18
 
 
+async def test_locked_straight_after_typing_then_unlocked_by_the_same_worker(make_app, store, db_path):
+    ids = build(store)
+    _choose(store, ids["me"])
+    with store.write() as session:
+        aid = assessments.start(session, ids["amira"], "initial", TODAY)
+    store.close()
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await unlocked(pilot)
+        from screens.assessment_form import open_assessment
+
+        open_assessment(app.screen, aid)
+        await settle(pilot)
+        form = app.screen
+        form.saver.delay = 30.0  # so that the lock surely comes before the throttle's save
+        await pilot.press(*"Walks her brother to school", "ctrl+l")
+        await settle(pilot)
+        assert app.current_mode == "locked" and app.store is None
+        assert form.saver.pending == {"care_provided": "Walks her brother to school"}  # kept in memory
+        assert _sections(db_path, aid).get("care_provided", "") == ""
+        await pilot.press(*PASSPHRASE, "enter")
+        for _ in range(100):
+            await settle(pilot, 1)
+            if app.unlocked:
+                break
+            if app.screen.query("#unlock-who") and app.screen.query_one("#unlock-who").display:
+                await pilot.press("enter")  # the worker picker: the same worker, highlighted
+        await settle(pilot)
+        assert app.screen is form  # the same worker carries on where they were
+        assert not form.saver.dirty
+    assert _sections(db_path, aid)["care_provided"] == "Walks her brother to school"
+
+
 CHILD = textwrap.dedent("""
     import asyncio, sys
     from datetime import date
