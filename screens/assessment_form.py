@@ -88,6 +88,7 @@ class AssessmentFormScreen(AreaScreen):
         self.saved: dict[str, object] = {}
         self._audited = False
         self._leave_anyway = False
+        self._errors_shown: dict[str, str] = {}
         self._worker_id: str | None = None
         self.saver = OrderedSaver(self, self._write, delay=SAVE_DELAY, on_saved=self._saved,
                                   on_failed=self._save_failed)
@@ -222,6 +223,11 @@ class AssessmentFormScreen(AreaScreen):
         self._status(f"Not saved: {plain_error(error, 'save')} What you typed is still here.", "failed")
 
     def _error(self, key: str, message: str) -> None:
+        # Only touch a label whose text changes: an update lays the whole form out again, which
+        # cost a few milliseconds on every save while typing.
+        if (self._errors_shown.get(key) or "") == message:
+            return
+        self._errors_shown[key] = message
         for label in self.query(f"#err-{key}"):
             label.update(message)
 
