@@ -42,6 +42,10 @@ def test_assessment_form_with_what_is_missing(snap_compare, make_app, store):
         await settle(pilot)
         await pilot.press("ctrl+f")
         await settle(pilot)
+        from textual.widgets import TextArea
+
+        for area in pilot.app.screen.query(TextArea):  # a blinking cursor would make the frame random
+            area.cursor_blink = False
         pilot.app.screen.query_one("#af-body").scroll_home(animate=False)
         await settle(pilot)
 
