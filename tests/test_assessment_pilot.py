@@ -21,13 +21,13 @@ from ycworker import assessments
 
 ROOT = Path(__file__).resolve().parent.parent
 
-TEXTS = {
-    "care_provided": "Cooks tea, does the washing and helps Mum shower, about 3 hours a day.",
-    "reliance": "Dad works nights; nobody else is there in the evening.",
-    "impact": "Tired at school, late twice a week, has dropped netball.",
-    "excessive_tasks": "Personal care for Mum is not appropriate at 14.",
-    "wishes": "Wants a break, to see friends, and to know more about MS.",
-    "education": "Year 9, attendance 88%; wants to go back to netball club.",
+TEXTS = {  # short: every key of a pilot test costs a frame
+    "care_provided": "Cooks; helps Mum shower.",
+    "reliance": "Dad works nights.",
+    "impact": "Tired; late twice a week.",
+    "excessive_tasks": "Personal care at 14.",
+    "wishes": "A break; netball again.",
+    "education": "Year 9, attendance 88%.",
 }
 
 
