@@ -88,6 +88,7 @@ class CarerRecordScreen(AreaScreen):
         Binding("i", "add_sibling", "Add a sibling", show=False),
         Binding("n", "new_request", "New support request", show=False),
         Binding("f", "edit", "Edit fields", show=True),
+        Binding("a", "assessments", "Assessments, plan, reviews", show=True),
         Binding("f5", "refresh", "Refresh", show=False),
     ]
 
@@ -258,6 +259,11 @@ class CarerRecordScreen(AreaScreen):
 
     def action_edit(self) -> None:
         self.query_one("#f-first_name", Input).focus()
+
+    def action_assessments(self) -> None:
+        from screens.carer_assessments import CarerAssessmentsScreen
+
+        self.app.push_screen(CarerAssessmentsScreen(self.carer_id), lambda _r: self.action_refresh())
 
     def action_allocate(self) -> None:
         r = self._referral()

@@ -59,6 +59,7 @@ class CaseloadScreen(AreaScreen):
         Binding("f6", "next_sort", "Sort", show=True),
         Binding("f7", "next_status", "Open / closed / all", show=False),
         Binding("f8", "import_caseload", "Import a caseload spreadsheet", show=False),
+        Binding("f9", "resume_draft", "Resume their draft assessment", show=False),
         Binding("f5", "refresh", "Refresh", show=False),
         Binding("up", "list_move(-1)", "Up", show=False),
         Binding("down", "list_move(1)", "Down", show=False),
@@ -310,6 +311,27 @@ class CaseloadScreen(AreaScreen):
                 self.app.open_carer(carer_id)
 
         self.app.push_screen(ReferralFormScreen(prefill_name=search), done)
+
+    def action_resume_draft(self) -> None:
+        from screens.assessment_form import open_assessment
+        from ycworker.assessments import draft_for_carer
+
+        row = self.listing.current
+        if row is None:
+            return
+
+        def find(store, carer_id):
+            with store.read() as session:
+                return draft_for_carer(session, carer_id)
+
+        def opened(draft_id: str | None) -> None:
+            if draft_id:
+                open_assessment(self, draft_id)
+            else:
+                self.notify(f"{row.name} has no draft assessment (a on the record starts one).",
+                            severity="warning", markup=False)
+
+        self.run_db(find, row.carer_id, then=opened, what="find the draft")
 
     def action_import_caseload(self) -> None:
         from screens.import_caseload import ImportCaseloadScreen

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlmodel import Field, UniqueConstraint
+from sqlmodel import Field, Index, UniqueConstraint
 
 from db.models.base import Record
 
 
 class Assessment(Record, table=True):
     """A Young Carer's Needs Assessment (or a re-assessment, or a Care Act s.63 transition one)."""
+
+    # Recent completions, newest first; "has this request a draft?" for the due list (0003).
+    __table_args__ = (Index("ix_assessment_status_completed", "status", "completed_date"),
+                      Index("ix_assessment_referral_status", "referral_id", "status"))
 
     carer_id: str = Field(foreign_key="carer.id", index=True)
     referral_id: str | None = Field(default=None, foreign_key="referral.id", index=True)
@@ -20,6 +24,8 @@ class Assessment(Record, table=True):
     completed_date: date | None = None
     completed_by_id: str | None = Field(default=None, foreign_key="worker.id")
     circumstances_change: str = ""
+    circumstances_changed_on: date | None = None  # a re-assessment: when circumstances changed (0003)
+    due_date: date | None = None  # a re-assessment: when it is due (0003)
     participants: str = ""  # comma list: carer, parents, cared_for, others
     info_shared_in_advance: bool | None = None
     info_in_usable_form: bool | None = None
@@ -53,6 +59,8 @@ class PlanAction(Record, table=True):
     """An action in a carer's support plan: what, who, by when."""
 
     __tablename__ = "plan_action"
+    # Overdue actions on the home screen: open, due before today (0003).
+    __table_args__ = (Index("ix_plan_action_open", "status", "due_date"),)
     carer_id: str = Field(foreign_key="carer.id", index=True)
     assessment_id: str | None = Field(default=None, foreign_key="assessment.id")
     what: str
@@ -74,6 +82,8 @@ class Review(Record, table=True):
     next_step: str = "continue"  # continue | step_down | close
     notes: str = ""
     completed_at: datetime | None = None
+    # The satisfaction answer as a KPI 6 feedback response (source "review"), so it counts once (0003).
+    feedback_id: str | None = Field(default=None, foreign_key="feedback.id")
 
 
 class ReviewOutcome(Record, table=True):
