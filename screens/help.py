@@ -30,6 +30,8 @@ class HelpScreen(ModalScreen[None]):
         for area in AREAS:
             lines.append(f"| `{area.key}` | {area.title}: {area.help} |")
         lines += ["| `?` | this help |", "| `ctrl+p` | command palette: search every action |",
+                  "| `ctrl+l` | lock now: the key is dropped and the unlock screen shown (work is saved) |",
+                  "| `F9` | data protection: backups, passphrase, audit log, retention, erasure |",
                   "| `ctrl+q` | quit |"]
         if below is not None and below is not self:
             rows = binding_rows(getattr(below, "BINDINGS", []))

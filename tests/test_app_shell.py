@@ -74,6 +74,7 @@ async def test_help_lists_every_area_key(make_app):
         for area in AREAS:
             assert f"`{area.key}` | {area.title}" in text
         assert "Refresh" in text  # the home screen's own keys
+        assert "`ctrl+l` | lock now" in text and "`F9` | data protection" in text
         await pilot.press("escape")
         assert app.screen.__class__.__name__ == "HomeScreen"
 
