@@ -24,6 +24,7 @@ import contextlib
 import hashlib
 import os
 import secrets
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -282,6 +283,45 @@ def open_store(path: Path | str, passphrase: str, *, migrate: bool = True) -> St
     return store
 
 
+# -- long work that can be stopped: integrity checks, VACUUM INTO -------------------------------
+# A full check or a backup of a large file takes tens of seconds in a thread. Quitting or locking
+# must not wait for it: those statements run on a connection registered here, and
+# ``interrupt_long_work`` makes SQLite stop them (they raise "interrupted"; nothing is half kept).
+
+_LONG_WORK: set = set()
+_LONG_WORK_LOCK = threading.Lock()
+
+
+class Interrupted(StoreError):
+    """Long work on the file was stopped (the app quit or locked)."""
+
+
+@contextlib.contextmanager
+def long_work(conn) -> Iterator[object]:
+    """Register a driver connection for the length of a long statement."""
+    with _LONG_WORK_LOCK:
+        _LONG_WORK.add(conn)
+    try:
+        yield conn
+    except Exception as exc:
+        if "interrupt" in str(exc).lower():
+            raise Interrupted("Stopped: ycworker was closed or locked.") from None
+        raise
+    finally:
+        with _LONG_WORK_LOCK:
+            _LONG_WORK.discard(conn)
+
+
+def interrupt_long_work() -> int:
+    """Stop every registered long statement now. Returns how many were running."""
+    with _LONG_WORK_LOCK:
+        running = list(_LONG_WORK)
+    for conn in running:
+        with contextlib.suppress(Exception):
+            conn.interrupt()
+    return len(running)
+
+
 def _driver_connect(path: Path, key_hex: str):
     """A single SQLCipher driver connection (not the stdlib sqlite3), keyed and proved."""
     import sqlcipher3
@@ -309,10 +349,11 @@ def check_file(path: Path | str, key_hex: str, *, full: bool = True) -> list[str
     conn = _driver_connect(Path(path), key_hex)
     try:
         pragma = "integrity_check" if full else "quick_check"
-        problems = [row[0] for row in conn.execute(f"PRAGMA {pragma}").fetchall()]
-        if full:
-            fks = conn.execute("PRAGMA foreign_key_check").fetchall()
-            problems += [f"foreign key: {row[0]} row {row[1]} -> {row[2]}" for row in fks]
+        with long_work(conn):
+            problems = [row[0] for row in conn.execute(f"PRAGMA {pragma}").fetchall()]
+            if full:
+                fks = conn.execute("PRAGMA foreign_key_check").fetchall()
+                problems += [f"foreign key: {row[0]} row {row[1]} -> {row[2]}" for row in fks]
     except sqlcipher3.DatabaseError as exc:  # too damaged to finish the check
         problems = [str(exc)]
     finally:

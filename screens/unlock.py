@@ -247,8 +247,9 @@ class UnlockScreen(Screen):
             self._store = None
             self.app.call_from_thread(self._failed, f"The database opened but could not be saved to: {exc}")
             return
-        self.app.call_from_thread(self._opened, store, worker, info.policy)
+        self.app.call_from_thread(self._opened, store, worker, info.policy,
+                                  getattr(info, "check_deferred", False))
 
-    def _opened(self, store, worker, policy=None) -> None:
+    def _opened(self, store, worker, policy=None, check_deferred: bool = False) -> None:
         self._store = self._info = None
-        self.app.unlocked_with(store, worker, policy)
+        self.app.unlocked_with(store, worker, policy, check_deferred=check_deferred)

@@ -140,7 +140,8 @@ class YcWorkerApp(App[int]):
         self.push_screen(UnlockScreen())
         self.set_interval(self.IDLE_CHECK_SECONDS, self.check_idle, name="idle-lock")
 
-    def unlocked_with(self, store: Store, worker: WorkerInfo, policy: Any = None) -> None:
+    def unlocked_with(self, store: Store, worker: WorkerInfo, policy: Any = None, *,
+                      check_deferred: bool = False) -> None:
         """Called by the unlock screen once the store is open and migrated."""
         from ycworker.protection import LockPolicy
 
@@ -166,24 +167,79 @@ class YcWorkerApp(App[int]):
         if store.writing_stopped:
             self.notify(store.writing_stopped, title="Not saving: the database is damaged",
                         severity="error", timeout=30)
-        elif self.auto_backup:
-            self.run_worker(lambda: self._daily_backup(store, worker.id), thread=True,
-                            group="daily-backup", exit_on_error=False)
+        elif check_deferred or self.auto_backup:
+            # A few seconds' grace: the home screen reads its lists first, then the check (and
+            # the daily backup) run behind it.
+            self.set_timer(self.AFTER_UNLOCK_DELAY, lambda: self._start_after_unlock(
+                store, worker.id, check_deferred))
+
+    AFTER_UNLOCK_DELAY = 3.0
+
+    def _start_after_unlock(self, store: Store, worker_id: str, check: bool) -> None:
+        if self.store is not store:  # locked or quit meanwhile: the next unlock starts again
+            return
+        self.run_worker(lambda: self._after_unlock(store, worker_id, check), thread=True,
+                        group="after-unlock", exit_on_error=False)
+
+    def _after_unlock(self, store: Store, worker_id: str, check: bool) -> None:
+        """In the background: the quick check of a large file, then the daily backup."""
+        from db.engine import Interrupted
+        from ycworker import integrity
+
+        if check:
+            try:
+                result = integrity.check_at_unlock(store)
+            except Interrupted:
+                return
+            except Exception as exc:  # a closed store (quit, lock) or a damaged file
+                if self.store is store:
+                    self._from_thread(self.notify, f"The database could not be checked: {exc}",
+                                      title="Integrity check", severity="error", timeout=30)
+                return
+            if not result.ok:
+                self._from_thread(self._damaged_after_unlock, store)
+                return
+        if self.auto_backup and self.store is store:
+            self._daily_backup(store, worker_id)
+
+    def _damaged_after_unlock(self, store: Store) -> None:
+        if self.store is not store or not store.writing_stopped:
+            return
+        self.notify(store.writing_stopped + "\nF9 → Backups restores a backup.",
+                    title="Not saving: the database is damaged", severity="error", timeout=120)
+
+    def _from_thread(self, callback, *args, **kw) -> None:
+        """call_from_thread that is quiet when the App has already gone."""
+        with contextlib.suppress(RuntimeError):
+            self.call_from_thread(callback, *args, **kw)
 
     def _daily_backup(self, store: Store, worker_id: str) -> None:
+        from db.engine import Interrupted
         from ycworker import backups
 
         try:
             result = backups.run_daily(store, date.today(), worker_id)
+        except Interrupted:  # quit or locked while it ran: made at the next unlock instead
+            return
         except Exception as exc:  # shown, never a crash: the worker can still work
-            self.call_from_thread(self.notify, f"The daily backup was not made: {exc}",
+            if self.store is store:
+                self._from_thread(self.notify, f"The daily backup was not made: {exc}",
                                   title="Backup", severity="error", timeout=15)
             return
         if result is not None:
-            self.call_from_thread(self.notify, f"Daily backup made and checked: {result.backup.name}",
-                                  title="Backup", timeout=5)
+            self._from_thread(self.notify, f"Daily backup made and checked: {result.backup.name}",
+                              title="Backup", timeout=5)
+
+    @staticmethod
+    def _stop_long_work() -> None:
+        """Stop a running check or backup so that quitting and locking never wait for one."""
+        import sys
+
+        if "db.engine" in sys.modules:
+            sys.modules["db.engine"].interrupt_long_work()
 
     def on_unmount(self) -> None:
+        self._stop_long_work()
         if self.store is not None:
             self.store.close()
             self.store = None
@@ -223,6 +279,7 @@ class YcWorkerApp(App[int]):
         if store is None:
             return
         worker = self.worker_info
+        self._stop_long_work()
         with contextlib.suppress(Exception):  # the lock itself must never fail
             record_lock(store, worker.id if worker else None, reason)
         store.close()

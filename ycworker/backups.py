@@ -24,6 +24,7 @@ from pathlib import Path
 
 from db.engine import (
     IN_USE,
+    Interrupted,
     Store,
     StoreError,
     WrongPassphrase,
@@ -31,6 +32,7 @@ from db.engine import (
     fsync_dir,
     fsync_file,
     key_for_file,
+    long_work,
     others_using,
     private_umask,
     secure_file,
@@ -171,10 +173,13 @@ def make_backup(
     tmp = target.with_name(target.name + ".tmp")
     tmp.unlink(missing_ok=True)
     try:
-        with private_umask(), store.raw() as conn:
+        with private_umask(), store.raw() as conn, long_work(conn):
             conn.execute("VACUUM INTO ?", (str(tmp),))
         fsync_file(tmp)
         problems = check_file(tmp, store.key_hex, full=True)
+    except Interrupted:  # quitting or locking: no half backup is kept
+        tmp.unlink(missing_ok=True)
+        raise
     except Exception as exc:
         tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError):

@@ -205,13 +205,16 @@ class UnlockInfo:
     policy: LockPolicy
     damaged: str | None  # the plain message when the quick check failed (writing is stopped)
     restore_from: Path | None = None  # then: the newest good backup, offered for restore
+    #: A large file: the quick check was not run here; the App runs it in the background.
+    check_deferred: bool = False
 
 
 def after_open(store) -> UnlockInfo:
     """Quick check, the workers to choose from, the lock policy. Writes nothing if damaged."""
     from ycworker import integrity, workers
 
-    check = integrity.check_at_unlock(store)
+    deferred = integrity.check_in_background(store)
+    check = None if deferred else integrity.check_at_unlock(store)
     if store.writing_stopped:
         with store.read() as session:
             listed = workers.list_workers(session)
@@ -226,7 +229,7 @@ def after_open(store) -> UnlockInfo:
         remembered = workers.current_worker(session)  # makes a first worker on a new service
         listed = workers.list_workers(session)
         policy = load_policy(session)
-    return UnlockInfo(listed, remembered, check, policy, None)
+    return UnlockInfo(listed, remembered, check, policy, None, check_deferred=deferred)
 
 
 def start_session(store, worker_id: str, failed_at: list | None = None):
