@@ -190,3 +190,32 @@ def test_turning_18_and_aged_out_flags():
     assert caseload.flag_for(date(2009, 5, 25), TODAY) == ""  # 18 in just over six months
     assert "transition" in caseload.flag_for(date(2009, 5, 24), TODAY)
     assert "aged out (25)" in caseload.flag_for(date(2001, 11, 24), TODAY)
+
+
+def test_closing_the_last_request_drops_the_open_plan_and_home_no_longer_shows_it(store):
+    from db.models import PlanAction
+    from tests import factories as f
+    from ycworker import home
+
+    with store.write() as s:
+        me = f.worker(s)
+        c = f.carer(s, carer_ref="YC-PLAN01", worker_id=me.id)
+        r = f.referral(s, c.id, referral_date=date(2026, 9, 1), allocated_date=date(2026, 9, 2),
+                       worker_id=me.id, consent="given")
+        s.add(PlanAction(carer_id=c.id, what="Join the Chill Club", due_date=date(2026, 10, 1)))
+        s.add(PlanAction(carer_id=c.id, what="Bus pass", due_date=date(2026, 10, 2), status="done",
+                         done_date=date(2026, 10, 2)))
+        ids = (me.id, c.id, r.id)
+    me_id, carer_id, ref_id = ids
+    with store.read() as s:
+        for everyone in (False, True):
+            day = home.worker_day(s, me_id, TODAY, everyone=everyone)
+            assert [i.detail for i in day.plan_actions] == ["Join the Chill Club: due 01 Oct"]
+    with store.write() as s:
+        referrals.close(s, ref_id, {"closure_reason": "intervention_completed", "closed_date": "20/11/2026"},
+                        TODAY, me_id)
+    with store.read() as s:
+        statuses = sorted(s.exec(select(PlanAction.status).where(PlanAction.carer_id == carer_id)).all())
+        assert statuses == ["done", "dropped"]  # the done one stays done
+        for everyone in (False, True):
+            assert home.worker_day(s, me_id, TODAY, everyone=everyone).plan_actions == []

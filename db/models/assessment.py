@@ -60,7 +60,11 @@ class PlanAction(Record, table=True):
 
     __tablename__ = "plan_action"
     # Overdue actions on the home screen: open, due before today (0003).
-    __table_args__ = (Index("ix_plan_action_open", "status", "due_date"),)
+    __table_args__ = (
+        Index("ix_plan_action_open", "status", "due_date"),
+        # One worker's overdue actions, reached from their carers (0008).
+        Index("ix_plan_action_carer_open", "carer_id", "status", "due_date"),
+    )
     carer_id: str = Field(foreign_key="carer.id", index=True)
     assessment_id: str | None = Field(default=None, foreign_key="assessment.id")
     what: str

@@ -63,6 +63,8 @@ class Carer(Record, table=True):
               "date_of_birth"),
         Index("ix_carer_status_contact", "status", "archived_at", "last_contact_date", "last_name",
               "first_name", "id"),
+        # The home screen's walk-ins needing referral details, oldest first (0008).
+        Index("ix_carer_needs_details", "needs_referral_details", "archived_at", "created_at"),
     )
 
     carer_ref: str = Field(unique=True)  # the service's own id for the young carer

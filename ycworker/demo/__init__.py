@@ -123,6 +123,10 @@ def _fill(conn, rng: Random, today: date, carers: int) -> DemoSummary:
         lap("people")
         case_totals = cases.CaseMaker(demo, svc).run(walk_ins=2 + carers // 20_000)
         demo.flush()
+        # A closed case's plan is over: what was still open at closure was dropped (as
+        # referrals.close does), so it never shows as overdue.
+        conn.exec_driver_sql("UPDATE plan_action SET status = 'dropped' WHERE status = 'open' AND "
+                             "carer_id IN (SELECT id FROM carer WHERE status = 'closed')")
         lap("cases")
         group_totals = groups.GroupTotals()
         groups.clubs(demo, svc, group_totals)
