@@ -362,9 +362,17 @@ def _ensure_dir(folder: Path) -> None:
 
 
 def export_return(store, period: Period, to_dir: Path | None, *, today: date,
-                  worker_id: str | None = None, now: datetime | None = None,
+                  worker_id: str | None = None, now: datetime | None = None, check: bool = True,
                   _after_files: Callable[[Path], None] | None = None) -> ExportResult:
-    """Build, check and seal a return for the period; copy it into ``to_dir`` when given."""
+    """Build, check and seal a return for the period; copy it into ``to_dir`` when given.
+
+    First the database's full integrity and foreign-key check (``check``): a return is never
+    built from a damaged file (writing stops and the message says which backup to restore).
+    """
+    if check:
+        from ycworker import integrity
+
+        integrity.require_sound(store, before="an export")
     made_at = (now or utcnow()).replace(microsecond=0)
     outbox = outbox_dir(store.path)
     dest = Path(to_dir).expanduser() if to_dir is not None else None
