@@ -22,20 +22,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import shutil
 import statistics
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-os.environ.setdefault("YCWORKER_BENCH_DIR", str(ROOT / "bench" / "out"))
+from bench.common import BENCH_TODAY as TODAY
+from bench.common import PASSPHRASE, demo_db, summary, timings
 
-from bench.common import PASSPHRASE, demo_db, summary, timings  # noqa: E402
-
-TODAY = date(2026, 11, 24)
 GOAL_MEDIAN, GOAL_P95 = 16.0, 50.0
 WORDS = ("Mum", "needs", "help", "to", "get", "up", "and", "dressed", "most", "mornings,", "then", "she",
          "walks", "her", "brother", "to", "school", "and", "is", "often", "late;", "in", "the", "evening",

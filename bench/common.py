@@ -1,8 +1,9 @@
 """Shared by the benchmark scripts: a cached demo database and simple timing helpers.
 
 Run a benchmark from the repository root, e.g. ``python -m bench.startup``. The demo database
-is made once per (carers, seed) under $YCWORKER_BENCH_DIR (default /tmp/ycworker-bench) and
-reused; delete the folder to make it again.
+is made once per (carers, seed, schema revision) under $YCWORKER_BENCH_DIR (default bench/out/,
+git-ignored), as of a fixed day (BENCH_TODAY) so every run and every script sees the same
+service; it is reused until the schema moves on. Delete the folder to make it again.
 """
 
 from __future__ import annotations
@@ -11,13 +12,18 @@ import os
 import statistics
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 PASSPHRASE = "bench passphrase"
 
 
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_TODAY = date(2026, 11, 24)  # a Tuesday; the demo service is generated as of this day
+
+
 def bench_dir() -> Path:
-    path = Path(os.environ.get("YCWORKER_BENCH_DIR", "/tmp/ycworker-bench"))
+    path = Path(os.environ.get("YCWORKER_BENCH_DIR", str(ROOT / "bench" / "out")))
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
 
@@ -25,9 +31,10 @@ def bench_dir() -> Path:
 def demo_db(carers: int = 50_000, seed: int = 1) -> Path:
     """The path of a demo database with that many carers, made on first use."""
     from db.engine import open_store
+    from db.migrate import head_revision
     from ycworker.demo import generate
 
-    path = bench_dir() / f"demo-{carers}-{seed}.db"
+    path = bench_dir() / f"demo-{carers}-{seed}-r{head_revision()}.db"
     if path.exists():
         return path
     tmp = path.with_suffix(".building")
@@ -35,7 +42,7 @@ def demo_db(carers: int = 50_000, seed: int = 1) -> Path:
         Path(str(tmp) + suffix).unlink(missing_ok=True)
     store = open_store(tmp, PASSPHRASE)
     started = time.perf_counter()
-    generate(store, carers=carers, seed=seed)
+    generate(store, carers=carers, seed=seed, today=BENCH_TODAY)
     store.checkpoint()
     store.close()
     print(f"(made demo database of {carers:,} carers in {time.perf_counter() - started:.1f} s)")

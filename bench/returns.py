@@ -26,40 +26,16 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import shutil
 import statistics
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
-PASSPHRASE = "bench passphrase"
-TODAY = date(2026, 11, 24)
+from bench.common import BENCH_TODAY as TODAY
+from bench.common import PASSPHRASE, bench_dir, demo_db
+
 GOAL = 2.0
-
-
-def demo_db(carers: int, seed: int = 1) -> Path:
-    from db.engine import open_store
-    from ycworker.demo import generate
-
-    OUT.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = OUT / f"returns-demo-{carers}-{seed}.db"
-    if path.exists():
-        return path
-    tmp = path.with_suffix(".building")
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(tmp) + suffix).unlink(missing_ok=True)
-    store = open_store(tmp, PASSPHRASE)
-    started = time.perf_counter()
-    summary = generate(store, carers=carers, seed=seed, today=TODAY)
-    store.checkpoint()
-    store.close()
-    print(f"(made the demo database in {time.perf_counter() - started:.1f} s: {summary})")
-    os.replace(tmp, path)
-    return path
 
 
 # The service activity the return counts (it reads these as counts; the dump takes the rows).
@@ -149,7 +125,7 @@ def main() -> None:
     args = parser.parse_args()
     period = parse_quarter(args.quarter)
     source = demo_db(args.carers)
-    with tempfile.TemporaryDirectory(prefix="ycw-bench-returns-", dir=OUT) as tmp:
+    with tempfile.TemporaryDirectory(prefix="ycw-bench-returns-", dir=bench_dir()) as tmp:
         tmp_path = Path(tmp)
         path = tmp_path / "data" / "ycworker.db"
         path.parent.mkdir(mode=0o700)

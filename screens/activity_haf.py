@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from screens.base import AreaScreen
+from screens.footer import Footer
 from ycworker import bookings
 
 COLUMNS = (("", 34), ("Children", 9), ("FSM", 6), ("SEND", 6), ("Child-days", 11), ("Booked", 7))

@@ -17,11 +17,12 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Input, Label, Select, SelectionList, Static, TextArea
+from textual.widgets import Header, Input, Label, Select, SelectionList, Static, TextArea
 
 from screens.autosave import OrderedSaver, field_errors
 from screens.base import AreaScreen, plain_error
 from screens.caseload_forms import FormModal, Spec
+from screens.footer import Footer
 from ycworker import assessment_document, assessments, scoring
 from ycworker.assessments import AssessmentView
 from ycworker.errors import FormErrors

@@ -13,11 +13,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.assessment_form import open_assessment
 from screens.base import AreaScreen
+from screens.footer import Footer
 from ycworker import assessments
 from ycworker.assessments import ListItem, Overview
 

@@ -10,9 +10,10 @@ from datetime import UTC
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from screens.base import AreaScreen
+from screens.footer import Footer
 
 PAGE_SIZE = 50
 

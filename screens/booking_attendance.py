@@ -13,9 +13,10 @@ from collections import deque
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from screens.base import AreaScreen, plain_error
+from screens.footer import Footer
 from ycworker import bookings
 
 MARK_TEXT = {"present": "✓ Present", "late": "◷ Late", "absent": "✗ Absent", None: "·"}

@@ -16,9 +16,10 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Input, Static, TabbedContent, TabPane
 
 from screens.base import AreaScreen
+from screens.footer import Footer
 from ycworker import activities, bookings
 
 STATUS_TEXT = {"booked": "Booked", "offered": "Offered", "waiting": "Waiting", "cancelled": "Cancelled"}

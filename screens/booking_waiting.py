@@ -12,9 +12,10 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from screens.base import AreaScreen
+from screens.footer import Footer
 from ycworker import bookings
 
 RESPONSE_STYLE = {"accepted": "success", "declined": "error", "pending": "warning"}

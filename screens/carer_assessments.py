@@ -12,11 +12,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
+from textual.widgets import DataTable, Header, Label, Sparkline, Static
 
 from screens.assessment_form import ask_document, open_assessment
 from screens.base import AreaScreen
 from screens.caseload_forms import FormModal, Spec
+from screens.footer import Footer
 from ycworker import assessments, plans, reviews
 from ycworker.assessments import CarerAssessments
 

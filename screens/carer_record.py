@@ -14,10 +14,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from screens.base import AreaScreen
 from screens.caseload_forms import FormModal, Spec
+from screens.footer import Footer
 from screens.widgets_caseload import FieldRow
 from ycworker import carers, referrals
 from ycworker.carers import CarerRecord

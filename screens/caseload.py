@@ -12,9 +12,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
+from textual.widgets import Checkbox, Header, Input, Select, Static
 
 from screens.base import AreaScreen, plain_error
+from screens.footer import Footer
 from screens.widgets_caseload import PAGE, CaseloadList, header_text
 from ycworker import caseload
 from ycworker.caseload import CaseloadQuery

@@ -10,10 +10,11 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from screens.base import AreaScreen
 from screens.caseload_forms import FormModal, Spec
+from screens.footer import Footer
 from ycworker import plans
 from ycworker.plans import Plan
 

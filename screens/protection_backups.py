@@ -17,9 +17,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
 from screens.base import AreaScreen, plain_error
+from screens.footer import Footer
 from ycworker.errors import FieldError
 
 REASONS = {"daily": "daily", "manual": "made by hand", "before-restore": "file replaced by a restore"}

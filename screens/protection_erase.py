@@ -17,9 +17,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
 from screens.base import AreaScreen, plain_error
+from screens.footer import Footer
 from screens.protection_settings import FORM_CSS, FormMixin, field_row
 from ycworker.errors import FieldError
 

@@ -18,10 +18,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.base import AreaScreen, plain_error
+from screens.footer import Footer
 from ycworker.errors import FieldError, FormErrors
 
 FORM_CSS = """

@@ -20,9 +20,10 @@ from pathlib import Path
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from screens.base import AreaScreen, plain_error
+from screens.footer import Footer
 from screens.register_list import RegisterList, header_text
 from ycworker import registers
 from ycworker.errors import FieldError, FormErrors

@@ -16,10 +16,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.widgets import Header, Input, Label, Select, Static
 
 from screens.autosave import field_errors
 from screens.base import AreaScreen, plain_error
+from screens.footer import Footer
 from ycworker import reviews
 from ycworker.kpis import OUTCOMES
 from ycworker.reviews import ReviewForm

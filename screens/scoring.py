@@ -15,10 +15,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from screens.autosave import OrderedSaver
 from screens.base import AreaScreen, plain_error
+from screens.footer import Footer
 from ycworker import assessments, scoring
 from ycworker.scoring import MACA, PANOC
 

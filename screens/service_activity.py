@@ -13,9 +13,10 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from screens.base import AreaScreen
+from screens.footer import Footer
 from screens.service_forms import KIND_BY_KEY, KINDS, load_form, load_listing, saver
 from ycworker import service_log
 

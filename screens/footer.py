@@ -1,0 +1,46 @@
+"""The footer every screen shows: Textual's, rebuilt only when the keys it shows change.
+
+Textual's Footer rebuilds all its keys on every "bindings updated" signal: a focus move, a tab
+switch, a table filling, each ``refresh_bindings``. Opening an activity's bookings sent eight of
+those, so 168 key widgets were built and styled (about 1.5 s on a 2-core laptop) to show the same
+21 keys. This footer coalesces the signals into one check after the next refresh and rebuilds only
+when what it would show (keys, descriptions, enabled or not) differs from what it shows.
+"""
+
+from __future__ import annotations
+
+from textual.widgets import Footer as TextualFooter
+
+
+class Footer(TextualFooter):
+    _shown: tuple | None = None
+    _check_pending: bool = False
+
+    def _signature(self) -> tuple:
+        shown = tuple(
+            (binding.key, binding.action, binding.description, binding.key_display, enabled, tooltip)
+            for (_node, binding, enabled, tooltip) in self.screen.active_bindings.values()
+            if binding.show
+        )
+        palette = self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE
+        return shown, self.compact, palette
+
+    def compose(self):
+        if self._bindings_ready:
+            self._shown = self._signature()
+        yield from super().compose()
+
+    def bindings_changed(self, screen) -> None:
+        self._bindings_ready = True
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen and not self._check_pending:
+            self._check_pending = True
+            self.call_after_refresh(self._recompose_if_changed)
+
+    async def _recompose_if_changed(self) -> None:
+        self._check_pending = False
+        if not self.is_attached:
+            return
+        if self._signature() != self._shown:
+            await self.recompose()
