@@ -15,6 +15,12 @@ from textual.widgets import Footer as TextualFooter
 class Footer(TextualFooter):
     _shown: tuple | None = None
     _check_pending: bool = False
+    _rebuilding: bool = False
+
+    @property
+    def settled(self) -> bool:
+        """No rebuild waiting or under way (tests wait for this before a snapshot)."""
+        return not (self._check_pending or self._rebuilding)
 
     def _signature(self) -> tuple:
         shown = tuple(
@@ -43,4 +49,8 @@ class Footer(TextualFooter):
         if not self.is_attached:
             return
         if self._signature() != self._shown:
-            await self.recompose()
+            self._rebuilding = True
+            try:
+                await self.recompose()
+            finally:
+                self._rebuilding = False

@@ -67,6 +67,24 @@ async def settle(pilot, rounds: int = 3) -> None:
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+    await footer_settled(pilot)
+
+
+async def footer_settled(pilot) -> None:
+    """Wait for work Textual leaves to idle time: the footer's coalesced rebuild (after the next
+    refresh) and a DataTable's column widths for rows just added (on its next idle). On a loaded
+    machine either can land after a snapshot would otherwise be taken."""
+    from textual.widgets import DataTable
+
+    from screens.footer import Footer
+
+    for _ in range(100):
+        screen = pilot.app.screen
+        if (all(f.settled for f in screen.query(Footer))
+                and not any(t._require_update_dimensions or t._updated_cells
+                            for t in screen.query(DataTable))):
+            return
+        await pilot.pause(0.01)
 
 
 async def unlocked(pilot) -> None:
