@@ -60,7 +60,7 @@ class CaseloadScreen(AreaScreen):
         Binding("f6", "next_sort", "Sort", show=True),
         Binding("f7", "next_status", "Open / closed / all", show=False),
         Binding("f8", "import_caseload", "Import a caseload spreadsheet", show=False),
-        Binding("f9", "resume_draft", "Resume their draft assessment", show=False),
+        Binding("ctrl+o", "resume_draft", "Resume their draft assessment", key_display="^o", show=False),
         Binding("f5", "refresh", "Refresh", show=False),
         Binding("up", "list_move(-1)", "Up", show=False),
         Binding("down", "list_move(1)", "Down", show=False),

@@ -78,7 +78,7 @@ async def test_fill_with_keys_close_the_app_reopen_score_and_complete(make_app, 
         await pilot.press("ctrl+q")  # straight after the last key: no explicit save
     assert _sections(db_path, aid) == TEXTS
 
-    # 2. Reopen from the caseload (f9 resumes the draft): everything is there; finish it with keys.
+    # 2. Reopen from the caseload (ctrl+o resumes the draft): everything is there; finish it with keys.
     app = make_app()
     async with app.run_test(size=(160, 45)) as pilot:
         await unlocked(pilot)
@@ -86,7 +86,7 @@ async def test_fill_with_keys_close_the_app_reopen_score_and_complete(make_app, 
         await settle(pilot)
         await pilot.press(*"amira")
         await settle(pilot)
-        await pilot.press("f9")
+        await pilot.press("ctrl+o")
         await settle(pilot)
         form = app.screen
         assert type(form).__name__ == "AssessmentFormScreen" and form.view.id == aid
