@@ -87,6 +87,7 @@ def age_on(dob: date, day: date) -> int:
     return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
 
+@lru_cache(maxsize=64)
 def turning_18_bounds(today: date) -> tuple[date, date]:
     """Born after the first and on or before the second: 18th birthday within six months."""
     return (today - relativedelta(years=18),
