@@ -156,6 +156,7 @@ class UnlockScreen(Screen):
     def _opened_store(self, store, info, secret: str) -> None:
         self._store, self._info = store, info
         self.query_one("#unlock-busy").display = False
+        self._error("")  # "Filling a demo service…" is done
         for field in self.query(Input):
             field.value = ""
         if info.damaged:
