@@ -445,3 +445,24 @@ def test_the_home_screen_has_work(demo):
 
 def _age(dob: date, on: date) -> int:
     return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+
+
+def test_the_search_index_written_in_bulk_matches_the_triggers(tmp_path_factory, template_db):
+    """The demo indexes its carers in one pass (db/search_index.py); the per-row triggers of
+    migration 0002 would have written exactly the same entries, and are back afterwards."""
+    store = _new_store(tmp_path_factory, template_db, "fts")
+    try:
+        generate(store, 120, seed=3, today=TODAY)
+        index = ("SELECT k.carer_id, f.name, f.carer_ref, f.school, f.household, t.body FROM carer_fts_key k "
+                 "JOIN carer_fts f ON f.rowid = k.id JOIN carer_fts_trigram t ON t.rowid = k.id "
+                 "ORDER BY k.carer_id")
+        bulk = rows(store, index)
+        assert len(bulk) == 120 == rows(store, "SELECT count(*) FROM carer")[0][0]
+        assert rows(store, "SELECT count(*) FROM sqlite_master WHERE name = 'carer_fts_ai'") == [(1,)]
+        with store.connect(write=True) as conn:  # every carer re-indexed by the update trigger
+            conn.execute(text("UPDATE carer SET first_name = first_name"))
+        assert rows(store, index) == bulk
+        assert any(school for _id, _n, _r, school, _h, _b in bulk)
+        assert any(household for _id, _n, _r, _s, household, _b in bulk)
+    finally:
+        store.close()

@@ -27,6 +27,7 @@ from random import Random
 import sqlalchemy as sa
 
 from db.models import Carer, District
+from db.search_index import carers_indexed_in_bulk
 
 CACHE_KIB = 1024 * 1024  # page cache while generating (restored afterwards)
 
@@ -93,7 +94,8 @@ def generate(store, carers: int, seed: int = 1, *, today: date | None = None) ->
         old_cache = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
         conn.exec_driver_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
         try:
-            summary = _fill(conn, rng, today, carers)
+            with carers_indexed_in_bulk(conn):  # the search index in one pass at the end
+                summary = _fill(conn, rng, today, carers)
         finally:
             conn.exec_driver_sql(f"PRAGMA cache_size = {old_cache}")
         committing = time.perf_counter()
