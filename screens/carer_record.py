@@ -98,6 +98,7 @@ class CarerRecordScreen(AreaScreen):
         self.carer_id = carer_id
         self.record: CarerRecord | None = None
         self.saved_values: dict[str, str] = {}
+        self._saving: dict[str, str] = {}  # field -> value being saved now
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -213,16 +214,26 @@ class CarerRecordScreen(AreaScreen):
             return
         name = widget.id[2:]
         value = widget.value
-        if value == self.saved_values.get(name):
+        # Enter then leaving the field asks twice: the second waits for nothing (one save, one
+        # audit entry).
+        if value == self.saved_values.get(name) or value == self._saving.get(name):
             return
         row = self.query_one(f"#row-{name}", FieldRow)
         worker = self.app.worker_info
+        self._saving[name] = value
         self.run_db(save_field, self.carer_id, name, value, self.app.today(),
                     worker.id if worker else None,
-                    then=partial(self._field_saved, name, value), on_error=row.show_error,
+                    then=partial(self._field_saved, name, value),
+                    on_error=partial(self._field_failed, name, row),
                     what=f"save {name}", group=f"field-{name}")
 
+    def _field_failed(self, name: str, row: FieldRow, error: BaseException) -> None:
+        self._saving.pop(name, None)
+        row.show_error(error)
+
     def _field_saved(self, name: str, typed: str, shown: str) -> None:
+        if self._saving.get(name) == typed:
+            del self._saving[name]
         row = self.query_one(f"#row-{name}", FieldRow)
         row.show_error("")
         self.saved_values[name] = shown
