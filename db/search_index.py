@@ -6,8 +6,8 @@ insert trigger inside the caller's transaction, and after the block writes the n
 with one INSERT ... SELECT per index and re-creates the trigger. SQLite DDL is transactional: if
 the block fails, the caller's rollback (or a crash) puts the trigger back as it was.
 
-The indexed text here must stay the same as 0002's (tests/test_caseload_search.py checks a bulk
-write finds the same carers as the trigger does).
+The indexed text here must stay the same as 0002's (tests/test_demo.py checks that a bulk
+write leaves the same entries as the triggers write).
 """
 
 from __future__ import annotations
