@@ -54,6 +54,9 @@ class ServiceActivityScreen(AreaScreen):
         self.asked: dict[str, int] = {k.key: 0 for k in KINDS}
         self.loaded: set[str] = set()
         self.wanted = KINDS[0].key  # the tab to open on (another area may ask for one)
+        # The table to focus once its rows are in: a table showing "loading" cannot hold the
+        # focus (Textual moves it to the tab bar), so asking before the rows arrive is not enough.
+        self._focus_when_shown: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -71,10 +74,12 @@ class ServiceActivityScreen(AreaScreen):
     def on_mount(self) -> None:
         self.update_window_line()
         self.refresh_kind(self.active)
+        self._focus_when_shown = self.active
         self.call_after_refresh(lambda: self.table(self.active).focus())
 
     def on_screen_resume(self) -> None:
         self.loaded.clear()
+        self._focus_when_shown = self.active
         self.refresh_kind(self.active)
 
     @property
@@ -108,6 +113,7 @@ class ServiceActivityScreen(AreaScreen):
         if not tabs:  # not composed yet: it opens on the wanted tab
             return
         tabs.first().active = key
+        self._focus_when_shown = key
         self.table(key).focus()
 
     def action_show_kind(self, key: str) -> None:
@@ -153,6 +159,10 @@ class ServiceActivityScreen(AreaScreen):
         ids = [r.id for r in listing.rows]
         if keep in ids:
             table.move_cursor(row=ids.index(keep))
+        if self._focus_when_shown == key:
+            self._focus_when_shown = None
+            if key == self.active:
+                self.call_after_refresh(table.focus)
         summary = listing.summary
         if listing.capped:
             summary += f" · showing the newest {len(listing.rows):,} of {listing.total:,}"
@@ -213,6 +223,7 @@ class ServiceActivityScreen(AreaScreen):
                              lambda saved: self.saved(key, saved))
 
     def saved(self, key: str, entry_id: str | None) -> None:
+        self._focus_when_shown = key
         self.table(key).focus()
         if entry_id:
             self.app.notify("Saved.", timeout=3)

@@ -47,5 +47,10 @@ def test_service_log_complaints_tab(snap_compare, make_app, store):
         await settle(pilot)
         await pilot.press("5")
         await settle(pilot)
+        for _ in range(50):  # the table takes the focus once its rows are in (Enter changes one)
+            if pilot.app.screen.focused is pilot.app.screen.query_one("#tbl-triple_c"):
+                break
+            await settle(pilot, 1)
+        assert pilot.app.screen.focused is pilot.app.screen.query_one("#tbl-triple_c")
 
     assert snap_compare(app, terminal_size=(160, 30), run_before=run_before)
