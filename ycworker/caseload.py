@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, func, or_, text
+from sqlalchemy import and_, func, literal_column, or_, text
 from sqlmodel import Session, select
 
 from db.models import Carer, District, Referral, School, Worker
@@ -199,21 +199,32 @@ def _pending_deadline_sql():
     )
 
 
+def _unindexed(column):
+    """The column with SQLite's unary ``+``: the term no longer picks an index."""
+    return literal_column(f"+{column.table.name}.{column.name}", type_=column.type)
+
+
 def _conditions(session: Session, q: CaseloadQuery, today: date) -> tuple[list, bool]:
-    conds = [Carer.archived_at.is_(None)]
+    ids, capped = candidates(session, q.text)
+    # A search is a bounded set of ids: read those by primary key and test the filters on each.
+    # Left to itself SQLite walked every open carer in name order (ix_carer_status_name) to find
+    # the few that matched (1.7 ms for 9 carers, 0.1 ms by key).
+    col = _unindexed if ids is not None else (lambda c: c)
+    conds = [col(Carer.archived_at).is_(None)]
     if q.status in ("open", "closed"):
-        conds.append(Carer.status == q.status)
+        conds.append(col(Carer.status) == q.status)
     if q.worker_id:
-        conds.append(Carer.worker_id == q.worker_id)
+        conds.append(col(Carer.worker_id) == q.worker_id)
     if q.district_id:
-        conds.append(Carer.district_id == q.district_id)
+        conds.append(col(Carer.district_id) == q.district_id)
     if q.impact == "none":
-        conds.append(Carer.impact_level.is_(None))
+        conds.append(col(Carer.impact_level).is_(None))
     elif q.impact:
-        conds.append(Carer.impact_level == q.impact)
+        conds.append(col(Carer.impact_level) == q.impact)
     if q.turning_18:
         after, by = turning_18_bounds(today)
-        conds.append(and_(Carer.date_of_birth > after, Carer.date_of_birth <= by))
+        dob = col(Carer.date_of_birth)
+        conds.append(and_(dob > after, dob <= by))
     if q.overdue:
         cut_a = latest_start_before(workdays.allocation_deadline, today)
         cut_b = latest_start_before(workdays.assessment_deadline, today)
@@ -225,7 +236,6 @@ def _conditions(session: Session, q: CaseloadQuery, today: date) -> tuple[list, 
                     and_(Referral.allocated_date.is_not(None),
                          Referral.assessment_completed_date.is_(None),
                          Referral.allocated_date <= cut_b)))))
-    ids, capped = candidates(session, q.text)
     if ids is not None:
         conds.append(Carer.id.in_(sorted(ids)))
     return conds, capped
@@ -300,7 +310,9 @@ def _pending_for(session: Session, carer_ids: list[str], today: date) -> dict[st
     rows = session.exec(
         select(Referral.carer_id, Referral.referral_date, Referral.allocated_date,
                Referral.assessment_completed_date, Referral.closed_date, Referral.consent)
-        .where(Referral.carer_id.in_(carer_ids), Referral.closed_date.is_(None))
+        # By carer only (closed ones are skipped below): with "closed_date IS NULL" here SQLite
+        # walked every open referral through ix_referral_open instead (3 ms -> 0.3 ms a page).
+        .where(Referral.carer_id.in_(carer_ids))
     ).all()
     out: dict[str, tuple[str, date]] = {}
     for cid, ref_date, allocated, assessed, closed, consent in rows:
