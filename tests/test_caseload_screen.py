@@ -84,3 +84,35 @@ async def test_filters_by_key(make_app, store):
         await pilot.press("f2", "f6")  # sort by deadline
         await settle(pilot)
         assert _names(screen) == ["Chloe Evans", "Amira Khan", "Zain Khan", "Ben Taylor"]
+
+
+async def test_the_scroll_range_follows_each_result(make_app, store):
+    """The list sets its scrollable height without a layout of the screen (widgets_caseload
+    ``_set_lines``): after each search its range, scrollbar and End still fit the result."""
+    from tests import factories as f
+
+    with store.write() as s:
+        for i in range(90):
+            f.carer(s, f"Kit{i:02d}", "Marlowe" if i % 3 else "Hale")
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await _caseload(pilot)
+        listing = screen.listing
+        height = listing.scrollable_content_region.height
+        for typed, total in [("", 90), ("hale", 30), ("kit0", 10), ("marlowe", 60), ("", 90)]:
+            screen.query_one("#caseload-search").value = typed
+            await pilot.pause(0.1)
+            await settle(pilot)
+            assert listing.total == total, typed
+            assert listing.virtual_size.height == total
+            assert listing.max_scroll_y == max(0, total - height), typed
+            assert listing.vertical_scrollbar.window_virtual_size == total
+            listing.focus()
+            await pilot.press("end")
+            await settle(pilot)
+            last = listing.visible_rows()[-1]
+            assert listing.current is last and listing.cursor == total - 1, typed
+            assert listing.scroll_offset.y == max(0, total - height), typed
+            await pilot.press("home")
+            await settle(pilot)
+            assert listing.scroll_offset.y == 0
