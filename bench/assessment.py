@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 from bench.common import BENCH_TODAY as TODAY
-from bench.common import PASSPHRASE, demo_db, summary, timings
+from bench.common import PASSPHRASE, bench_app, demo_db, settled_at_home, summary, timings
 
 GOAL_MEDIAN, GOAL_P95 = 16.0, 50.0
 WORDS = ("Mum", "needs", "help", "to", "get", "up", "and", "dressed", "most", "mornings,", "then", "she",
@@ -197,7 +197,6 @@ async def through_the_ui(path: Path, aid: str, chars: int, long_chars: int):
     from textual.widgets import TextArea
 
     from screens import assessment_form
-    from ycworker.app import create_app
 
     form_cls = assessment_form.AssessmentFormScreen
     real_write = form_cls._write
@@ -212,16 +211,12 @@ async def through_the_ui(path: Path, aid: str, chars: int, long_chars: int):
 
     probe = PaintProbe(form_cls)
     form_cls._write = write
-    app = create_app(path, passphrase=PASSPHRASE, today=TODAY)
+    app = bench_app(path, TODAY)
     results: dict[str, list[float]] = {}
     saved_after: list[float] = []
     try:
         async with app.run_test(size=(160, 45)) as pilot:
-            for _ in range(1200):
-                await pilot.pause(0.05)
-                if app.unlocked and app.current_mode == "home":
-                    break
-            await pilot.pause(0.5)
+            await settled_at_home(app, pilot)
             assessment_form.open_assessment(app.screen, aid)
             for _ in range(400):
                 await pilot.pause(0.05)

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from bench.common import BENCH_TODAY as TODAY
-from bench.common import PASSPHRASE, bench_dir, demo_db, summary, timings
+from bench.common import PASSPHRASE, bench_app, bench_dir, demo_db, settled_at_home, summary, timings
 
 
 def busiest_activity(store) -> tuple[str, str, int]:
@@ -60,7 +60,6 @@ def service_figures(store, activity_id: str, repeat: int) -> list[str]:
 async def through_the_ui(path: Path, activity_id: str, repeat: int) -> tuple[list[float], list[float]]:
     """Times to the first frame written to the (headless) terminal that shows the result."""
     from screens.booking_list import BookingsScreen, BookingTable, InviteTable
-    from ycworker.app import create_app
 
     frames: list[tuple[float, str]] = []  # (when, first invitation shown) per bookings frame
     real_refresh = BookingsScreen._compositor_refresh
@@ -82,16 +81,12 @@ async def through_the_ui(path: Path, activity_id: str, repeat: int) -> tuple[lis
             await asyncio.sleep(0.0005)
 
     BookingsScreen._compositor_refresh = compositor_refresh
-    app = create_app(path, passphrase=PASSPHRASE, today=TODAY)
+    app = bench_app(path, TODAY)
     open_ms: list[float] = []
     search_ms: list[float] = []
     try:
         async with app.run_test(size=(160, 50)) as pilot:
-            for _ in range(600):
-                await pilot.pause(0.05)
-                if app.unlocked and app.current_mode == "home":
-                    break
-            await pilot.pause(1.0)
+            await settled_at_home(app, pilot)
             for _ in range(repeat):
                 before = len(frames)
                 t0 = time.perf_counter()

@@ -24,7 +24,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from bench.common import PASSPHRASE, demo_db, summary, timings
+from bench.common import PASSPHRASE, bench_app, demo_db, settled_at_home, summary, timings
 
 TODAY = date(2026, 11, 24)
 SEARCH_GOAL_MEDIAN, SEARCH_GOAL_P95, IMPORT_GOAL = 30.0, 100.0, 3.0
@@ -95,7 +95,6 @@ def service_timings(path: Path, texts: list[str]) -> list[str]:
 async def through_the_ui(path: Path, texts: list[str]):
     from screens import caseload as caseload_screen
     from screens import widgets_caseload
-    from ycworker.app import create_app
 
     screen_cls, list_cls = caseload_screen.CaseloadScreen, widgets_caseload.CaseloadList
     real_render, real_refresh, real_show = (list_cls.render_line, screen_cls._compositor_refresh,
@@ -130,15 +129,11 @@ async def through_the_ui(path: Path, texts: list[str]):
 
     screen_cls._show, list_cls.render_line, screen_cls._compositor_refresh = show, render_line, \
         compositor_refresh
-    app = create_app(path, passphrase=PASSPHRASE, today=TODAY)
+    app = bench_app(path, TODAY)
     key_ms, open_ms, totals = [], [], []
     try:
         async with app.run_test(size=(160, 50)) as pilot:
-            for _ in range(600):
-                await pilot.pause(0.05)
-                if app.unlocked and app.current_mode == "home":
-                    break
-            await pilot.pause(0.5)
+            await settled_at_home(app, pilot)
             for _round in range(6):
                 before = len(painted)
                 state.update(want="", applied=False, seen=False)
@@ -320,6 +315,7 @@ def main() -> None:
     parser.add_argument("--carers", type=int, default=50_000)
     parser.add_argument("--import-rows", type=int, default=50_000)
     parser.add_argument("--skip-ui", action="store_true")
+    parser.add_argument("--skip-import", action="store_true")
     args = parser.parse_args()
     source = demo_db(args.carers)
     with tempfile.TemporaryDirectory(prefix="ycw-bench-caseload-") as tmp:
@@ -337,8 +333,9 @@ def main() -> None:
             med, high = statistics.median(key_ms), p95(key_ms)
             print(f"search goal median <= {SEARCH_GOAL_MEDIAN:.0f} ms: {med / SEARCH_GOAL_MEDIAN:.2f}x the "
                   f"goal; p95 <= {SEARCH_GOAL_P95:.0f} ms: {high / SEARCH_GOAL_P95:.2f}x the goal")
-    for line in import_timings(args.import_rows):
-        print(line)
+    if not args.skip_import:
+        for line in import_timings(args.import_rows):
+            print(line)
 
 
 if __name__ == "__main__":

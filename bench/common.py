@@ -73,3 +73,29 @@ def summary(label: str, ms: list[float]) -> str:
     p95 = ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
     return (f"{label}: median {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms, "
             f"min {ms[0]:.1f} ms, max {ms[-1]:.1f} ms (n={len(ms)})")
+
+
+def bench_app(path: Path, today: date = BENCH_TODAY):
+    """The App on a benchmark database, without the daily backup: a first unlock of the day
+    would otherwise copy and check the 1 GB file in the background while the figures are taken
+    (see ``settled_at_home``)."""
+    from ycworker.app import create_app
+
+    return create_app(path, passphrase=PASSPHRASE, today=today, auto_backup=False)
+
+
+async def settled_at_home(app, pilot, timeout: float = 120.0) -> float:
+    """Wait for the home screen, then for the background work after unlock (the quick check
+    of a large file starts 3 s after home and takes about 10 s at 50,000 carers), so that what
+    is measured next is a worker's steady state. Returns the seconds waited for that work."""
+    for _ in range(int(timeout / 0.05)):
+        await pilot.pause(0.05)
+        if app.unlocked and app.current_mode == "home":
+            break
+    started = time.perf_counter()
+    await pilot.pause(app.AFTER_UNLOCK_DELAY + 0.5)
+    while time.perf_counter() - started < timeout and any(
+            w.group == "after-unlock" and not w.is_finished for w in app.workers):
+        await pilot.pause(0.1)
+    await pilot.pause(0.3)
+    return time.perf_counter() - started

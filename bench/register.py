@@ -25,7 +25,7 @@ from datetime import date
 from datetime import time as dtime
 from pathlib import Path
 
-from bench.common import PASSPHRASE, demo_db, summary, timings
+from bench.common import PASSPHRASE, bench_app, demo_db, settled_at_home, summary, timings
 
 GOAL_MS = 16.0
 
@@ -88,7 +88,6 @@ async def through_the_ui(path: Path, session_id: str, today: date, members: int)
     from screens import register as register_screen
     from screens import register_list
     from ycworker import registers
-    from ycworker.app import create_app
 
     painted: list[float] = []
     arrived = asyncio.Event()  # set by each painted frame: waiting costs the UI no CPU (no polling)
@@ -128,16 +127,12 @@ async def through_the_ui(path: Path, session_id: str, today: date, members: int)
 
     list_cls.render_line, screen_cls._compositor_refresh, screen_cls.saved = (
         render_line, compositor_refresh, saved)
-    app = create_app(path, passphrase=PASSPHRASE, today=today)
+    app = bench_app(path, today)
     open_ms, mark_ms, save_ms = [], [], []
     counts = None
     try:
         async with app.run_test(size=(120, 60)) as pilot:
-            for _ in range(600):
-                await pilot.pause(0.05)
-                if app.unlocked and app.current_mode == "home":
-                    break
-            await pilot.pause(0.5)
+            await settled_at_home(app, pilot)
             for round_ in range(5):
                 before = len(painted)
                 state.update(open=True, seen=False)
