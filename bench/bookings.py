@@ -7,7 +7,8 @@ Service figures (one read transaction each): the activities list, the bookings o
 activity, and pages of its invitation list (the activity's own rule; a typed name; FSM only; page 5).
 Through the UI (headless ``run_test``): from pushing the bookings screen to the first frame written
 to the terminal that shows both its bookings and its first page of invitations (the reads run in
-thread workers), and from a typed name to the first frame showing the matching names. Medians, p95.
+thread workers), and from the second letter of a name typed to the first frame showing the
+matching names. Medians, p95.
 """
 
 from __future__ import annotations
@@ -101,9 +102,14 @@ async def through_the_ui(path: Path, activity_id: str, repeat: int) -> tuple[lis
             await pilot.pause(0.3)
             for i in range(repeat):
                 letters = ("mo", "ja", "el")[i % 3]
+                # The first letter, and its list painted; then the second letter is timed alone.
+                # (Pressing both in one pilot.press timed the pilot too: it waits for the screen
+                # to be idle between keys, 150 ms or more, which a real keyboard does not.)
+                await pilot.press(letters[0])
+                await pilot.pause(0.5)
                 before = len(frames)
                 t0 = time.perf_counter()
-                await pilot.press(*letters)
+                await pilot.press(letters[1])
                 search_ms.append(await first_frame(
                     before, t0, lambda first, want=letters: first.lower().startswith(want)
                     or f" {want}" in first.lower()))
@@ -137,7 +143,7 @@ def main() -> None:
             store.close()
         open_ms, search_ms = asyncio.run(through_the_ui(path, activity_id, args.repeat))
         print(summary("bookings screen open (push to bookings and first invitations painted)", open_ms))
-        print(summary("invitation list: two letters typed to repainted list", search_ms))
+        print(summary("invitation list: second letter of a name typed to repainted list", search_ms))
 
 
 if __name__ == "__main__":
