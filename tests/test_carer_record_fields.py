@@ -144,3 +144,30 @@ def test_known_values_are_saved_and_shown_back(store, data):
     assert (rec.date_of_birth, rec.sex, rec.ethnicity, rec.postcode, rec.district, rec.send) == (
         date(2012, 5, 2), "F", "WBRI", "CT16 1AA", "Thanet", True)
     assert [p.name for p in rec.siblings] == ["Zain Khan"]
+
+
+@pytest.mark.parametrize("name,typed", [("phone", "07700 900123"), ("date_of_birth", "02/05/2012"),
+                                        ("postcode", "ct16 1aa"), ("school", "Castle Academy")])
+def test_the_same_value_saved_again_writes_and_audits_nothing(store, data, name, typed):
+    """Enter and then leaving a field both save it: the second, unchanged, is not a change."""
+    from db.models import AuditEntry, Carer, Household
+
+    def audits(s):
+        return s.exec(select(AuditEntry).where(AuditEntry.action == "update")).all()
+
+    with store.write() as s:
+        first = carers.update_field(s, data["amira"], name, typed, TODAY)
+    with store.read() as s:
+        stamps = (s.get(Carer, data["amira"]).updated_at, s.get(Household, data["khan"]).updated_at)
+        before = len(audits(s))
+    assert before == 1
+    with store.write() as s:
+        assert carers.update_field(s, data["amira"], name, typed, TODAY) == first
+    with store.read() as s:
+        assert len(audits(s)) == before
+        assert (s.get(Carer, data["amira"]).updated_at, s.get(Household, data["khan"]).updated_at) == stamps
+    with store.write() as s:  # a real change is still saved and audited
+        carers.update_field(s, data["amira"], name, "" if name in ("phone", "postcode", "school")
+                            else "03/05/2012", TODAY)
+    with store.read() as s:
+        assert len(audits(s)) == before + 1

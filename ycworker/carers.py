@@ -539,6 +539,8 @@ def update_field(session: Session, carer_id: str, name: str, raw: str, today: da
         c.email = shown = field_email(name, raw)
     else:  # caring_tasks
         c.caring_tasks = shown = field_text(name, raw, label, limit=MAX_LONG_TEXT)
+    if not session.is_modified(c):  # the same value again (Enter, then leaving the field)
+        return shown
     c.updated_at = utcnow()
     session.add(c)
     session.flush()
@@ -573,6 +575,8 @@ def _update_household(session: Session, c: Carer, name: str, raw: str, worker_id
         h.ref = value or None
     else:
         setattr(h, {"household_name": "name", "household_phone": "phone"}.get(name, name), value)
+    if not session.is_modified(h):
+        return value
     h.updated_at = utcnow()
     session.add(h)
     session.flush()
