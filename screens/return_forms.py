@@ -138,6 +138,21 @@ class ExportModal(ReturnModal):
             self.dismiss(None)
 
 
+def open_sync(screen, then) -> None:
+    """The sync dialog (Returns and the sealed list both offer it), starting at the folder synced
+    to last; ``then(result)`` gets the sync's result, or None when nothing was synced."""
+    app = screen.app
+
+    def closed(outcome) -> None:
+        if outcome is None:
+            return
+        folder, result = outcome
+        app.sync_folder = folder or app.sync_folder
+        then(result)
+
+    app.push_screen(SyncModal(app.sync_folder), closed)
+
+
 class SyncModal(ReturnModal):
     """Copy every sealed return the folder lacks into it; shows what it copied, then Esc closes."""
 

@@ -90,7 +90,6 @@ class ReturnsScreen(AreaScreen):
         self.show_breakdowns = False
         self.asked = 0  # the latest request; older results that arrive late are dropped
         self.export_folder = ""
-        self.sync_folder = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -286,14 +285,10 @@ class ReturnsScreen(AreaScreen):
         self.app.push_screen(SealedReturnsScreen())
 
     def action_sync(self) -> None:
-        from screens.return_forms import SyncModal
+        from screens.return_forms import open_sync
 
-        self.app.push_screen(SyncModal(self.sync_folder), self.synced)
+        open_sync(self, self.synced)
 
-    def synced(self, outcome) -> None:
-        if outcome is None:
-            return
-        folder, result = outcome
-        self.sync_folder = folder or self.sync_folder
+    def synced(self, result) -> None:
         if result is not None:
             self.action_refresh()

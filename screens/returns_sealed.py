@@ -49,7 +49,6 @@ class SealedReturnsScreen(AreaScreen):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list = []
-        self.sync_folder = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -101,15 +100,11 @@ class SealedReturnsScreen(AreaScreen):
                 "a correction is a new export.")
 
     def action_sync(self) -> None:
-        from screens.return_forms import SyncModal
+        from screens.return_forms import open_sync
 
-        self.app.push_screen(SyncModal(self.sync_folder), self.synced)
+        open_sync(self, self.synced)
 
-    def synced(self, outcome) -> None:
-        if outcome is None:
-            return
-        folder, result = outcome
-        self.sync_folder = folder or self.sync_folder
+    def synced(self, result) -> None:
         if result is not None:
             self.query_one("#sealed-detail", Static).update(" ".join(result.lines()))
         self.action_refresh()

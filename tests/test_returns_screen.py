@@ -231,6 +231,14 @@ async def test_quarter_kpis_drill_fix_export_and_sync(make_app, store, tmp_path)
         await settle(pilot)
         assert "0 not sent" in screen_text(app) and "✗ not sent" not in screen_text(app)
         assert len(list(stick.iterdir())) == 2
+        # back on the return, the sync dialog starts at the folder used last
+        await pilot.press("escape")
+        await wait_for(pilot, "ReturnsScreen")
+        await pilot.press("y")
+        await wait_for(pilot, "SyncModal")
+        assert app.screen.query_one("#rf-target").value == str(stick)
+        await pilot.press("escape")
+        await wait_for(pilot, "ReturnsScreen")
 
     from db.engine import open_store
     from db.models import Referral

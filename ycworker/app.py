@@ -115,6 +115,7 @@ class YcWorkerApp(App[int]):
         self.lock_policy = None  # protection.LockPolicy, loaded at unlock
         self.failed_unlocks: list[datetime] = []  # audited after the next successful unlock
         self.lock_reason = ""
+        self.sync_folder = ""  # the folder returns were synced to last (the sync dialog starts there)
         self._last_activity = time.monotonic()
         self._session_started = time.monotonic()
         self._resume_mode: str | None = None
