@@ -87,6 +87,16 @@ async def footer_settled(pilot) -> None:
         await pilot.pause(0.01)
 
 
+async def on_screen(pilot, name: str, rounds: int = 100) -> None:
+    """Wait until the screen (or modal) of that class name is on top, then let it settle."""
+    for _ in range(rounds):
+        await settle(pilot, 1)
+        if pilot.app.screen.__class__.__name__ == name:
+            await settle(pilot)
+            return
+    raise AssertionError(f"{name} did not open; on {pilot.app.screen.__class__.__name__}")
+
+
 async def unlocked(pilot) -> None:
     """Wait until the app has opened the store and shows the home screen."""
     for _ in range(200):

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from db.models import Booking, BookingDay, HolidayActivity
 from tests import factories
-from tests.conftest import TODAY, screen_text, settle, unlocked
+from tests.conftest import TODAY, on_screen, screen_text, settle, unlocked
 from tests.test_bookings import make_activity
 from ycworker import bookings
 from ycworker.bookings import BookingDetails
@@ -20,15 +20,6 @@ async def open_bookings_area(pilot) -> None:
     await pilot.press("b")
     await settle(pilot)
     assert pilot.app.screen.__class__.__name__ == "ActivitiesScreen"
-
-
-async def wait_for(pilot, screen_name: str) -> None:
-    for _ in range(50):
-        await settle(pilot, 1)
-        if pilot.app.screen.__class__.__name__ == screen_name:
-            await settle(pilot)
-            return
-    raise AssertionError(f"{screen_name} did not open; on {pilot.app.screen.__class__.__name__}")
 
 
 def notifications(app) -> str:
@@ -42,7 +33,7 @@ async def test_create_an_activity_with_the_form(make_app, store):
         await open_bookings_area(pilot)
         assert "No activities yet" in screen_text(app)
         await pilot.press("n")
-        await wait_for(pilot, "ActivityFormScreen")
+        await on_screen(pilot, "ActivityFormScreen")
         await pilot.press(*"Winter party", "tab")
         form = app.screen
         assert form.focused.id == "af-days"
@@ -60,7 +51,7 @@ async def test_create_an_activity_with_the_form(make_app, store):
         form.query_one("#af-capacity").value = "12"
         form.query_one("#af-impact").value = "medium, high"
         await pilot.press("ctrl+s")
-        await wait_for(pilot, "ActivitiesScreen")
+        await on_screen(pilot, "ActivitiesScreen")
         text = screen_text(app)
         assert "Winter party" in text and "21 Dec - 22 Dec 2026" in text and "0 / 12" in text
     from db.engine import open_store
@@ -86,9 +77,9 @@ def _activity_with_children(store, *, capacity=2, n=4, days=(date(2026, 12, 21),
 
 async def book_highlighted(pilot) -> None:
     await pilot.press("enter")
-    await wait_for(pilot, "BookingFormScreen")
+    await on_screen(pilot, "BookingFormScreen")
     await pilot.press("ctrl+s")
-    await wait_for(pilot, "BookingsScreen")
+    await on_screen(pilot, "BookingsScreen")
 
 
 async def test_book_to_capacity_then_the_waiting_list(make_app, store):
@@ -98,7 +89,7 @@ async def test_book_to_capacity_then_the_waiting_list(make_app, store):
     async with app.run_test(size=(140, 44)) as pilot:
         await open_bookings_area(pilot)
         await pilot.press("enter")
-        await wait_for(pilot, "BookingsScreen")
+        await on_screen(pilot, "BookingsScreen")
         await pilot.press("2")  # the invitation list
         await settle(pilot)
         assert "Amira Adams" in screen_text(app)
@@ -124,18 +115,18 @@ async def test_cancellation_offers_the_place_accept_and_decline(make_app, store)
     async with app.run_test(size=(140, 44)) as pilot:
         await open_bookings_area(pilot)
         await pilot.press("enter")
-        await wait_for(pilot, "BookingsScreen")
+        await on_screen(pilot, "BookingsScreen")
         assert app.screen.current_booking().name == "Amira Adams"  # booked first, at the top
         await pilot.press("x")
-        await wait_for(pilot, "CancelBookingScreen")
+        await on_screen(pilot, "CancelBookingScreen")
         await pilot.press("enter")  # no reason yet
         await settle(pilot)
         assert "Say why the booking is cancelled" in screen_text(app)
         await pilot.press(*"Family away", "enter")
-        await wait_for(pilot, "BookingsScreen")
+        await on_screen(pilot, "BookingsScreen")
         assert "A place is offered to Ben Baker (Mon 21 Dec)." in notifications(app)
         await pilot.press("w")
-        await wait_for(pilot, "WaitingListScreen")
+        await on_screen(pilot, "WaitingListScreen")
         text = screen_text(app)
         assert "1 waiting · 1 offered a place" in text
         await pilot.press("n")  # Ben's family declines: Cara is offered the place
@@ -171,11 +162,11 @@ async def test_take_attendance_with_keys(make_app, store):
     async with app.run_test(size=(140, 44)) as pilot:
         await open_bookings_area(pilot)
         await pilot.press("enter")
-        await wait_for(pilot, "BookingsScreen")
+        await on_screen(pilot, "BookingsScreen")
         await pilot.press("t")
-        await wait_for(pilot, "DayPickScreen")
+        await on_screen(pilot, "DayPickScreen")
         await pilot.press("enter")  # today's day is chosen already
-        await wait_for(pilot, "AttendanceScreen")
+        await on_screen(pilot, "AttendanceScreen")
         assert "Tue 24 Nov 2026" in screen_text(app)
         await pilot.press("space")  # Amira present, the cursor moves on
         await pilot.press("a")  # Ben absent
@@ -207,7 +198,7 @@ async def test_every_action_has_a_described_binding(make_app, store):
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "New activity [n]" in titles and "HAF counts [t]" in titles
         await pilot.press("enter")
-        await wait_for(pilot, "BookingsScreen")
+        await on_screen(pilot, "BookingsScreen")
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for expected in ("Cancel booking [x]", "Waiting list [w]", "Day sheet [d]", "Attendance [t]",
                          "Invite list [2]", "FSM only [f]"):

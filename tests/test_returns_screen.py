@@ -8,7 +8,7 @@ from datetime import date
 
 from db.models import Feedback, Review, ReviewOutcome
 from tests import factories as f
-from tests.conftest import PASSPHRASE, screen_text, settle, unlocked
+from tests.conftest import PASSPHRASE, on_screen, screen_text, settle, unlocked
 
 # today 2026-11-24: the last full quarter is 2026-27-Q2 (July to September 2026)
 REFERRED = date(2026, 7, 1)  # Wednesday; allocation due Wednesday 2026-07-08
@@ -32,15 +32,6 @@ def seed(store) -> dict:
         s.add(ReviewOutcome(review_id=r.id, outcome="OUT01", rating="improved"))
     store.close()
     return {"missing": missing.id, "b": b.id}
-
-
-async def wait_for(pilot, name: str) -> None:
-    for _ in range(100):
-        await settle(pilot, 1)
-        if pilot.app.screen.__class__.__name__ == name:
-            await settle(pilot)
-            return
-    raise AssertionError(f"{name} did not open; on {pilot.app.screen.__class__.__name__}")
 
 
 async def counted(pilot) -> None:
@@ -81,7 +72,7 @@ async def test_quarter_kpis_drill_fix_export_and_sync(make_app, store, tmp_path)
     async with app.run_test(size=(160, 45)) as pilot:
         await unlocked(pilot)
         await pilot.press("e")
-        await wait_for(pilot, "ReturnsScreen")
+        await on_screen(pilot, "ReturnsScreen")
         await counted(pilot)
         text = screen_text(app)
         assert "Quarter 2026-27-Q2: 01 July 2026 to 30 September 2026" in text
@@ -104,7 +95,7 @@ async def test_quarter_kpis_drill_fix_export_and_sync(make_app, store, tmp_path)
         await counted(pilot)
         assert "Quarter 2026-27-Q1" in screen_text(app)
         await pilot.press("g")
-        await wait_for(pilot, "PeriodModal")
+        await on_screen(pilot, "PeriodModal")
         app.screen.query_one("#rf-period").value = "2026-07-01 to 31/06/2026"
         await pilot.press("enter")
         await settle(pilot)
@@ -112,7 +103,7 @@ async def test_quarter_kpis_drill_fix_export_and_sync(make_app, store, tmp_path)
         assert app.screen.query_one("#rf-period").value.endswith("31/06/2026")  # what was typed stays
         app.screen.query_one("#rf-period").value = "2026-07-01 to 2026-07-31"
         await pilot.press("enter")
-        await wait_for(pilot, "ReturnsScreen")
+        await on_screen(pilot, "ReturnsScreen")
         await counted(pilot)
         assert "Period 2026-07-01_2026-07-31: 01 July 2026 to 31 July 2026" in screen_text(app)
         await pilot.press("p")
@@ -129,7 +120,7 @@ async def test_quarter_kpis_drill_fix_export_and_sync(make_app, store, tmp_path)
         # drill into KPI 2: the missing and the late first
         go_to_row(app, "KPI 2 Allocated")
         await pilot.press("enter")
-        await wait_for(pilot, "ReturnDrillScreen")
+        await on_screen(pilot, "ReturnDrillScreen")
         await counted(pilot)
         text = screen_text(app)
         assert "KPI 2 Allocated within 5 working days: 1 of 3 (33.3%), target 80% ✗ missed" in text
@@ -145,49 +136,49 @@ async def test_quarter_kpis_drill_fix_export_and_sync(make_app, store, tmp_path)
 
         # open Ben's record, allocate on the deadline, come back: the figure is counted again
         await pilot.press("enter")
-        await wait_for(pilot, "CarerRecordScreen")
+        await on_screen(pilot, "CarerRecordScreen")
         await pilot.press("w")
-        await wait_for(pilot, "FormModal")
+        await on_screen(pilot, "FormModal")
         app.screen.query_one("#f-allocated_date").value = "08/07/2026"
         await pilot.press("ctrl+s")
-        await wait_for(pilot, "CarerRecordScreen")
+        await on_screen(pilot, "CarerRecordScreen")
         await pilot.press("escape")
-        await wait_for(pilot, "ReturnDrillScreen")
+        await on_screen(pilot, "ReturnDrillScreen")
         await counted(pilot)
         text = screen_text(app)
         assert "2 of 3 (66.7%)" in text and "3 referrals, 1 to check" in text
         await pilot.press("escape")
-        await wait_for(pilot, "ReturnsScreen")
+        await on_screen(pilot, "ReturnsScreen")
         await counted(pilot)
         assert row_text(app, "KPI 2 Allocated").endswith("| 2 | 3 | 66.7% | 80% | ✗ missed")
 
         # an outcome: the carers behind it
         go_to_row(app, "KPI 5 OUT01")
         await pilot.press("enter")
-        await wait_for(pilot, "ReturnDrillScreen")
+        await on_screen(pilot, "ReturnDrillScreen")
         await counted(pilot)
         text = screen_text(app)
         assert "YC-A1 Amy Intime improved" in text and "1 of 1 improved" in text
         await pilot.press("escape")
-        await wait_for(pilot, "ReturnsScreen")
+        await on_screen(pilot, "ReturnsScreen")
         await counted(pilot)
 
         # KPI 6 comes from the service log: Enter shows the feedback there
         go_to_row(app, "KPI 6 Satisfied")
         await pilot.press("enter")
-        await wait_for(pilot, "ServiceActivityScreen")
+        await on_screen(pilot, "ServiceActivityScreen")
         assert app.screen.active == "feedback"
         await pilot.press("e")
-        await wait_for(pilot, "ReturnsScreen")
+        await on_screen(pilot, "ReturnsScreen")
         await counted(pilot)
 
         # export to a folder: sealed in the outbox too, and counted as sent
         usb = tmp_path / "usb"
         await pilot.press("x")
-        await wait_for(pilot, "ExportModal")
+        await on_screen(pilot, "ExportModal")
         app.screen.query_one("#rf-folder").value = str(usb)
         await pilot.press("enter")
-        await wait_for(pilot, "ReturnsScreen")
+        await on_screen(pilot, "ReturnsScreen")
         await counted(pilot)
         [folder] = list(usb.iterdir())
         assert folder.name.startswith("ycworker-return-2026-27-Q2-") and (folder / "manifest.json").is_file()
@@ -198,7 +189,7 @@ async def test_quarter_kpis_drill_fix_export_and_sync(make_app, store, tmp_path)
         blocker = tmp_path / "a-file"
         blocker.write_text("x")
         await pilot.press("x")
-        await wait_for(pilot, "ExportModal")
+        await on_screen(pilot, "ExportModal")
         app.screen.query_one("#rf-folder").value = str(blocker)
         await pilot.press("enter")
         await settle(pilot)
@@ -206,19 +197,19 @@ async def test_quarter_kpis_drill_fix_export_and_sync(make_app, store, tmp_path)
         assert app.screen.query_one("#rf-folder").value == str(blocker)
         app.screen.query_one("#rf-folder").value = ""  # the outbox only: not sent yet
         await pilot.press("enter")
-        await wait_for(pilot, "ReturnsScreen")
+        await on_screen(pilot, "ReturnsScreen")
         await counted(pilot)
         assert "2 sealed return(s), 1 not sent" in screen_text(app)
 
         # the sealed returns, then sync both to a stick
         await pilot.press("l")
-        await wait_for(pilot, "SealedReturnsScreen")
+        await on_screen(pilot, "SealedReturnsScreen")
         await settle(pilot)
         text = screen_text(app)
         assert "✓ sent" in text and "✗ not sent" in text and "2 sealed return(s), 1 not sent" in text
         stick = tmp_path / "stick"
         await pilot.press("y")
-        await wait_for(pilot, "SyncModal")
+        await on_screen(pilot, "SyncModal")
         app.screen.query_one("#rf-target").value = str(stick)
         await pilot.press("enter")
         await settle(pilot)
@@ -227,18 +218,18 @@ async def test_quarter_kpis_drill_fix_export_and_sync(make_app, store, tmp_path)
         await settle(pilot)
         assert "Nothing to copy" in screen_text(app)
         await pilot.press("escape")
-        await wait_for(pilot, "SealedReturnsScreen")
+        await on_screen(pilot, "SealedReturnsScreen")
         await settle(pilot)
         assert "0 not sent" in screen_text(app) and "✗ not sent" not in screen_text(app)
         assert len(list(stick.iterdir())) == 2
         # back on the return, the sync dialog starts at the folder used last
         await pilot.press("escape")
-        await wait_for(pilot, "ReturnsScreen")
+        await on_screen(pilot, "ReturnsScreen")
         await pilot.press("y")
-        await wait_for(pilot, "SyncModal")
+        await on_screen(pilot, "SyncModal")
         assert app.screen.query_one("#rf-target").value == str(stick)
         await pilot.press("escape")
-        await wait_for(pilot, "ReturnsScreen")
+        await on_screen(pilot, "ReturnsScreen")
 
     from db.engine import open_store
     from db.models import Referral
@@ -272,7 +263,7 @@ async def test_counting_shows_a_working_state_and_a_failure_is_a_message(make_ap
     async with app.run_test(size=(160, 45)) as pilot:
         await unlocked(pilot)
         await pilot.press("e")
-        await wait_for(pilot, "ReturnsScreen")
+        await on_screen(pilot, "ReturnsScreen")
         await counted(pilot)
         await pilot.press("right_square_bracket")
         await pilot.pause()

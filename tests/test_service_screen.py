@@ -9,16 +9,7 @@ import sqlalchemy as sa
 
 from db.models import AuditEntry, AwarenessSession, BusPass, SafeguardingEntry, School, TripleCEntry
 from tests import factories as f
-from tests.conftest import PASSPHRASE, screen_text, settle, unlocked
-
-
-async def wait_for(pilot, name: str) -> None:
-    for _ in range(100):
-        await settle(pilot, 1)
-        if pilot.app.screen.__class__.__name__ == name:
-            await settle(pilot)
-            return
-    raise AssertionError(f"{name} did not open; on {pilot.app.screen.__class__.__name__}")
+from tests.conftest import PASSPHRASE, on_screen, screen_text, settle, unlocked
 
 
 def fill(app, **values) -> None:
@@ -39,7 +30,7 @@ def rows(app, key: str) -> list[str]:
 
 async def save_form(pilot) -> None:
     await pilot.press("ctrl+s")
-    await wait_for(pilot, "ServiceActivityScreen")
+    await on_screen(pilot, "ServiceActivityScreen")
 
 
 async def test_every_tab_add_and_change_with_the_keyboard(make_app, store):
@@ -52,7 +43,7 @@ async def test_every_tab_add_and_change_with_the_keyboard(make_app, store):
     async with app.run_test(size=(160, 45)) as pilot:
         await unlocked(pilot)
         await pilot.press("s")
-        await wait_for(pilot, "ServiceActivityScreen")
+        await on_screen(pilot, "ServiceActivityScreen")
         screen = app.screen
         assert screen.active == "awareness"
         assert "0 awareness sessions (KPI 8) reaching 0 people · none yet: n adds one" in screen_text(app)
@@ -60,7 +51,7 @@ async def test_every_tab_add_and_change_with_the_keyboard(make_app, store):
 
         # awareness: the audience chosen with the keyboard; a bad headcount is shown beside it
         await pilot.press("n")
-        await wait_for(pilot, "FormModal")
+        await on_screen(pilot, "FormModal")
         assert "New awareness session" in screen_text(app)
         await pilot.press(*"02/10/2026", "tab")
         assert app.screen.focused.id == "f-audience"
@@ -81,7 +72,7 @@ async def test_every_tab_add_and_change_with_the_keyboard(make_app, store):
 
         # change it: Enter opens it filled in
         await pilot.press("enter")
-        await wait_for(pilot, "FormModal")
+        await on_screen(pilot, "FormModal")
         assert "Change awareness session" in screen_text(app)
         assert app.screen.query_one("#f-headcount").value == "120"
         fill(app, headcount="140")
@@ -93,7 +84,7 @@ async def test_every_tab_add_and_change_with_the_keyboard(make_app, store):
         await settle(pilot)
         assert screen.active == "training"
         await pilot.press("n")
-        await wait_for(pilot, "FormModal")
+        await on_screen(pilot, "FormModal")
         fill(app, session_date="05/11/2026", title="Identifying young carers", audience="DSLs",
              professionals_trained="18")
         await save_form(pilot)
@@ -103,7 +94,7 @@ async def test_every_tab_add_and_change_with_the_keyboard(make_app, store):
         await pilot.press("3")
         await settle(pilot)
         await pilot.press("n")
-        await wait_for(pilot, "FormModal")
+        await on_screen(pilot, "FormModal")
         fill(app, name="Ramsgate College", phase="college", on_list="yes", champion_name="Mr Reed")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -120,7 +111,7 @@ async def test_every_tab_add_and_change_with_the_keyboard(make_app, store):
         await pilot.press("4")
         await settle(pilot)
         await pilot.press("n")
-        await wait_for(pilot, "FormModal")
+        await on_screen(pilot, "FormModal")
         fill(app, feedback_date="20/11/2026", satisfied="yes", source="survey")
         await save_form(pilot)
         assert "1 response, 1 satisfied: 100.0% (KPI 6, target 90%)" in screen_text(app)
@@ -129,14 +120,14 @@ async def test_every_tab_add_and_change_with_the_keyboard(make_app, store):
         await pilot.press("5")
         await settle(pilot)
         await pilot.press("n")
-        await wait_for(pilot, "FormModal")
+        await on_screen(pilot, "FormModal")
         assert "New compliment, comment or complaint" in screen_text(app)
         fill(app, kind="complaint", entry_date="13/11/2026", received_from="parent_carer",
              theme="Waiting time", detail="Waited three weeks", response="Apologised; visit booked",
              responded_date="20/11/2026")
         await save_form(pilot)
         await pilot.press("n")
-        await wait_for(pilot, "FormModal")
+        await on_screen(pilot, "FormModal")
         fill(app, kind="complaint", entry_date="17/11/2026", theme="Cancellation")
         await save_form(pilot)
         ccc = rows(app, "triple_c")
@@ -150,7 +141,7 @@ async def test_every_tab_add_and_change_with_the_keyboard(make_app, store):
         await pilot.press("6")
         await settle(pilot)
         await pilot.press("n")
-        await wait_for(pilot, "FormModal")
+        await on_screen(pilot, "FormModal")
         fill(app, entry_date="21/11/2026", theme="Online safety", action="Safety plan made", carer="YC-NOPE")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -164,12 +155,12 @@ async def test_every_tab_add_and_change_with_the_keyboard(make_app, store):
         await pilot.press("7")
         await settle(pilot)
         await pilot.press("n")
-        await wait_for(pilot, "FormModal")
+        await on_screen(pilot, "FormModal")
         fill(app, carer="YC-000010", applied_date="10/11/2026")
         await save_form(pilot)
         assert rows(app, "bus_passes") == ["YC-000010 | Zara Quist | 10/11/2026 |  | waiting 14 days"]
         await pilot.press("enter")
-        await wait_for(pilot, "FormModal")
+        await on_screen(pilot, "FormModal")
         fill(app, issued_date="20/11/2026")
         await save_form(pilot)
         assert rows(app, "bus_passes") == [
