@@ -39,6 +39,26 @@ def db_path(tmp_path, template_db) -> Path:
 
 
 @pytest.fixture
+def snap_compare(snap_compare):
+    """pytest-textual-snapshot's snap_compare, with blinking cursors held still before the frame
+    is taken: on a loaded machine the capture could land in the blink's "off" half."""
+    def compare(app, *args, run_before=None, **kw):
+        async def before(pilot):
+            if run_before is not None:
+                await run_before(pilot)
+            from textual.widgets import Input, TextArea
+
+            screen = pilot.app.screen
+            for widget in (*screen.query(Input), *screen.query(TextArea)):
+                widget.cursor_blink = False
+            await pilot.pause()
+
+        return snap_compare(app, *args, run_before=before, **kw)
+
+    return compare
+
+
+@pytest.fixture
 def store(db_path):
     from db.engine import open_store
 
