@@ -24,7 +24,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from bench.common import PASSPHRASE, bench_app, demo_db, settled_at_home, summary, timings
+from bench.common import PASSPHRASE, Frames, bench_app, demo_db, settled_at_home, summary, timings
 
 TODAY = date(2026, 11, 24)
 SEARCH_GOAL_MEDIAN, SEARCH_GOAL_P95, IMPORT_GOAL = 30.0, 100.0, 3.0
@@ -99,14 +99,7 @@ async def through_the_ui(path: Path, texts: list[str]):
     screen_cls, list_cls = caseload_screen.CaseloadScreen, widgets_caseload.CaseloadList
     real_render, real_refresh, real_show = (list_cls.render_line, screen_cls._compositor_refresh,
                                             screen_cls._show)
-    painted: list[float] = []
-    arrived = asyncio.Event()  # set by each painted frame: waiting costs the UI no CPU (no polling)
-
-    async def painted_after(before: int) -> float:
-        while len(painted) <= before:
-            arrived.clear()
-            await asyncio.wait_for(arrived.wait(), 30)
-        return painted[before]
+    frames = Frames()
     state = {"want": None, "applied": False, "seen": False}
 
     def show(self, query, window, keep):
@@ -123,8 +116,7 @@ async def through_the_ui(path: Path, texts: list[str]):
     def compositor_refresh(self):
         real_refresh(self)
         if state["seen"]:
-            painted.append(time.perf_counter())
-            arrived.set()
+            frames.painted()
             state.update(want=None, applied=False, seen=False)
 
     screen_cls._show, list_cls.render_line, screen_cls._compositor_refresh = show, render_line, \
@@ -135,11 +127,11 @@ async def through_the_ui(path: Path, texts: list[str]):
         async with app.run_test(size=(160, 50)) as pilot:
             await settled_at_home(app, pilot)
             for _round in range(6):
-                before = len(painted)
+                before = len(frames)
                 state.update(want="", applied=False, seen=False)
                 t0 = time.perf_counter()
                 app.push_screen(screen_cls())
-                open_ms.append((await painted_after(before) - t0) * 1000)
+                open_ms.append((await frames.after(before) - t0) * 1000)
                 await pilot.pause(0.2)
                 screen = app.screen
                 totals.append(screen.last_window.total)
@@ -149,11 +141,11 @@ async def through_the_ui(path: Path, texts: list[str]):
             for text in texts:
                 for i, ch in enumerate(text):
                     key = {" ": "space", "-": "minus"}.get(ch, ch)
-                    before = len(painted)
+                    before = len(frames)
                     state.update(want=text[: i + 1], applied=False, seen=False)
                     t0 = time.perf_counter()
                     await pilot.press(key)
-                    key_ms.append((await painted_after(before) - t0) * 1000)
+                    key_ms.append((await frames.after(before) - t0) * 1000)
                     await pilot.pause(0.02)
                 screen.query_one("#caseload-search").value = ""
                 await pilot.pause(0.3)

@@ -99,3 +99,31 @@ async def settled_at_home(app, pilot, timeout: float = 120.0) -> float:
         await pilot.pause(0.1)
     await pilot.pause(0.3)
     return time.perf_counter() - started
+
+
+class Frames:
+    """Moments at which a benchmark saw the frame it waits for painted. The UI side calls
+    ``painted()``; the timing side awaits ``after(n)``, the moment of frame n, without polling
+    (waiting costs the UI no CPU)."""
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+        self._arrived = None
+
+    def __len__(self) -> int:
+        return len(self.times)
+
+    def painted(self) -> None:
+        self.times.append(time.perf_counter())
+        if self._arrived is not None:
+            self._arrived.set()
+
+    async def after(self, before: int, timeout: float = 30.0) -> float:
+        import asyncio
+
+        if self._arrived is None:
+            self._arrived = asyncio.Event()
+        while len(self.times) <= before:
+            self._arrived.clear()
+            await asyncio.wait_for(self._arrived.wait(), timeout)
+        return self.times[before]

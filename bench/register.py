@@ -25,7 +25,7 @@ from datetime import date
 from datetime import time as dtime
 from pathlib import Path
 
-from bench.common import PASSPHRASE, bench_app, demo_db, settled_at_home, summary, timings
+from bench.common import PASSPHRASE, Frames, bench_app, demo_db, settled_at_home, summary, timings
 
 GOAL_MS = 16.0
 
@@ -89,14 +89,7 @@ async def through_the_ui(path: Path, session_id: str, today: date, members: int)
     from screens import register_list
     from ycworker import registers
 
-    painted: list[float] = []
-    arrived = asyncio.Event()  # set by each painted frame: waiting costs the UI no CPU (no polling)
-
-    async def painted_after(before: int) -> float:
-        while len(painted) <= before:
-            arrived.clear()
-            await asyncio.wait_for(arrived.wait(), 30)
-        return painted[before]
+    frames = Frames()
     saved_at: list[float] = []
     # target: (carer_id, status) a press should show; "open": waiting for the first rows.
     state: dict = {"target": None, "seen": False, "open": False}
@@ -117,8 +110,7 @@ async def through_the_ui(path: Path, session_id: str, today: date, members: int)
     def compositor_refresh(self):
         real_refresh(self)  # the frame is written to the (headless) terminal here
         if state["seen"]:
-            painted.append(time.perf_counter())
-            arrived.set()
+            frames.painted()
             state.update(seen=False, target=None, open=False)
 
     def saved(self, batch):
@@ -134,11 +126,11 @@ async def through_the_ui(path: Path, session_id: str, today: date, members: int)
         async with app.run_test(size=(120, 60)) as pilot:
             await settled_at_home(app, pilot)
             for round_ in range(5):
-                before = len(painted)
+                before = len(frames)
                 state.update(open=True, seen=False)
                 t0 = time.perf_counter()
                 app.open_register(session_id)
-                open_ms.append((await painted_after(before) - t0) * 1000)
+                open_ms.append((await frames.after(before) - t0) * 1000)
                 await pilot.pause(0.3)
                 screen = app.screen
                 assert len(screen.reg.rows) == members, len(screen.reg.rows)
@@ -151,11 +143,11 @@ async def through_the_ui(path: Path, session_id: str, today: date, members: int)
                     await pilot.press(key)
                     continue
                 row = screen.current()
-                before, saves_before = len(painted), len(saved_at)
+                before, saves_before = len(frames), len(saved_at)
                 state.update(target=(row.carer_id, "present" if key == "space" else "late"), seen=False)
                 t0 = time.perf_counter()
                 await pilot.press(key)
-                mark_ms.append((await painted_after(before) - t0) * 1000)
+                mark_ms.append((await frames.after(before) - t0) * 1000)
                 for _ in range(2000):
                     if len(saved_at) > saves_before:
                         break
