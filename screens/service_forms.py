@@ -44,6 +44,11 @@ def choice(name: str, label: str, v: dict[str, str], options, default: str = "",
                 placeholder=placeholder)
 
 
+def typed(name: str, label: str, v: dict[str, str], placeholder: str = "") -> Spec:
+    """A text field showing the saved (or typed) value."""
+    return Spec(name, label, value=v.get(name, ""), placeholder=placeholder)
+
+
 def uk(d: date | None) -> str:
     return service_log.uk(d)
 
@@ -78,14 +83,13 @@ def _awareness_cells(r: awareness.AwarenessRow, today: date) -> list:
 
 def _awareness_specs(v: dict[str, str], districts) -> list[Spec]:
     return [
-        Spec("session_date", "Date", value=v.get("session_date", ""), placeholder="DD/MM/YYYY"),
+        typed("session_date", "Date", v, "DD/MM/YYYY"),
         choice("audience", "Audience", v, _opts(awareness.AUDIENCES)),
-        Spec("headcount", "Headcount", value=v.get("headcount", ""), placeholder="how many were there"),
-        Spec("school", "School (if at one)", value=v.get("school", ""),
-             placeholder="the school's name as on the schools list"),
+        typed("headcount", "Headcount", v, "how many were there"),
+        typed("school", "School (if at one)", v, "the school's name as on the schools list"),
         choice("district", "District", v, tuple(districts),
              placeholder="the school's, if blank"),
-        Spec("notes", "Notes", value=v.get("notes", ""), placeholder="e.g. Assembly for Years 7-9"),
+        typed("notes", "Notes", v, "e.g. Assembly for Years 7-9"),
     ]
 
 
@@ -98,11 +102,10 @@ def _training_cells(r: training.TrainingRow, today: date) -> list:
 
 def _training_specs(v: dict[str, str], districts) -> list[Spec]:
     return [
-        Spec("session_date", "Date", value=v.get("session_date", ""), placeholder="DD/MM/YYYY"),
-        Spec("title", "Title", value=v.get("title", ""), placeholder="e.g. Identifying young carers"),
-        Spec("audience", "Who it was for", value=v.get("audience", ""), placeholder="e.g. DSLs, GPs"),
-        Spec("professionals_trained", "Professionals trained", value=v.get("professionals_trained", ""),
-             placeholder="how many attended"),
+        typed("session_date", "Date", v, "DD/MM/YYYY"),
+        typed("title", "Title", v, "e.g. Identifying young carers"),
+        typed("audience", "Who it was for", v, "e.g. DSLs, GPs"),
+        typed("professionals_trained", "Professionals trained", v, "how many attended"),
     ]
 
 
@@ -117,15 +120,13 @@ def _school_cells(r: schools.SchoolRow, today: date) -> list:
 
 def _school_specs(v: dict[str, str], districts) -> list[Spec]:
     return [
-        Spec("name", "School or college", value=v.get("name", ""), placeholder="its name"),
+        typed("name", "School or college", v, "its name"),
         choice("district", "District", v, tuple(districts)),
         choice("phase", "Phase", v, _opts(schools.PHASES)),
         choice("on_list", "On the service's list", v, YES_NO, "yes"),
-        Spec("champion_name", "Young Carer Champion", value=v.get("champion_name", ""),
-             placeholder="their name (for you; never in the return)"),
-        Spec("champion_since", "Champion since", value=v.get("champion_since", ""), placeholder="DD/MM/YYYY"),
-        Spec("champion_until", "Champion until", value=v.get("champion_until", ""),
-             placeholder="blank while they are in post"),
+        typed("champion_name", "Young Carer Champion", v, "their name (for you; never in the return)"),
+        typed("champion_since", "Champion since", v, "DD/MM/YYYY"),
+        typed("champion_until", "Champion until", v, "blank while they are in post"),
     ]
 
 
@@ -139,11 +140,11 @@ def _feedback_cells(r: feedback.FeedbackRow, today: date) -> list:
 
 def _feedback_specs(v: dict[str, str], districts) -> list[Spec]:
     return [
-        Spec("feedback_date", "Date", value=v.get("feedback_date", ""), placeholder="DD/MM/YYYY"),
+        typed("feedback_date", "Date", v, "DD/MM/YYYY"),
         choice("satisfied", "Satisfied with the service", v, YES_NO),
         choice("source", "Where it came from", v, _opts(feedback.SOURCES)),
-        Spec("carer", "Young carer's ref", value=v.get("carer", ""), placeholder="blank if anonymous"),
-        Spec("comment", "Comment", value=v.get("comment", ""), placeholder="what they said (optional)"),
+        typed("carer", "Young carer's ref", v, "blank if anonymous"),
+        typed("comment", "Comment", v, "what they said (optional)"),
     ]
 
 
@@ -164,13 +165,12 @@ def _triple_c_cells(r: triple_c.TripleCRow, today: date) -> list:
 def _triple_c_specs(v: dict[str, str], districts) -> list[Spec]:
     return [
         choice("kind", "Type", v, _opts(triple_c.KINDS)),
-        Spec("entry_date", "Received", value=v.get("entry_date", ""), placeholder="DD/MM/YYYY"),
+        typed("entry_date", "Received", v, "DD/MM/YYYY"),
         choice("received_from", "From", v, _opts(triple_c.FROM)),
-        Spec("theme", "Theme", value=v.get("theme", ""), placeholder="e.g. Waiting time, Club, Transport"),
-        Spec("detail", "What was said", value=v.get("detail", ""), placeholder="in a sentence or two"),
-        Spec("response", "Response", value=v.get("response", ""), placeholder="what the service did or said"),
-        Spec("responded_date", "Responded on", value=v.get("responded_date", ""),
-             placeholder="DD/MM/YYYY (blank until answered)"),
+        typed("theme", "Theme", v, "e.g. Waiting time, Club, Transport"),
+        typed("detail", "What was said", v, "in a sentence or two"),
+        typed("response", "Response", v, "what the service did or said"),
+        typed("responded_date", "Responded on", v, "DD/MM/YYYY (blank until answered)"),
     ]
 
 
@@ -182,13 +182,10 @@ def _safeguarding_cells(r: safeguarding.SafeguardingRow, today: date) -> list:
 
 def _safeguarding_specs(v: dict[str, str], districts) -> list[Spec]:
     return [
-        Spec("entry_date", "Date", value=v.get("entry_date", ""), placeholder="DD/MM/YYYY"),
-        Spec("theme", "Theme", value=v.get("theme", ""),
-             placeholder="e.g. " + ", ".join(safeguarding.THEMES[:3])),
-        Spec("action", "Action taken", value=v.get("action", ""),
-             placeholder="e.g. Discussed with DSL; referral to Front Door"),
-        Spec("carer", "Young carer's ref", value=v.get("carer", ""),
-             placeholder="optional; the log shows the ref only"),
+        typed("entry_date", "Date", v, "DD/MM/YYYY"),
+        typed("theme", "Theme", v, "e.g. " + ", ".join(safeguarding.THEMES[:3])),
+        typed("action", "Action taken", v, "e.g. Discussed with DSL; referral to Front Door"),
+        typed("carer", "Young carer's ref", v, "optional; the log shows the ref only"),
     ]
 
 
@@ -204,10 +201,9 @@ def _bus_cells(r: bus_passes.BusPassRow, today: date) -> list:
 
 def _bus_specs(v: dict[str, str], districts) -> list[Spec]:
     return [
-        Spec("carer", "Young carer's ref", value=v.get("carer", ""), placeholder="as on their record"),
-        Spec("applied_date", "Applied", value=v.get("applied_date", ""), placeholder="DD/MM/YYYY"),
-        Spec("issued_date", "Issued", value=v.get("issued_date", ""),
-             placeholder="DD/MM/YYYY (blank until issued)"),
+        typed("carer", "Young carer's ref", v, "as on their record"),
+        typed("applied_date", "Applied", v, "DD/MM/YYYY"),
+        typed("issued_date", "Issued", v, "DD/MM/YYYY (blank until issued)"),
     ]
 
 
