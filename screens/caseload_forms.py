@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Label, Select, SelectionList, Static
 
 from screens.base import DbModalScreen
-from ycworker.errors import FieldError, FormErrors
+from ycworker.errors import field_errors
 
 
 @dataclass(frozen=True)
@@ -109,8 +109,7 @@ class FormModal(DbModalScreen):
                     what="save", group="form", exclusive=True)
 
     def show_errors(self, error: BaseException) -> None:
-        errors = error.errors if isinstance(error, FormErrors) else [error] if isinstance(
-            error, FieldError) else []
+        errors = field_errors(error)
         if not errors:
             self.query_one("#form-message", Static).update(f"Could not save: {error}")
             return

@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from screens.base import DbModalScreen, plain_error
 from ycworker import clubs
-from ycworker.errors import FieldError, FormErrors
+from ycworker.errors import FieldError, field_errors
 
 FORM_CSS = """
 {cls} {{ align: center middle; }}
@@ -48,8 +48,7 @@ class FormScreen(DbModalScreen):
             self.query_one(f"#{f}-error", Static).update("")
 
     def show_errors(self, error: BaseException) -> None:
-        errors = error.errors if isinstance(error, FormErrors) else \
-            [error] if isinstance(error, FieldError) else []
+        errors = field_errors(error)
         first = None
         for e in errors:
             if e.field in self.FIELDS:

@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 
 from screens.base import AreaScreen, plain_error
 from screens.footer import Footer
-from ycworker.errors import FieldError, FormErrors
+from ycworker.errors import FieldError, field_errors
 
 FORM_CSS = """
 .prot-box { width: 100%; max-width: 140; height: auto; padding: 0 1; }
@@ -65,11 +65,8 @@ class FormMixin:
         message.set_class(error, "-error")
 
     def show_errors(self, error: BaseException) -> None:
-        if isinstance(error, FormErrors):
-            errors = error.errors
-        elif isinstance(error, FieldError):
-            errors = [error]
-        else:
+        errors = field_errors(error)
+        if not errors:
             self.say(plain_error(error, "save"), error=True)
             return
         first = None

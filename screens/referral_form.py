@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 from screens.base import DbModalScreen
 from screens.widgets_caseload import FieldRow
 from ycworker import referrals
-from ycworker.errors import FieldError, FormErrors
+from ycworker.errors import field_errors
 
 TEXT_FIELDS = (
     ("first_name", "First name", ""),
@@ -107,11 +107,8 @@ class ReferralFormScreen(DbModalScreen):
         self.query_one("#referral-message", Static).update("")
 
     def show_errors(self, error: BaseException) -> None:
-        if isinstance(error, FormErrors):
-            errors = error.errors
-        elif isinstance(error, FieldError):
-            errors = [error]
-        else:
+        errors = field_errors(error)
+        if not errors:
             self.query_one("#referral-message", Static).update(f"Could not save: {error}")
             return
         first = None

@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 
 from screens.base import DbModalScreen
 from ycworker import registers
-from ycworker.errors import FieldError, FormErrors
+from ycworker.errors import field_errors
 
 FORM_CSS = """
 {cls} {{ align: center middle; }}
@@ -142,8 +142,7 @@ class WalkInForm(DbModalScreen):
 
     def failed(self, error: BaseException) -> None:
         self.busy = False
-        errors = error.errors if isinstance(error, FormErrors) else \
-            [error] if isinstance(error, FieldError) else []
+        errors = field_errors(error)
         shown = False
         for e in errors:
             if e.field in self.FIELDS:

@@ -97,3 +97,12 @@ def test_audit_refuses_unknown_actions_and_records_known_ones(store):
     with store.read() as s:
         rows = s.exec(select(AuditEntry.action, AuditEntry.entity, AuditEntry.record_id)).all()
     assert rows == [("view", "carer", "abc")]
+
+
+def test_field_errors_are_what_a_form_shows_beside_its_fields():
+    from ycworker.errors import FieldError, FormErrors, field_errors
+
+    one, two = FieldError("a", "A is wrong"), FieldError("b", "B is wrong")
+    assert field_errors(FormErrors([one, two])) == [one, two]
+    assert field_errors(one) == [one]
+    assert field_errors(OSError("disk full")) == []

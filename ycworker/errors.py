@@ -36,3 +36,13 @@ class FormErrors(ValueError):
 
     def by_field(self) -> dict[str, str]:
         return {e.field: e.message for e in self.errors}
+
+
+def field_errors(error: BaseException) -> list[FieldError]:
+    """The field errors an error carries (none for any other error): what a form shows beside
+    its fields."""
+    if isinstance(error, FormErrors):
+        return list(error.errors)
+    if isinstance(error, FieldError):
+        return [error]
+    return []
