@@ -189,8 +189,18 @@ class AssessmentFormScreen(AreaScreen):
         first = next((key for key in self._text_keys() if not str(self.saved.get(key) or "").strip()),
                      self._text_keys()[0])
         area = self.query_one(f"#s-{first}", TextArea)
-        area.focus()
+        area.focus(scroll_visible=False)
         area.move_cursor(area.document.end)
+        self._bring_to_top(area)
+
+    def _bring_to_top(self, area: TextArea, tries: int = 50) -> None:
+        """Scroll the section to write in next to the top of the form, heading first, once the form
+        is laid out. (Scrolling it just into view depended on how far the layout had got: the form
+        opened at one place or another.)"""
+        if not area.region and tries:
+            self.call_after_refresh(self._bring_to_top, area, tries - 1)
+            return
+        self.query_one("#af-body").scroll_to_widget(area, top=True, animate=False, immediate=True)
 
     def _text_keys(self) -> list[str]:
         keys = [s.key for s in assessments.sections_for(self.view.kind)]

@@ -310,3 +310,27 @@ def test_sigkill_while_typing_keeps_what_was_typed(store, db_path):
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         s.close()
+
+
+async def test_a_draft_opens_with_the_next_section_to_write_at_the_top(make_app, store):
+    ids = build(store)
+    with store.write() as s:
+        aid = assessments.start(s, ids["amira"], "initial", TODAY, ids["me"])
+        assessments.save_draft(s, aid, {key: TEXTS[key] for key in ("care_provided", "reliance")})
+    _choose(store, ids["me"])
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await unlocked(pilot)
+        from screens.assessment_form import open_assessment
+
+        open_assessment(app.screen, aid)
+        for _ in range(100):
+            await settle(pilot, 1)
+            on_form = type(app.screen).__name__ == "AssessmentFormScreen"
+            if on_form and app.screen.query_one("#af-body").scroll_y:
+                break
+        await settle(pilot)
+        body = app.screen.query_one("#af-body")
+        assert app.focused.id == "s-impact"  # the first section with nothing in it yet
+        assert app.focused.region.y == body.content_region.y  # its heading on the form's top line
+        assert "Impact on well-being" in str(app.focused.border_title)
