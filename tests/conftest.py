@@ -76,7 +76,11 @@ def make_app(db_path, monkeypatch):
     def make(**kw):
         kw.setdefault("passphrase", PASSPHRASE)
         kw.setdefault("today", TODAY)
-        return create_app(kw.pop("db_path", db_path), **kw)
+        app = create_app(kw.pop("db_path", db_path), **kw)
+        # No animations in tests: a tab's underline slides after a 20 ms timer, and a frame taken
+        # before or during the slide differs from the one after it.
+        app.animation_level = "none"
+        return app
 
     return make
 
@@ -125,6 +129,34 @@ async def unlocked(pilot) -> None:
             await settle(pilot)
             return
     raise AssertionError("the app did not unlock")
+
+
+def frame_text(app) -> str:
+    """The current frame as plain text: what a snapshot of the screen would show."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text()
+
+
+async def until_shows(pilot, *texts: str, rounds: int = 200) -> None:
+    """Wait until the frame shows every one of `texts`, then let it settle. Keys pressed before the
+    rows they act on have arrived, or a snapshot taken while a screen still loads, would differ
+    from run to run on a loaded machine."""
+    frame = ""
+    for _ in range(rounds):
+        await settle(pilot, 1)
+        frame = frame_text(pilot.app)
+        if all(t in frame for t in texts):
+            await settle(pilot)
+            return
+    missing = [t for t in texts if t not in frame]
+    raise AssertionError(f"the screen never showed {missing}; it showed:\n{frame}")
 
 
 def screen_text(app) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from db.models import Assessment, AssessmentScore
-from tests.conftest import TODAY, settle, unlocked
+from tests.conftest import TODAY, settle, unlocked, until_shows
 from tests.test_assessment_data import build
 from ycworker import assessments, scoring, workers
 
@@ -39,9 +39,9 @@ def test_assessment_form_with_what_is_missing(snap_compare, make_app, store):
         from screens.assessment_form import open_assessment
 
         open_assessment(pilot.app.screen, aid)
-        await settle(pilot)
+        await until_shows(pilot, "Needs assessment · Amira Khan", "Wants a break", "^f Complete")
         await pilot.press("ctrl+f")
-        await settle(pilot)
+        await until_shows(pilot, "6 things still needed")
         from textual.widgets import TextArea
 
         for area in pilot.app.screen.query(TextArea):  # a blinking cursor would make the frame random
@@ -62,9 +62,9 @@ def test_scoring_screen(snap_compare, make_app, store):
         from screens.assessment_form import open_assessment
 
         open_assessment(pilot.app.screen, aid)
-        await settle(pilot)
+        await until_shows(pilot, "Needs assessment · Amira Khan", "Wants a break", "^r Scores")
         await pilot.press("ctrl+r")
-        await settle(pilot)
+        await until_shows(pilot, "MACA-YC18 15 of 36: high", "Positive (items")
         await pilot.press("right")  # from PANOC item 7 (the first unanswered) to 8
         await settle(pilot)
 
@@ -99,8 +99,9 @@ def test_a_carers_assessments_over_time(snap_compare, make_app, store):
     async def run_before(pilot):
         await unlocked(pilot)
         pilot.app.open_carer(ids["ben"])
-        await settle(pilot)
+        await until_shows(pilot, "Ben Walsh")
         await pilot.press("a")
-        await settle(pilot)
+        await until_shows(pilot, "02/11/2026  Re-assessment", "14 → 10 → 7 → 5", "0 open actions",
+                          "No review yet")
 
     assert snap_compare(app, terminal_size=(160, 45), run_before=run_before)

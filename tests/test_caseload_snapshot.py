@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests import caseload_data
-from tests.conftest import settle, unlocked
+from tests.conftest import unlocked, until_shows
 
 
 def test_caseload_screen(snap_compare, make_app, store):
@@ -18,8 +18,8 @@ def test_caseload_screen(snap_compare, make_app, store):
     async def run_before(pilot):
         await unlocked(pilot)
         await pilot.press("c")
-        await settle(pilot)
+        await until_shows(pilot, "4 carers", "Ben Taylor")
         await pilot.press("down")
-        await settle(pilot)
+        await until_shows(pilot, "row 2")
 
     assert snap_compare(app, terminal_size=(160, 36), run_before=run_before)

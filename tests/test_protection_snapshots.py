@@ -4,7 +4,7 @@ settings form with an error beside each bad field."""
 from __future__ import annotations
 
 from tests import factories as f
-from tests.conftest import settle, unlocked
+from tests.conftest import settle, unlocked, until_shows
 
 
 def _manager(store) -> None:
@@ -19,7 +19,7 @@ def test_protection_menu_for_a_manager(snap_compare, make_app, store):
     async def run_before(pilot):
         await unlocked(pilot)
         await pilot.press("f9")
-        await settle(pilot)
+        await until_shows(pilot, "Ann Manager, signed in as a manager", "Lock, retention and backup")
 
     assert snap_compare(make_app(), terminal_size=(120, 24), run_before=run_before)
 

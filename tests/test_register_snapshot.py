@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import settle, unlocked
+from tests.conftest import unlocked, until_shows
 from tests.test_register_data import TODAY, build
 from ycworker import registers
 
@@ -24,8 +24,8 @@ def test_register_screen(snap_compare, make_app, store):
     async def run_before(pilot):
         await unlocked(pilot)
         app.open_register(ids["session"])
-        await settle(pilot)
+        await until_shows(pilot, "Daniel Taylor", "10 not yet marked")
         await pilot.press("space", "a")  # the first two not yet marked: present, absent
-        await settle(pilot)
+        await until_shows(pilot, "8 not yet marked")
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)

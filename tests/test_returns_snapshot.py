@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.conftest import screen_text, settle, unlocked
+from tests.conftest import screen_text, settle, unlocked, until_shows
 from tests.test_returns_screen import counted, seed
 
 
@@ -46,7 +46,7 @@ def test_service_log_complaints_tab(snap_compare, make_app, store):
         await pilot.press("s")
         await settle(pilot)
         await pilot.press("5")
-        await settle(pilot)
+        await until_shows(pilot, "13/11/2026  Complaint", "1 complaint awaiting a response")
         for _ in range(50):  # the table takes the focus once its rows are in (Enter changes one)
             if pilot.app.screen.focused is pilot.app.screen.query_one("#tbl-triple_c"):
                 break

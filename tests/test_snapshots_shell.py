@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests import shell_data
-from tests.conftest import unlocked
+from tests.conftest import unlocked, until_shows
 
 
 def test_unlock_screen_for_a_new_database(snap_compare, make_app):
@@ -24,5 +24,8 @@ def test_home_screen(snap_compare, make_app, store):
 
     async def run_before(pilot):
         await unlocked(pilot)
+        await until_shows(pilot, "7 open carers", "Dover Chill Club: 16:30", "Kacper Nowak",
+                          "Ellie Brooks", "Aisha Begum (YC-AISH06): turns 18", "Bus pass application",
+                          "Jayden Clarke")
 
     assert snap_compare(app, terminal_size=(140, 36), run_before=run_before)
