@@ -348,6 +348,12 @@ class YcWorkerApp(App[int]):
 
     # -- navigation ----------------------------------------------------------------------------
 
+    def delay_update(self, delay: float = 0.05) -> None:
+        """Not held back: Textual's ``switch_mode`` holds repaints for 50 ms to hide the change of
+        screen, but in a terminal the hold often outlived its timer (the repaint that ends it sat
+        behind a footer's rebuild), so the new area stayed unpainted until the next key. A
+        worker pressing ``e`` saw nothing happen."""
+
     def action_area(self, mode: str) -> None:
         if not self.unlocked:
             return
