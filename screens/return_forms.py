@@ -6,22 +6,34 @@ field. Export and sync run off the UI thread with a visible "Working" line.
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Input, Label, Static
 
 from screens.base import DbModalScreen, plain_error
 from ycworker import periods
 
 
-def export(store, period, folder, today, worker_id):
+def export(store, period, folder, today, worker_id, progress):
     from ycworker import returns
 
-    return returns.export_return(store, period, folder, today=today, worker_id=worker_id)
+    return returns.export_return(store, period, folder, today=today, worker_id=worker_id,
+                                 progress=progress)
+
+
+class ExportStep(Message):
+    """Sent from the export's thread as each step starts."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
 
 
 def sync_to(store, folder, worker_id):
@@ -89,6 +101,9 @@ class ExportModal(ReturnModal):
         self.today = today
         self.folder = folder
         self.busy = False
+        self.step = ""
+        self.started = 0.0
+        self._ticker: Timer | None = None
 
     def compose(self) -> ComposeResult:
         p = self.period
@@ -115,21 +130,47 @@ class ExportModal(ReturnModal):
         self.busy = True
         folder_text = self.query_one(Input).value.strip()
         self.query_one("#rf-folder-error", Label).update("")
-        self.query_one("#rf-status", Static).update(Text("Working: counting, writing and checking the "
-                                                         "return…", style="bold"))
+        self.started = time.monotonic()
+        self.step = "starting"
+        self._show_step()
+        self._ticker = self.set_interval(1.0, self._show_step, name="export-ticker")
         from pathlib import Path
 
         worker = self.app.worker_info
         self.run_db(export, self.period, Path(folder_text) if folder_text else None, self.today,
-                    worker.id if worker else None, then=self.done, on_error=self.failed,
-                    what="export the return", group="export", exclusive=True)
+                    worker.id if worker else None, lambda text: self.post_message(ExportStep(text)),
+                    then=self.done, on_error=self.failed, what="export the return", group="export",
+                    exclusive=True)
+
+    def on_export_step(self, message: ExportStep) -> None:
+        message.stop()
+        self.step = message.text
+        self._show_step()
+
+    def _show_step(self) -> None:
+        """The status line while exporting: the step, which of how many, and the seconds so far."""
+        if not self.busy:
+            return
+        from ycworker.returns import EXPORT_STEPS
+
+        n = EXPORT_STEPS.index(self.step) + 1 if self.step in EXPORT_STEPS else 0
+        of = f" (step {n} of {len(EXPORT_STEPS)})" if n else ""
+        seconds = int(time.monotonic() - self.started)
+        self.query_one("#rf-status", Static).update(Text(
+            f"Working: {self.step}{of}… {seconds} s. Keep the app open until it is done.", style="bold"))
+
+    def _stop_ticker(self) -> None:
+        self.busy = False
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
 
     def done(self, result) -> None:
-        self.busy = False
+        self._stop_ticker()
         self.dismiss(result)
 
     def failed(self, error: BaseException) -> None:
-        self.busy = False
+        self._stop_ticker()
         self.query_one("#rf-folder-error", Label).update(plain_error(error, "export the return"))
         self.query_one("#rf-status", Static).update("Nothing was sealed. Enter tries again · Esc cancels")
 

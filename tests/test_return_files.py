@@ -305,3 +305,12 @@ def test_a_damaged_database_is_never_exported(store, seeded, tmp_path, monkeypat
     assert not outbox_dir(store.path).exists() or list(outbox_dir(store.path).iterdir()) == []
     with store.read() as s:
         assert s.exec(sa.select(SealedReturn.id)).all() == []
+
+
+def test_export_reports_each_step_as_it_starts(store, seeded, tmp_path):
+    steps: list[str] = []
+    export(store, progress=steps.append)
+    assert steps == list(returns.EXPORT_STEPS)
+    steps.clear()
+    export(store, check=False, progress=steps.append)  # the benches skip the check
+    assert steps == list(returns.EXPORT_STEPS[1:])

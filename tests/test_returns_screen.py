@@ -276,3 +276,39 @@ async def test_counting_shows_a_working_state_and_a_failure_is_a_message(make_ap
         await settle(pilot)
         assert "Could not count the return: OSError: disk went away" in screen_text(app)
         assert app.screen.__class__.__name__ == "ReturnsScreen"
+
+
+async def test_export_shows_each_step_and_the_seconds_while_it_works(make_app, store, monkeypatch):
+    seed(store)
+    from ycworker import integrity
+
+    gate = threading.Event()
+    real = integrity.require_sound
+
+    def slow_check(store, **kw):  # the full check takes a quarter of a minute on a big file
+        gate.wait(10)
+        return real(store, **kw)
+
+    monkeypatch.setattr(integrity, "require_sound", slow_check)
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await unlocked(pilot)
+        await pilot.press("e")
+        await on_screen(pilot, "ReturnsScreen")
+        await counted(pilot)
+        await pilot.press("x")
+        await on_screen(pilot, "ExportModal")
+        await pilot.press("enter")
+        status = ""
+        for _ in range(300):  # the ticker counts whole seconds: wait for the first
+            await pilot.pause(0.02)
+            status = str(app.screen.query_one("#rf-status").render())
+            if "(step 1 of 3)… 1 s" in status:
+                break
+        assert "Working: checking the whole database for damage (step 1 of 3)… 1 s" in status
+        await pilot.press("escape")  # not while it works: the export goes on
+        assert app.screen.__class__.__name__ == "ExportModal"
+        gate.set()
+        await on_screen(pilot, "ReturnsScreen")
+        await counted(pilot)
+        assert "1 sealed return(s)" in screen_text(app)

@@ -361,18 +361,32 @@ def _ensure_dir(folder: Path) -> None:
                         "folder you can write to.")
 
 
+#: The steps of an export, in order, as ``export_return`` reports them to its ``progress``.
+EXPORT_STEPS = (
+    "checking the whole database for damage",
+    "counting the figures",
+    "writing and sealing the files",
+)
+
+
 def export_return(store, period: Period, to_dir: Path | None, *, today: date,
                   worker_id: str | None = None, now: datetime | None = None, check: bool = True,
+                  progress: Callable[[str], None] | None = None,
                   _after_files: Callable[[Path], None] | None = None) -> ExportResult:
     """Build, check and seal a return for the period; copy it into ``to_dir`` when given.
 
     First the database's full integrity and foreign-key check (``check``): a return is never
     built from a damaged file (writing stops and the message says which backup to restore).
+    ``progress`` is told each step as it starts (``EXPORT_STEPS``): on a whole service's file the
+    check alone takes a quarter of a minute, and the worker should see what is happening.
     """
+    step = progress or (lambda _text: None)
     if check:
         from ycworker import integrity
 
+        step(EXPORT_STEPS[0])
         integrity.require_sound(store, before="an export")
+    step(EXPORT_STEPS[1])
     made_at = (now or utcnow()).replace(microsecond=0)
     outbox = outbox_dir(store.path)
     dest = Path(to_dir).expanduser() if to_dir is not None else None
@@ -389,6 +403,7 @@ def export_return(store, period: Period, to_dir: Path | None, *, today: date,
     name = _unique_name(period, made_at, outbox, *( [dest] if dest else []), taken=taken)
     files = assemble(report, pseudo, made_at, name)
     manifest_sha = files[-1].sha256
+    step(EXPORT_STEPS[2])
     writer = _write_built(files)
     if _after_files is not None:  # tests: fail in the middle of a build
         inner = writer
