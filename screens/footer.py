@@ -21,9 +21,11 @@ class Footer(TextualFooter):
     def settled(self) -> bool:
         """It shows the keys that are active now, with no rebuild waiting or under way (tests
         wait for this before a snapshot: the "bindings updated" signal itself comes on idle)."""
-        if self._check_pending or self._rebuilding or not self.is_attached:
-            return not (self._check_pending or self._rebuilding)
-        return not self._bindings_ready or self._signature() == self._shown
+        if self._check_pending or self._rebuilding:
+            return False
+        if not self.is_attached or not self._bindings_ready:
+            return True
+        return self._signature() == self._shown
 
     def _signature(self) -> tuple:
         shown = tuple(
