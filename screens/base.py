@@ -7,6 +7,7 @@ from typing import Any
 
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.worker import Worker
 
 from ycworker.errors import FieldError, FormErrors, UserError
@@ -35,6 +36,16 @@ def plain_error(error: BaseException, what: str = "") -> str:
         return str(error)
     lead = f"Could not {what}" if what else "Something went wrong"
     return f"{lead}: {error.__class__.__name__}: {error}. Nothing was lost that was already saved."
+
+
+def set_loading(widget: Widget, loading: bool) -> None:
+    """Put a widget into (or out of) its loading state, and tell the footer.
+
+    While a focused widget loads, Textual leaves its keys out of the screen's bindings, but it
+    does not say so when loading starts or ends: the footer went on showing the screen's keys
+    (the service log without "⏎ Change entry") until the next key."""
+    widget.loading = loading
+    widget.screen.refresh_bindings()
 
 
 class DbMixin:

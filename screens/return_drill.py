@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header, Static
 
-from screens.base import AreaScreen
+from screens.base import AreaScreen, set_loading
 from screens.footer import Footer
 from screens.returns import breakdown_text, result_cell, value_text
 from ycworker import kpis, periods
@@ -104,7 +104,7 @@ class ReturnDrillScreen(AreaScreen):
         self.asked += 1
         asked = self.asked
         self.query_one("#drill-status", Static).update(Text("Working: counting again…", style="bold"))
-        self.query_one(DrillTable).loading = True
+        set_loading(self.query_one(DrillTable), True)
         self.run_db(load, self.period, self.app.today(), self.key, self.breakdown, self.value,
                     then=lambda result: self.show(asked, result), what="count the figure",
                     group="drill")
@@ -145,7 +145,7 @@ class ReturnDrillScreen(AreaScreen):
     def fill(self) -> None:
         table = self.query_one(DrillTable)
         keep = table.cursor_row
-        table.loading = False
+        set_loading(table, False)
         table.clear()
         self.shown = [r for r in self.rows if self.to_check(r)] if self.only_problems else list(self.rows)
         for r in self.shown:

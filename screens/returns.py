@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header, Static
 
-from screens.base import AreaScreen
+from screens.base import AreaScreen, set_loading
 from screens.footer import Footer
 from ycworker import kpis, periods
 
@@ -122,7 +122,7 @@ class ReturnsScreen(AreaScreen):
         self.query_one("#ret-period", Static).update(self.period_line(period))
         self.query_one("#ret-status", Static).update(
             Text(f"Working: counting {period.label} from the case records…", style="bold"))
-        self.query_one(ReturnsTable).loading = True
+        set_loading(self.query_one(ReturnsTable), True)
         self.run_db(load, period, self.app.today(), then=lambda result: self.show(asked, result),
                     on_error=lambda error: self.failed(asked, error), what="count the return",
                     group="returns")
@@ -137,7 +137,7 @@ class ReturnsScreen(AreaScreen):
             return
         from screens.base import plain_error
 
-        self.query_one(ReturnsTable).loading = False
+        set_loading(self.query_one(ReturnsTable), False)
         self.query_one("#ret-status", Static).update(Text(plain_error(error, "count the return"),
                                                           style="bold"))
 
@@ -148,7 +148,7 @@ class ReturnsScreen(AreaScreen):
         self.report, self.sealed = report, sealed
         table = self.query_one(ReturnsTable)
         keep = table.cursor_row
-        table.loading = False
+        set_loading(table, False)
         table.clear()
         self.rows = []
         for f in report.figures:

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
-from screens.base import AreaScreen
+from screens.base import AreaScreen, set_loading
 from screens.footer import Footer
 from screens.service_forms import KIND_BY_KEY, KINDS, load_form, load_listing, saver
 from ycworker import service_log
@@ -139,7 +139,7 @@ class ServiceActivityScreen(AreaScreen):
         self.asked[key] += 1
         asked = self.asked[key]
         self.loaded.add(key)
-        self.table(key).loading = True
+        set_loading(self.table(key), True)
         self.run_db(load_listing, key, self.window(), self.app.today(), self.everyone,
                     then=lambda listing: self.show(key, asked, listing, select),
                     what="load the service log", group=f"svc-{key}")
@@ -150,7 +150,7 @@ class ServiceActivityScreen(AreaScreen):
         kind = KIND_BY_KEY[key]
         table = self.table(key)
         keep = select or self.current_id(key)
-        table.loading = False
+        set_loading(table, False)
         table.clear()
         self.rows[key] = listing.rows
         today = self.app.today()

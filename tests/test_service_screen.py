@@ -196,3 +196,27 @@ async def test_every_tab_add_and_change_with_the_keyboard(make_app, store):
         assert ("create", entity) in entities, entity
     assert ("update", "awareness_session") in entities and ("update", "bus_pass") in entities
     assert ("view", "bus_pass") in entities  # opening a carer's bus pass is a view of their record
+
+
+
+async def test_loading_on_and_off_tells_the_footer(make_app, store):
+    """Textual leaves a focused widget's keys out of the screen's bindings while it loads, but says
+    nothing when loading starts or ends: the footer went on without "⏎ Change entry" (or with keys
+    that did nothing) until the next key. ``set_loading`` tells it."""
+    from screens.base import set_loading
+
+    store.close()
+    app = make_app()
+    async with app.run_test(size=(160, 30)) as pilot:
+        await unlocked(pilot)
+        await pilot.press("s")
+        await on_screen(pilot, "ServiceActivityScreen")
+        screen = app.screen
+        table = screen.table(screen.active)
+        told: list[bool] = []
+        screen.bindings_updated_signal.subscribe(table, lambda _s: told.append(table.loading), immediate=True)
+        set_loading(table, True)
+        set_loading(table, False)
+        assert told == [True, False]
+        await settle(pilot)
+        assert not table.loading and app.screen.query_one(f"#sum-{screen.active}").render()
