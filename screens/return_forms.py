@@ -159,18 +159,19 @@ class ExportModal(ReturnModal):
         self.query_one("#rf-status", Static).update(Text(
             f"Working: {self.step}{of}… {seconds} s. Keep the app open until it is done.", style="bold"))
 
-    def _stop_ticker(self) -> None:
+    def _finished(self) -> None:
+        """Not working any more: the ticker stops and Esc closes the dialog again."""
         self.busy = False
         if self._ticker is not None:
             self._ticker.stop()
             self._ticker = None
 
     def done(self, result) -> None:
-        self._stop_ticker()
+        self._finished()
         self.dismiss(result)
 
     def failed(self, error: BaseException) -> None:
-        self._stop_ticker()
+        self._finished()
         self.query_one("#rf-folder-error", Label).update(plain_error(error, "export the return"))
         self.query_one("#rf-status", Static).update("Nothing was sealed. Enter tries again · Esc cancels")
 
