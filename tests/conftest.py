@@ -111,24 +111,28 @@ async def footer_settled(pilot) -> None:
         await pilot.pause(0.01)
 
 
-async def on_screen(pilot, name: str, rounds: int = 100) -> None:
-    """Wait until the screen (or modal) of that class name is on top, then let it settle."""
+async def until(pilot, ready, failed, rounds: int = 100) -> None:
+    """Settle until ``ready()`` is true, then settle once more; else fail with ``failed()``."""
     for _ in range(rounds):
         await settle(pilot, 1)
-        if pilot.app.screen.__class__.__name__ == name:
+        if ready():
             await settle(pilot)
             return
-    raise AssertionError(f"{name} did not open; on {pilot.app.screen.__class__.__name__}")
+    raise AssertionError(failed())
+
+
+async def on_screen(pilot, name: str, rounds: int = 100) -> None:
+    """Wait until the screen (or modal) of that class name is on top, then let it settle."""
+    app = pilot.app
+    await until(pilot, lambda: app.screen.__class__.__name__ == name,
+                lambda: f"{name} did not open; on {app.screen.__class__.__name__}", rounds)
 
 
 async def unlocked(pilot) -> None:
     """Wait until the app has opened the store and shows the home screen."""
-    for _ in range(200):
-        await settle(pilot, 1)
-        if pilot.app.unlocked and pilot.app.current_mode == "home":
-            await settle(pilot)
-            return
-    raise AssertionError("the app did not unlock")
+    app = pilot.app
+    await until(pilot, lambda: app.unlocked and app.current_mode == "home",
+                lambda: "the app did not unlock", 200)
 
 
 def frame_text(app) -> str:
@@ -148,15 +152,11 @@ async def until_shows(pilot, *texts: str, rounds: int = 200) -> None:
     """Wait until the frame shows every one of `texts`, then let it settle. Keys pressed before the
     rows they act on have arrived, or a snapshot taken while a screen still loads, would differ
     from run to run on a loaded machine."""
-    frame = ""
-    for _ in range(rounds):
-        await settle(pilot, 1)
+    def failed() -> str:
         frame = frame_text(pilot.app)
-        if all(t in frame for t in texts):
-            await settle(pilot)
-            return
-    missing = [t for t in texts if t not in frame]
-    raise AssertionError(f"the screen never showed {missing}; it showed:\n{frame}")
+        return f"the screen never showed {[t for t in texts if t not in frame]}; it showed:\n{frame}"
+
+    await until(pilot, lambda: all(t in frame_text(pilot.app) for t in texts), failed, rounds)
 
 
 def screen_text(app) -> str:

@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from db.engine import open_store
 from db.models import Assessment, AssessmentScore, AssessmentSection, Referral
-from tests.conftest import PASSPHRASE, TODAY, screen_text, settle, unlocked
+from tests.conftest import PASSPHRASE, TODAY, on_screen, screen_text, settle, unlocked, until
 from tests.test_assessment_data import build
 from ycworker import assessments
 
@@ -324,12 +324,9 @@ async def test_a_draft_opens_with_the_next_section_to_write_at_the_top(make_app,
         from screens.assessment_form import open_assessment
 
         open_assessment(app.screen, aid)
-        for _ in range(100):
-            await settle(pilot, 1)
-            on_form = type(app.screen).__name__ == "AssessmentFormScreen"
-            if on_form and app.screen.query_one("#af-body").scroll_y:
-                break
-        await settle(pilot)
+        await on_screen(pilot, "AssessmentFormScreen")
+        await until(pilot, lambda: app.screen.query_one("#af-body").scroll_y,
+                    lambda: "the form did not scroll")
         body = app.screen.query_one("#af-body")
         assert app.focused.id == "s-impact"  # the first section with nothing in it yet
         assert app.focused.region.y == body.content_region.y  # its heading on the form's top line

@@ -44,6 +44,14 @@ async def counted(pilot) -> None:
     raise AssertionError("the figures did not arrive")
 
 
+async def open_returns(pilot) -> None:
+    """From the unlock, by its key: the Returns area with its figures counted."""
+    await unlocked(pilot)
+    await pilot.press("e")
+    await on_screen(pilot, "ReturnsScreen")
+    await counted(pilot)
+
+
 def row_text(app, label: str) -> str:
     table = app.screen.query_one("#ret-table")
     for i in range(table.row_count):
@@ -70,10 +78,7 @@ async def test_quarter_kpis_drill_fix_export_and_sync(make_app, store, tmp_path)
     ids = seed(store)
     app = make_app()
     async with app.run_test(size=(160, 45)) as pilot:
-        await unlocked(pilot)
-        await pilot.press("e")
-        await on_screen(pilot, "ReturnsScreen")
-        await counted(pilot)
+        await open_returns(pilot)
         text = screen_text(app)
         assert "Quarter 2026-27-Q2: 01 July 2026 to 30 September 2026" in text
         assert row_text(app, "KPI 2 Allocated") == (
@@ -261,10 +266,7 @@ async def test_counting_shows_a_working_state_and_a_failure_is_a_message(make_ap
     monkeypatch.setattr(returns_screen, "load", slow)
     app = make_app()
     async with app.run_test(size=(160, 45)) as pilot:
-        await unlocked(pilot)
-        await pilot.press("e")
-        await on_screen(pilot, "ReturnsScreen")
-        await counted(pilot)
+        await open_returns(pilot)
         await pilot.press("right_square_bracket")
         await pilot.pause()
         table = app.screen.query_one("#ret-table")
@@ -292,10 +294,7 @@ async def test_export_shows_each_step_and_the_seconds_while_it_works(make_app, s
     monkeypatch.setattr(integrity, "require_sound", slow_check)
     app = make_app()
     async with app.run_test(size=(160, 45)) as pilot:
-        await unlocked(pilot)
-        await pilot.press("e")
-        await on_screen(pilot, "ReturnsScreen")
-        await counted(pilot)
+        await open_returns(pilot)
         await pilot.press("x")
         await on_screen(pilot, "ExportModal")
         await pilot.press("enter")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.conftest import screen_text, settle, unlocked, until_shows
-from tests.test_returns_screen import counted, seed
+from tests.conftest import screen_text, settle, unlocked, until, until_shows
+from tests.test_returns_screen import open_returns, seed
 
 
 def test_returns_screen(snap_compare, make_app, store):
@@ -14,9 +14,7 @@ def test_returns_screen(snap_compare, make_app, store):
     app = make_app()
 
     async def run_before(pilot):
-        await unlocked(pilot)
-        await pilot.press("e")
-        await counted(pilot)
+        await open_returns(pilot)
         await pilot.press("down", "down", "down", "down")  # on KPI 2
         await settle(pilot)
         assert "✗ missed" in screen_text(pilot.app)
@@ -47,10 +45,8 @@ def test_service_log_complaints_tab(snap_compare, make_app, store):
         await settle(pilot)
         await pilot.press("5")
         await until_shows(pilot, "13/11/2026  Complaint", "1 complaint awaiting a response")
-        for _ in range(50):  # the table takes the focus once its rows are in (Enter changes one)
-            if pilot.app.screen.focused is pilot.app.screen.query_one("#tbl-triple_c"):
-                break
-            await settle(pilot, 1)
-        assert pilot.app.screen.focused is pilot.app.screen.query_one("#tbl-triple_c")
+        # the table takes the focus once its rows are in (Enter changes one)
+        await until(pilot, lambda: pilot.app.focused is pilot.app.screen.query_one("#tbl-triple_c"),
+                    lambda: f"the focus is on {pilot.app.focused}", 50)
 
     assert snap_compare(app, terminal_size=(160, 30), run_before=run_before)
