@@ -26,7 +26,7 @@ class HafCountsScreen(AreaScreen):
     HafCountsScreen DataTable { height: 1fr; margin: 0 1; }
     """
     BINDINGS = [
-        Binding("f", "toggle", "HAF only / all"),
+        Binding("f", "switch_haf", "HAF only / all"),
         Binding("f5", "refresh", "Refresh", show=False),
         Binding("escape", "back", "Back"),
     ]
@@ -78,7 +78,7 @@ class HafCountsScreen(AreaScreen):
             "on each child now · child-days attended · f switches HAF only / all"
         )
 
-    def action_toggle(self) -> None:
+    def action_switch_haf(self) -> None:
         self.haf_only = not self.haf_only
         self.action_refresh()
 

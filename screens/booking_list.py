@@ -76,10 +76,10 @@ class BookingsScreen(AreaScreen):
         Binding("t", "attendance", "Attendance"),
         Binding("f2", "edit", "Edit activity"),
         Binding("slash", "search", "Find a name", key_display="/"),
-        Binding("f", "toggle('fsm_only')", "FSM only"),
-        Binding("n", "toggle('send_only')", "SEND only"),
-        Binding("g", "toggle('eligible_only')", "Eligible/everyone"),
-        Binding("k", "toggle('include_booked')", "Show booked"),
+        Binding("f", "invite_filter('fsm_only')", "FSM only"),
+        Binding("n", "invite_filter('send_only')", "SEND only"),
+        Binding("g", "invite_filter('eligible_only')", "Eligible/everyone"),
+        Binding("k", "invite_filter('include_booked')", "Show booked"),
         Binding("right_square_bracket", "page(1)", "Next page", key_display="]"),
         Binding("left_square_bracket", "page(-1)", "Previous page", key_display="["),
         Binding("f5", "refresh", "Refresh", show=False),
@@ -284,7 +284,7 @@ class BookingsScreen(AreaScreen):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        invite_only = {"toggle", "page", "search"}
+        invite_only = {"invite_filter", "page", "search"}
         if action in invite_only and self.is_mounted and self.tab() != "invite":
             return None if action != "search" else True
         if action == "cancel_booking" and self.is_mounted and self.tab() != "bookings":
@@ -403,7 +403,7 @@ class BookingsScreen(AreaScreen):
             event.stop()
             self.query_one(InviteTable).focus()
 
-    def action_toggle(self, name: str) -> None:
+    def action_invite_filter(self, name: str) -> None:
         self.invite_filter = replace(self.invite_filter, **{name: not getattr(self.invite_filter, name)})
         self.page_offset = 0
         self.load_invites()

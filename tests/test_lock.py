@@ -147,16 +147,16 @@ async def test_idle_lock_and_session_length_leave_no_open_handle_on_the_database
         await settle(pilot)
         assert db_handles(app.db_path)  # the pool holds the file open while unlocked
         now = time.monotonic()
-        assert app.check_idle(now=now + 9 * 60) is False and app.unlocked
+        assert app.lock_if_idle(now=now + 9 * 60) is False and app.unlocked
         await pilot.press("down")  # any key counts as use
-        assert app.check_idle(now=time.monotonic() + 9 * 60 + 59) is False
-        assert app.check_idle(now=time.monotonic() + 10 * 60 + 1) is True
+        assert app.lock_if_idle(now=time.monotonic() + 9 * 60 + 59) is False
+        assert app.lock_if_idle(now=time.monotonic() + 10 * 60 + 1) is True
         await settle(pilot)
         assert not app.unlocked and app.current_mode == app.LOCKED_MODE
         assert "Locked after 10 minutes without use." in screen_text(app)
         assert "Idle" not in screen_text(app) and "Idle" not in painted(app)
         assert db_handles(app.db_path) == []
-        assert app.check_idle(now=time.monotonic() + 3600) is False  # already locked
+        assert app.lock_if_idle(now=time.monotonic() + 3600) is False  # already locked
         await unlock_as(pilot, None)
         await wait_for(pilot, lambda: app.unlocked, "the unlock")
         await settle(pilot)
@@ -166,9 +166,9 @@ async def test_idle_lock_and_session_length_leave_no_open_handle_on_the_database
         start = app._session_started
         for minutes in range(0, 120, 9):
             app._last_activity = start + minutes * 60
-            assert app.check_idle(now=start + minutes * 60 + 1) is False
+            assert app.lock_if_idle(now=start + minutes * 60 + 1) is False
         app._last_activity = start + 2 * 3600 - 5
-        assert app.check_idle(now=start + 2 * 3600 + 1) is True
+        assert app.lock_if_idle(now=start + 2 * 3600 + 1) is True
         await settle(pilot)
         assert "a session lasts at most 2 hours" in screen_text(app)
         assert db_handles(app.db_path) == []

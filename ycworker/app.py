@@ -139,7 +139,7 @@ class YcWorkerApp(App[int]):
         from screens.unlock import UnlockScreen
 
         self.push_screen(UnlockScreen())
-        self.set_interval(self.IDLE_CHECK_SECONDS, self.check_idle, name="idle-lock")
+        self.set_interval(self.IDLE_CHECK_SECONDS, self.lock_if_idle, name="idle-lock")
 
     def unlocked_with(self, store: Store, worker: WorkerInfo, policy: Any = None, *,
                       check_deferred: bool = False) -> None:
@@ -270,8 +270,12 @@ class YcWorkerApp(App[int]):
             self._last_activity = time.monotonic()
         await super().on_event(event)
 
-    def check_idle(self, now: float | None = None) -> bool:
-        """Lock if idle too long or the session is too long. True if it locked."""
+    def lock_if_idle(self, now: float | None = None) -> bool:
+        """Lock if idle too long or the session is too long. True if it locked.
+
+        (Not ``check_idle``: that is Textual's own MessagePump method, which wakes the message
+        loop after ``call_next``, ``refresh`` and the end of a held update; replacing it left a
+        switched-to area unpainted until the next key.)"""
         if not self.unlocked or self.lock_policy is None:
             return False
         now = time.monotonic() if now is None else now
@@ -347,12 +351,6 @@ class YcWorkerApp(App[int]):
         return failed
 
     # -- navigation ----------------------------------------------------------------------------
-
-    def delay_update(self, delay: float = 0.05) -> None:
-        """Not held back: Textual's ``switch_mode`` holds repaints for 50 ms to hide the change of
-        screen, but in a terminal the hold often outlived its timer (the repaint that ends it sat
-        behind a footer's rebuild), so the new area stayed unpainted until the next key. A
-        worker pressing ``e`` saw nothing happen."""
 
     def action_area(self, mode: str) -> None:
         if not self.unlocked:
