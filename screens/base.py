@@ -10,7 +10,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.worker import Worker
 
-from ycworker.errors import FieldError, FormErrors, UserError
+from ycworker.errors import describe
 
 
 class DbDone(Message):
@@ -32,10 +32,7 @@ class DbFailed(Message):
 
 def plain_error(error: BaseException, what: str = "") -> str:
     """A sentence for the user; field errors and user errors say their own words."""
-    if isinstance(error, (FieldError, FormErrors, UserError)):
-        return str(error)
-    lead = f"Could not {what}" if what else "Something went wrong"
-    return f"{lead}: {error.__class__.__name__}: {error}. Nothing was lost that was already saved."
+    return describe(error, what)  # never the exception's text: it can hold SQL and names
 
 
 def set_loading(widget: Widget, loading: bool) -> None:

@@ -15,6 +15,7 @@ from textual.widgets import Input, Label, Log, Static
 from screens.base import DbModalScreen
 from ycworker import caseload_import
 from ycworker.caseload_import import ImportRejected, Plan
+from ycworker.errors import describe
 
 PREVIEW_LINES = 200
 
@@ -133,7 +134,7 @@ class ImportCaseloadScreen(DbModalScreen):
             log.clear()
             log.write_lines(error.errors[:PREVIEW_LINES])
         else:
-            self._summary(f"Could not import: {error}. Nothing was written.", "bad")
+            self._summary(f"{describe(error, 'import')} Nothing was written.", "bad")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 
 from screens.base import AreaScreen, plain_error
 from screens.footer import Footer
-from ycworker.errors import FieldError, field_errors
+from ycworker.errors import FieldError, describe, field_errors
 
 FORM_CSS = """
 .prot-box { width: 100%; max-width: 140; height: auto; padding: 0 1; }
@@ -231,7 +231,7 @@ class PassphraseScreen(FormMixin, AreaScreen):
 
     def _lost(self, error: BaseException) -> None:
         self.busy = False
-        self.app.locked_after(f"The passphrase could not be changed: {error}. Unlock to go on.")
+        self.app.locked_after(f"The passphrase could not be changed. {describe(error)} Unlock to go on.")
 
     def _done(self, done) -> None:
         self.busy = False

@@ -19,6 +19,7 @@ from textual.widgets import Input, Label, LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.footer import Footer
+from ycworker.errors import describe
 
 
 class UnlockScreen(Screen):
@@ -136,7 +137,8 @@ class UnlockScreen(Screen):
             info = protection.after_open(store)
         except Exception as exc:
             store.close()
-            self.app.call_from_thread(self._failed, f"The database opened but could not be read: {exc}")
+            self.app.call_from_thread(self._failed,
+                                      f"The database opened but could not be read. {describe(exc)}")
             return
         self.app.call_from_thread(self._opened_store, store, info, secret)
 
@@ -203,7 +205,7 @@ class UnlockScreen(Screen):
         try:
             restore(self.app.db_path, backup, secret)
         except Exception as exc:
-            self.app.call_from_thread(self._failed, f"The backup was not restored: {exc}")
+            self.app.call_from_thread(self._failed, f"The backup was not restored. {describe(exc)}")
             return
         self.app.call_from_thread(self.notify, f"Restored {backup.name}; the damaged file is kept "
                                   "in the backups folder.", title="Restored", timeout=15)
@@ -248,7 +250,8 @@ class UnlockScreen(Screen):
         except Exception as exc:
             store.close()
             self._store = None
-            self.app.call_from_thread(self._failed, f"The database opened but could not be saved to: {exc}")
+            self.app.call_from_thread(self._failed,
+                                      f"The database opened but could not be saved to. {describe(exc)}")
             return
         self.app.call_from_thread(self._opened, store, worker, info.policy,
                                   getattr(info, "check_deferred", False))

@@ -39,7 +39,7 @@ from db.engine import (
     secure_folder,
 )
 from ycworker import audit, settings
-from ycworker.errors import FieldError, UserError
+from ycworker.errors import FieldError, UserError, describe
 from ycworker.integrity import require_sound
 from ycworker.paths import backups_dir
 
@@ -184,7 +184,7 @@ def make_backup(
         tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise BackupFailed(f"The backup could not be written to {folder}: {exc.strerror}.") from None
-        raise BackupFailed(f"The backup could not be written or checked: {exc}.") from None
+        raise BackupFailed(f"The backup could not be written or checked. {describe(exc)}") from None
     if problems:
         tmp.unlink(missing_ok=True)
         raise BackupFailed(f"The backup did not pass its check ({problems[0]}); nothing was kept.")
@@ -311,7 +311,7 @@ def restore_over_store(store: Store, backup: Path, passphrase: str, worker_id: s
         finally:
             restored.close()
     except Exception as exc:
-        text = str(exc) if isinstance(exc, UserError) else f"{type(exc).__name__}: {exc}"
+        text = describe(exc)
         raise RestoreFailed(f"The restore did not finish: {text}") from exc
     return result
 

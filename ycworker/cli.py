@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from ycworker import __version__
-from ycworker.errors import UsageError, UserError
+from ycworker.errors import DEBUG_ENV, UsageError, UserError, describe
 
 COMMAND_MODULES = {
     "demo": "demo", "import": "import_caseload", "export": "export", "sync": "sync",
@@ -35,6 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--db", metavar="PATH", default=argparse.SUPPRESS,
         help="the database file (default: $YCWORKER_DB, else ycworker.db in your data folder)",
+    )
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS,
+        help=f"on an unexpected error, print its detail for a developer (same as {DEBUG_ENV}=1)",
     )
     parser = argparse.ArgumentParser(
         prog="ycworker", parents=[common],
@@ -121,6 +125,10 @@ def _remove_orphans(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "debug", False):
+        import os
+
+        os.environ[DEBUG_ENV] = "1"
     _remove_orphans(args)
     try:
         if args.command is None:
@@ -138,8 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("ycworker: stopped.", file=sys.stderr)
         return 130
-    except Exception as exc:  # a bug: still a sentence, not a traceback
-        print(f"ycworker: something went wrong ({type(exc).__name__}: {exc}).", file=sys.stderr)
+    except Exception as exc:  # a sentence and a reference: never the text (SQL, parameters, secrets)
+        print(f"ycworker: {describe(exc)}", file=sys.stderr)
         return EXIT_FAILED
 
 
