@@ -24,9 +24,10 @@ import contextlib
 import hashlib
 import os
 import secrets
+import stat
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -38,14 +39,79 @@ from sqlmodel import Session
 KDF_ITERATIONS = 256_000
 SALT_BYTES = 16
 BUSY_TIMEOUT_MS = 10_000
+#: SQLCipher's page size (its default, never changed here): an encrypted file is whole pages.
+PAGE_BYTES = 4096
+#: A write first waits this long for another writer without a word, then says it is waiting.
+QUIET_WAIT_MS = 500
+WAITING_LINE = "Waiting for another ycworker working on this file…"
 
 
 class StoreError(Exception):
-    """A problem with the database file a user can act on."""
+    """A problem with the database file a user can act on. Its text is a plain sentence (no
+    SQL, no parameters): it may be shown as it is."""
 
 
 class WrongPassphrase(StoreError):
     """The passphrase does not open this file. Exit code 3 on the command line."""
+
+
+class NotADatabase(StoreError):
+    """The file is not a ycworker database: a folder, a plain SQLite file, a text file (a CSV),
+    a file cut short. Said as what it is, never as a wrong passphrase."""
+
+
+class DamagedDatabase(StoreError):
+    """SQLite found damage in the file (a page it cannot read). Writing has stopped."""
+
+
+class DatabaseBusy(StoreError):
+    """Another ycworker (another window or command) kept the file busy for the whole wait."""
+
+
+class ReadOnlyDatabase(StoreError):
+    """The file (or its folder) does not allow writing; ycworker will not change that."""
+
+
+class DiskFull(StoreError):
+    """The disk is full: the write was not made (SQLite rolled it back)."""
+
+
+def damaged_sentence(path: Path) -> str:
+    return (f"The database {Path(path).name} is damaged: SQLite found a part of the file it cannot "
+            "read. ycworker has stopped saving to it so nothing more is lost. Tell your manager; "
+            "restore the newest good backup (F9, Backups, or ycworker restore FILE).")
+
+
+def busy_sentence(path: Path) -> str:
+    return (f"Another ycworker is working on {Path(path).name} (another window or command) and "
+            "kept it busy. Nothing was changed; try again when it has finished.")
+
+
+def read_only_sentence(path: Path) -> str:
+    return (f"ycworker cannot write to {Path(path).name}: the file or its folder is read-only "
+            "(its permissions do not allow writing). Nothing was changed; you can still read it.")
+
+
+def disk_full_sentence(path: Path) -> str:
+    return (f"The disk holding {Path(path).name} is full: nothing was saved. Free some space "
+            "(or ask IT), then try again.")
+
+
+def classify_error(exc: BaseException, path: Path) -> StoreError | None:
+    """A driver error as a plain StoreError of its kind, or None if it is not about the file."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    if "malformed" in text or "file is not a database" in text or "file is encrypted" in text:
+        return DamagedDatabase(damaged_sentence(path))
+    if "database is locked" in text or "database is busy" in text or "database table is locked" in text:
+        return DatabaseBusy(busy_sentence(path))
+    if "readonly database" in text or "read-only" in text:
+        return ReadOnlyDatabase(read_only_sentence(path))
+    if "disk is full" in text or "database or disk is full" in text:
+        return DiskFull(disk_full_sentence(path))
+    if "disk i/o error" in text:
+        return StoreError(f"The disk holding {Path(path).name} could not be read or written "
+                          "(a disk error). Nothing more was saved; try again, then tell your manager.")
+    return None
 
 
 def derive_key(passphrase: str, salt: bytes, iterations: int = KDF_ITERATIONS) -> bytes:
@@ -62,14 +128,45 @@ def read_salt(path: Path) -> bytes | None:
     return head if len(head) == SALT_BYTES else None
 
 
-def secure_folder(folder: Path) -> None:
-    """Make the folder (and parents we create) 0700."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with contextlib.suppress(OSError):
-        os.chmod(folder, 0o700)
+def secure_folder(folder: Path) -> str | None:
+    """Make the folder if it is missing: it, and every parent made with it, 0700.
+
+    A folder that already exists is left exactly as it is (it may be /tmp, a shared folder, the
+    user's own choice). Returns a warning sentence for the caller to show when others can read
+    or write in it, else None. Raises OSError when it cannot be made."""
+    folder = Path(folder)
+    missing = []
+    probe = folder
+    while not probe.exists():
+        missing.append(probe)
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    for made in reversed(missing):
+        with private_umask():
+            made.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(made, 0o700)  # ours: made just now
+    if missing:
+        return None
+    return folder_warning(folder)
+
+
+def folder_warning(folder: Path) -> str | None:
+    """A sentence when people other than you can read or write in this (existing) folder."""
+    try:
+        mode = stat.S_IMODE(Path(folder).stat().st_mode)
+    except OSError:
+        return None
+    if not mode & 0o077:
+        return None
+    who = "can write in" if mode & 0o022 else "can see the files in"
+    return (f"Other users of this computer {who} the folder {folder} (permissions "
+            f"{mode:04o}). ycworker has not changed it; the database is encrypted, but a private "
+            f"folder (chmod 700) keeps its companions and backups out of sight.")
 
 
 def secure_file(path: Path) -> None:
+    """0600 for a file ycworker has just made (never call it on a file the user had)."""
     with contextlib.suppress(OSError):
         if path.exists():
             os.chmod(path, 0o600)
@@ -109,6 +206,25 @@ class Store:
     backup_path: Path | None = None
     #: Set by ``stop_writing`` (a failed integrity check): every write is then refused.
     writing_stopped: str | None = None
+    #: Set when the file does not allow writing (its permissions): every write is refused.
+    read_only: str | None = None
+    #: Sentences for the caller to show once (e.g. the folder is open to other users).
+    warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # The engine's error hook stops writing on damage found by any statement.
+        holder = getattr(self.engine, "ycw_store", None)
+        if holder is not None:
+            holder[0] = self
+
+    def waiting(self, on_wait=None, seconds: float | None = None) -> None:
+        """How a write waits for another ycworker: ``on_wait()`` is called once when the quiet
+        half second is over (e.g. print WAITING_LINE), and after ``seconds`` in all it gives up
+        with DatabaseBusy."""
+        wait = self.engine.ycw_wait  # type: ignore[attr-defined]
+        wait["on_wait"] = on_wait
+        if seconds is not None:
+            wait["seconds"] = seconds
 
     @property
     def key_hex(self) -> str:
@@ -122,7 +238,23 @@ class Store:
 
     def _check_writable(self) -> None:
         if self.writing_stopped:
-            raise StoreError(self.writing_stopped)
+            raise DamagedDatabase(self.writing_stopped)
+        if self.read_only:
+            raise ReadOnlyDatabase(self.read_only)
+
+    @contextlib.contextmanager
+    def fresh(self) -> Iterator[object]:
+        """A new driver connection of its own (not from the pool), closed at the end.
+
+        Integrity checks run here: a pooled connection can hold a stale view of an FTS5 index
+        after another connection wrote to it (SQLite 3.53: integrity_check then reports
+        "fts5: checksum mismatch" on a sound file), and a fresh one has no history."""
+        conn = _driver_connect(self.path, self.key_hex)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            yield conn
+        finally:
+            conn.close()
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
@@ -177,8 +309,6 @@ class Store:
         if generation is not None:
             generation[0] += 1
         self.engine.dispose()
-        for suffix in ("", "-wal", "-shm"):
-            secure_file(Path(str(self.path) + suffix))
 
 
 def _make_engine(path: Path, raw_key_hex: str) -> sa.Engine:
@@ -228,14 +358,50 @@ def _make_engine(path: Path, raw_key_hex: str) -> sa.Engine:
         finally:
             cur.close()
 
+    # Waiting for another writer (another ycworker window or command): half a second quietly,
+    # then ``on_wait`` (a line saying so) and the rest of the wait; after it, DatabaseBusy.
+    wait = {"on_wait": None, "seconds": BUSY_TIMEOUT_MS / 1000}
+    engine.ycw_wait = wait  # type: ignore[attr-defined]
+    store_ref: list = [None]
+    engine.ycw_store = store_ref  # type: ignore[attr-defined]
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         if conn.get_execution_options().get("ycw_read"):
             conn.exec_driver_sql("BEGIN")
-        else:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        _begin_immediate(conn, path, wait)
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(ctx):
+        """Any statement's error about the file itself becomes a plain StoreError of its kind
+        (never SQL text or parameters); damage stops every later write."""
+        error = classify_error(ctx.original_exception, path)
+        store = store_ref[0]
+        if isinstance(error, DamagedDatabase) and store is not None and not store.writing_stopped:
+            store.stop_writing(str(error))
+        return error
 
     return engine
+
+
+def _begin_immediate(conn, path: Path, wait: dict) -> None:
+    """BEGIN IMMEDIATE, waiting for another writer: quietly, then with ``on_wait`` called.
+    (A "database is locked" reaches here as DatabaseBusy: the handle_error hook.)"""
+    total_ms = max(int(wait["seconds"] * 1000), QUIET_WAIT_MS)
+    conn.exec_driver_sql(f"PRAGMA busy_timeout = {QUIET_WAIT_MS}")
+    try:
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except DatabaseBusy:
+            pass
+        if wait["on_wait"] is not None:
+            wait["on_wait"]()
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {total_ms - QUIET_WAIT_MS}")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    finally:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 def _is_not_a_database(exc: BaseException) -> bool:
@@ -243,45 +409,152 @@ def _is_not_a_database(exc: BaseException) -> bool:
     return "file is not a database" in text or "file is encrypted" in text
 
 
-def open_store(path: Path | str, passphrase: str, *, migrate: bool = True) -> Store:
+def identify(path: Path) -> None:
+    """Raise NotADatabase (saying what it is) unless ``path`` can be a ycworker database.
+
+    Reads at most the first page; opens nothing with SQLite. A missing or empty file passes
+    (it is a new database)."""
+    path = Path(path)
+    if path.is_dir():
+        raise NotADatabase(f"{path} is a folder, not a database file. Give the path of the "
+                           "database file itself (for example .../ycworker.db).")
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(PAGE_BYTES)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreError(f"{path} cannot be read ({exc.strerror or 'permission denied'}).") from None
+    if size == 0:
+        return
+    if head.startswith(b"SQLite format 3\x00"):
+        raise NotADatabase(f"{path} is a plain SQLite file, not encrypted: it is not a ycworker "
+                           "database. Nothing was changed.")
+    if _looks_like_text(head):
+        raise NotADatabase(f"{path} is a text file (a CSV or similar), not a ycworker database. "
+                           "Nothing was changed.")
+    if size < PAGE_BYTES:
+        raise NotADatabase(f"{path} is too short to be a ycworker database ({size} bytes: it "
+                           "was cut short, or is another kind of file). Nothing was changed.")
+    if size % PAGE_BYTES:
+        raise NotADatabase(f"{path} is not a ycworker database: its size is not whole pages "
+                           "(it was cut short, or is another kind of file). Nothing was changed.")
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """An encrypted page is random bytes; a CSV or any text file decodes and has no NULs."""
+    if b"\x00" in head:
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:  # a multi-byte character cut by the page end is still text
+        return exc.start >= len(head) - 3
+    return True
+
+
+def prove_key(path: Path, key_hex: str) -> None:
+    """Raise WrongPassphrase unless the raw key opens the file's first page.
+
+    The file is opened read-only and ``immutable``: SQLite takes no lock, creates no -shm, and
+    does not look at (recover, checkpoint or delete) a -wal left by a crash. Page 1 lives in the
+    main file from creation on and carries SQLCipher's HMAC, so a wrong key fails here, before
+    anything opens the file in a way that could change it."""
+    import sqlcipher3
+
+    uri = Path(path).resolve().as_uri() + "?immutable=1&mode=ro"
+    conn = sqlcipher3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = \"x'{key_hex}'\"")
+        conn.execute("PRAGMA schema_version").fetchone()  # reads page 1 and nothing else
+    except sqlcipher3.DatabaseError as exc:
+        if _is_not_a_database(exc):
+            raise WrongPassphrase(
+                "That passphrase does not open this database. Nothing was changed.") from None
+        raise classify_error(exc, path) or StoreError(
+            f"{Path(path).name} could not be read. Nothing was changed.") from None
+    finally:
+        conn.close()
+
+
+def _writable(path: Path) -> bool:
+    """Does the file allow writing? Its own permission bits count even for root (a 0400 file
+    stays read-only: ycworker never chmods a file it did not make)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return True
+    return bool(mode & stat.S_IWUSR) and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def open_store(path: Path | str, passphrase: str, *, migrate: bool = True, on_wait=None,
+               wait_seconds: float | None = None) -> Store:
     """Unlock (or create) the database at ``path`` and bring its schema up to date.
 
-    Raises WrongPassphrase if the passphrase does not open an existing file; the file is not
-    touched. Before migrating an existing file, a backup copy is written beside it.
+    Before SQLite opens an existing file: ``identify`` (NotADatabase: a folder, a plain SQLite
+    file, a CSV, a file cut short) and ``prove_key`` (WrongPassphrase): neither changes a byte
+    of the file, its -wal or its -shm. Before migrating an existing file, a backup copy is
+    written beside it. A folder that is missing is made 0700; an existing one is left alone
+    (``store.warnings`` says so if others can read it). A new file is 0600; an existing file
+    keeps its permissions (a read-only one gives a read-only store: ReadOnlyDatabase on write).
+    ``on_wait``/``wait_seconds``: see ``Store.waiting``.
     """
     path = Path(path).expanduser()
-    secure_folder(path.parent)
+    identify(path)
+    try:
+        warning = secure_folder(path.parent)
+    except OSError as exc:
+        raise StoreError(f"The folder {path.parent} cannot be made "
+                         f"({exc.strerror or 'not allowed'}). Choose another place with --db.") from None
     salt = read_salt(path)
     created = salt is None
     if created:
-        if path.exists() and path.stat().st_size > 0:
-            raise StoreError(f"{path} is not a ycworker database (it is too short to be one).")
         salt = secrets.token_bytes(SALT_BYTES)
         key_hex = derive_key(passphrase, salt).hex() + salt.hex()  # raw key with explicit salt
     else:
         key_hex = derive_key(passphrase, salt).hex()
+        prove_key(path, key_hex)
+    read_only = None if created or _writable(path) else read_only_sentence(path)
+    if created and not os.access(path.parent, os.W_OK):
+        raise ReadOnlyDatabase(f"ycworker cannot make a database in {path.parent}: the folder "
+                               "does not allow writing. Choose another place with --db.")
     old_umask = os.umask(0o077)
     try:
         engine = _make_engine(path, key_hex)
+        engine.ycw_wait["on_wait"] = on_wait  # type: ignore[attr-defined]
+        if wait_seconds is not None:
+            engine.ycw_wait["seconds"] = wait_seconds  # type: ignore[attr-defined]
         try:
             with engine.connect() as conn:
                 conn.exec_driver_sql("SELECT 1")
-        except sa.exc.DatabaseError as exc:
+        except (sa.exc.DBAPIError, StoreError) as exc:
             engine.dispose()
-            if _is_not_a_database(exc):
-                raise WrongPassphrase(
-                    "That passphrase does not open this database. Nothing was changed."
-                ) from None
-            raise StoreError(f"The database at {path} could not be opened: {exc.orig}") from None
-        store = Store(path=path, engine=engine, created=created)
+            if isinstance(exc, StoreError):
+                raise
+            if created and isinstance(classify_error(exc, path), DiskFull):
+                path.unlink(missing_ok=True)
+            raise classify_error(exc, path) or StoreError(
+                f"The database {path.name} could not be opened. Nothing was changed.") from None
+        except OSError as exc:
+            engine.dispose()
+            raise StoreError(f"The database {path.name} could not be opened "
+                             f"({exc.strerror or 'not allowed'}).") from None
+        store = Store(path=path, engine=engine, created=created, read_only=read_only,
+                      warnings=[warning] if warning else [])
         if migrate:
             from db.migrate import upgrade_store  # deferred: alembic is only needed here
 
-            store.backup_path = upgrade_store(store)
+            try:
+                store.backup_path = upgrade_store(store)
+            except BaseException:
+                store.close()
+                raise
     finally:
         os.umask(old_umask)
-    for suffix in ("", "-wal", "-shm"):
-        secure_file(Path(str(path) + suffix))
+    if created:
+        for suffix in ("", "-wal", "-shm"):  # made just now, under the private umask
+            secure_file(Path(str(path) + suffix))
     return store
 
 
@@ -337,7 +610,8 @@ def _driver_connect(path: Path, key_hex: str):
         conn.close()
         if _is_not_a_database(exc):
             raise WrongPassphrase("That passphrase does not open this file.") from None
-        raise StoreError(f"{path} could not be opened: {exc}") from None
+        raise classify_error(exc, path) or StoreError(
+            f"{Path(path).name} could not be opened.") from None
     return conn
 
 
@@ -365,9 +639,10 @@ def check_file(path: Path | str, key_hex: str, *, full: bool = True) -> list[str
 
 def key_for_file(path: Path | str, passphrase: str) -> str:
     """The raw key (hex) that ``passphrase`` gives for the existing file at ``path``."""
+    identify(Path(path))
     salt = read_salt(Path(path))
     if salt is None:
-        raise StoreError(f"{path} is not a ycworker database.")
+        raise NotADatabase(f"{path} is not a ycworker database (it is empty or missing).")
     return derive_key(passphrase, salt).hex()
 
 
@@ -449,9 +724,19 @@ def backup_copy(store: Store, reason: str) -> Path:
 
 
 __all__ = [
+    "WAITING_LINE",
+    "DamagedDatabase",
+    "DatabaseBusy",
+    "DiskFull",
+    "NotADatabase",
+    "ReadOnlyDatabase",
     "Store",
     "StoreError",
     "WrongPassphrase",
+    "classify_error",
+    "folder_warning",
+    "identify",
+    "prove_key",
     "backup_copy",
     "check_file",
     "derive_key",

@@ -35,6 +35,11 @@ def upgrade_store(store: Store, target: str = "head") -> Path | None:
     want = head_revision() if target == "head" else target
     if current == want:
         return None
+    if store.read_only:  # never half-migrate (or back up beside) a file the user made read-only
+        from db.engine import ReadOnlyDatabase
+
+        raise ReadOnlyDatabase(store.read_only)
+    store._check_writable()
     backup = None
     if current is not None and not store.created:
         backup = backup_copy(store, f"pre-migrate-{current}")

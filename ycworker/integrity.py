@@ -11,7 +11,7 @@ import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from db.engine import Store, long_work
+from db.engine import DamagedDatabase, Store, StoreError, classify_error, long_work
 from ycworker.errors import UserError
 
 
@@ -38,26 +38,48 @@ class IntegrityFailure(UserError):
         self.result = result
 
 
-def _run(store: Store, pragma: str) -> list[str]:
-    with store.raw() as conn, long_work(conn):
-        return [str(row[0]) for row in conn.execute(f"PRAGMA {pragma}").fetchall()]
+def _check_once(store: Store, pragma: str, foreign_keys: bool) -> list[str]:
+    """One check on a fresh connection of its own (never a pooled one: see ``Store.fresh``).
+
+    A file too damaged to finish the check (SQLite raises "database disk image is malformed",
+    inside foreign_key_check or anywhere) is a finding, not a crash."""
+    import sqlcipher3
+
+    with store.fresh() as conn, long_work(conn):
+        try:
+            rows = [str(row[0]) for row in conn.execute(f"PRAGMA {pragma}").fetchall()]
+            problems = [] if rows == ["ok"] else rows
+            if foreign_keys:
+                for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check").fetchall():
+                    problems.append(f"a row of {table} (rowid {rowid}) points at a missing {parent}")
+        except sqlcipher3.DatabaseError as exc:
+            if "interrupt" in str(exc).lower():
+                raise  # long_work makes it Interrupted
+            if not isinstance(classify_error(exc, store.path), DamagedDatabase):
+                raise classify_error(exc, store.path) or StoreError(
+                    f"The check of {store.path.name} could not run. Nothing was changed.") from None
+            problems = ["a part of the file cannot be read (SQLite: the disk image is malformed)"]
+    return problems
+
+
+def _check(store: Store, kind: str) -> CheckResult:
+    """The check, and any failure confirmed on a second fresh connection before it counts:
+    a check must never call a sound file damaged."""
+    pragma, fks = ("integrity_check", True) if kind == "full" else ("quick_check", False)
+    problems = _check_once(store, pragma, fks)
+    if problems:
+        problems = _check_once(store, pragma, fks)
+    return CheckResult(not problems, kind, problems)
 
 
 def quick_check(store: Store) -> CheckResult:
     """``PRAGMA quick_check``: fast (no index cross-checks), run at every unlock."""
-    rows = _run(store, "quick_check")
-    problems = [] if rows == ["ok"] else rows
-    return CheckResult(not problems, "quick", problems)
+    return _check(store, "quick")
 
 
 def full_check(store: Store) -> CheckResult:
     """``PRAGMA integrity_check`` and ``PRAGMA foreign_key_check``: before a backup or export."""
-    rows = _run(store, "integrity_check")
-    problems = [] if rows == ["ok"] else rows
-    with store.raw() as conn, long_work(conn):
-        for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check").fetchall():
-            problems.append(f"a row of {table} (rowid {rowid}) points at a missing {parent}")
-    return CheckResult(not problems, "full", problems)
+    return _check(store, "full")
 
 
 def damaged_message(path: Path, result: CheckResult, newest_backup: Path | None) -> str:
