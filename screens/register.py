@@ -1,10 +1,11 @@
 """Taking a register: a room of children marked in seconds, keys only.
 
 Focus model: the list has the focus. Single keys act on the highlighted child (space or enter
-present, ``a`` absent, ``l`` late, ``u`` or backspace undo, ``t`` transport, ``n`` note) and the
-cursor moves on to the next child not yet marked. ``/`` moves to the filter box, where letters
-type a name; Enter, Escape or Down goes back to the list (the filter stays until Escape on the
-list clears it). Escape on an unfiltered list closes the register.
+present, ``a`` absent, ``l`` late, backspace clears, ``t`` transport, ``n`` note) and the
+cursor moves on to the next child not yet marked. ``u`` takes back the last mark made since the
+register was opened, wherever the cursor is now (again for the one before: a stack per screen).
+``/`` moves to the filter box, where letters type a name; Enter, Escape or Down goes back to the
+list (the filter stays until Escape on the list clears it). Escape on an unfiltered list closes the register.
 
 A mark repaints its one row at once and is saved in a thread worker; saves run one batch at a
 time, in order. A save that fails leaves the row showing "not saved" and is tried again with
@@ -28,7 +29,7 @@ from screens.register_list import RegisterList, header_text
 from ycworker import registers
 from ycworker.errors import FieldError, FormErrors
 
-MARK_ACTIONS = {"mark", "undo", "transport", "note", "walk_in"}
+MARK_ACTIONS = {"mark", "undo", "clear", "transport", "note", "walk_in"}
 
 
 # -- work done in thread workers (store first) ------------------------------------------------
@@ -79,7 +80,8 @@ class RegisterScreen(AreaScreen):
         Binding("space", "mark('present')", "Present", key_display="space/enter"),
         Binding("a", "mark('absent')", "Absent"),
         Binding("l", "mark('late')", "Late"),
-        Binding("u,backspace", "undo", "Undo mark", key_display="u"),
+        Binding("u", "undo", "Undo last mark"),
+        Binding("backspace", "clear", "Clear the highlighted child's mark", show=False),
         Binding("w", "walk_in", "Walk-in"),
         Binding("t", "transport", "Transport (none, bus pass, volunteer driver, taxi)", show=False),
         Binding("n", "note", "Note"),
@@ -104,6 +106,8 @@ class RegisterScreen(AreaScreen):
         self._unsaved: set[str] = self.list.unsaved  # shown as "NOT SAVED" on the row
         self._failed: list[tuple[str, str, str]] = []
         self._leave_armed = False
+        # Undo: the state each mark or clear replaced, last first: (carer_id, status, transport, note).
+        self._undo: list[tuple[str, str, str, str]] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -208,6 +212,7 @@ class RegisterScreen(AreaScreen):
         r = self.current()
         if r is None or self.reg is None:
             return
+        self._undo.append((r.carer_id, r.status, r.transport, r.note))
         r.status = status
         self.repaint(r)
         self.update_headcount()
@@ -215,18 +220,48 @@ class RegisterScreen(AreaScreen):
         if nxt is not None:
             self.list.move_cursor(nxt)
         self.save(("mark", r.carer_id, status))
+        # The line always tells of the latest change (never a stale "Cleared ..." after later marks).
+        self.set_status(f"{r.name}: {registers.STATUS_LABELS.get(status, status)}. u takes it back.")
 
     def action_undo(self) -> None:
+        """Take back the last mark (or clear) made here, wherever the cursor is now."""
+        if self.reg is None:
+            return
+        if not self._undo:
+            self.set_status("Nothing to undo: no marks made since this register was opened.")
+            return
+        carer_id, status, transport, note = self._undo.pop()
+        r = self.by_id.get(carer_id)
+        if r is None:
+            return
+        if status:
+            r.status, r.transport, r.note = status, transport, note
+            self.save(("mark", carer_id, status))
+            self.save(("transport", carer_id, transport))
+            self.save(("note", carer_id, note))
+            what = f"{r.name} is back to {registers.STATUS_LABELS.get(status, status)}"
+        else:
+            had = r.transport != "none" or r.note
+            r.status, r.transport, r.note = "", "none", ""
+            self.save(("clear", carer_id, ""))
+            what = f"Cleared the mark for {r.name}" + (" (and their transport and note)" if had else "")
+        self.repaint(r)
+        self.update_headcount()
+        self.set_status(f"{what}." + (" u again takes back the one before." if self._undo else ""))
+
+    def action_clear(self) -> None:
+        """Clear the highlighted child's mark (u puts it back)."""
         r = self.current()
         if r is None or not r.status:
             return
+        self._undo.append((r.carer_id, r.status, r.transport, r.note))
         had = r.transport != "none" or r.note
         r.status, r.transport, r.note = "", "none", ""
         self.repaint(r)
         self.update_headcount()
         self.save(("clear", r.carer_id, ""))
-        extra = " (and their transport and note)." if had else "."
-        self.set_status(f"Cleared the mark for {r.name}{extra}")
+        extra = " (and their transport and note)" if had else ""
+        self.set_status(f"Cleared the mark for {r.name}{extra}. u puts it back.")
 
     def action_transport(self) -> None:
         r = self.current()
