@@ -324,7 +324,7 @@ class CarerRecordScreen(AreaScreen):
             Spec("closure_reason", "Reason", "select", suggested,
                  tuple((label, key) for key, label in referrals.CLOSURE_REASONS.items())),
             Spec("closed_date", "Date closed", value=f"{today:%d/%m/%Y}"),
-            Spec("closure_note", "Note", placeholder="optional"),
+            Spec("closure_note", "Note", "text", placeholder="optional"),
         ]
         self.app.push_screen(FormModal("Close the support request", specs,
                                        _in_write(referrals.close, r.referral_id, today,
@@ -348,7 +348,7 @@ class CarerRecordScreen(AreaScreen):
                  tuple((label, key) for key, label in carers.CONTACT_KINDS.items())),
             Spec("contact_date", "Date", value=f"{today:%d/%m/%Y}"),
             Spec("duration_minutes", "Minutes", placeholder="e.g. 45"),
-            Spec("note", "Note"),
+            Spec("note", "Note", "text", placeholder="what happened, what was agreed"),
         ]
         self.app.push_screen(FormModal("Add a contact or note", specs,
                                        _in_write(carers.add_contact, self.carer_id, today,

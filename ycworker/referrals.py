@@ -10,6 +10,7 @@ within 15 working days of allocation (England and Wales bank holidays).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -76,6 +77,27 @@ def deadline_text(referral_date: date, allocated: date | None, assessed: date | 
     """'allocation due in 3 working days', 'assessment overdue by 2 working days', or ''."""
     p = pending_deadline(referral_date, allocated, assessed, closed, consent)
     return describe_pending(p[0], p[1], today) if p else ""
+
+
+# Words that make a search text a school, a household or a place rather than a person's name.
+_NOT_NAME_WORDS = frozenset({
+    "school", "academy", "primary", "secondary", "college", "high", "infant", "infants", "junior",
+    "juniors", "nursery", "grammar", "church", "ce", "rc", "cofe", "saint", "st", "community",
+    "federation", "trust", "family", "household", "house", "centre", "center", "district",
+})
+_NAME_WORD = re.compile(r"^[^\W\d_]+(?:['’-][^\W\d_]+)*$", re.UNICODE)
+
+
+def name_from_search(text: str) -> tuple[str, str]:
+    """(first, last) for a new request's name fields from what was typed in the caseload search,
+    or ('', '') when it does not look like a person's name: a carer ref ("YC-PQ3FUE"), a school
+    ("Castle Academy"), a household ("Khan family") or anything with digits stays out."""
+    words = (text or "").split()
+    if not 1 <= len(words) <= 4:
+        return "", ""
+    if any(not _NAME_WORD.match(w) or w.lower().strip("'’") in _NOT_NAME_WORDS for w in words):
+        return "", ""
+    return words[0], " ".join(words[1:])
 
 
 def _collect(errors: list[FieldError], fn, *args, **kw):
