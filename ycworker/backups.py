@@ -81,6 +81,7 @@ class BackupResult:
 class RestoreResult:
     restored_from: Path
     kept_copy: Path | None
+    pruned: list[Path] = field(default_factory=list)
 
 
 def _parse(path: Path, stem: str) -> BackupInfo | None:
@@ -137,17 +138,96 @@ def _target(folder: Path, stem: str, reason: str, now: datetime) -> Path:
 
 
 def prune(db_path: Path, keep: int, folder: Path | None = None) -> list[Path]:
-    """Remove all but the ``keep`` newest daily/manual generations. Returns what was removed."""
+    """Keep the ``keep`` newest backups, the copies a restore set aside (``before-restore``)
+    counted among them; the newest daily/manual backup is always kept (it is the one to restore).
+    Removes the rest (a before-restore copy with its ``-wal``). Returns what was removed.
+
+    Before-restore copies were never pruned: seven full copies of the file piled up, holding
+    erased children's records past the retention period."""
     keep = max(1, keep)
-    generations = [b for b in list_backups(db_path, folder) if b.reason in REASONS]
+    every = list_backups(db_path, folder)
+    good = [b for b in every if b.reason in REASONS][:1]
+    ordered = good + [b for b in every if b not in good]  # the newest good one first, then by age
     removed = []
-    for old in generations[keep:]:
-        with contextlib.suppress(FileNotFoundError):
-            old.path.unlink()
-            removed.append(old.path)
+    for old in ordered[keep:]:
+        for path in (old.path, Path(f"{old.path}-wal")):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+                removed.append(path)
     if removed:
         fsync_dir(removed[0].parent)
     return removed
+
+
+def generations_kept(session) -> int:
+    """How many backups the service keeps (the manager's setting; 7 unless set)."""
+    return settings.get_int(session, settings.BACKUP_GENERATIONS) or 7
+
+
+# -- what a killed backup or restore leaves behind -------------------------------------------
+# A backup is written as ``<backup>.db.<pid>.tmp`` (VACUUM INTO adds ``-journal`` while it runs);
+# a restore copies the backup to ``<database>.restore-tmp`` first. A process killed in between
+# leaves a full copy of the database under that name: removed at the next start of ycworker and
+# at the next backup or restore, so erased records do not outlive the retention period in them.
+
+_TMP = re.compile(r"^(?P<base>.+\.db)(?:\.(?P<pid>\d+))?\.tmp(?:-journal)?$")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process
+        return True
+    return True
+
+
+def leftovers(db_path: Path, *, live_too: bool = False) -> list[Path]:
+    """Temporary copies a killed backup or restore left: ``*.db[.<pid>].tmp`` and their
+    ``-journal`` in the backups folder and beside the database, ``<database>.restore-tmp``.
+    A backup still being written by a live process (its pid in the name) is left out unless
+    ``live_too`` (at start, when no other process has the database open)."""
+    db_path = Path(db_path)
+    found = []
+    for folder in (backups_dir(db_path), db_path.parent):
+        with contextlib.suppress(OSError):
+            for child in folder.iterdir():
+                name = child.name
+                if name in (f"{db_path.name}.restore-tmp", f"{db_path.name}.restore-tmp-journal"):
+                    found.append(child)
+                    continue
+                m = _TMP.match(name)
+                if not m or not m["base"].startswith((f"{db_path.stem}-", f"{db_path.stem}.")) \
+                        or not child.is_file():
+                    continue
+                if m["pid"] and not live_too and _alive(int(m["pid"])):
+                    continue
+                found.append(child)
+    return found
+
+
+def remove_leftovers(db_path: Path, *, live_too: bool = False) -> list[Path]:
+    """Remove what ``leftovers`` finds; returns what was removed."""
+    removed = []
+    for path in leftovers(db_path, live_too=live_too):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+            removed.append(path)
+    for folder in {p.parent for p in removed}:
+        fsync_dir(folder)
+    return removed
+
+
+def clean_at_start(db_path: Path) -> list[Path]:
+    """At the start of ycworker, before anything is opened: remove the leftovers of a killed
+    backup or restore, unless another ycworker has the database open (it may be making one)."""
+    db_path = Path(db_path)
+    if not db_path.exists() or others_using(db_path):
+        return []
+    return remove_leftovers(db_path, live_too=True)
 
 
 def make_backup(
@@ -170,7 +250,8 @@ def make_backup(
         raise BackupFailed(f"Cannot use the folder {folder} for backups: {exc.strerror}.") from None
     now = now or datetime.now()
     target = _target(folder, store.path.stem, reason, now)
-    tmp = target.with_name(target.name + ".tmp")
+    remove_leftovers(store.path)
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:
         with private_umask(), store.raw() as conn, long_work(conn):
@@ -192,7 +273,7 @@ def make_backup(
     secure_file(target)
     fsync_dir(folder)
     with store.write() as session:
-        keep = settings.get_int(session, settings.BACKUP_GENERATIONS) or 7
+        keep = generations_kept(session)
         audit.record(session, "backup", "database", "", worker_id)
     pruned = prune(store.path, keep, folder) if folder == default_folder else []
     info = _parse(target, store.path.stem) or BackupInfo(target, now, reason, target.stat().st_size)
@@ -251,6 +332,7 @@ def restore(db_path: Path, backup: Path, passphrase: str, *, now: datetime | Non
     now = now or datetime.now()
     folder = backups_dir(db_path)
     secure_folder(folder)
+    remove_leftovers(db_path, live_too=True)  # nobody else has it open (checked above)
     kept = None
     with private_umask():
         if db_path.exists():
@@ -308,8 +390,10 @@ def restore_over_store(store: Store, backup: Path, passphrase: str, worker_id: s
         try:
             with restored.write() as session:
                 audit.record(session, "restore", "database", "", worker_id)
+                keep = generations_kept(session)
         finally:
             restored.close()
+        result.pruned = prune(store.path, keep)
     except Exception as exc:
         text = describe(exc)
         raise RestoreFailed(f"The restore did not finish: {text}") from exc
@@ -317,7 +401,8 @@ def restore_over_store(store: Store, backup: Path, passphrase: str, worker_id: s
 
 
 __all__ = [
-    "BackupFailed", "BackupInfo", "RestoreFailed", "BackupResult", "RestoreResult", "daily_backup_due",
-    "list_backups", "make_backup", "newest_backup", "newest_good_backup", "prune", "restore",
-    "restore_over_store", "run_daily", "verify_backup",
+    "BackupFailed", "BackupInfo", "BackupResult", "RestoreFailed", "RestoreResult", "clean_at_start",
+    "daily_backup_due", "generations_kept", "leftovers", "list_backups", "make_backup", "newest_backup",
+    "newest_good_backup", "prune", "remove_leftovers", "restore", "restore_over_store", "run_daily",
+    "verify_backup",
 ]

@@ -80,22 +80,58 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def open_cli_store(args: argparse.Namespace, *, must_exist: bool = False):
-    """Open (creating and migrating if need be) the database the arguments name."""
-    from db.engine import StoreError, WrongPassphrase, open_store
+    """Open (creating and migrating if need be) the database the arguments name.
+
+    A write waits for another ycworker on the same file (saying so on standard error) for up
+    to CLI_WAIT_SECONDS. An existing file gets the quick check first (``backup`` and ``export``
+    run the full one themselves): a damaged file is refused before anything is written to it."""
+    from db.engine import WAITING_LINE, StoreError, WrongPassphrase, open_store
     from ycworker import passphrase
     from ycworker.paths import resolve_db
 
     path = resolve_db(getattr(args, "db", None))
+    if path.is_dir():
+        raise UserError(f"{path} is a folder, not a database file. Give the path of the database "
+                        "file itself (for example .../ycworker.db).")
     new = not path.exists() or path.stat().st_size == 0
     if must_exist and new:
         raise UserError(f"There is no database at {path}.")
     secret = passphrase.prompt(new=new)
+
+    def waiting() -> None:
+        print(f"ycworker: {WAITING_LINE}", file=sys.stderr, flush=True)
+
     try:
-        return open_store(path, secret)
+        store = open_store(path, secret, on_wait=waiting, wait_seconds=CLI_WAIT_SECONDS)
     except WrongPassphrase as exc:
         raise UserError(str(exc), EXIT_WRONG_PASSPHRASE) from None
     except StoreError as exc:
         raise UserError(str(exc)) from None
+    for warning in store.warnings:
+        print(f"ycworker: {warning}", file=sys.stderr)
+    if not new and getattr(args, "command", None) not in ("backup", "export"):
+        _refuse_damaged(store)
+    return store
+
+
+#: How long a command waits for another ycworker writing to the same file before giving up.
+CLI_WAIT_SECONDS = 300.0
+
+
+def _refuse_damaged(store) -> None:
+    """The quick check (on a fresh connection); a damaged file is closed and refused."""
+    from db.engine import StoreError
+    from ycworker import integrity
+
+    try:
+        result = integrity.check_at_unlock(store)
+    except StoreError as exc:
+        store.close()
+        raise UserError(str(exc)) from None
+    if not result.ok:
+        message = store.writing_stopped or "The database failed its quick check."
+        store.close()
+        raise UserError(f"Nothing was done. {message}")
 
 
 def _run_ui(args: argparse.Namespace) -> int:
@@ -108,18 +144,24 @@ def _run_ui(args: argparse.Namespace) -> int:
 
 
 def _remove_orphans(args: argparse.Namespace) -> None:
-    """A crash mid-export leaves a ``.<name>.partial-*`` folder in the outbox: remove it at start.
+    """A crash mid-export leaves a ``.<name>.partial-*`` folder in the outbox, a killed backup or
+    restore a full copy of the file (``*.db.tmp``, ``*.restore-tmp``): remove them at start.
 
-    One directory listing beside the database (no passphrase, nothing opened), so it costs
-    nothing; a folder that cannot be listed is left for the next export to deal with.
+    Directory listings beside the database (no passphrase, nothing opened), so it costs
+    nothing; a folder that cannot be listed is left for the next export or backup to deal with.
     """
     import contextlib
 
     from ycworker.atomic import remove_orphans
     from ycworker.paths import outbox_dir, resolve_db
 
+    db_path = resolve_db(getattr(args, "db", None))
     with contextlib.suppress(OSError):
-        remove_orphans(outbox_dir(resolve_db(getattr(args, "db", None))))
+        remove_orphans(outbox_dir(db_path))
+    with contextlib.suppress(OSError):  # a killed backup's or restore's full copy of the file
+        from ycworker.backups import clean_at_start
+
+        clean_at_start(db_path)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
