@@ -2,7 +2,12 @@
 with a reason, and choosing a day. ctrl+s saves a booking; Escape closes without saving.
 
 A new booking starts from the needs and contacts given at the child's last booking (if any), so
-the worker only checks them with the family rather than typing them again.
+the worker only checks them with the family rather than typing them again; a field the worker has
+already typed in is never overwritten by them.
+
+The form opens with the cursor in the first text field (Allergies): typing goes there and Enter
+moves on one field at a time. The Days above it are all ticked and are reached with shift+tab.
+A blank need is stored blank and means "not asked" (the day sheet says so); "none" is typed.
 """
 
 from __future__ import annotations
@@ -20,10 +25,10 @@ from ycworker import activities, bookings
 from ycworker.errors import FieldError, FormErrors
 
 TEXT_FIELDS = (
-    ("allergies", "Allergies", "e.g. peanuts (anaphylaxis); blank if none"),
-    ("medical", "Medical needs", "e.g. asthma; blank if none"),
-    ("medication", "Medication", "what, when, who holds it"),
-    ("dietary", "Dietary needs", "e.g. vegetarian, halal"),
+    ("allergies", "Allergies", "e.g. peanuts (anaphylaxis), or none; blank: not asked yet"),
+    ("medical", "Medical needs", "e.g. asthma, or none; blank: not asked yet"),
+    ("medication", "Medication", "what, when, who holds it, or none; blank: not asked yet"),
+    ("dietary", "Dietary needs", "e.g. vegetarian, halal, or none; blank: not asked yet"),
     ("emergency_contact", "Emergency contact", "name, relationship and phone"),
     ("collection", "Collection", "who collects, and when"),
 )
@@ -171,17 +176,20 @@ class BookingFormScreen(DbModalScreen):
                 then=self.fill_existing,
                 what="open the booking",
             )
-            self.query_one("#bf-allergies", Input).focus()
         else:
             self.run_db(
                 load_previous, self.carer_id, then=self.fill_previous, what="look up earlier bookings"
             )
-            first_open = next((c for c in self.query("#bf-days Checkbox") if not c.disabled), None)
-            (first_open or self.query_one("#bf-allergies", Input)).focus()
+        # The first text field, never the Days: typed text would be dropped and spaces tick days.
+        self.query_one("#bf-allergies", Input).focus()
 
     def fill(self, details: bookings.BookingDetails) -> None:
+        """Put the stored details in the fields; a field the worker has typed in already keeps
+        what they typed (the details arrive from a thread while they may be typing)."""
         for fid, *_ in TEXT_FIELDS:
-            self.query_one(f"#bf-{fid}", Input).value = getattr(details, fid)
+            field = self.query_one(f"#bf-{fid}", Input)
+            if not field.value:
+                field.value = getattr(details, fid)
         self.query_one("#bf-photo", Select).value = str(details.photo_consent)
         self.query_one("#bf-transport", Select).value = details.transport
 

@@ -58,7 +58,7 @@ def test_the_sheet_lists_alerts_first_then_every_booked_child(store):
     assert [c.name for c in sheet.alerts] == ["Amira Khan", "Ben Ortiz"]
     text = day_sheet.render_markdown(sheet)
     assert text.index("## Allergies, medical needs and medication") < text.index("## Children")
-    assert "| Amira Khan | Peanuts (anaphylaxis) | - | EpiPen in her bag |" in text
+    assert "| Amira Khan | Peanuts (anaphylaxis) | not asked | EpiPen in her bag |" in text
     assert "**No photographs:** Ben Ortiz" in text
     assert "- Emergency contact: NONE RECORDED: ask at drop-off" in text  # Dev
     assert "- Home phone: 01304 555 0101" in text

@@ -5,6 +5,9 @@ wait until someone finds the right page), then each booked child in name order w
 needs, photo consent, emergency contact, home phone, who collects them and how they travel.
 Exported as Markdown (print it, or read it on a phone) and as CSV, both written atomically.
 Viewing and exporting a sheet is audited (no personal data in the audit entry).
+
+A blank need was not asked (the booking form says "none" is typed), so the sheet says "not
+asked" for it, never "none": staff then know to ask at drop-off.
 """
 
 from __future__ import annotations
@@ -117,6 +120,14 @@ def _md(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|") if text else ""
 
 
+NOT_ASKED = "not asked"
+
+
+def need_text(value: str) -> str:
+    """A need as the sheet shows it: what was recorded, or "not asked" when blank."""
+    return _md(value) or NOT_ASKED
+
+
 def render_markdown(sheet: DaySheet) -> str:
     lines = [
         f"# {sheet.title}: day sheet",
@@ -133,8 +144,8 @@ def render_markdown(sheet: DaySheet) -> str:
     lines += ["## Allergies, medical needs and medication", ""]
     if sheet.alerts:
         lines += ["| child | allergies | medical | medication |", "|---|---|---|---|"]
-        lines += [f"| {_md(c.name)} | {_md(c.allergies) or '-'} | {_md(c.medical) or '-'} | "
-                  f"{_md(c.medication) or '-'} |" for c in sheet.alerts]
+        lines += [f"| {_md(c.name)} | {need_text(c.allergies)} | {need_text(c.medical)} | "
+                  f"{need_text(c.medication)} |" for c in sheet.alerts]
     else:
         lines.append("None recorded for the children booked today.")
     no_photos = [c.name for c in sheet.children if c.photo_consent is False]
@@ -149,10 +160,10 @@ def render_markdown(sheet: DaySheet) -> str:
             f"### {c.name} ({c.carer_ref})",
             "",
             f"- Age {c.age}, {c.school_year}" + (f" · {' · '.join(flags)}" if flags else ""),
-            f"- Allergies: {_md(c.allergies) or 'none recorded'}",
-            f"- Medical: {_md(c.medical) or 'none recorded'}",
-            f"- Medication: {_md(c.medication) or 'none recorded'}",
-            f"- Dietary: {_md(c.dietary) or 'none recorded'}",
+            f"- Allergies: {need_text(c.allergies)}",
+            f"- Medical: {need_text(c.medical)}",
+            f"- Medication: {need_text(c.medication)}",
+            f"- Dietary: {need_text(c.dietary)}",
             f"- Photo consent: {c.photo_text()}",
             f"- Emergency contact: {_md(c.emergency_contact) or 'NONE RECORDED: ask at drop-off'}",
             f"- Home phone: {_md(c.home_phone) or 'not recorded'}",
