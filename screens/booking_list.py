@@ -245,6 +245,8 @@ class BookingsScreen(AreaScreen):
         ]
         if f.text.strip():
             parts.append(f"name '{f.text.strip()}'")
+        if page.capped:
+            parts.append("many match: type more of the name")
         first = page.offset + 1 if page.rows else 0
         pages = " · ] next page" if page.has_more else ""
         pages += " · [ previous page" if page.offset else ""

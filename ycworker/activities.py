@@ -22,7 +22,7 @@ from sqlalchemy import case, func, or_
 from sqlmodel import Session, select
 
 from db.models import ActivityDay, Booking, BookingDay, Carer, District, HolidayActivity, utcnow
-from ycworker import audit
+from ycworker import audit, caseload
 from ycworker.errors import FieldError, FormErrors
 
 IMPACT_LEVELS = ("low", "medium", "high")
@@ -494,7 +494,7 @@ def reasons_not_eligible(rule: Rule, date_of_birth: date, impact_level: str | No
 class InviteFilter:
     """How the worker narrows the invitation list."""
 
-    text: str = ""  # start of a first name, last name or carer reference
+    text: str = ""  # words of a name, carer ref, school or household, as the caseload search reads them
     impact: tuple[str, ...] | None = None  # None: the activity's own rule
     fsm_only: bool = False
     send_only: bool = False
@@ -523,10 +523,7 @@ class InvitePage:
     rows: list[InviteRow]
     offset: int
     has_more: bool
-
-
-def _like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    capped: bool = False  # the search matched more children than the search index hands back
 
 
 def invitation_list(session: Session, activity_id: str, flt: InviteFilter, today: date, *,
@@ -558,11 +555,11 @@ def invitation_list(session: Session, activity_id: str, flt: InviteFilter, today
         q = q.where(Carer.send == True)  # noqa: E712
     if flt.district_id:
         q = q.where(Carer.district_id == flt.district_id)
-    text = flt.text.strip()
-    if text:
-        like = _like(text)
-        q = q.where(or_(*(col.like(like, escape="\\") for col in (
-            Carer.last_name, Carer.first_name, Carer.preferred_name, Carer.carer_ref))))
+    # The caseload's own search (its FTS indexes): "abena abdi", "abdi abe" and "willow moo" find
+    # the child whatever the order of the words, as on the caseload; no second matcher here.
+    ids, capped = caseload.candidates(session, flt.text)
+    if ids is not None:
+        q = q.where(Carer.id.in_(sorted(ids)))
     if not flt.include_booked:
         q = q.where(booked.is_(None))
     q = q.order_by(Carer.last_name, Carer.first_name, Carer.id).offset(offset).limit(limit + 1)
@@ -573,7 +570,7 @@ def invitation_list(session: Session, activity_id: str, flt: InviteFilter, today
                   r[9] or "", r[10] or "")
         for r in rows[:limit]
     ]
-    return InvitePage(out, offset, len(rows) > limit)
+    return InvitePage(out, offset, len(rows) > limit, capped)
 
 
 def districts(session: Session) -> list[tuple[str, str]]:
