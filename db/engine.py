@@ -249,12 +249,17 @@ class Store:
         Integrity checks run here: a pooled connection can hold a stale view of an FTS5 index
         after another connection wrote to it (SQLite 3.53: integrity_check then reports
         "fts5: checksum mismatch" on a sound file), and a fresh one has no history."""
-        conn = _driver_connect(self.path, self.key_hex)
+        conn = self.fresh_connection()
         try:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             yield conn
         finally:
             conn.close()
+
+    def fresh_connection(self):
+        """A new keyed driver connection, not from the pool (the caller closes it)."""
+        conn = _driver_connect(self.path, self.key_hex)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return conn
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
@@ -422,7 +427,7 @@ def identify(path: Path) -> None:
         size = path.stat().st_size
         with path.open("rb") as fh:
             head = fh.read(PAGE_BYTES)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # a new file (or a folder still to make)
         return
     except OSError as exc:
         raise StoreError(f"{path} cannot be read ({exc.strerror or 'permission denied'}).") from None

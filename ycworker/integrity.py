@@ -45,20 +45,27 @@ def _check_once(store: Store, pragma: str, foreign_keys: bool) -> list[str]:
     inside foreign_key_check or anywhere) is a finding, not a crash."""
     import sqlcipher3
 
-    with store.fresh() as conn, long_work(conn):
-        try:
-            rows = [str(row[0]) for row in conn.execute(f"PRAGMA {pragma}").fetchall()]
-            problems = [] if rows == ["ok"] else rows
-            if foreign_keys:
-                for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check").fetchall():
-                    problems.append(f"a row of {table} (rowid {rowid}) points at a missing {parent}")
-        except sqlcipher3.DatabaseError as exc:
-            if "interrupt" in str(exc).lower():
-                raise  # long_work makes it Interrupted
-            if not isinstance(classify_error(exc, store.path), DamagedDatabase):
-                raise classify_error(exc, store.path) or StoreError(
-                    f"The check of {store.path.name} could not run. Nothing was changed.") from None
-            problems = ["a part of the file cannot be read (SQLite: the disk image is malformed)"]
+    try:
+        conn = store.fresh_connection()
+    except DamagedDatabase:  # even the schema cannot be read
+        return ["the start of the file cannot be read (SQLite: the disk image is malformed)"]
+    try:
+        with long_work(conn):
+            try:
+                rows = [str(row[0]) for row in conn.execute(f"PRAGMA {pragma}").fetchall()]
+                problems = [] if rows == ["ok"] else rows
+                if foreign_keys:
+                    for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check").fetchall():
+                        problems.append(f"a row of {table} (rowid {rowid}) points at a missing {parent}")
+            except sqlcipher3.DatabaseError as exc:
+                if "interrupt" in str(exc).lower():
+                    raise  # long_work makes it Interrupted
+                if not isinstance(classify_error(exc, store.path), DamagedDatabase):
+                    raise classify_error(exc, store.path) or StoreError(
+                        f"The check of {store.path.name} could not run. Nothing was changed.") from None
+                problems = ["a part of the file cannot be read (SQLite: the disk image is malformed)"]
+    finally:
+        conn.close()
     return problems
 
 
