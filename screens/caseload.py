@@ -207,6 +207,10 @@ class CaseloadScreen(AreaScreen):
     def _moved(self, _event: CaseloadList.Moved) -> None:
         self._status()
 
+    @on(CaseloadList.ColumnsChanged)
+    def _columns_changed(self, event: CaseloadList.ColumnsChanged) -> None:
+        self.query_one("#caseload-header", Static).update(event.header)
+
     @on(CaseloadList.Opened)
     def _opened(self, event: CaseloadList.Opened) -> None:
         self.app.open_carer(event.carer_id)

@@ -27,11 +27,43 @@ from ycworker.errors import FieldError
 PAGE = 100
 KEEP_PAGES = 12
 
-# (title, width) of each column; the last takes what is left.
+# (title, width) of each column, in the order shown, when the list is wide enough for all of them.
 COLUMNS = (
     ("Name", 24), ("Ref", 10), ("Age", 4), ("School", 20), ("District", 11), ("Worker", 7),
     ("Impact", 7), ("Deadline", 37), ("Contact", 11), ("Flag", 22),
 )
+# A narrower list keeps the columns a worker needs most, each at least this wide: the statutory
+# deadline is never dropped or cut (80x24 showed names, refs and schools but no deadline).
+PRIORITY = ("Name", "Deadline", "Impact", "Ref", "Worker", "Flag", "Age", "School", "District", "Contact")
+MIN_WIDTH = {"Name": 16, "Deadline": 37, "Impact": 7, "Ref": 10, "Worker": 7, "Flag": 17, "Age": 4,
+             "School": 12, "District": 9, "Contact": 11}
+Layout = tuple[tuple[int, str, int], ...]  # (index into the row's cells, title, width)
+FULL_WIDTH = sum(w for _t, w in COLUMNS)
+
+
+def layout_for(width: int) -> Layout:
+    """The columns that fit in ``width`` cells: all of them when they fit, else the most
+    important at their narrowest, then widened (most important first) into what is left.
+    Below 53 cells the name and the deadline still show (the list scrolls sideways)."""
+    if width >= FULL_WIDTH:
+        return tuple((i, title, w) for i, (title, w) in enumerate(COLUMNS))
+    widths: dict[str, int] = {}
+    used = 0
+    for n, title in enumerate(PRIORITY):
+        if n < 2 or used + MIN_WIDTH[title] <= width:  # the name and the deadline always
+            widths[title] = MIN_WIDTH[title]
+            used += MIN_WIDTH[title]
+    spare = width - used
+    preferred = dict(COLUMNS)
+    for title in PRIORITY:
+        if title in widths and spare > 0:
+            grow = min(spare, preferred[title] - widths[title])
+            widths[title] += grow
+            spare -= grow
+    return tuple((i, title, widths[title]) for i, (title, _w) in enumerate(COLUMNS) if title in widths)
+
+
+FULL_LAYOUT = layout_for(FULL_WIDTH)
 
 
 def _fit(text: str, width: int) -> str:
@@ -41,8 +73,8 @@ def _fit(text: str, width: int) -> str:
     return text.ljust(width)
 
 
-def header_text() -> str:
-    return "".join(_fit(title, width) for title, width in COLUMNS)
+def header_text(layout: Layout = FULL_LAYOUT) -> str:
+    return "".join(_fit(title, width) for _i, title, width in layout)
 
 
 def row_cells(row: CaseloadRow) -> list[str]:
@@ -52,8 +84,9 @@ def row_cells(row: CaseloadRow) -> list[str]:
             row.impact, row.deadline_text, contact, row.flag]
 
 
-def row_text(row: CaseloadRow) -> str:
-    return "".join(_fit(cell, width) for cell, (_t, width) in zip(row_cells(row), COLUMNS, strict=True))
+def row_text(row: CaseloadRow, layout: Layout = FULL_LAYOUT) -> str:
+    cells = row_cells(row)
+    return "".join(_fit(cells[i], width) for i, _t, width in layout)
 
 
 class CaseloadList(ScrollView, can_focus=True):
@@ -92,6 +125,13 @@ class CaseloadList(ScrollView, can_focus=True):
             super().__init__()
             self.carer_id = carer_id
 
+    class ColumnsChanged(Message):
+        """The list was resized and shows other columns: the header should follow."""
+
+        def __init__(self, header: str):
+            super().__init__()
+            self.header = header
+
     class Moved(Message):
         def __init__(self, index: int, total: int):
             super().__init__()
@@ -105,7 +145,18 @@ class CaseloadList(ScrollView, can_focus=True):
         self.cursor = 0
         self._pages: dict[int, list[CaseloadRow]] = {}
         self._asked: set[int] = set()
-        self._width = sum(w for _t, w in COLUMNS)
+        self.columns: Layout = FULL_LAYOUT
+        self._width = FULL_WIDTH
+
+    def on_resize(self) -> None:
+        layout = layout_for(self.scrollable_content_region.width)
+        if layout == self.columns:
+            return
+        self.columns = layout
+        self._width = sum(w for _i, _t, w in layout)
+        self._set_lines(self.total)
+        self.refresh()
+        self.post_message(self.ColumnsChanged(header_text(layout)))
 
     # -- data ------------------------------------------------------------------------------------
 
@@ -211,7 +262,7 @@ class CaseloadList(ScrollView, can_focus=True):
                 style += self.get_component_rich_style("caseload-list--overdue")
             elif row.status != "open":
                 style += self.get_component_rich_style("caseload-list--closed")
-            text = row_text(row)
+            text = row_text(row, self.columns)
         if index == self.cursor:
             style += self.get_component_rich_style("caseload-list--cursor")
         text = text.ljust(max(self._width, width + scroll_x))
@@ -287,4 +338,4 @@ class FieldRow(Static):
         return self.query_one(Input)
 
 
-__all__ = ["PAGE", "CaseloadList", "FieldRow", "Style", "header_text", "row_text"]
+__all__ = ["PAGE", "CaseloadList", "FieldRow", "Style", "header_text", "layout_for", "row_text"]
