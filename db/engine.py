@@ -160,6 +160,7 @@ def folder_warning(folder: Path) -> str | None:
     if not mode & 0o077:
         return None
     who = "can write in" if mode & 0o022 else "can see the files in"
+    folder = Path(folder).absolute()
     return (f"Other users of this computer {who} the folder {folder} (permissions "
             f"{mode:04o}). ycworker has not changed it; the database is encrypted, but a private "
             f"folder (chmod 700) keeps its companions and backups out of sight.")
@@ -531,8 +532,9 @@ def open_store(path: Path | str, passphrase: str, *, migrate: bool = True, on_wa
         if wait_seconds is not None:
             engine.ycw_wait["seconds"] = wait_seconds  # type: ignore[attr-defined]
         try:
-            with engine.connect() as conn:
+            with engine.execution_options(ycw_read=True).connect() as conn:  # no write lock
                 conn.exec_driver_sql("SELECT 1")
+                conn.rollback()
         except (sa.exc.DBAPIError, StoreError) as exc:
             engine.dispose()
             if isinstance(exc, StoreError):

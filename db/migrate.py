@@ -25,8 +25,10 @@ def head_revision() -> str:
 
 
 def current_revision(store: Store) -> str | None:
-    with store.engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+    with store.engine.execution_options(ycw_read=True).connect() as conn:  # reading: no write lock
+        revision = MigrationContext.configure(conn).get_current_revision()
+        conn.rollback()
+        return revision
 
 
 def upgrade_store(store: Store, target: str = "head") -> Path | None:

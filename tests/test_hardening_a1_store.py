@@ -364,3 +364,19 @@ def test_a_second_writer_goes_ahead_when_the_first_finishes_within_the_wait(stor
     thread.join(60)
     assert lines == ["waiting"]
     assert _carers(store) == 1
+
+
+def test_opening_takes_no_write_lock_while_another_ycworker_writes(db_path):
+    """Opening an up-to-date file only reads: it neither waits nor says it is waiting."""
+    holder = open_store(db_path, PASSPHRASE)
+    lines = []
+    try:
+        with holder.fresh() as other:
+            other.execute("BEGIN IMMEDIATE")
+            second = open_store(db_path, PASSPHRASE, on_wait=lambda: lines.append(1), wait_seconds=1)
+            assert _carers(second) == 0
+            second.close()
+            other.execute("ROLLBACK")
+    finally:
+        holder.close()
+    assert lines == []

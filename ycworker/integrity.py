@@ -52,7 +52,9 @@ def _check_once(store: Store, pragma: str, foreign_keys: bool) -> list[str]:
     try:
         with long_work(conn):
             try:
-                rows = [str(row[0]) for row in conn.execute(f"PRAGMA {pragma}").fetchall()]
+                rows = [line for row in conn.execute(f"PRAGMA {pragma}").fetchall()
+                        for line in str(row[0]).splitlines()
+                        if line.strip() and not line.startswith("*** in database")]
                 problems = [] if rows == ["ok"] else rows
                 if foreign_keys:
                     for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check").fetchall():
