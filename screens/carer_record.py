@@ -290,7 +290,7 @@ class CarerRecordScreen(AreaScreen):
                      tuple((name, wid) for name, wid in workers), placeholder="Choose the worker"),
                 Spec("allocated_date", "Date allocated", value=f"{today:%d/%m/%Y}"),
             ]
-            note = f"Allocation {r.deadline_text}." if r.deadline_text else ""
+            note = f"{r.deadline_text[:1].upper()}{r.deadline_text[1:]}." if r.deadline_text else ""
             self.app.push_screen(FormModal(
                 "Allocate the support request", specs,
                 _in_write(referrals.allocate, r.referral_id, today, self._worker_id()), note=note),

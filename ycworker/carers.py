@@ -60,6 +60,9 @@ MAX_TEXT = 200
 MAX_LONG_TEXT = 4000
 TIMELINE_LIMIT = 200
 
+# Invisible characters that reorder how text is shown (a name could read "Amira" and be stored
+# as something else): the embeddings, overrides and isolates, and the direction marks.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 _UK_DATE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
 _ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 _POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
@@ -114,9 +117,21 @@ def field_text(name: str, raw: str, label: str, *, required: bool = False,
         raise FieldError(name, f"{label} is needed.")
     if len(value) > limit:
         raise FieldError(name, f"{label} is too long ({len(value)} characters; at most {limit}).")
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
-        raise FieldError(name, f"{label} has a control character in it; retype it.")
+    problem = hidden_character_problem(value)
+    if problem:
+        raise FieldError(name, f"{label} {problem}; retype it.")
     return value
+
+
+def hidden_character_problem(value: str) -> str:
+    """'has a control character in it' (NUL and the like), 'has a hidden character ...' (a
+    right-to-left override or another direction control), or '' when the text is clean."""
+    if any((ord(ch) < 32 and ch not in "\n\t") or ord(ch) == 127 for ch in value):
+        return "has a control character in it"
+    if any(ch in BIDI_CONTROLS for ch in value):
+        return ("has a hidden character in it that changes the direction of the text (often pasted "
+                "from another program)")
+    return ""
 
 
 def field_dob(name: str, raw: str, today: date, *, at: date | None = None) -> date:
@@ -437,6 +452,8 @@ def due_next(rec: CarerRecord, today: date) -> list[str]:
         if r.deadline_text:
             what = "Allocate to a worker" if r.allocated_date is None else "Complete the needs assessment"
             out.append(f"{what}: {r.deadline_text} ({r.deadline:%a %d %b %Y}).")
+    if rec.status != "open":  # a closed record asks nothing more (consent refused, moved away ...)
+        return out
     if rec.flag:
         out.append(rec.flag[0].upper() + rec.flag[1:] + ".")
     if rec.needs_referral_details:

@@ -24,7 +24,7 @@ from sqlmodel import Session
 from db.models import Carer, District, Household, Referral, School, new_id, utcnow
 from db.search_index import carers_indexed_in_bulk
 from ycworker import audit
-from ycworker.carers import ETHNICITIES, parse_date
+from ycworker.carers import ETHNICITIES, hidden_character_problem, parse_date
 from ycworker.caseload import age_on
 
 REQUIRED = ("carer_ref", "first_name", "last_name", "date_of_birth", "sex", "ethnicity", "district",
@@ -282,6 +282,8 @@ def _check_row(file_name: str, number: int, v: dict[str, str], today: date,
     for col in ("carer_ref", "first_name", "last_name", "district", "school", "household_ref"):
         if len(v.get(col, "")) > 200:
             bad(col, "is longer than 200 characters")
+        elif hidden_character_problem(v.get(col, "")):
+            bad(col, hidden_character_problem(v.get(col, "")))
     if len(errors) > before:
         return None
     return Row(number, ref, first, last, dob, sex, ethnicity, district, v.get("school", ""),
