@@ -51,8 +51,9 @@ def write_text(path: Path, text: str, *, encoding: str = "utf-8", newline: str |
 
 
 @contextlib.contextmanager
-def staged_folder(final: Path) -> Iterator[Path]:
-    """Build a folder under a temporary name beside ``final``; renamed into place on success.
+def staged_folder(final: Path, rename_to: Path | None = None) -> Iterator[Path]:
+    """Build a folder under a temporary name beside ``final``; renamed into place on success
+    (to ``rename_to`` instead when given: e.g. a sealing name, see below).
 
     Temporary folders are named ``.<final>.partial-<pid>-*`` so a later start can find and remove
     orphans (``remove_orphans``) while leaving alone a folder another live process is building.
@@ -69,7 +70,7 @@ def staged_folder(final: Path) -> Iterator[Path]:
                 with child.open("rb") as fh:
                     os.fsync(fh.fileno())
         fsync_dir(tmp)
-        os.rename(tmp, final)
+        os.rename(tmp, rename_to or final)
         fsync_dir(final.parent)
     except BaseException:
         import shutil
@@ -121,3 +122,51 @@ def remove_orphans(folder: Path) -> list[Path]:
                 child.unlink(missing_ok=True)
             removed.append(child)
     return removed
+
+
+# -- sealing: complete, recorded, then in place ------------------------------------------------
+# A sealed folder is built and checked under ``.<name>.sealing-<pid>`` (complete, but hidden and
+# not yet anyone's to send), the seal is recorded in the database, and only then is the folder
+# renamed to ``<name>``. A kill before the record leaves a hidden folder nobody recorded (removed
+# at the next start); a kill after it leaves a recorded one (put in place at the next start). So
+# every folder a worker can send is listed as sealed, or is not there.
+
+SEALING = ".sealing-"
+
+
+def sealing_name(final: Path) -> Path:
+    final = Path(final)
+    return final.with_name(f".{final.name}{SEALING}{os.getpid()}")
+
+
+def staged_for_sealing(folder: Path) -> list[tuple[str, Path, bool]]:
+    """The ``.<name>.sealing-<pid>`` folders in ``folder``: (name, path, still being made by a
+    live process other than this one)."""
+    found = []
+    with contextlib.suppress(OSError):
+        for child in Path(folder).iterdir():
+            head, sep, pid = child.name.rpartition(SEALING)
+            if not sep or not head.startswith(".") or not pid.isdigit() or not child.is_dir():
+                continue
+            live = int(pid) != os.getpid() and _pid_alive(int(pid))
+            found.append((head[1:], child, live))
+    return found
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def put_in_place(staged: Path, final: Path) -> Path:
+    """Rename a complete staged folder to its final name (same folder: atomic), fsync the folder."""
+    if Path(final).exists():
+        raise FileExistsError(f"{final} already exists")
+    os.rename(staged, final)
+    fsync_dir(Path(final).parent)
+    return Path(final)

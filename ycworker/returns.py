@@ -6,12 +6,14 @@ read transaction, renders the four CSV files (UTF-8 with BOM, CRLF, RFC 4180, fo
 values, primary and foreign keys) and ``manifest.json`` (period, when, which ycworker, the
 working-day calendar, the row count and SHA-256 of every other file), then writes the folder:
 
-1. into ``DIR`` (when given) and into the local outbox beside the database, each through
-   ``atomic.staged_folder``: a ``.<name>.partial-*`` folder, every file fsynced, its hashes checked
-   against the manifest by reading them back, the folder fsynced and renamed into place. A crash
-   leaves no half return; orphaned partial folders are removed at the next start of ycworker (the
-   outbox: ``cli.main``) and at the next export or sync (the outbox and the folder written to).
-2. a ``SealedReturn`` row and an ``export`` audit entry, in one transaction.
+1. into ``DIR`` (when given) and into the local outbox beside the database, each staged as a
+   hidden ``.<name>.sealing-<pid>`` folder (built in ``atomic.staged_folder``: every file fsynced,
+   its hashes checked against the manifest by reading them back, the folder fsynced);
+2. a ``SealedReturn`` row and an ``export`` audit entry, in one transaction;
+3. only then each staged folder renamed to its name. Every folder a worker can send is listed as
+   sealed, or is not there: after a kill, ``reconcile`` (at the next start, export or sync) puts
+   a recorded folder in place and removes one nobody recorded; orphaned partial folders are
+   removed at the next start (the outbox: ``cli.main``) and at the next export or sync.
 
 A sealed return is never edited: a correction is a new export, with a new folder name
 (``ycworker-return-2025-26-Q2-20251014T093000Z``).
@@ -30,6 +32,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -316,9 +319,13 @@ def check_folder(folder: Path) -> list[str]:
     return problems
 
 
-def write_folder(final: Path, write_files: Callable[[Path], None], manifest_sha: str) -> Path:
-    """Stage a return folder beside ``final``, check it, rename it into place."""
-    with atomic.staged_folder(final) as tmp:
+def stage_folder(final: Path, write_files: Callable[[Path], None], manifest_sha: str) -> Path:
+    """Build and check a return folder as ``.<name>.sealing-<pid>`` beside ``final``: complete,
+    hidden, not yet in place (``atomic.put_in_place`` moves it there)."""
+    staged = atomic.sealing_name(final)
+    if Path(final).exists():
+        raise FileExistsError(f"{final} already exists")
+    with atomic.staged_folder(final, rename_to=staged) as tmp:
         write_files(tmp)
         problems = check_folder(tmp)
         if not problems and sha256_file(tmp / MANIFEST) != manifest_sha:
@@ -326,7 +333,49 @@ def write_folder(final: Path, write_files: Callable[[Path], None], manifest_sha:
         if problems:
             raise OSError("; ".join(problems))
         os.chmod(tmp, 0o700)
-    return final
+    return staged
+
+
+def write_folder(final: Path, write_files: Callable[[Path], None], manifest_sha: str) -> Path:
+    """Stage a return folder beside ``final``, check it, rename it into place."""
+    return atomic.put_in_place(stage_folder(final, write_files, manifest_sha), final)
+
+
+#: Sealing and reconciling in one process never overlap (the app may sync while it exports).
+_SEALING = threading.Lock()
+
+
+def reconcile(store, *folders: Path) -> list[str]:
+    """Finish or undo the seals a killed export left (at the next start, export or sync).
+
+    A complete ``.<name>.sealing-<pid>`` folder whose return is recorded as sealed is put in
+    place; one that is not recorded (the kill came before the record) is removed, as is one
+    that no longer matches its recorded manifest. The outbox, every folder a return was
+    delivered to and ``folders`` are looked at. Returns what was done, as sentences."""
+    t = SealedReturn.__table__.c
+    with store.read() as s:
+        rows = s.connection().execute(sa.select(t.folder_name, t.manifest_sha256, t.synced_to)).all()
+    recorded = {name: sha for name, sha, _to in rows}
+    places = {outbox_dir(store.path), *(Path(f) for f in folders), *(Path(to) for *_x, to in rows if to)}
+    done = []
+    with _SEALING:
+        for place in places:
+            for name, staged, live in atomic.staged_for_sealing(place):
+                if live:
+                    continue
+                final = place / name
+                sound = (name in recorded and not final.exists() and not check_folder(staged)
+                         and sha256_file(staged / MANIFEST) == recorded[name])
+                try:
+                    if sound:
+                        atomic.put_in_place(staged, final)
+                        done.append(f"Put the sealed return {name} in place in {place}.")
+                    else:
+                        shutil.rmtree(staged)
+                        done.append(f"Removed an unsealed copy of {name} from {place}.")
+                except OSError:  # a stick pulled out: the next start tries again
+                    continue
+    return done
 
 
 def _write_built(files: list[BuiltFile]) -> Callable[[Path], None]:
@@ -395,6 +444,7 @@ def export_return(store, period: Period, to_dir: Path | None, *, today: date,
         atomic.remove_orphans(dest)
     _ensure_dir(outbox)
     atomic.remove_orphans(outbox)
+    reconcile(store, *([dest] if dest else []))
 
     pseudo = pseudonyms.for_store(store)  # the secret is made (one short write) on first use
     with store.read() as s:  # counting holds no write lock: the app keeps saving meanwhile
@@ -412,31 +462,40 @@ def export_return(store, period: Period, to_dir: Path | None, *, today: date,
             inner(tmp)
             _after_files(tmp)
 
-    written: list[Path] = []
-    try:
-        delivered = None
-        if dest is not None:
-            delivered = write_folder(dest / name, writer, manifest_sha)
-            written.append(delivered)
-        sealed_path = write_folder(outbox / name, writer, manifest_sha)
-        written.append(sealed_path)
-        with store.write() as s:
-            row = SealedReturn(label=period.label, period_start=period.start, period_end=period.end,
-                               folder_name=name, path=str(sealed_path), manifest_sha256=manifest_sha,
-                               made_by_id=worker_id, created_at=made_at, updated_at=made_at)
-            if delivered is not None:
-                row.synced_to, row.synced_at = str(dest.resolve()), made_at
-            s.add(row)
-            s.flush()
-            audit.record(s, "export", "sealed_return", row.id, worker_id)
-            sealed_id = row.id
-    except BaseException as exc:
-        for path in written:
-            shutil.rmtree(path, ignore_errors=True)
-        if isinstance(exc, OSError):
-            raise UserError(f"The return could not be written ({exc.strerror or exc}). Nothing was "
-                            "sealed; try again or choose another folder.") from None
-        raise
+    # Staged (complete, hidden), recorded, then put in place: see atomic's "sealing" notes.
+    staged: list[tuple[Path, Path]] = []
+    delivered = None
+    sealed_path = outbox / name
+    with _SEALING:
+        try:
+            if dest is not None:
+                delivered = dest / name
+                staged.append((stage_folder(delivered, writer, manifest_sha), delivered))
+            staged.append((stage_folder(sealed_path, writer, manifest_sha), sealed_path))
+            with store.write() as s:
+                row = SealedReturn(label=period.label, period_start=period.start, period_end=period.end,
+                                   folder_name=name, path=str(sealed_path), manifest_sha256=manifest_sha,
+                                   made_by_id=worker_id, created_at=made_at, updated_at=made_at)
+                if delivered is not None:
+                    row.synced_to, row.synced_at = str(dest.resolve()), made_at
+                s.add(row)
+                s.flush()
+                audit.record(s, "export", "sealed_return", row.id, worker_id)
+                sealed_id = row.id
+        except BaseException as exc:
+            for path, _final in staged:
+                shutil.rmtree(path, ignore_errors=True)
+            if isinstance(exc, OSError):
+                why = exc.strerror or "the files did not check out"
+                raise UserError(f"The return could not be written ({why}). Nothing was sealed; try "
+                                "again or choose another folder.") from None
+            raise
+        try:  # recorded: a kill from here on is finished at the next start (reconcile)
+            for path, final in staged:
+                atomic.put_in_place(path, final)
+        except OSError:
+            raise UserError(f"The return {name} is sealed but could not be put in its folder yet; "
+                            "ycworker puts it there when it next starts.") from None
     return ExportResult(sealed_id, name, sealed_path, delivered, report, tuple(files))
 
 

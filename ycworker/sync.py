@@ -25,7 +25,7 @@ from db.models import SealedReturn, utcnow
 from ycworker import atomic, audit
 from ycworker.errors import UserError
 from ycworker.paths import outbox_dir
-from ycworker.returns import MANIFEST, check_folder, sha256_file, write_folder
+from ycworker.returns import MANIFEST, check_folder, reconcile, sha256_file, write_folder
 
 
 @dataclass
@@ -69,6 +69,7 @@ def sync_to(store, target: Path, worker_id: str | None = None) -> SyncResult:
     if not target.is_dir() or not os.access(target, os.W_OK | os.X_OK):
         raise UserError(f"The folder {target} cannot be written to. Nothing was copied.")
     atomic.remove_orphans(target)
+    reconcile(store, target)  # a killed export's seals: finished or undone before copying
     t = SealedReturn.__table__.c
     with store.read() as s:
         rows = s.connection().execute(
