@@ -1,8 +1,9 @@
 """CSV that a spreadsheet can open safely: UTF-8 with BOM, CRLF, RFC 4180, no formulas.
 
 A text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is written
-with a leading ``'`` so that a spreadsheet never runs it (the commissioner's spec). Leading
-whitespace of any kind before one of those characters is caught too (some spreadsheets strip it).
+with a leading ``'`` so that a spreadsheet never runs it (the commissioner's spec). Their fullwidth
+and small look-alikes (``＝`` U+FF1D ...) count as them, and leading whitespace of any kind or an
+invisible character (U+200B, U+FEFF ...) before one of them is caught too (spreadsheets skip them).
 Numbers and dates are not text cells: pass them as int/float/date, not str.
 """
 
@@ -16,13 +17,23 @@ from pathlib import Path
 
 from ycworker import atomic
 
-DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
+# The spec's formula starts, then the look-alikes a spreadsheet reads as them (Excel and LibreOffice
+# take a fullwidth "＝" as "=", and the small forms and the minus sign likewise).
+DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r",
+                   "\uff1d", "\uff0b", "\uff0d", "\uff20",  # fullwidth = + - @
+                   "\ufe66", "\ufe62", "\ufe63", "\ufe6b",  # small = + - @
+                   "\u2212")  # minus sign
+# Invisible characters a spreadsheet (or the eye) skips before a formula: zero-width space,
+# non-joiner, joiner, word joiner, byte-order mark, soft hyphen.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 # Leading whitespace a spreadsheet may skip before reading a formula: every Unicode space except
 # the tab and CR, which are dangerous themselves (so "\u00a0\t..." still counts as a tab first).
-_SKIPPED = "".join(ch for ch in map(chr, range(0x3000 + 1)) if ch.isspace() and ch not in "\t\r")
+_SKIPPED = "".join(ch for ch in map(chr, range(0x3000 + 1)) if ch.isspace() and ch not in "\t\r") + _INVISIBLE
 
 
 _DANGEROUS_SET = frozenset(DANGEROUS_FIRST)
+#: A first character that needs the full look: dangerous, a space or invisible.
+_SUSPECT_SET = _DANGEROUS_SET | frozenset(_INVISIBLE)
 
 
 def safe_cell(value: object) -> str:
@@ -31,7 +42,7 @@ def safe_cell(value: object) -> str:
         if not value:
             return value
         first = value[0]
-        if first not in _DANGEROUS_SET and not first.isspace():
+        if first not in _SUSPECT_SET and not first.isspace():
             return value
     elif kind is date:
         return value.isoformat()
@@ -64,7 +75,7 @@ def render(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 
 def _safe_rows(rows: Iterable[Sequence[object]]) -> Iterator[list[object]]:
     """Every cell through ``safe_cell``, with its common cases inline (a return has ~400,000 cells)."""
-    bad, is_date = _DANGEROUS_SET, date
+    bad, is_date = _SUSPECT_SET, date
     for row in rows:
         out = []
         for v in row:
