@@ -7,6 +7,10 @@ a figure lists the referrals behind it with what is missing or late; from there 
 carer's record to put a date right, and coming back counts again. ``x`` exports (seals) the return,
 ``l`` lists the sealed returns and which are sent, ``y`` syncs them to a folder.
 
+The table fits the terminal: the figure's name takes what the other columns leave and wraps
+(their labels are short: Count, Out of, Value, Target, Result), so Target and Result are on
+screen at 80 columns and up without scrolling sideways; a breakdown shows in the name's column.
+
 Counting a quarter for a whole county takes a moment: it runs off the UI thread, the table shows
 a loading state and the line above it says "Working".
 """
@@ -18,6 +22,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header, Static
+from textual.widgets.data_table import ColumnKey
 
 from screens.base import AreaScreen, set_loading
 from screens.footer import Footer
@@ -59,6 +64,25 @@ class ReturnsTable(DataTable):
     BINDINGS = [Binding("enter", "screen.drill", "Referrals behind it")]
 
 
+# The columns after the figure's name: (label, width). Widths fit their longest value.
+FIXED_COLUMNS = (("Count", 6), ("Out of", 6), ("Value", 8), ("Target", 6), ("Result", 8))
+FIGURE_MIN = 20  # narrower than this the name wraps to too many lines: the table scrolls instead
+
+
+def flexible_width(table: DataTable, fixed: tuple[tuple[str, int], ...], least: int) -> int:
+    """The width left for one flexible column once ``fixed`` columns, each column's cell padding
+    and a vertical scrollbar are taken from the table's width; at least ``least``.
+
+    The table's width is read from its screen (less its margins): a table in its loading state
+    has no size of its own yet."""
+    margin = table.styles.margin
+    outer = table.screen.size.width - margin.left - margin.right
+    padding = 2 * table.cell_padding * (len(fixed) + 1)
+    scrollbar = table.styles.scrollbar_size_vertical or 0
+    room = outer - sum(w for _, w in fixed) - padding - scrollbar
+    return max(least, room)
+
+
 class ReturnsScreen(AreaScreen):
     HELP_TITLE = "The commissioner's return"
     DEFAULT_CSS = """
@@ -90,14 +114,15 @@ class ReturnsScreen(AreaScreen):
         self.show_breakdowns = False
         self.asked = 0  # the latest request; older results that arrive late are dropped
         self.export_folder = ""
+        self.fitted_width = 0  # the table's width when the figure column was last fitted
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="ret-period", markup=False)
         yield Static("", id="ret-status")
         table = ReturnsTable(id="ret-table", cursor_type="row", zebra_stripes=True)
-        for label, width in (("Figure", 70), ("Breakdown", 22), ("Numerator", 10), ("Denominator", 12),
-                             ("Value", 9), ("Target", 7), ("Result", 10)):
+        table.add_column("Figure", width=FIGURE_MIN, key="figure")
+        for label, width in FIXED_COLUMNS:
             table.add_column(label, width=width)
         yield table
         yield Static("", id="ret-sealed", markup=False)
@@ -150,21 +175,23 @@ class ReturnsScreen(AreaScreen):
         keep = table.cursor_row
         set_loading(table, False)
         table.clear()
+        self.fit_columns()
         self.rows = []
         for f in report.figures:
             if f.breakdown != "all" and not self.show_breakdowns:
                 continue
             self.rows.append(("figure", f))
-            label = f.label if f.breakdown == "all" else f"    by {f.breakdown.replace('_', ' ')}"
-            value = "" if f.breakdown == "all" else f.breakdown_value.replace("_", " ")
-            table.add_row(Text(label), Text(value), str(f.numerator),
+            label = f.label if f.breakdown == "all" else (
+                f"  by {f.breakdown.replace('_', ' ')}: {f.breakdown_value.replace('_', ' ')}")
+            # height=None: a long name wraps within its column (more lines, never a wider table)
+            table.add_row(Text(label), str(f.numerator),
                           "" if f.denominator is None else str(f.denominator), value_text(f.unit, f.value),
-                          "" if f.target is None else f"{f.target}%", result_cell(f.target_met))
+                          "" if f.target is None else f"{f.target}%", result_cell(f.target_met), height=None)
         for o in report.outcomes:
             self.rows.append(("outcome", o))
-            table.add_row(Text(f"KPI 5 {o.outcome} {o.label}"), "improved / reviewed", str(o.improved),
-                          str(o.reviewed), value_text(kpis.PERCENT, o.value), f"{o.target}%",
-                          result_cell(o.target_met))
+            table.add_row(Text(f"KPI 5 {o.outcome} {o.label} (improved / reviewed)"),
+                          str(o.improved), str(o.reviewed), value_text(kpis.PERCENT, o.value),
+                          f"{o.target}%", result_cell(o.target_met), height=None)
         if keep is not None and self.rows:
             table.move_cursor(row=min(keep, len(self.rows) - 1))
         targets = [f for f in report.headline() if f.target is not None] + list(report.outcomes)
@@ -180,6 +207,21 @@ class ReturnsScreen(AreaScreen):
         status.append(" · Enter lists the referrals behind a figure · x exports and seals")
         self.query_one("#ret-status", Static).update(status)
         self.query_one("#ret-sealed", Static).update(self.sealed_line())
+
+    def fit_columns(self) -> None:
+        """The figure's name takes the width the other columns leave (read at each fill)."""
+        table = self.query_one(ReturnsTable)
+        table.columns[ColumnKey("figure")].width = flexible_width(table, FIXED_COLUMNS, FIGURE_MIN)
+        self.fitted_width = self.size.width
+
+    def on_resize(self, _event) -> None:
+        # The terminal changed size: fill again so the names wrap to the new width.
+        if self.report is not None and self.fitted_width != self.size.width:
+            self.call_after_refresh(self.refit)
+
+    def refit(self) -> None:
+        if self.report is not None and self.fitted_width != self.size.width:
+            self.show(self.asked, (self.report, self.sealed))
 
     def sealed_line(self) -> str:
         if not self.sealed:
