@@ -295,16 +295,22 @@ class CancelBookingScreen(DbModalScreen):
         Binding("escape", "close", "Keep the booking"),
     ]
 
-    def __init__(self, booking_id: str, name: str):
+    def __init__(self, booking_id: str, name: str, carer_ref: str = "", what: str = ""):
         super().__init__()
         self.booking_id = booking_id
         self.child_name = name
+        self.carer_ref = carer_ref
+        self.what = what  # the activity and days, e.g. "Beach day (Mon 21, Tue 22)"
+
+    def question(self) -> str:
+        """Which booking, without doubt: two children of one name are told apart by their ref."""
+        who = f"{self.child_name} ({self.carer_ref})" if self.carer_ref else self.child_name
+        on = f" for {self.what}" if self.what else ""
+        return f"Cancel the booking of {who}{on}? A freed place is offered to the waiting list at once."
 
     def compose(self) -> ComposeResult:
         with Vertical(id="cb-box"):
-            yield Static(
-                f"Cancel {self.child_name}'s booking? A freed place is offered to the waiting list at once."
-            )
+            yield Static(self.question(), markup=False)
             yield Input(placeholder="Reason, e.g. family away, child unwell; Enter to cancel", id="cb-reason")
             yield Static("", id="cb-error")
             yield Static("Enter cancels the booking · Escape keeps it", classes="muted")

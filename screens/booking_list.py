@@ -341,7 +341,10 @@ class BookingsScreen(AreaScreen):
             return
         from screens.booking_form import CancelBookingScreen
 
-        self.app.push_screen(CancelBookingScreen(row.booking_id, row.name), self.after_cancel)
+        title = self.detail.data.title if self.detail else ""
+        what = f"{title} ({days_text(row.days)})" if row.days else title
+        self.app.push_screen(CancelBookingScreen(row.booking_id, row.name, row.carer_ref, what),
+                             self.after_cancel)
 
     def after_cancel(self, offers) -> None:
         if offers is None:

@@ -36,6 +36,16 @@ def offer_now(store, activity_id, worker_id):
         return bookings.offer_free_places(s, activity_id, worker_id)
 
 
+def withdraw_offer_notices(app, name: str) -> None:
+    """Take down the toasts that said a place is offered to ``name`` (and to press w): once the
+    offer is answered they are stale. Toasts carry no key, so they are told apart by their text,
+    which is made by Offer.message()."""
+    start = f"A place is offered to {name} ("
+    for notification in list(app._notifications):  # Textual keeps no public handle on a toast
+        if notification.message.startswith(start):
+            app._unnotify(notification)
+
+
 def when(moment) -> str:
     return "" if moment is None else moment.astimezone().strftime("%d %b %H:%M")
 
@@ -153,6 +163,7 @@ class WaitingListScreen(AreaScreen):
         worker = self.app.worker_info
 
         def done(offers: list[bookings.Offer]) -> None:
+            withdraw_offer_notices(self.app, row.name)  # answered: "Press w" would now mislead
             self.notify(f"{row.name} {'is booked' if accepted else 'declined: the booking is cancelled'}.")
             for offer in offers:
                 self.notify(offer.message(), title="Waiting list", timeout=12)
@@ -187,11 +198,14 @@ class WaitingListScreen(AreaScreen):
             return
         from screens.booking_form import CancelBookingScreen
 
-        self.app.push_screen(CancelBookingScreen(row.booking_id, row.name), self.after_remove)
+        what = "the waiting list (" + ", ".join(f"{d:%a %d %b}" for d in row.days) + ")"
+        self.app.push_screen(CancelBookingScreen(row.booking_id, row.name, row.carer_ref, what),
+                             lambda offers: self.after_remove(offers, row.name))
 
-    def after_remove(self, offers) -> None:
+    def after_remove(self, offers, name: str = "") -> None:
         if offers is None:
             return
+        withdraw_offer_notices(self.app, name)  # off the list: an offer to them is void
         for offer in offers:
             self.notify(offer.message(), title="Waiting list", timeout=12)
         self.action_refresh()
