@@ -35,6 +35,8 @@ from db.engine import (
     long_work,
     others_using,
     private_umask,
+    read_salt,
+    rekey_file,
     secure_file,
     secure_folder,
 )
@@ -307,21 +309,47 @@ def verify_backup(backup: Path, passphrase: str) -> list[str]:
     return check_file(backup, key, full=True)
 
 
-def restore(db_path: Path, backup: Path, passphrase: str, *, now: datetime | None = None) -> RestoreResult:
+def made_under_another_passphrase(db_path: Path, backup: Path) -> bool:
+    """Was the backup made before a change of the database's passphrase? (A change of passphrase
+    gives the file a new salt; a backup keeps the salt of its day.) No database: False."""
+    here, there = read_salt(Path(db_path)), read_salt(Path(backup).expanduser())
+    return here is not None and there is not None and here != there
+
+
+def opens(path: Path, passphrase: str) -> bool:
+    """Does the passphrase open the file at ``path`` (a quick check, no writes)?"""
+    try:
+        check_file(path, key_for_file(path, passphrase), full=False)
+    except StoreError:
+        return False
+    return True
+
+
+def restore(db_path: Path, backup: Path, passphrase: str, *, backup_passphrase: str | None = None,
+            now: datetime | None = None) -> RestoreResult:
     """Replace the database with a verified backup. Every Store on the file must be closed.
 
     The current file (and its WAL, which may hold committed work) is copied into the backups
     folder first as ``<stem>-<stamp>-before-restore.db``; then the stale WAL and shared-memory
     files are removed and the backup is renamed into place (same folder, so atomically).
+
+    ``passphrase`` opens the database after the restore. A backup made under another passphrase
+    (before a change of passphrase) is opened with ``backup_passphrase`` and its copy re-keyed to
+    ``passphrase`` before it replaces the file: a restore never changes which passphrase opens
+    the database. ``passphrase`` must then open the database as it is now (exit 3 if not).
     """
+    backup_passphrase = backup_passphrase or passphrase
+    rekey = backup_passphrase != passphrase
     db_path = Path(db_path)
     backup = Path(backup).expanduser()
     if backup.exists() and db_path.exists() and backup.resolve() == db_path.resolve():
         raise UserError("That is the database itself, not a backup. Nothing was changed.")
     if others_using(db_path):  # it would go on writing to the replaced file: lost for good
         raise UserError(IN_USE)
+    if rekey and Path(db_path).exists() and not opens(db_path, passphrase):
+        raise UserError("That is not the passphrase the database opens with now. Nothing was changed.", 3)
     try:
-        problems = verify_backup(backup, passphrase)
+        problems = verify_backup(backup, backup_passphrase)
     except WrongPassphrase:
         raise UserError(
             f"That passphrase does not open {backup.name}. A backup opens with the passphrase "
@@ -348,6 +376,15 @@ def restore(db_path: Path, backup: Path, passphrase: str, *, now: datetime | Non
         tmp.unlink(missing_ok=True)
         shutil.copyfile(backup, tmp)
         fsync_file(tmp)
+        if rekey:  # it goes on opening with the current passphrase
+            try:
+                rekey_file(tmp, backup_passphrase, passphrase)
+            except BaseException:
+                for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+                    leftover.unlink(missing_ok=True)
+                raise
+            for companion in (Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+                companion.unlink(missing_ok=True)
         if check_file(tmp, key_for_file(tmp, passphrase), full=False):
             tmp.unlink(missing_ok=True)
             raise UserError("The copy of the backup did not check out (is the disk full?). "
@@ -361,8 +398,8 @@ def restore(db_path: Path, backup: Path, passphrase: str, *, now: datetime | Non
     return RestoreResult(backup, kept)
 
 
-def restore_over_store(store: Store, backup: Path, passphrase: str, worker_id: str | None = None
-                       ) -> RestoreResult:
+def restore_over_store(store: Store, backup: Path, passphrase: str, worker_id: str | None = None,
+                       *, current_passphrase: str | None = None) -> RestoreResult:
     """The app's restore. The backup is checked first while the store is still open (a wrong
     passphrase or a damaged backup changes nothing: FieldError / UserError, the store stays
     usable); then the store is closed, the file replaced (``restore``) and the restore audited
@@ -381,12 +418,21 @@ def restore_over_store(store: Store, backup: Path, passphrase: str, worker_id: s
     if problems:
         raise UserError(f"{backup.name} is damaged ({problems[0]}); it was not restored. "
                         "Nothing was changed.")
+    current = passphrase
+    if not store.key_hex.startswith(key_for_file(store.path, passphrase)):  # another passphrase
+        if not current_passphrase:
+            raise FieldError("current", f"{backup.name} was made under another passphrase. Give the "
+                             "passphrase the database opens with now as well: after the restore it "
+                             "goes on opening with that one.")
+        if not store.key_hex.startswith(key_for_file(store.path, current_passphrase)):
+            raise FieldError("current", "That is not the passphrase the database opens with now.")
+        current = current_passphrase
     store.close()
     if others_using(store.path):  # refused with nothing changed: the store reconnects when used
         raise UserError(IN_USE)
     try:
-        result = restore(store.path, backup, passphrase)
-        restored = open_store(store.path, passphrase)
+        result = restore(store.path, backup, current, backup_passphrase=passphrase)
+        restored = open_store(store.path, current)
         try:
             with restored.write() as session:
                 audit.record(session, "restore", "database", "", worker_id)
@@ -402,7 +448,7 @@ def restore_over_store(store: Store, backup: Path, passphrase: str, worker_id: s
 
 __all__ = [
     "BackupFailed", "BackupInfo", "BackupResult", "RestoreFailed", "RestoreResult", "clean_at_start",
-    "daily_backup_due", "generations_kept", "leftovers", "list_backups", "make_backup", "newest_backup",
-    "newest_good_backup", "prune", "remove_leftovers", "restore", "restore_over_store", "run_daily",
-    "verify_backup",
+    "daily_backup_due", "generations_kept", "leftovers", "list_backups", "made_under_another_passphrase",
+    "make_backup", "newest_backup", "newest_good_backup", "opens", "prune", "remove_leftovers", "restore",
+    "restore_over_store", "run_daily", "verify_backup",
 ]

@@ -100,7 +100,8 @@ def _kind(error: BaseException) -> str | None:
     current: BaseException | None = error
     while current is not None and current not in seen:  # SQLAlchemy wraps the driver's error
         seen.append(current)
-        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+        current = (getattr(current, "orig", None) or current.__cause__
+                   or (None if current.__suppress_context__ else current.__context__))
     for exc in seen:
         text = str(exc).lower()  # read for its kind only; never shown
         for words, sentence in _KINDS:
@@ -115,6 +116,10 @@ def describe(error: BaseException, what: str = "") -> str:
     to standard error for a developer)."""
     if isinstance(error, (FieldError, FormErrors, UserError)):
         return str(error)
+    from db.engine import StoreError
+
+    if isinstance(error, StoreError):  # the store's own sentences (wrong passphrase, in use, damaged)
+        return f"Could not {what}. {error}" if what else str(error)
     lead = f"Could not {what}. " if what else ""
     sentence = _kind(error) or ("Something unexpected stopped it. Nothing already saved was lost; "
                                 "try again, and if it happens again tell your manager the reference.")
