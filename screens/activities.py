@@ -11,9 +11,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header, Static
+from textual.widgets.data_table import ColumnKey
 
 from screens.base import AreaScreen
 from screens.footer import Footer
+from screens.returns import flexible_width
 from ycworker import activities
 
 
@@ -34,6 +36,12 @@ def dates_text(row: activities.ActivityRow) -> str:
 
 class ActivitiesTable(DataTable):
     BINDINGS = [Binding("enter", "screen.open", "Open bookings", show=False)]
+
+
+# After the title: (label, width); the venue wraps in its column.
+ACTIVITY_COLUMNS = (("Dates", 25), ("Days", 4), ("Venue", 18), ("Places", 12), ("Waiting", 7),
+                    ("Funding", 7))
+TITLE_MIN = 20
 
 
 class ActivitiesScreen(AreaScreen):
@@ -57,6 +65,11 @@ class ActivitiesScreen(AreaScreen):
         super().__init__()
         self.rows: list[activities.ActivityRow] = []
         self.include_past = False
+        self.fitted_width = 0
+
+    def on_resize(self, _event) -> None:
+        if self.rows and self.fitted_width != self.size.width:
+            self.call_after_refresh(lambda: self.show(self.rows))
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -65,15 +78,8 @@ class ActivitiesScreen(AreaScreen):
             "No activities yet. Press n to make one (a winter party, a day trip, a HAF week).", id="act-empty"
         )
         table = ActivitiesTable(id="act-table", cursor_type="row", zebra_stripes=True)
-        for label, width in (
-            ("Activity", 30),
-            ("Dates", 26),
-            ("Days", 5),
-            ("Venue", 24),
-            ("Places", 11),
-            ("Waiting", 8),
-            ("Funding", 10),
-        ):
+        table.add_column("Activity", width=TITLE_MIN, key="title")
+        for label, width in ACTIVITY_COLUMNS:
             table.add_column(label, width=width)
         yield table
         yield Footer()
@@ -101,6 +107,10 @@ class ActivitiesScreen(AreaScreen):
         keep = select or self.current_id()
         self.rows = rows
         table.clear()
+        # The title takes the width the other columns leave and wraps (as does the venue): the
+        # table fits 120 columns, and scrolls sideways least at 80.
+        table.columns[ColumnKey("title")].width = flexible_width(table, ACTIVITY_COLUMNS, TITLE_MIN)
+        self.fitted_width = self.size.width
         for r in rows:
             full = r.booked >= r.capacity and r.day_count == 1
             places = Text(f"{r.booked} / {r.capacity}")
@@ -115,6 +125,7 @@ class ActivitiesScreen(AreaScreen):
                 str(r.waiting) if r.waiting else "",
                 "HAF" if r.haf else "",
                 key=r.id,
+                height=None,
             )
         ids = [r.id for r in rows]
         if keep in ids:

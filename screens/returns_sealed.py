@@ -9,9 +9,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header, Static
+from textual.widgets.data_table import ColumnKey
 
 from screens.base import AreaScreen
 from screens.footer import Footer
+from screens.returns import flexible_width
 
 
 def load(store):
@@ -32,6 +34,10 @@ class SealedTable(DataTable):
     BINDINGS = [Binding("enter", "screen.where", "Where is it?")]
 
 
+SEALED_COLUMNS = (("Return", 24), ("Period", 24), ("Sealed", 16), ("By", 14))
+SENT_MIN = 20
+
+
 class SealedReturnsScreen(AreaScreen):
     HELP_TITLE = "Sealed returns"
     DEFAULT_CSS = """
@@ -49,13 +55,19 @@ class SealedReturnsScreen(AreaScreen):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list = []
+        self.fitted_width = 0
+
+    def on_resize(self, _event) -> None:
+        if self.rows and self.fitted_width != self.size.width:
+            self.call_after_refresh(lambda: self.show(self.rows))
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Loading the sealed returns…", id="sealed-summary")
         table = SealedTable(id="sealed-table", cursor_type="row", zebra_stripes=True)
-        for label, width in (("Return", 24), ("Period", 25), ("Sealed", 17), ("By", 16), ("Sent", 62)):
+        for label, width in SEALED_COLUMNS:
             table.add_column(label, width=width)
+        table.add_column("Sent", width=SENT_MIN, key="sent")
         yield table
         yield Static("", id="sealed-detail", markup=False)
         yield Footer()
@@ -71,9 +83,13 @@ class SealedReturnsScreen(AreaScreen):
         self.rows = rows
         table = self.query_one(SealedTable)
         table.clear()
+        # "Sent" takes the width the other columns leave and wraps: the table fits 120 columns.
+        table.columns[ColumnKey("sent")].width = flexible_width(table, SEALED_COLUMNS, SENT_MIN)
+        self.fitted_width = self.size.width
         for r in rows:
             table.add_row(r.label, f"{r.period_start:%d/%m/%Y} to {r.period_end:%d/%m/%Y}",
-                          f"{r.made_at:%d/%m/%Y %H:%M}", Text(r.made_by or ""), sent_cell(r), key=r.id)
+                          f"{r.made_at:%d/%m/%Y %H:%M}", Text(r.made_by or ""), sent_cell(r), key=r.id,
+                          height=None)
         unsent = sum(1 for r in rows if not r.synced_to)
         if rows:
             text = f"{len(rows)} sealed return(s), {unsent} not sent · y copies them to a folder"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import frame_text
+from tests.conftest import frame_text, on_screen, until_shows
 from tests.test_returns_screen import counted, open_returns, seed
 
 
@@ -50,3 +50,30 @@ async def test_the_return_refits_when_the_terminal_changes_size(make_app, store)
                 break
         _no_sideways_scroll(table)
         assert "✗ missed" in frame_text(app)
+
+
+@pytest.mark.parametrize("size", [(120, 40)])
+async def test_the_sealed_returns_and_activities_fit_120_columns(make_app, store, size):
+    from tests.test_bookings import make_activity
+    from tests.test_bookings_ui import open_bookings_area
+
+    with store.write() as s:
+        make_activity(s, capacity=12, title="Beach day and fish and chips at the seaside with friends",
+                      venue="Dover Youth Hub, Maison Dieu Road")
+    store.close()
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await open_bookings_area(pilot)
+        table = app.screen.query_one("#act-table")
+        await until_shows(pilot, "Beach day")
+        _no_sideways_scroll(table)
+        assert "Funding" in frame_text(app)
+        await pilot.press("e")
+        await on_screen(pilot, "ReturnsScreen")
+        await counted(pilot)
+        await pilot.press("l")
+        await on_screen(pilot, "SealedReturnsScreen")
+        table = app.screen.query_one("#sealed-table")
+        await until_shows(pilot, "No sealed returns yet")
+        _no_sideways_scroll(table)
+        assert "Sent" in frame_text(app)
