@@ -611,7 +611,8 @@ def _driver_connect(path: Path, key_hex: str):
     conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
-        conn.execute(f"PRAGMA key = \"x'{key_hex}'\"")
+        if key_hex:  # no key: a plaintext file, as _make_engine allows (test harnesses only)
+            conn.execute(f"PRAGMA key = \"x'{key_hex}'\"")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlcipher3.DatabaseError as exc:
         conn.close()
