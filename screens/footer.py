@@ -39,7 +39,12 @@ class Footer(TextualFooter):
     def compose(self):
         if self._bindings_ready:
             self._shown = self._signature()
-        yield from super().compose()
+        # The reminder that alt+letter changes area (shown while typing, or where the screen uses
+        # a letter itself) goes first: at the end it was cut off on a full footer. (No binding here
+        # has a group, so the keys are a flat list.)
+        keys = list(super().compose())
+        first = [k for k in keys if str(getattr(k, "action", "")).startswith("alt_area")]
+        yield from first + [k for k in keys if not any(k is f for f in first)]
 
     def bindings_changed(self, screen) -> None:
         self._bindings_ready = True

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 if TYPE_CHECKING:
     from db.engine import Store
@@ -79,10 +79,20 @@ class YcWorkerApp(App[int]):
     SUB_TITLE = "Young Carers Service"
     CSS_PATH = str(CSS_FILE)
     ENABLE_COMMAND_PALETTE = True
+    # Our palette reads titles as plain text, not markup (a key shown as "[/]" crashed Textual's).
+    COMMANDS = {lambda: importlib.import_module("screens.palette").ActionsProvider}
     MODES = {area.mode: _screen_factory(area) for area in AREAS}
 
+    # Area keys (issue 12, item 5): the plain letter on any screen where no text field has the focus
+    # and the screen does not use that letter itself (check_action); alt+letter from anywhere,
+    # typing included. The first alt+h is only the footer's reminder, shown where a letter is not
+    # an area key (see check_action); it does what alt+h does.
     BINDINGS = [
         *(Binding(area.key, f"area('{area.mode}')", area.title, show=True) for area in AREAS),
+        Binding("alt+h", "alt_area('home')", "Areas", key_display="alt+letter", show=True,
+                priority=True),
+        *(Binding(f"alt+{area.key}", f"area_anywhere('{area.mode}')", area.title, show=False,
+                  priority=True) for area in AREAS),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+l", "lock", "Lock", show=True, priority=True),
         Binding("f9", "protection", "Data protection", key_display="F9", show=False),  # palette, not footer
@@ -120,6 +130,7 @@ class YcWorkerApp(App[int]):
         self._session_started = time.monotonic()
         self._resume_mode: str | None = None
         self._locked_worker_id: str | None = None
+        self._screen_keys: tuple[Any, Any, set[str]] | None = None  # area_letter_active's cache
 
     # -- state shared with the screens -------------------------------------------------------
 
@@ -352,10 +363,85 @@ class YcWorkerApp(App[int]):
 
     # -- navigation ----------------------------------------------------------------------------
 
-    def action_area(self, mode: str) -> None:
+    async def action_area(self, mode: str) -> None:
+        await self.go_to_area(mode)
+
+    async def action_area_anywhere(self, mode: str) -> None:
+        await self.go_to_area(mode)
+
+    async def action_alt_area(self, mode: str) -> None:
+        await self.go_to_area(mode)
+
+    async def go_to_area(self, mode: str) -> None:
+        """Open an area's main screen (its list), from anywhere.
+
+        What is typed on the screen being left is saved as leaving it by Esc saves it: the focus
+        leaves the field first (the record's fields save when they lose the focus; the assessment
+        and scores save as they go and on closing). The area's stack goes back to its main screen,
+        except a pop-up form or an unsaved review, which stay open to be finished or closed."""
         if not self.unlocked:
             return
-        self.switch_mode(mode)
+        await self._leave_field(self.screen)
+        if mode != self.current_mode:
+            await self.switch_mode(mode)
+        while len(self.screen_stack) > 1:
+            top = self.screen
+            if isinstance(top, ModalScreen) or getattr(top, "changed", False):
+                break
+            await self._leave_field(top)
+            await self.pop_screen()
+
+    @staticmethod
+    async def _leave_field(screen: Screen) -> None:
+        """Take the focus off the screen's text field and let its 'left the field' handlers run."""
+        import asyncio
+
+        if isinstance(screen, ModalScreen) or screen.focused is None:
+            return
+        screen.set_focus(None)
+        quiet = 0
+        for _ in range(200):  # until the screen and its widgets have no message waiting, twice over
+            busy = any(not node._message_queue.empty() for node in (screen, *screen.walk_children()))
+            quiet = 0 if busy else quiet + 1
+            if quiet >= 2:
+                return
+            await asyncio.sleep(0.005)
+
+    def area_letter_active(self, mode: str) -> bool:
+        """The area's letter is an area key here: no text field has the focus and the screen does
+        not use that letter itself (the review's a = Not applicable, the register's a = absent)."""
+        from textual.widgets import Input, TextArea
+
+        area = next((a for a in AREAS if a.mode == mode), None)
+        screen = self.screen
+        if area is None or isinstance(screen, ModalScreen):
+            return False
+        focused = screen.focused
+        if isinstance(focused, (Input, TextArea)):
+            return False
+        cached = self._screen_keys
+        if cached is None or cached[0] is not screen or cached[1] is not focused:
+            keys: set[str] = set()
+            for node in (screen, *screen.walk_children()):
+                keys.update(node._bindings.key_to_bindings)
+            self._screen_keys = cached = (screen, focused, keys)
+        return area.key not in cached[2]
+
+    def run_area_action(self, item: Any) -> None:
+        """A palette command from an area's screen (screens.palette.AreaAction)."""
+        self.run_worker(self._run_area_action(item), group="palette", exclusive=True)
+
+    async def _run_area_action(self, item: Any) -> None:
+        if isinstance(self.screen, item.cls):
+            await self.screen.run_action(item.action)
+            return
+        await self.go_to_area(item.mode)
+        screen = self.screen
+        if isinstance(screen, item.cls):
+            await screen.run_action(item.action)
+        elif item.where:
+            self.notify(f"{item.title.rsplit(' [', 1)[0]} is {item.where}; then press {item.key}.",
+                        title=item.area_title, timeout=15, markup=False)
 
     def action_help(self) -> None:
         from screens.help import HelpScreen
@@ -374,8 +460,12 @@ class YcWorkerApp(App[int]):
         self.push_screen(RegisterScreen(session_id))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "area" and not self.unlocked:
+        if action in ("area", "area_anywhere", "alt_area") and not self.unlocked:
             return None  # shown disabled until unlocked
+        if action == "area":  # the letter: hidden (and not taken) where it is not an area key
+            return self.area_letter_active(str(parameters[0])) or False
+        if action == "alt_area":  # the footer's reminder: where some letter is not an area key
+            return (not all(self.area_letter_active(a.mode) for a in AREAS)) or False
         # nothing to lock or protect yet: not in the footer
         return not (action in ("lock", "protection") and not self.unlocked)
 
@@ -426,7 +516,7 @@ class YcWorkerApp(App[int]):
             return
         for area in AREAS:
             yield SystemCommand(f"Go to {area.title} [{area.key}]", area.help,
-                                lambda mode=area.mode: self.switch_mode(mode))
+                                lambda mode=area.mode: self.run_worker(self.go_to_area(mode)))
         yield from self.protection_commands()
         yield from screen_commands(screen)
 
