@@ -210,7 +210,7 @@ def test_closing_the_last_request_drops_the_open_plan_and_home_no_longer_shows_i
     with store.read() as s:
         for everyone in (False, True):
             day = home.worker_day(s, me_id, TODAY, everyone=everyone)
-            assert [i.detail for i in day.plan_actions] == ["Join the Chill Club: due 01 Oct"]
+            assert [i.detail for i in day.plan_actions] == ["Join the Chill Club: due 01 Oct 2026"]
     with store.write() as s:
         referrals.close(s, ref_id, {"closure_reason": "intervention_completed", "closed_date": "20/11/2026"},
                         TODAY, me_id)

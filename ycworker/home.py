@@ -149,7 +149,7 @@ def worker_day(session: Session, worker_id: str | None, today: date, *, everyone
         q = q.where(Carer.worker_id == worker_id)
     for aid, cid, first, last, preferred, ref, what, due in session.exec(q.limit(LIST_LIMIT)).all():
         day.plan_actions.append(DayItem(cid, f"{_name(first, last, preferred)} ({ref})",
-                                        f"{what}: due {due:%d %b}", due, overdue=True, ref_id=aid))
+                                        f"{what}: due {due:%d %b %Y}", due, overdue=True, ref_id=aid))
 
     # Walk-ins and quick adds that still need referral details.
     q = select(*person).where(Carer.needs_referral_details == True, Carer.archived_at.is_(None))  # noqa: E712
