@@ -24,9 +24,18 @@ def fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
+def make_folder(folder: Path) -> None:
+    """Make ``folder`` (and any missing parents) 0700 when it is missing; an existing folder is
+    left exactly as it is (it may be /tmp, a USB stick, the worker's own choice). Raises OSError
+    when it cannot be made."""
+    from db.engine import secure_folder
+
+    secure_folder(Path(folder))
+
+
 def write_bytes(path: Path, data: bytes, mode: int = 0o600) -> Path:
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -55,18 +64,22 @@ def staged_folder(final: Path, rename_to: Path | None = None) -> Iterator[Path]:
     """Build a folder under a temporary name beside ``final``; renamed into place on success
     (to ``rename_to`` instead when given: e.g. a sealing name, see below).
 
+    The folder is 0700 and every file in it 0600 (they hold pseudonymised records, and ``final``
+    may be a shared folder or a USB stick), whatever the umask or the writer used.
+
     Temporary folders are named ``.<final>.partial-<pid>-*`` so a later start can find and remove
     orphans (``remove_orphans``) while leaving alone a folder another live process is building.
     """
     final = Path(final)
     if final.exists():
         raise FileExistsError(f"{final} already exists")
-    final.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(final.parent)
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-{os.getpid()}-", dir=final.parent))
     try:
         yield tmp
         for child in tmp.iterdir():
             if child.is_file():
+                os.chmod(child, 0o600)
                 with child.open("rb") as fh:
                     os.fsync(fh.fileno())
         fsync_dir(tmp)

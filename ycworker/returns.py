@@ -398,8 +398,10 @@ def _unique_name(period: Period, made_at: datetime, *folders: Path, taken: set[s
 
 
 def _ensure_dir(folder: Path) -> None:
+    """A missing folder is made 0700 (the outbox, or a --to folder that is not there yet); an
+    existing one is left as it is."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        atomic.make_folder(folder)
     except OSError as exc:
         raise UserError(f"The folder {folder} cannot be made ({exc.strerror or exc}). Nothing was "
                         "written; choose a folder you can write to.") from None

@@ -62,7 +62,7 @@ def _copy_files(src: Path) -> Callable[[Path], None]:
 def sync_to(store, target: Path, worker_id: str | None = None) -> SyncResult:
     target = Path(target).expanduser()
     try:
-        target.mkdir(parents=True, exist_ok=True)
+        atomic.make_folder(target)  # 0700 when made here; an existing folder is left as it is
     except OSError as exc:
         raise UserError(f"The folder {target} cannot be made ({exc.strerror or exc}). Is the USB stick "
                         "plugged in?") from None
