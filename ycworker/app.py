@@ -460,7 +460,9 @@ class YcWorkerApp(App[int]):
         self.push_screen(RegisterScreen(session_id))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("area", "area_anywhere", "alt_area") and not self.unlocked:
+        if action == "alt_area" and not self.unlocked:
+            return False  # the reminder: not before unlock
+        if action in ("area", "area_anywhere") and not self.unlocked:
             return None  # shown disabled until unlocked
         if action == "area":  # the letter: hidden (and not taken) where it is not an area key
             return self.area_letter_active(str(parameters[0])) or False
