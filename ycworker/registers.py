@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from db.models import Attendance, Carer, Club, ClubMember, ClubSession, School, new_id, utcnow
 from ycworker import audit, csv_safe, duplicates
 from ycworker.carer_refs import new_carer_ref
+from ycworker.carers import field_text
 from ycworker.clubs import (
     SessionRow,
     _member_on,
@@ -285,10 +286,15 @@ def walk_in(session: Session, session_id: str, first_name: str, last_name: str, 
     first, last = " ".join(first_name.split()), " ".join(last_name.split())
     errors = []
     if link_carer_id is None:
-        if not first:
-            errors.append(FieldError("first_name", "Give their first name."))
-        if not last:
-            errors.append(FieldError("last_name", "Give their last name."))
+        for field, value, label, missing in (("first_name", first, "First name", "Give their first name."),
+                                             ("last_name", last, "Last name", "Give their last name.")):
+            if not value:
+                errors.append(FieldError(field, missing))
+                continue
+            try:  # the same rule as every name: no NUL, no right-to-left override, at most 100
+                field_text(field, value, label, limit=100)
+            except FieldError as e:
+                errors.append(e)
     dob, estimated = None, False
     if link_carer_id is None:
         try:
