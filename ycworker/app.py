@@ -30,6 +30,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
+from ycworker.errors import describe
+
 if TYPE_CHECKING:
     from db.engine import Store
     from ycworker.workers import WorkerInfo
@@ -222,7 +224,7 @@ class YcWorkerApp(App[int]):
                 return
             except Exception as exc:  # a closed store (quit, lock) or a damaged file
                 if self.store is store:
-                    self._from_thread(self.notify, f"The database could not be checked: {exc}",
+                    self._from_thread(self.notify, f"The database could not be checked. {describe(exc)}",
                                       title="Integrity check", severity="error", timeout=30)
                 return
             if not result.ok:
@@ -252,7 +254,7 @@ class YcWorkerApp(App[int]):
             return
         except Exception as exc:  # shown, never a crash: the worker can still work
             if self.store is store:
-                self._from_thread(self.notify, f"The daily backup was not made: {exc}",
+                self._from_thread(self.notify, f"The daily backup was not made. {describe(exc)}",
                                   title="Backup", severity="error", timeout=15)
             return
         if result is not None:
