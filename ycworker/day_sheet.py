@@ -47,7 +47,8 @@ class SheetChild:
 
     @property
     def has_alert(self) -> bool:
-        return bool(self.allergies or self.medical or self.medication)
+        """Something recorded that staff must know: not blank (not asked) and not "none"."""
+        return any(is_need(v) for v in (self.allergies, self.medical, self.medication))
 
     def photo_text(self) -> str:
         return {True: "yes", False: "NO PHOTOS"}.get(self.photo_consent, "not asked")
@@ -121,6 +122,14 @@ def _md(text: str) -> str:
 
 
 NOT_ASKED = "not asked"
+#: What a worker types for "asked, and there is none" (the booking form asks for "none").
+NO_NEED = frozenset({"none", "no", "nil", "n/a", "na", "none known", "no known allergies", "nka"})
+
+
+def is_need(value: str) -> bool:
+    """True when the text records a need; blank (not asked) and "none" are not needs."""
+    text = " ".join((value or "").split()).strip(" .").lower()
+    return bool(text) and text not in NO_NEED
 
 
 def need_text(value: str) -> str:
