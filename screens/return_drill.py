@@ -3,6 +3,11 @@
 Those a worker may want to put right come first: no allocation date, allocated late, no
 assessment date, assessed late, consent pending. Enter opens the carer's record; coming back
 counts the figure again, so a corrected date shows at once. ``m`` shows only those to check.
+
+The table fits the terminal (80 columns and up) without scrolling sideways: a referral's dates sit
+with what they are measured against (the allocation date with its verdict and its due date under
+it), the referral date under the child's name, the closure reason under its date; the name and
+"To check" take the width left and wrap, refitted when the terminal changes size.
 """
 
 from __future__ import annotations
@@ -12,10 +17,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header, Static
+from textual.widgets.data_table import ColumnKey
 
 from screens.base import AreaScreen, set_loading
 from screens.footer import Footer
-from screens.returns import breakdown_text, result_cell, value_text
+from screens.returns import breakdown_text, flexible_width, result_cell, value_text
 from ycworker import kpis, periods
 
 
@@ -36,12 +42,25 @@ def short(d) -> str:
     return "" if d is None else d.strftime("%d/%m/%y")
 
 
-def verdict(flag: str) -> Text:
+def dated(when, due, flag: str) -> Text:
+    """A date with its verdict (✓ in time, ✗ late or missing) and, under it, the date it was due."""
+    text = Text(short(when) if when is not None else ("none" if flag == "N" else ""))
     if flag == "Y":
-        return Text("✓ yes", style="green")
-    if flag == "N":
-        return Text("✗ no", style="bold red")
-    return Text("")
+        text.append(" ✓", style="green")
+    elif flag == "N":
+        text.append(" ✗", style="bold red")
+    if due is not None:
+        text.append(f"\ndue {short(due)}", style="dim")
+    return text
+
+
+# Referral rows: (key, label, width) of the columns that keep their width; the name and "To check"
+# share what is left (each at least its least width).
+FIXED_COLUMNS = (("Allocated", 12), ("Assessed", 12), ("Closed", 9))
+REF_WIDTH = 9  # YC-PQ3FUE
+NAME_MIN, CHECK_MIN, CHECK_MAX = 12, 10, 22
+# Outcome rows: ref, name (the width left), latest rating.
+RATING_WIDTH = 13
 
 
 class DrillTable(DataTable):
@@ -72,6 +91,7 @@ class ReturnDrillScreen(AreaScreen):
         self.shown: list = []
         self.only_problems = False
         self.asked = 0
+        self.fitted_width = 0  # the screen's width when the columns were last fitted
 
     @property
     def outcome(self) -> bool:
@@ -82,14 +102,15 @@ class ReturnDrillScreen(AreaScreen):
         yield Static("", id="drill-title")
         yield Static("", id="drill-status")
         table = DrillTable(id="drill-table", cursor_type="row", zebra_stripes=True)
+        table.add_column("Ref", width=REF_WIDTH)
         if self.outcome:
-            for label, width in (("Ref", 14), ("Name", 30), ("Latest rating in the period", 30)):
-                table.add_column(label, width=width)
+            table.add_column("Name", width=NAME_MIN, key="name")
+            table.add_column("Latest rating", width=RATING_WIDTH)
         else:
-            for label, width in (("Ref", 12), ("Name", 20), ("Referred", 8), ("Allocated", 9),
-                                 ("Due", 8), ("In time", 7), ("Assessed", 8), ("Due", 8), ("In time", 7),
-                                 ("Closed", 8), ("Reason", 14), ("To check", 18)):
+            table.add_column("Young carer", width=NAME_MIN, key="name")
+            for label, width in FIXED_COLUMNS:
                 table.add_column(label, width=width)
+            table.add_column("To check", width=CHECK_MIN, key="check")
         yield table
         yield Footer()
 
@@ -147,18 +168,23 @@ class ReturnDrillScreen(AreaScreen):
         keep = table.cursor_row
         set_loading(table, False)
         table.clear()
+        self.fit_columns()
         self.shown = [r for r in self.rows if self.to_check(r)] if self.only_problems else list(self.rows)
         for r in self.shown:
+            # height=None: a cell of several lines (or a long name) makes the row taller, never wider
             if self.outcome:
                 rating = Text("improved", style="green") if r.improved else Text("not improved", style="bold")
-                table.add_row(r.carer_ref, Text(r.name), rating)
+                table.add_row(r.carer_ref, Text(r.name), rating, height=None)
             else:
-                table.add_row(r.carer_ref, Text(r.name), short(r.referral_date), short(r.allocated_date),
-                              short(r.allocation_deadline), verdict(r.allocated_in_time),
-                              short(r.assessment_completed_date), short(r.assessment_deadline),
-                              verdict(r.assessed_in_time), short(r.closed_date),
-                              r.closure_reason.replace("_", " "),
-                              Text(r.problem, style="bold red") if r.problem else "")
+                name = Text(r.name)
+                name.append(f"\nreferred {short(r.referral_date)}", style="dim")
+                closed = Text(short(r.closed_date))
+                if r.closure_reason:
+                    closed.append("\n" + r.closure_reason.replace("_", " "), style="dim")
+                table.add_row(r.carer_ref, name,
+                              dated(r.allocated_date, r.allocation_deadline, r.allocated_in_time),
+                              dated(r.assessment_completed_date, r.assessment_deadline, r.assessed_in_time),
+                              closed, Text(r.problem, style="bold red") if r.problem else "", height=None)
         if keep is not None and self.shown:
             table.move_cursor(row=min(keep, len(self.shown) - 1))
         checks = sum(1 for r in self.rows if self.to_check(r))
@@ -171,6 +197,29 @@ class ReturnDrillScreen(AreaScreen):
         if not self.rows:
             status = f"No {what} behind this figure."
         self.query_one("#drill-status", Static).update(Text(status))
+
+    def fit_columns(self) -> None:
+        """The name (and "To check") take the width the other columns leave (read at each fill)."""
+        table = self.query_one(DrillTable)
+        if self.outcome:
+            fixed = (("Ref", REF_WIDTH), ("Latest rating", RATING_WIDTH))
+            table.columns[ColumnKey("name")].width = flexible_width(table, fixed, NAME_MIN)
+        else:
+            fixed = (("Ref", REF_WIDTH), *FIXED_COLUMNS, ("To check", 0))
+            room = flexible_width(table, fixed, NAME_MIN + CHECK_MIN)  # for the two together
+            check = max(CHECK_MIN, min(CHECK_MAX, room - 2 * NAME_MIN))
+            table.columns[ColumnKey("check")].width = check
+            table.columns[ColumnKey("name")].width = max(NAME_MIN, room - check)
+        self.fitted_width = self.size.width
+
+    def on_resize(self, _event) -> None:
+        # The terminal changed size: fill again so the names wrap to the new width.
+        if self.fitted_width and self.fitted_width != self.size.width:
+            self.call_after_refresh(self.refit)
+
+    def refit(self) -> None:
+        if self.fitted_width and self.fitted_width != self.size.width:
+            self.fill()
 
     def action_only_problems(self) -> None:
         self.only_problems = not self.only_problems
