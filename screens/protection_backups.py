@@ -3,9 +3,11 @@
 A backup is written, fsynced, opened with the key and fully checked before it is kept
 (``ycworker.backups.make_backup``), off the UI thread. Restoring asks for the passphrase the
 backup opens with (the one the database had when it was made); the backup is checked while the
-database is still open, so a wrong passphrase or a damaged backup changes nothing. Then the
-database is closed, the current file kept in the backups folder, the backup put in its place,
-and the app shows the unlock screen: unlock with that passphrase to go on.
+database is still open, so a wrong passphrase or a damaged backup changes nothing. A backup made
+under another passphrase (before a change of passphrase) also needs the passphrase the database
+opens with now: the restored file goes on opening with that one, never silently with the
+backup's. Then the database is closed, the current file kept in the backups folder, the backup
+put in its place, and the app shows the unlock screen: unlock with the current passphrase.
 """
 
 from __future__ import annotations
@@ -32,15 +34,23 @@ def list_backups(db_path: Path):
     return backups.list_backups(db_path)
 
 
+def made_under_another_passphrase(db_path: Path, backup: Path) -> bool:
+    from ycworker import backups
+
+    return backups.made_under_another_passphrase(db_path, backup)
+
+
 def back_up_now(store, worker_id: str | None):
     from ycworker import backups
 
     return backups.make_backup(store, reason="manual", worker_id=worker_id)
 
 
-class RestoreModal(ModalScreen[str | None]):
-    """Ask for the passphrase the backup opens with; the restore itself runs in the screen below,
-    which reports a wrong passphrase back beside the field (``show_error``)."""
+class RestoreModal(ModalScreen[tuple[str, str | None] | None]):
+    """Ask for the passphrase the backup opens with and, for a backup made under another
+    passphrase, the one the database opens with now; dismissed with (backup's, current or None).
+    The restore itself runs in the screen below, which reports a refusal back beside its field
+    (``show_error``)."""
 
     DEFAULT_CSS = """
     RestoreModal { align: center middle; }
@@ -49,7 +59,8 @@ class RestoreModal(ModalScreen[str | None]):
     RestoreModal .restore-row { height: auto; }
     RestoreModal .restore-row Label { padding: 1 1 0 0; }
     RestoreModal .restore-row Input { width: 36; }
-    RestoreModal #err-passphrase { color: $error; text-style: bold; height: auto; padding: 0 0 0 0; }
+    RestoreModal .field-error { color: $error; text-style: bold; height: auto; padding: 0 0 0 0; }
+    RestoreModal #restore-current-why { height: auto; padding: 1 0 0 0; }
     RestoreModal #restore-busy { height: auto; color: $text-muted; }
     """
     BINDINGS = [
@@ -57,45 +68,75 @@ class RestoreModal(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", show=True),
     ]
 
-    def __init__(self, backup_name: str, described: str):
+    def __init__(self, backup_name: str, described: str, other_passphrase: bool = False):
         super().__init__()
         self.backup_name = backup_name
         self.described = described
+        self.other_passphrase = other_passphrase  # ask for the current passphrase too
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(f"Restore {self.backup_name}?", markup=False)
             yield Static(f"{self.described}\n\nThe database will be replaced by this backup. What "
                          "was saved since it was made is not in it (the current file is kept in the "
-                         "backups folder). The app then locks: unlock with the passphrase of the "
-                         "backup.", markup=False)
+                         "backups folder). The app then locks: unlock with the passphrase the "
+                         "database opens with now; the restore does not change it.", markup=False)
             with Horizontal(classes="restore-row"):
                 yield Label("Passphrase of the backup")
                 yield Input(password=True, id="f-passphrase")
-            yield Label("", id="err-passphrase", markup=False)
+            yield Label("", id="err-passphrase", classes="field-error", markup=False)
+            with Vertical(id="restore-current"):
+                yield Static("This backup was made under another passphrase (before a change of "
+                             "passphrase). Give the passphrase the database opens with now as well: "
+                             "after the restore it goes on opening with that one, not the backup's.",
+                             id="restore-current-why", markup=False)
+                with Horizontal(classes="restore-row"):
+                    yield Label("Current passphrase      ")
+                    yield Input(password=True, id="f-current")
+                yield Label("", id="err-current", classes="field-error", markup=False)
             yield Static("", id="restore-busy", markup=False)
             yield Static("Enter or ctrl+s restores · Esc cancels", classes="muted")
 
     def on_mount(self) -> None:
+        self.query_one("#restore-current").display = self.other_passphrase
         self.query_one("#f-passphrase", Input).focus()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if (event.input.id == "f-passphrase" and self.other_passphrase
+                and not self.query_one("#f-current", Input).value):
+            self.query_one("#f-current", Input).focus()  # Enter moves on to the second field
+            return
         self.action_restore()
 
     def action_restore(self) -> None:
         secret = self.query_one("#f-passphrase", Input).value
+        current = self.query_one("#f-current", Input).value if self.other_passphrase else ""
+        self.show_error("")
         if not secret:
             self.show_error("Type the passphrase the backup opens with.")
             return
-        self.show_error("")
+        if self.other_passphrase and not current:
+            self.show_error("Type the passphrase the database opens with now.", "current")
+            return
         self.query_one("#restore-busy", Static).update("Checking the backup…")
-        self.query_one("#f-passphrase", Input).disabled = True
-        self.dismiss(secret)
+        for field in ("#f-passphrase", "#f-current"):
+            self.query_one(field, Input).disabled = True
+        self.dismiss((secret, current or None))
 
-    def show_error(self, text: str) -> None:
-        self.query_one("#err-passphrase", Label).update(text)
+    def show_error(self, text: str, field: str = "passphrase") -> None:
+        """Say why beside ``field`` ("passphrase" or "current"), which gets the focus; "" clears both."""
+        if not text:
+            for name in ("passphrase", "current"):
+                self.query_one(f"#err-{name}", Label).update("")
+            return
+        if field == "current" and not self.other_passphrase:
+            self.other_passphrase = True
+            self.query_one("#restore-current").display = True
+        name = "current" if field == "current" else "passphrase"
+        self.query_one(f"#err-{name}", Label).update(text)
+        self.query_one(f"#f-{name}", Input).focus()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -211,17 +252,19 @@ class BackupsScreen(AreaScreen):
         if chosen is None:
             self.status("There is no backup to restore yet: b makes one.", error=True)
             return
-        self.app.push_screen(RestoreModal(chosen.name, chosen.describe()),
-                             lambda secret, b=chosen: self._restore(b, secret))
+        other = made_under_another_passphrase(self.app.db_path, chosen.path)
+        self.app.push_screen(RestoreModal(chosen.name, chosen.describe(), other),
+                             lambda answer, b=chosen: self._restore(b, answer))
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_restore()
 
-    def _restore(self, backup, secret: str | None) -> None:
-        if not secret:
+    def _restore(self, backup, answer: tuple[str, str | None] | None) -> None:
+        if not answer:
             return
+        secret, current = answer
         store = self.app.detach_store()
         if store is None:
             return
@@ -229,14 +272,15 @@ class BackupsScreen(AreaScreen):
         self.status(f"Checking {backup.name}, then restoring it…")
         worker = self.app.worker_info
         worker_id = worker.id if worker else None
-        self.run_worker(lambda: self._restore_job(store, backup, secret, worker_id), thread=True,
+        self.run_worker(lambda: self._restore_job(store, backup, secret, current, worker_id), thread=True,
                         group="restore", exclusive=True, exit_on_error=False)
 
-    def _restore_job(self, store, backup, secret: str, worker_id: str | None) -> None:
+    def _restore_job(self, store, backup, secret: str, current: str | None, worker_id: str | None) -> None:
         from ycworker import backups
 
         try:
-            result = backups.restore_over_store(store, backup.path, secret, worker_id)
+            result = backups.restore_over_store(store, backup.path, secret, worker_id,
+                                                current_passphrase=current)
         except backups.RestoreFailed as exc:  # the file was closed: lock, say what happened
             self.app.call_from_thread(self._restore_lost, str(exc))
         except Exception as exc:  # checked before closing: nothing changed, the store is as it was
@@ -249,10 +293,11 @@ class BackupsScreen(AreaScreen):
         self.app.attach_store(store)
         text = error.message if isinstance(error, FieldError) else plain_error(error, "restore")
         self.status(text, error=True)
-        if isinstance(error, FieldError):  # ask again, with the reason beside the field
-            modal = RestoreModal(backup.name, backup.describe())
-            self.app.push_screen(modal, lambda secret, b=backup: self._restore(b, secret))
-            modal.call_after_refresh(modal.show_error, text)
+        if isinstance(error, FieldError):  # ask again, with the reason beside its field
+            other = error.field == "current" or made_under_another_passphrase(self.app.db_path, backup.path)
+            modal = RestoreModal(backup.name, backup.describe(), other)
+            self.app.push_screen(modal, lambda answer, b=backup: self._restore(b, answer))
+            modal.call_after_refresh(modal.show_error, text, error.field)
 
     def _restore_lost(self, text: str) -> None:
         self.busy = False
@@ -262,7 +307,8 @@ class BackupsScreen(AreaScreen):
         self.busy = False
         kept = f" The file it replaced is kept as {result.kept_copy.name}." if result.kept_copy else ""
         self.app.locked_after(f"Restored {result.restored_from.name}.{kept} "
-                              "Unlock with the passphrase of that backup.")
+                              "Unlock with the passphrase the database opened with before; the "
+                              "restore did not change it.")
 
     def action_back(self) -> None:
         if not self.busy:
