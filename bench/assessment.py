@@ -65,7 +65,8 @@ def pick_draft(path: Path) -> tuple[str, str]:
                                  .where(Assessment.status == "draft", Assessment.kind == "initial")
                                  .order_by(Assessment.started_date.desc())).first()
         with store.write() as s:
-            from ycworker import assessments, workers
+            from ycworker.assessment import assessments
+            from ycworker.common import workers
 
             workers.choose(s, worker)
             assessments.save_draft(s, aid, {"wishes": "", "education": ""})  # typed from empty below
@@ -79,7 +80,7 @@ def service_timings(path: Path, aid: str, worker: str) -> list[str]:
 
     from db.engine import open_store
     from db.models import Assessment
-    from ycworker import assessments
+    from ycworker.assessment import assessments
 
     store = open_store(path, PASSPHRASE)
     lines = []
@@ -196,7 +197,7 @@ def cases(chars: int, long_chars: int) -> list[tuple[str, str, str, str]]:
 async def through_the_ui(path: Path, aid: str, chars: int, long_chars: int):
     from textual.widgets import TextArea
 
-    from screens import assessment_form
+    from screens.assessment import form as assessment_form
 
     form_cls = assessment_form.AssessmentFormScreen
     real_write = form_cls._write

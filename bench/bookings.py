@@ -33,7 +33,7 @@ def busiest_activity(store) -> tuple[str, str, int]:
 
 
 def service_figures(store, activity_id: str, repeat: int) -> list[str]:
-    from ycworker import activities, bookings
+    from ycworker.bookings import activities, bookings
 
     def run(fn):
         def go():
@@ -60,7 +60,7 @@ def service_figures(store, activity_id: str, repeat: int) -> list[str]:
 
 async def through_the_ui(path: Path, activity_id: str, repeat: int) -> tuple[list[float], list[float]]:
     """Times to the first frame written to the (headless) terminal that shows the result."""
-    from screens.booking_list import BookingsScreen, BookingTable, InviteTable
+    from screens.bookings.booking_list import BookingsScreen, BookingTable, InviteTable
 
     frames: list[tuple[float, str]] = []  # (when, first invitation shown) per bookings frame
     real_refresh = BookingsScreen._compositor_refresh

@@ -59,7 +59,7 @@ def search_texts(path: Path, n: int = 8, seed: int = 3) -> list[str]:
 
 def service_timings(path: Path, texts: list[str]) -> list[str]:
     from db.engine import open_store
-    from ycworker import caseload
+    from ycworker.caseload import search as caseload
 
     store = open_store(path, PASSPHRASE)
     try:
@@ -93,8 +93,8 @@ def service_timings(path: Path, texts: list[str]) -> list[str]:
 
 
 async def through_the_ui(path: Path, texts: list[str]):
-    from screens import caseload as caseload_screen
-    from screens import widgets_caseload
+    from screens.caseload import caseload as caseload_screen
+    from screens.caseload import widgets as widgets_caseload
 
     screen_cls, list_cls = caseload_screen.CaseloadScreen, widgets_caseload.CaseloadList
     real_render, real_refresh, real_show = (list_cls.render_line, screen_cls._compositor_refresh,
@@ -252,7 +252,7 @@ def raw_rows(plan) -> list[tuple[object, list[dict]]]:
 def import_timings(rows: int) -> list[str]:
     from sqlalchemy import insert, text
 
-    from ycworker.caseload_import import IMPORT_CACHE_KIB, check_text, import_file, read_text
+    from ycworker.caseload.importing import IMPORT_CACHE_KIB, check_text, import_file, read_text
 
     lines = []
     with tempfile.TemporaryDirectory(prefix="ycw-bench-import-") as tmp:

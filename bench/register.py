@@ -36,7 +36,8 @@ def add_bench_club(path: Path, members: int, today: date) -> tuple[str, str]:
 
     from db.engine import open_store
     from db.models import Carer, Worker
-    from ycworker import clubs, settings
+    from ycworker.common import settings
+    from ycworker.registers import clubs
 
     store = open_store(path, PASSPHRASE)
     try:
@@ -61,7 +62,7 @@ def add_bench_club(path: Path, members: int, today: date) -> tuple[str, str]:
 
 def service_timings(path: Path, session_id: str, worker_id: str) -> list[str]:
     from db.engine import open_store
-    from ycworker import registers
+    from ycworker.registers import register as registers
 
     store = open_store(path, PASSPHRASE)
     try:
@@ -85,9 +86,9 @@ def service_timings(path: Path, session_id: str, worker_id: str) -> list[str]:
 
 
 async def through_the_ui(path: Path, session_id: str, today: date, members: int):
-    from screens import register as register_screen
-    from screens import register_list
-    from ycworker import registers
+    from screens.registers import register as register_screen
+    from screens.registers import register_list
+    from ycworker.registers import register as registers
 
     frames = Frames()
     saved_at: list[float] = []

@@ -57,7 +57,7 @@ def raw_dump(store, period, folder: Path) -> dict[str, int]:
     ``kpis.OUTCOMES_SQL``): the same rows, the same query plans, so the difference between (a)
     and (b) is what the return does on top of reading.
     """
-    from ycworker import kpis
+    from ycworker.returns import kpis
 
     params = kpis.sql_params(period)
     counts = {}
@@ -80,7 +80,7 @@ def raw_dump(store, period, folder: Path) -> dict[str, int]:
 
 
 def export(store, period, folder: Path):
-    from ycworker import returns
+    from ycworker.returns import export as returns
 
     # The full integrity check that precedes a real export is timed on its own (see main).
     return returns.export_return(store, period, folder, today=TODAY, check=False)
@@ -88,8 +88,9 @@ def export(store, period, folder: Path):
 
 def stages(store, period, folder: Path) -> list[str]:
     """Where the export's time goes (one pass, for the notes)."""
-    from ycworker import kpis, pseudonyms, returns
-    from ycworker.returns import assemble
+    from ycworker.returns import export as returns
+    from ycworker.returns import kpis, pseudonyms
+    from ycworker.returns.export import assemble
 
     lines = []
     t = time.perf_counter()
@@ -116,7 +117,7 @@ def register_marks(store) -> int:
 
 def main() -> None:
     from db.engine import open_store
-    from ycworker.periods import parse_quarter
+    from ycworker.common.periods import parse_quarter
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--carers", type=int, default=50_000)
@@ -168,7 +169,7 @@ def main() -> None:
             ratio = statistics.median(export_s) / statistics.median(raw_s)
             verdict = "met" if ratio <= GOAL else "MISSED"
             print(f"ratio (a)/(b): {ratio:.2f}x; goal <= {GOAL:.0f}x: {verdict}")
-            from ycworker import integrity
+            from ycworker.protection import integrity
 
             t = time.perf_counter()
             sound = integrity.full_check(store).ok

@@ -100,7 +100,7 @@ async def footer_settled(pilot) -> None:
     machine either can land after a snapshot would otherwise be taken."""
     from textual.widgets import DataTable
 
-    from screens.footer import Footer
+    from screens.common.footer import Footer
 
     for _ in range(100):
         screen = pilot.app.screen

@@ -19,8 +19,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,40 +29,14 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
-from ycworker.errors import describe
+from screens.areas import AREAS, Area
+from ycworker.common.errors import describe
 
 if TYPE_CHECKING:
     from db.engine import Store
-    from ycworker.workers import WorkerInfo
+    from ycworker.common.workers import WorkerInfo
 
 CSS_FILE = Path(__file__).resolve().parent.parent / "screens" / "app.tcss"
-
-
-@dataclass(frozen=True)
-class Area:
-    mode: str
-    key: str
-    title: str
-    module: str
-    cls: str
-    help: str
-
-
-AREAS: tuple[Area, ...] = (
-    Area("home", "h", "Home", "screens.home", "HomeScreen", "Your day: sessions, deadlines, flags"),
-    Area("caseload", "c", "Caseload", "screens.caseload", "CaseloadScreen",
-         "Find any young carer; new support requests"),
-    Area("assessments", "a", "Assessments", "screens.assessments", "AssessmentsScreen",
-         "Needs assessments, plans and reviews"),
-    Area("registers", "r", "Registers", "screens.registers", "RegistersScreen",
-         "Clubs and today's registers"),
-    Area("bookings", "b", "Bookings", "screens.activities", "ActivitiesScreen",
-         "Holiday activities, bookings and day sheets"),
-    Area("returns", "e", "Returns", "screens.returns", "ReturnsScreen",
-         "The commissioner's quarterly return and sync"),
-    Area("service", "s", "Service log", "screens.service_activity", "ServiceActivityScreen",
-         "Awareness, training, feedback, Triple C, safeguarding, bus passes"),
-)
 
 
 def _screen_factory(area: Area):
@@ -82,7 +55,7 @@ class YcWorkerApp(App[int]):
     CSS_PATH = str(CSS_FILE)
     ENABLE_COMMAND_PALETTE = True
     # Our palette reads titles as plain text, not markup (a key shown as "[/]" crashed Textual's).
-    COMMANDS = {lambda: importlib.import_module("screens.palette").ActionsProvider}
+    COMMANDS = {lambda: importlib.import_module("screens.common.palette").ActionsProvider}
     MODES = {area.mode: _screen_factory(area) for area in AREAS}
 
     # Area keys (issue 12, item 5): the plain letter on any screen where no text field has the focus
@@ -149,7 +122,7 @@ class YcWorkerApp(App[int]):
         return value
 
     def on_mount(self) -> None:
-        from screens.unlock import UnlockScreen
+        from screens.protection.unlock import UnlockScreen
 
         self.push_screen(UnlockScreen())
         self.set_interval(self.IDLE_CHECK_SECONDS, self.lock_if_idle, name="idle-lock")
@@ -157,7 +130,7 @@ class YcWorkerApp(App[int]):
     def unlocked_with(self, store: Store, worker: WorkerInfo, policy: Any = None, *,
                       check_deferred: bool = False) -> None:
         """Called by the unlock screen once the store is open and migrated."""
-        from ycworker.protection import LockPolicy
+        from ycworker.protection.session import LockPolicy
 
         previous = self._locked_worker_id
         self.store = store
@@ -215,7 +188,7 @@ class YcWorkerApp(App[int]):
     def _after_unlock(self, store: Store, worker_id: str, check: bool) -> None:
         """In the background: the quick check of a large file, then the daily backup."""
         from db.engine import Interrupted
-        from ycworker import integrity
+        from ycworker.protection import integrity
 
         if check:
             try:
@@ -246,7 +219,7 @@ class YcWorkerApp(App[int]):
 
     def _daily_backup(self, store: Store, worker_id: str) -> None:
         from db.engine import Interrupted
-        from ycworker import backups
+        from ycworker.protection import backups
 
         try:
             result = backups.run_daily(store, date.today(), worker_id)
@@ -308,7 +281,7 @@ class YcWorkerApp(App[int]):
 
     def lock(self, message: str, reason: str) -> None:
         """Dispose the engine (the key goes with it), clear the screen, show the unlock screen."""
-        from ycworker.protection import record_lock
+        from ycworker.protection.session import record_lock
 
         store, self.store = self.store, None
         if store is None:
@@ -340,7 +313,7 @@ class YcWorkerApp(App[int]):
         self._show_locked(message)
 
     def _show_locked(self, message: str) -> None:
-        from screens.unlock import UnlockScreen
+        from screens.protection.unlock import UnlockScreen
 
         worker = self.worker_info
         self._locked_worker_id = worker.id if worker else None
@@ -430,7 +403,7 @@ class YcWorkerApp(App[int]):
         return area.key not in cached[2]
 
     def run_area_action(self, item: Any) -> None:
-        """A palette command from an area's screen (screens.palette.AreaAction)."""
+        """A palette command from an area's screen (screens.common.palette.AreaAction)."""
         self.run_worker(self._run_area_action(item), group="palette", exclusive=True)
 
     async def _run_area_action(self, item: Any) -> None:
@@ -446,18 +419,42 @@ class YcWorkerApp(App[int]):
                         title=item.area_title, timeout=15, markup=False)
 
     def action_help(self) -> None:
-        from screens.help import HelpScreen
+        from screens.common.help import HelpScreen
 
         self.push_screen(HelpScreen())
 
     def open_carer(self, carer_id: str) -> None:
         """Open a young carer's record on top of the current area."""
-        from screens.carer_record import CarerRecordScreen
+        from screens.caseload.carer_record import CarerRecordScreen
 
         self.push_screen(CarerRecordScreen(carer_id))
 
+    def open_carer_assessments(self, carer_id: str, then: Callable[[Any], Any] | None = None) -> None:
+        """A carer's assessments over time, with their plan and reviews (from the record)."""
+        from screens.assessment.carer_assessments import CarerAssessmentsScreen
+
+        self.push_screen(CarerAssessmentsScreen(carer_id), then)
+
+    def open_assessment(self, screen: Any, assessment_id: str,
+                        then: Callable[[Any], Any] | None = None) -> None:
+        """Load an assessment off the UI thread (as ``screen``'s work), then show its form."""
+        from screens.assessment.form import open_assessment
+
+        open_assessment(screen, assessment_id, then)
+
+    def back_to_carer(self, carer_id: str) -> None:
+        """Back to the carer's record when it is just below the current screen, else open it."""
+        from screens.caseload.carer_record import CarerRecordScreen
+
+        stack = self.screen_stack
+        below = stack[-2] if len(stack) > 1 else None
+        if isinstance(below, CarerRecordScreen) and below.carer_id == carer_id:
+            self.pop_screen()
+        else:
+            self.open_carer(carer_id)
+
     def open_register(self, session_id: str) -> None:
-        from screens.register import RegisterScreen
+        from screens.registers.register import RegisterScreen
 
         self.push_screen(RegisterScreen(session_id))
 
@@ -526,13 +523,13 @@ class YcWorkerApp(App[int]):
 
 
 PROTECTION_SCREENS = {
-    "hub": ("screens.protection_settings", "ProtectionScreen"),
-    "backups": ("screens.protection_backups", "BackupsScreen"),
-    "passphrase": ("screens.protection_settings", "PassphraseScreen"),
-    "settings": ("screens.protection_settings", "SettingsScreen"),
-    "audit": ("screens.audit_log", "AuditLogScreen"),
-    "retention": ("screens.protection_erase", "RetentionScreen"),
-    "erase": ("screens.protection_erase", "EraseScreen"),
+    "hub": ("screens.protection.settings", "ProtectionScreen"),
+    "backups": ("screens.protection.backups", "BackupsScreen"),
+    "passphrase": ("screens.protection.settings", "PassphraseScreen"),
+    "settings": ("screens.protection.settings", "SettingsScreen"),
+    "audit": ("screens.protection.audit_log", "AuditLogScreen"),
+    "retention": ("screens.protection.erase", "RetentionScreen"),
+    "erase": ("screens.protection.erase", "EraseScreen"),
 }
 
 
@@ -568,7 +565,7 @@ def create_app(
     """The one way to make the App: the CLI and the tests both come through here."""
     import gc
 
-    from ycworker.passphrase import from_env
+    from ycworker.protection.passphrase import from_env
 
     # A young-generation collection every 700 new objects (CPython's default) ran 12 times per
     # search keystroke (Textual builds many small objects per frame): about 5 ms of each. At

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from ycworker import __version__
-from ycworker.errors import DEBUG_ENV, UsageError, UserError, describe
+from ycworker.common.errors import DEBUG_ENV, UsageError, UserError, describe
 
 COMMAND_MODULES = {
     "demo": "demo", "import": "import_caseload", "export": "export", "sync": "sync",
@@ -86,8 +86,8 @@ def open_cli_store(args: argparse.Namespace, *, must_exist: bool = False):
     to CLI_WAIT_SECONDS. An existing file gets the quick check first (``backup`` and ``export``
     run the full one themselves): a damaged file is refused before anything is written to it."""
     from db.engine import WAITING_LINE, StoreError, WrongPassphrase, open_store
-    from ycworker import passphrase
-    from ycworker.paths import resolve_db
+    from ycworker.common.paths import resolve_db
+    from ycworker.protection import passphrase
 
     path = resolve_db(getattr(args, "db", None))
     if path.is_dir():
@@ -121,7 +121,7 @@ CLI_WAIT_SECONDS = 300.0
 def _refuse_damaged(store) -> None:
     """The quick check (on a fresh connection); a damaged file is closed and refused."""
     from db.engine import StoreError
-    from ycworker import integrity
+    from ycworker.protection import integrity
 
     try:
         result = integrity.check_at_unlock(store)
@@ -136,7 +136,7 @@ def _refuse_damaged(store) -> None:
 
 def _run_ui(args: argparse.Namespace) -> int:
     from ycworker.app import create_app
-    from ycworker.paths import resolve_db
+    from ycworker.common.paths import resolve_db
 
     app = create_app(resolve_db(getattr(args, "db", None)), demo=args.demo)
     app.run()
@@ -152,14 +152,14 @@ def _remove_orphans(args: argparse.Namespace) -> None:
     """
     import contextlib
 
-    from ycworker.atomic import remove_orphans
-    from ycworker.paths import outbox_dir, resolve_db
+    from ycworker.common.atomic import remove_orphans
+    from ycworker.common.paths import outbox_dir, resolve_db
 
     db_path = resolve_db(getattr(args, "db", None))
     with contextlib.suppress(OSError):
         remove_orphans(outbox_dir(db_path))
     with contextlib.suppress(OSError):  # a killed backup's or restore's full copy of the file
-        from ycworker.backups import clean_at_start
+        from ycworker.protection.backups import clean_at_start
 
         clean_at_start(db_path)
 

@@ -8,7 +8,7 @@ from ycworker.cli import open_cli_store
 
 
 def run(args) -> int:
-    from ycworker.backups import make_backup
+    from ycworker.protection.backups import make_backup
 
     store = open_cli_store(args, must_exist=True)
     try:

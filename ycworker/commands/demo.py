@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from ycworker.cli import open_cli_store
-from ycworker.errors import UsageError
+from ycworker.common.errors import UsageError
 
 
 def run(args) -> int:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from ycworker import periods
 from ycworker.cli import open_cli_store
-from ycworker.errors import UsageError
+from ycworker.common import periods
+from ycworker.common.errors import UsageError
 
 
 def period_from_args(args) -> periods.Period:
@@ -27,7 +27,7 @@ def period_from_args(args) -> periods.Period:
 
 
 def run(args) -> int:
-    from ycworker import returns
+    from ycworker.returns import export as returns
 
     period = period_from_args(args)
     dest = Path(args.to).expanduser()

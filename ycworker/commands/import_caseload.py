@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from ycworker.cli import open_cli_store
-from ycworker.errors import UsageError, UserError
+from ycworker.common.errors import UsageError, UserError
 
 
 def run(args) -> int:
@@ -21,7 +21,7 @@ def run(args) -> int:
         raise UsageError(f"There is no file at {path}.")
     if path.is_dir():
         raise UsageError(f"{path} is a folder; give the caseload CSV file.")
-    from ycworker.caseload_import import ImportRejected, import_file
+    from ycworker.caseload.importing import ImportRejected, import_file
 
     store = open_cli_store(args)
     try:

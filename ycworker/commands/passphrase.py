@@ -10,7 +10,7 @@ import getpass
 import os
 import sys
 
-from ycworker.errors import FieldError, UsageError, UserError
+from ycworker.common.errors import FieldError, UsageError, UserError
 
 NEW_ENV = "YCWORKER_NEW_PASSPHRASE"
 
@@ -27,10 +27,11 @@ def _new_passphrase() -> tuple[str, str]:
 
 def run(args) -> int:
     from db.engine import StoreError, open_store
-    from ycworker import audit, passphrase
-    from ycworker.backups import make_backup
-    from ycworker.paths import resolve_db
-    from ycworker.protection import change_passphrase
+    from ycworker.common import audit
+    from ycworker.common.paths import resolve_db
+    from ycworker.protection import passphrase
+    from ycworker.protection.backups import make_backup
+    from ycworker.protection.session import change_passphrase
 
     path = resolve_db(getattr(args, "db", None))
     if not path.exists() or path.stat().st_size == 0:

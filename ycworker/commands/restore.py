@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from ycworker.errors import UsageError, UserError
+from ycworker.common.errors import UsageError, UserError
 
 BACKUP_ENV = "YCWORKER_BACKUP_PASSPHRASE"
 
@@ -31,9 +31,16 @@ def _backup_passphrase(backup: Path) -> str:
 
 def run(args) -> int:
     from db.engine import StoreError, WrongPassphrase, open_store
-    from ycworker import audit, integrity, passphrase
-    from ycworker.backups import generations_kept, made_under_another_passphrase, opens, prune, restore
-    from ycworker.paths import resolve_db
+    from ycworker.common import audit
+    from ycworker.common.paths import resolve_db
+    from ycworker.protection import integrity, passphrase
+    from ycworker.protection.backups import (
+        generations_kept,
+        made_under_another_passphrase,
+        opens,
+        prune,
+        restore,
+    )
 
     path = resolve_db(getattr(args, "db", None))
     backup = Path(args.file).expanduser()

@@ -12,7 +12,7 @@ from ycworker.cli import open_cli_store
 
 
 def run(args) -> int:
-    from ycworker.sync import sync_to
+    from ycworker.returns.sync import sync_to
 
     store = open_cli_store(args)
     try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ycworker import workdays
+from ycworker.common import workdays
 from ycworker.demo import places
 from ycworker.demo.base import Demo
 from ycworker.demo.people import Person, Service

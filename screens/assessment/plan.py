@@ -1,0 +1,150 @@
+"""A young carer's support plan: actions co-designed with them (what, who, by when, status).
+
+Open actions come first, soonest due first; an open action past its due date is marked overdue
+(the home screen lists those too). n adds an action, enter edits one, d marks it done today, x
+drops it, u opens it again.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Header, Static
+
+from screens.common.base import AreaScreen
+from screens.common.footer import Footer
+from screens.common.forms import FormModal, Spec
+from ycworker.assessment import plans
+from ycworker.assessment.plans import Plan
+
+
+def load(store, carer_id, today):
+    with store.read() as session:
+        return plans.load_plan(session, carer_id, today)
+
+
+def set_status(store, action_id, status, today, worker_id):
+    with store.write() as session:
+        return plans.set_status(session, action_id, status, today, worker_id)
+
+
+class PlanScreen(AreaScreen):
+    HELP_TITLE = "Support plan"
+    DEFAULT_CSS = """
+    PlanScreen #plan-title { height: auto; padding: 0 1; text-style: bold; background: $boost; }
+    PlanScreen #plan-summary { height: auto; padding: 0 1; }
+    PlanScreen #plan-table { height: 1fr; margin: 0 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Back", show=True),
+        Binding("n", "add", "Add an action", show=True),
+        Binding("enter", "edit", "Edit", show=True),
+        Binding("d", "status('done')", "Done", show=True),
+        Binding("x", "status('dropped')", "Drop", show=True),
+        Binding("u", "status('open')", "Open again", show=True),
+        Binding("f5", "refresh", "Refresh", show=False),
+    ]
+
+    def __init__(self, carer_id: str):
+        super().__init__()
+        self.carer_id = carer_id
+        self.plan: Plan | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Support plan", id="plan-title", markup=False)
+        yield Static("", id="plan-summary", markup=False)
+        yield DataTable(id="plan-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#plan-table", DataTable)
+        table.add_columns("What", "Who", "Due", "Status")
+        table.focus()
+        self.action_refresh()
+
+    def _worker_id(self) -> str | None:
+        return self.app.worker_info.id if self.app.worker_info else None
+
+    def action_refresh(self) -> None:
+        self.run_db(load, self.carer_id, self.app.today(), then=self.show, what="open the plan",
+                    group="plan", exclusive=True)
+
+    def show(self, plan: Plan) -> None:
+        self.plan = plan
+        self.query_one("#plan-title", Static).update(f"Support plan · {plan.name} ({plan.carer_ref})")
+        overdue = f", {plan.overdue} overdue" if plan.overdue else ""
+        self.query_one("#plan-summary", Static).update(
+            f"{plan.open} open action{'s' if plan.open != 1 else ''}{overdue}. Agree each action with the "
+            "young carer: what, who does it, and by when.")
+        table = self.query_one("#plan-table", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for a in plan.actions:
+            due = f"{a.due_date:%d/%m/%Y}" if a.due_date else ""
+            status = a.status_text.upper() if a.overdue else a.status_text
+            table.add_row(a.what, a.who, due, status, key=a.id)
+        if not plan.actions:
+            table.add_row("No actions yet: n adds one.", "", "", "", key="none")
+        table.move_cursor(row=min(keep, table.row_count - 1))
+
+    def _current(self):
+        table = self.query_one("#plan-table", DataTable)
+        if self.plan is None or not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return next((a for a in self.plan.actions if a.id == key), None)
+
+    @on(DataTable.RowSelected)
+    def _selected(self, _event) -> None:
+        self.action_edit()
+
+    def _specs(self, action=None) -> list[Spec]:
+        specs = [Spec("what", "What", value=action.what if action else "",
+                      placeholder="e.g. Join the Chill Club"),
+                 Spec("who", "Who", value=action.who if action else "",
+                      placeholder=" / ".join(plans.WHO_SUGGESTIONS)),
+                 Spec("due_date", "By when", value=f"{action.due_date:%d/%m/%Y}" if action and action.due_date
+                      else "", placeholder="DD/MM/YYYY")]
+        if action is not None:
+            specs.append(Spec("status", "Status", "select", action.status,
+                              tuple((label, key) for key, label in plans.STATUSES.items())))
+        return specs
+
+    def action_add(self) -> None:
+        today, carer_id, worker_id = self.app.today(), self.carer_id, self._worker_id()
+
+        def save(store, form):
+            with store.write() as session:
+                return plans.add_action(session, carer_id, form, today, worker_id)
+
+        self.app.push_screen(FormModal("Add an action to the plan", self._specs(), save),
+                             lambda r: self.action_refresh() if r else None)
+
+    def action_edit(self) -> None:
+        action = self._current()
+        if action is None:
+            return
+        today, worker_id = self.app.today(), self._worker_id()
+
+        def save(store, form):
+            with store.write() as session:
+                plans.update_action(session, action.id, form, today, worker_id)
+                return True
+
+        self.app.push_screen(FormModal("Change the action", self._specs(action), save),
+                             lambda r: self.action_refresh() if r else None)
+
+    def action_status(self, status: str) -> None:
+        action = self._current()
+        if action is None:
+            return
+        self.run_db(set_status, action.id, status, self.app.today(), self._worker_id(),
+                    then=lambda _r: self.action_refresh(), what="change the action")
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+__all__ = ["PlanScreen"]

@@ -1,0 +1,103 @@
+"""The home screen: the worker's day at a glance."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Grid, Vertical
+from textual.widgets import Header, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from screens.common.base import AreaScreen
+from screens.common.footer import Footer
+from ycworker.home import day as home
+
+SECTIONS = (
+    ("sessions", "Sessions today"),
+    ("allocations", "Allocations due (2 working days) and overdue"),
+    ("assessments", "Assessments due and overdue"),
+    ("turning_18", "Turning 18 within 6 months"),
+    ("plan_actions", "Overdue plan actions"),
+    ("needs_details", "Walk-ins needing referral details"),
+)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def load_day(store, worker_id, today, everyone):
+    with store.read() as session:
+        return home.worker_day(session, worker_id, today, everyone=everyone)
+
+
+class HomeScreen(AreaScreen):
+    HELP_TITLE = "Home"
+    BINDINGS = [
+        ("f5", "refresh", "Refresh"),
+        ("enter", "open", "Open"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="home-summary")
+        with Grid(id="home-grid"):
+            for key, title in SECTIONS:
+                with Vertical(classes="home-section"):
+                    yield Label(title, classes="section-title")
+                    yield OptionList(id=f"home-{key}", classes="home-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.day = None
+        self.action_refresh()
+
+    def on_screen_resume(self) -> None:
+        if getattr(self, "day", None) is not None:
+            self.action_refresh()
+
+    def action_refresh(self) -> None:
+        app = self.app
+        worker = app.worker_info
+        self.run_db(load_day, worker.id if worker else None, app.today(),
+                    bool(worker and worker.is_manager), then=self.show, what="load your day",
+                    exclusive=True, group="home")
+
+    def show(self, day: home.WorkerDay) -> None:
+        self.day = day
+        worker = self.app.worker_info
+        who = worker.name if worker else ""
+        c = day.counts
+        self.query_one("#home-summary", Static).update(
+            f"{who} · {day.today:%A %d %B %Y} · {c['open_carers']:,} open carers · "
+            f"{_count(c['allocations_overdue'], 'allocation')} overdue · "
+            f"{_count(c['assessments_overdue'], 'assessment')} overdue"
+        )
+        for key, _title in SECTIONS:
+            items: list[home.DayItem] = getattr(day, key)
+            listing = self.query_one(f"#home-{key}", OptionList)
+            listing.clear_options()
+            if not items:
+                listing.add_option(Option("Nothing here today.", disabled=True))
+                continue
+            listing.add_options(
+                Option(f"{'! ' if i.overdue else ''}{i.title}: {i.detail}", id=f"{key}:{n}")
+                for n, i in enumerate(items)
+            )
+            listing.highlighted = 0
+
+    def action_open(self) -> None:
+        focused = self.focused
+        if isinstance(focused, OptionList) and focused.highlighted is not None:
+            focused.action_select()
+
+    @on(OptionList.OptionSelected)
+    def opened(self, event: OptionList.OptionSelected) -> None:
+        if self.day is None or event.option.id is None:
+            return
+        key, n = event.option.id.split(":")
+        item = getattr(self.day, key)[int(n)]
+        if key == "sessions" and item.ref_id:
+            self.app.open_register(item.ref_id)
+        elif item.carer_id:
+            self.app.open_carer(item.carer_id)

@@ -1,0 +1,324 @@
+"""Data protection: the F9 menu, changing the passphrase, and the manager's settings.
+
+``ProtectionScreen`` lists what can be done (back up and restore, change the passphrase, and for
+a manager the audit log, retention review, erasure and settings); Enter opens one.
+
+``PassphraseScreen`` asks for the current passphrase and the new one twice. The check of the old
+passphrase and the rekey run off the UI thread: the App's store is detached while the file is
+closed, rekeyed and reopened with the new passphrase, then handed back (a backup that opens with
+the new passphrase is made at once). Each field shows its own error; what was typed is kept.
+
+``SettingsScreen`` (manager): idle lock minutes, maximum session hours, retention years and the
+number of backups kept. Saved together, or each bad field says why beside it.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Header, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from screens.common.base import AreaScreen, plain_error
+from screens.common.footer import Footer
+from ycworker.common.errors import FieldError, describe, field_errors
+
+FORM_CSS = """
+.prot-box { width: 100%; max-width: 140; height: auto; padding: 0 1; }
+.prot-title { text-style: bold; color: $accent; padding: 1 0 0 0; }
+.prot-row { height: auto; }
+.prot-label { width: 30; padding: 1 1 0 0; text-align: right; }
+.prot-row Input { width: 34; }
+.prot-error { color: $error; text-style: bold; width: 1fr; padding: 1 0 0 1; height: auto; }
+.prot-message { height: auto; padding: 1 0 0 0; }
+.prot-message.-error { color: $error; text-style: bold; }
+.prot-help { color: $text-muted; height: auto; padding: 1 0 0 0; }
+"""
+
+
+def field_row(name: str, label: str, value: str = "", *, password: bool = False,
+              placeholder: str = "") -> Horizontal:
+    """A labelled input with its error label beside it (ids ``f-<name>`` and ``err-<name>``)."""
+    return Horizontal(
+        Label(label, classes="prot-label"),
+        Input(value, password=password, placeholder=placeholder, id=f"f-{name}"),
+        Label("", classes="prot-error", id=f"err-{name}", markup=False),
+        classes="prot-row", id=f"row-{name}",
+    )
+
+
+class FormMixin:
+    """Clear and show field errors on a screen built with ``field_row``."""
+
+    FIELDS: tuple[str, ...] = ()
+
+    def clear_errors(self) -> None:
+        for name in self.FIELDS:
+            self.query_one(f"#err-{name}", Label).update("")
+        self.say("")
+
+    def say(self, text: str, error: bool = False) -> None:
+        message = self.query_one("#prot-message", Static)
+        message.update(text)
+        message.set_class(error, "-error")
+
+    def show_errors(self, error: BaseException) -> None:
+        errors = field_errors(error)
+        if not errors:
+            self.say(plain_error(error, "save"), error=True)
+            return
+        first = None
+        for e in errors:
+            if e.field in self.FIELDS:
+                self.query_one(f"#err-{e.field}", Label).update(e.message)
+                first = first or self.query_one(f"#f-{e.field}", Input)
+            else:
+                self.say(e.message, error=True)
+        if first is not None:
+            first.focus()
+
+    def values(self) -> dict[str, str]:
+        return {name: self.query_one(f"#f-{name}", Input).value for name in self.FIELDS}
+
+
+# -- the F9 menu -------------------------------------------------------------------------------
+
+ENTRIES = (
+    ("backups", "Backups: back up now, or restore one", False),
+    ("passphrase", "Change the passphrase", False),
+    ("audit", "Audit log: who did what, when", True),
+    ("retention", "Retention review: closed cases past the retention period", True),
+    ("erase", "Erase a person (right to erasure)", True),
+    ("settings", "Lock, retention and backup settings", True),
+)
+
+
+class ProtectionScreen(AreaScreen):
+    """What keeps the records safe, in one list."""
+
+    HELP_TITLE = "Data protection"
+    DEFAULT_CSS = """
+    ProtectionScreen #prot-menu { height: auto; max-height: 12; margin: 1 2; border: round $accent; }
+    ProtectionScreen #prot-who { padding: 1 2 0 2; height: auto; }
+    """
+    BINDINGS = [
+        Binding("enter", "open", "Open", show=True, priority=True),
+        Binding("escape", "back", "Back", show=True),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        worker = self.app.worker_info
+        manager = bool(worker and worker.is_manager)
+        role = "a manager" if manager else "a youth worker"
+        who = f"{worker.name}, signed in as {role}." if worker else ""
+        yield Static(who, id="prot-who", markup=False)
+        options = []
+        for what, text, manager_only in ENTRIES:
+            label = text + (" (manager only)" if manager_only and not manager else "")
+            options.append(Option(label, id=what))
+        yield OptionList(*options, id="prot-menu")
+        yield Static("↑ ↓ to choose, Enter to open, Esc to go back. ctrl+l locks at any time.",
+                     classes="muted", id="prot-keys")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#prot-menu", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#prot-menu")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.app.open_protection(event.option.id)
+
+    def action_open(self) -> None:
+        menu = self.query_one("#prot-menu", OptionList)
+        if menu.highlighted is not None:
+            menu.action_select()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+# -- change of passphrase ----------------------------------------------------------------------
+
+class PassphraseScreen(FormMixin, AreaScreen):
+    """The old passphrase, the new one twice; the rekey runs off the UI thread."""
+
+    HELP_TITLE = "Change the passphrase"
+    FIELDS = ("old", "new", "again")
+    DEFAULT_CSS = FORM_CSS
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Change passphrase", key_display="^s", show=True),
+        Binding("escape", "back", "Back", show=True),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(classes="prot-box"):
+            yield Label("Change the passphrase", classes="prot-title")
+            yield Static("Everyone who uses this database will need the new passphrase. Backups made "
+                         "before the change still open with the old one until they age out.",
+                         classes="prot-help")
+            yield field_row("old", "Current passphrase", password=True)
+            yield field_row("new", "New passphrase (8 or more)", password=True)
+            yield field_row("again", "New passphrase again", password=True)
+            yield Static("", id="prot-message", classes="prot-message", markup=False)
+            yield Static("Enter moves to the next field and, on the last, changes it. Esc goes back.",
+                         classes="prot-help")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#f-old", Input).focus()
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "f-again":
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def action_save(self) -> None:
+        from ycworker.protection.session import validate_new_passphrase
+
+        if self.busy:
+            return
+        self.clear_errors()
+        form = self.values()
+        if not form["old"]:
+            self.show_errors(FieldError("old", "Type the current passphrase."))
+            return
+        try:  # the quick checks first, on the UI thread: nothing is closed for a typo
+            validate_new_passphrase(form["old"], form["new"], form["again"])
+        except FieldError as exc:
+            self.show_errors(exc)
+            return
+        store = self.app.detach_store()
+        if store is None:
+            return
+        self.busy = True
+        self.say("Checking the current passphrase and changing it…")
+        worker = self.app.worker_info
+        self.run_worker(lambda: self._rekey(store, form, worker.id if worker else None), thread=True,
+                        group="rekey", exclusive=True, exit_on_error=False)
+
+    def _rekey(self, store, form: dict, worker_id: str | None) -> None:
+        from ycworker.protection import session as protection
+
+        try:
+            done = protection.rekey_store(store, form["old"], form["new"], form["again"], worker_id)
+        except protection.RekeyFailed as exc:
+            self.app.call_from_thread(self._failed, exc.store, exc)
+        except FieldError as exc:  # before the file was closed: the store is as it was
+            self.app.call_from_thread(self._failed, store, exc)
+        except Exception as exc:  # the file is closed and could not be reopened: lock
+            self.app.call_from_thread(self._lost, exc)
+        else:
+            self.app.call_from_thread(self._done, done)
+
+    def _failed(self, store, error: BaseException) -> None:
+        self.busy = False
+        self.app.attach_store(store)
+        self.say("")
+        self.show_errors(error)
+
+    def _lost(self, error: BaseException) -> None:
+        self.busy = False
+        self.app.locked_after(f"The passphrase could not be changed. {describe(error)} Unlock to go on.")
+
+    def _done(self, done) -> None:
+        self.busy = False
+        self.app.attach_store(done.store)
+        for name in self.FIELDS:
+            self.query_one(f"#f-{name}", Input).value = ""
+        if done.backup:
+            text = f"Passphrase changed. A new backup that opens with it: {done.backup}."
+        else:
+            text = f"Passphrase changed, but the backup was not made: {done.backup_error}"
+        self.say(text)
+        self.notify(text, title="Passphrase changed", timeout=10)
+
+    def action_back(self) -> None:
+        if not self.busy:
+            self.dismiss()
+
+
+# -- the manager's settings --------------------------------------------------------------------
+
+def load_settings(store):
+    from ycworker.protection import session as protection
+
+    with store.read() as session:
+        return protection.load_settings(session)
+
+
+def save_settings(store, form: dict, worker_id: str | None):
+    from ycworker.protection import session as protection
+
+    with store.write() as session:
+        return protection.save_settings(session, form, worker_id)
+
+
+class SettingsScreen(FormMixin, AreaScreen):
+    """Idle lock, session length, retention period, backups kept (a manager's)."""
+
+    HELP_TITLE = "Lock, retention and backup settings"
+    FIELDS = ("idle_minutes", "max_hours", "retention_years", "backups_kept")
+    DEFAULT_CSS = FORM_CSS
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save settings", key_display="^s", show=True),
+        Binding("escape", "back", "Back", show=True),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(classes="prot-box"):
+            yield Label("Lock, retention and backup settings", classes="prot-title")
+            yield field_row("idle_minutes", "Lock after idle (minutes)", placeholder="1 to 120")
+            yield field_row("max_hours", "Longest session (hours)", placeholder="1 to 12")
+            yield field_row("retention_years", "Keep closed cases (years)", placeholder="1 to 25")
+            yield field_row("backups_kept", "Backups kept", placeholder="1 to 60")
+            yield Static("", id="prot-message", classes="prot-message", markup=False)
+            yield Static("The lock settings apply at once and at every unlock. Closed cases older "
+                         "than the retention period are listed for review; nothing is deleted "
+                         "without a manager erasing it.", classes="prot-help")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.run_db(load_settings, then=self._loaded, what="read the settings")
+
+    def _loaded(self, values) -> None:
+        for name in self.FIELDS:
+            self.query_one(f"#f-{name}", Input).value = str(getattr(values, name))
+        self.query_one("#f-idle_minutes", Input).focus()
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == f"f-{self.FIELDS[-1]}":
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def action_save(self) -> None:
+        self.clear_errors()
+        worker = self.app.worker_info
+        self.run_db(save_settings, self.values(), worker.id if worker else None, then=self._saved,
+                    on_error=self.show_errors, what="save the settings", group="settings",
+                    exclusive=True)
+
+    def _saved(self, values) -> None:
+        self.app.lock_policy = values.policy
+        self.say(f"Saved. Locks after {values.idle_minutes} minutes idle; a session lasts at most "
+                 f"{values.max_hours} hours; closed cases kept {values.retention_years} years; "
+                 f"{values.backups_kept} backups kept.")
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,527 @@
+"""Every KPI definition of the commissioner's return on hand-built cases."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from db.models import (
+    AwarenessSession,
+    Feedback,
+    Review,
+    ReviewOutcome,
+    TrainingSession,
+)
+from tests.helpers import factories as f
+from ycworker.common.periods import custom, parse_quarter
+from ycworker.returns import kpis
+
+TODAY = date(2026, 11, 24)
+
+
+def compute(store, period, today=TODAY):
+    with store.read() as s:
+        return kpis.compute(s, period, today)
+
+
+def ref(s, carer, referral_date, **kw):
+    return f.referral(s, carer.id, referral_date, **kw)
+
+
+# -- arithmetic ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("n", "d", "text"), [
+    (2, 3, "66.7"), (1, 8, "12.5"), (5, 6, "83.3"), (1, 3, "33.3"), (1, 16, "6.3"), (3, 16, "18.8"),
+    (1, 40, "2.5"), (1, 400, "0.3"), (1, 2000, "0.1"), (1, 2001, "0.0"), (0, 5, "0.0"),
+    (5, 5, "100.0"), (7, 8, "87.5"), (0, 0, ""), (3, 0, ""),
+])
+def test_percent_rounds_half_up_to_one_decimal(n, d, text):
+    assert kpis.percent_text(n, d) == text
+
+
+def test_target_met_at_exactly_the_target_and_not_below():
+    at = kpis.Figure("kpi2_allocated_within_5_working_days", "all", "", 4, 5, kpis.PERCENT, 80)
+    below = kpis.Figure("kpi2_allocated_within_5_working_days", "all", "", 79, 99, kpis.PERCENT, 80)
+    empty = kpis.Figure("kpi2_allocated_within_5_working_days", "all", "", 0, 0, kpis.PERCENT, 80)
+    assert (at.value, at.target_met) == ("80.0", "Y")
+    assert (below.value, below.target_met) == ("79.8", "N")
+    assert (empty.value, empty.target_met) == ("", "")
+
+
+@pytest.mark.parametrize(("dob", "band"), [
+    (date(2020, 6, 30), "5-10"), (date(2020, 7, 1), "other"), (date(2014, 7, 1), "5-10"),
+    (date(2014, 6, 30), "11-15"), (date(2009, 6, 30), "16-17"), (date(2007, 7, 1), "16-17"),
+    (date(2007, 6, 30), "18-24"), (date(2000, 7, 1), "18-24"), (date(2000, 6, 30), "other"),
+])
+def test_age_band_at_the_end_of_the_period(dob, band):
+    assert kpis.age_band(kpis.age_on(dob, date(2025, 6, 30))) == band
+
+
+# -- KPI 2: allocation within 5 working days ---------------------------------------------------
+
+# (referral date, its deadline): a Friday, Easter, Christmas and the one-off bank holidays
+DEADLINES = [
+    (date(2021, 10, 1), date(2021, 10, 8)),    # Friday -> Friday
+    (date(2024, 3, 28), date(2024, 4, 8)),     # Maundy Thursday over Good Friday and Easter Monday
+    (date(2023, 12, 22), date(2024, 1, 3)),    # Friday before Christmas, Boxing Day and New Year
+    (date(2022, 5, 31), date(2022, 6, 9)),     # Platinum Jubilee 2 and 3 June 2022
+    (date(2022, 9, 12), date(2022, 9, 20)),    # the Queen's funeral 19 September 2022
+    (date(2023, 5, 1), date(2023, 5, 9)),      # from a bank holiday over the Coronation 8 May 2023
+]
+
+
+@pytest.mark.parametrize(("referred", "deadline"), DEADLINES)
+def test_kpi2_on_the_deadline_is_in_time_and_the_next_working_day_is_not(store, referred, deadline):
+    from ycworker.common.workdays import working_days_after
+
+    later = working_days_after(deadline, 1)
+    with store.write() as s:
+        a = ref(s, f.carer(s), referred, allocated_date=deadline)
+        b = ref(s, f.carer(s), referred, allocated_date=later)
+        c = ref(s, f.carer(s), referred)  # never allocated, still open: missed
+        ids = a.id, b.id, c.id
+    report = compute(store, custom(deadline, deadline))
+    rows = {x.id: x for x in report.referrals}
+    assert [rows[i].allocation_deadline for i in ids] == [deadline] * 3
+    assert [rows[i].allocated_in_time for i in ids] == ["Y", "N", "N"]
+    fig = report.figure("kpi2_allocated_within_5_working_days")
+    assert (fig.numerator, fig.denominator, fig.value, fig.target_met) == (1, 3, "33.3", "N")
+    assert set(fig.ids) == set(ids)
+    # a period ending the day before the deadline counts none of them
+    before = compute(store, custom(referred, deadline - timedelta(days=1)))
+    assert before.figure("kpi2_allocated_within_5_working_days").denominator == 0
+    assert before.figure("referrals_received").numerator == 3
+
+
+def test_kpi2_closures_before_on_and_after_the_deadline(store):
+    # referred Friday 2023-12-22: deadline Wednesday 2024-01-03 (over Christmas), in Q4 2023-24
+    referred, deadline = date(2023, 12, 22), date(2024, 1, 3)
+    with store.write() as s:
+        closed_before = ref(s, f.carer(s), referred, closed_date=date(2023, 12, 28),
+                            closure_reason="not_a_young_carer")
+        closed_on = ref(s, f.carer(s), referred, closed_date=deadline, closure_reason="consent_not_given",
+                        consent="refused")
+        closed_after = ref(s, f.carer(s), referred, closed_date=date(2024, 1, 4), closure_reason="other")
+        allocated_then_closed = ref(s, f.carer(s), referred, allocated_date=date(2023, 12, 27),
+                                    closed_date=date(2023, 12, 29), closure_reason="moved_away")
+        in_time = ref(s, f.carer(s), referred, allocated_date=date(2024, 1, 2))
+        ids = dict(before=closed_before.id, on=closed_on.id, after=closed_after.id,
+                   alloc_closed=allocated_then_closed.id, in_time=in_time.id)
+    report = compute(store, parse_quarter("2023-24-Q4"))
+    rows = {x.id: x for x in report.referrals}
+    assert {k: rows[v].allocated_in_time for k, v in ids.items()} == {
+        "before": "", "on": "", "after": "N", "alloc_closed": "Y", "in_time": "Y"}
+    fig = report.figure("kpi2_allocated_within_5_working_days")
+    # closed without allocation on or before the deadline leaves the denominator
+    assert (fig.numerator, fig.denominator, fig.value, fig.target_met) == (2, 3, "66.7", "N")
+    assert set(fig.ids) == {ids["after"], ids["alloc_closed"], ids["in_time"]}
+    # the referrals themselves were received in Q3, not Q4
+    assert report.figure("referrals_received").numerator == 0
+    q3 = compute(store, parse_quarter("2023-24-Q3"))
+    assert q3.figure("referrals_received").numerator == 5
+    assert q3.figure("consent_not_given").numerator == 1
+    assert q3.figure("kpi2_allocated_within_5_working_days").denominator == 0
+    assert q3.figure("kpi2_allocated_within_5_working_days").value == ""
+    assert q3.figure("kpi2_allocated_within_5_working_days").target_met == ""
+
+
+def test_kpi2_deadline_still_to_come_is_not_counted_missed(store):
+    # today Tuesday 2026-11-24; a referral on Monday 2026-11-23 is due Monday 2026-11-30
+    with store.write() as s:
+        waiting = ref(s, f.carer(s), date(2026, 11, 23))
+        early = ref(s, f.carer(s), date(2026, 11, 23), allocated_date=date(2026, 11, 24))
+        overdue = ref(s, f.carer(s), date(2026, 11, 13))  # due 2026-11-20, passed
+        ids = waiting.id, early.id, overdue.id
+    report = compute(store, parse_quarter("2026-27-Q3"))
+    rows = {x.id: x for x in report.referrals}
+    assert [rows[i].allocated_in_time for i in ids] == ["", "Y", "N"]
+    fig = report.figure("kpi2_allocated_within_5_working_days")
+    assert (fig.numerator, fig.denominator) == (1, 2)
+    # on the deadline day itself it has not passed yet; the day after it has
+    assert compute(store, parse_quarter("2026-27-Q3"), date(2026, 11, 30)).figure(
+        "kpi2_allocated_within_5_working_days").denominator == 2
+    assert compute(store, parse_quarter("2026-27-Q3"), date(2026, 12, 1)).figure(
+        "kpi2_allocated_within_5_working_days").denominator == 3
+
+
+def test_kpi2_by_district_with_target(store):
+    with store.write() as s:
+        north, south = f.district(s, "North"), f.district(s, "South")
+        for allocated in (date(2025, 7, 8), date(2025, 7, 8), date(2025, 7, 20)):
+            ref(s, f.carer(s, district_id=north.id), date(2025, 7, 1), allocated_date=allocated)
+        ref(s, f.carer(s, district_id=south.id), date(2025, 7, 1), allocated_date=date(2025, 7, 2))
+        ref(s, f.carer(s), date(2025, 7, 1), allocated_date=date(2025, 7, 2))  # no district
+    report = compute(store, parse_quarter("2025-26-Q2"))
+    rows = [(x.breakdown_value, x.numerator, x.denominator, x.value, x.target, x.target_met)
+            for x in report.figures
+            if x.kpi == "kpi2_allocated_within_5_working_days" and x.breakdown == "district"]
+    assert rows == [("North", 2, 3, "66.7", 80, "N"), ("South", 1, 1, "100.0", 80, "Y"),
+                    ("unknown", 1, 1, "100.0", 80, "Y")]
+    assert report.figure("kpi2_allocated_within_5_working_days").value == "80.0"
+    assert report.figure("kpi2_allocated_within_5_working_days").target_met == "Y"
+
+
+# -- KPI 3: assessment within 15 working days --------------------------------------------------
+
+def test_kpi3_deadlines_closures_and_unallocated(store):
+    # allocated Friday 2024-03-22: 15 working days over Easter 2024 -> Tuesday 2024-04-16
+    allocated, deadline = date(2024, 3, 22), date(2024, 4, 16)
+    referred = date(2024, 3, 18)
+    with store.write() as s:
+        on = ref(s, f.carer(s), referred, allocated_date=allocated, assessment_completed_date=deadline)
+        late = ref(s, f.carer(s), referred, allocated_date=allocated,
+                   assessment_completed_date=date(2024, 4, 17))
+        closed_before = ref(s, f.carer(s), referred, allocated_date=allocated,
+                            closed_date=date(2024, 4, 10), closure_reason="disengaged")
+        closed_on = ref(s, f.carer(s), referred, allocated_date=allocated, closed_date=deadline,
+                        closure_reason="moved_away")
+        closed_after = ref(s, f.carer(s), referred, allocated_date=allocated,
+                           closed_date=date(2024, 4, 30), closure_reason="disengaged")
+        not_done = ref(s, f.carer(s), referred, allocated_date=allocated)
+        never_allocated = ref(s, f.carer(s), referred)
+        ids = [x.id for x in (on, late, closed_before, closed_on, closed_after, not_done, never_allocated)]
+    report = compute(store, parse_quarter("2024-25-Q1"))
+    rows = {x.id: x for x in report.referrals}
+    assert rows[ids[0]].assessment_deadline == deadline
+    assert [rows[i].assessed_in_time for i in ids[:-1]] == ["Y", "N", "", "", "N", "N"]
+    # never allocated: not open, no deadline in Q1 (its allocation deadline was 2024-03-25)
+    assert ids[-1] not in rows
+    fig = report.figure("kpi3_assessed_within_15_working_days")
+    assert (fig.numerator, fig.denominator, fig.value, fig.target_met) == (1, 4, "25.0", "N")
+    # Q4 2023-24 holds the referrals and allocations but none of the assessment deadlines
+    q4 = compute(store, parse_quarter("2023-24-Q4"))
+    assert q4.figure("kpi3_assessed_within_15_working_days").denominator == 0
+    assert q4.figure("referrals_received").numerator == 7
+    q4rows = {x.id: x for x in q4.referrals}
+    assert q4rows[ids[-1]].assessment_deadline is None and q4rows[ids[-1]].assessed_in_time == ""
+    assert q4rows[ids[-1]].allocated_in_time == "N"
+
+
+def test_kpi3_over_christmas_and_new_year(store):
+    # allocated Friday 2025-12-12: 15 working days skipping 25, 26 Dec and 1 Jan -> 2026-01-08
+    from ycworker.common.workdays import assessment_deadline
+
+    assert assessment_deadline(date(2025, 12, 12)) == date(2026, 1, 7)
+    with store.write() as s:
+        ok = ref(s, f.carer(s), date(2025, 12, 5), allocated_date=date(2025, 12, 12),
+                 assessment_completed_date=date(2026, 1, 7))
+        miss = ref(s, f.carer(s), date(2025, 12, 5), allocated_date=date(2025, 12, 12),
+                   assessment_completed_date=date(2026, 1, 8))
+    report = compute(store, parse_quarter("2025-26-Q4"))
+    rows = {x.id: x.assessed_in_time for x in report.referrals}
+    assert (rows[ok.id], rows[miss.id]) == ("Y", "N")
+    assert report.figure("kpi3_assessed_within_15_working_days").value == "50.0"
+
+
+# -- KPI 1: carers and families ------------------------------------------------------------
+
+def test_kpi1_open_during_the_period_siblings_and_rereferrals(store):
+    q = parse_quarter("2025-26-Q2")  # 2025-07-01 .. 2025-09-30
+    with store.write() as s:
+        d = f.district(s, "Canterbury")
+        home = f.household(s, ref="HH-1")
+        sib1 = f.carer(s, household_id=home.id, district_id=d.id, sex="F", ethnicity="WBRI",
+                       date_of_birth=date(2012, 9, 30))  # 13 on 2025-09-30
+        sib2 = f.carer(s, household_id=home.id, district_id=d.id, sex="M", ethnicity="WBRI",
+                       date_of_birth=date(2008, 10, 1))  # 16 on 2025-09-30
+        alone = f.carer(s, sex="F", ethnicity="BAFR", date_of_birth=date(2006, 1, 1))  # 19
+        rereferred = f.carer(s, sex="U", ethnicity="NOBT", date_of_birth=date(2019, 1, 1))  # 6
+        outside = [f.carer(s) for _ in range(4)]
+        ref(s, sib1, date(2025, 1, 6), allocated_date=date(2025, 1, 8))  # open since January
+        ref(s, sib2, date(2025, 6, 2), allocated_date=date(2025, 6, 3), closed_date=q.start,
+            closure_reason="intervention_completed")  # closed on the first day: still open during
+        ref(s, alone, date(2025, 9, 29), allocated_date=q.end)  # allocated on the last day
+        ref(s, rereferred, date(2024, 4, 1), allocated_date=date(2024, 4, 2),
+            closed_date=date(2024, 10, 1), closure_reason="stepped_down")
+        ref(s, rereferred, date(2025, 8, 1), allocated_date=date(2025, 8, 4),
+            closed_date=date(2025, 9, 1), closure_reason="stepped_down")
+        ref(s, rereferred, date(2025, 9, 10), allocated_date=date(2025, 9, 11))  # re-referred
+        ref(s, outside[0], date(2025, 6, 2), allocated_date=date(2025, 6, 3), closed_date=date(2025, 6, 30),
+            closure_reason="moved_away")  # closed the day before
+        ref(s, outside[1], date(2025, 9, 25))  # not allocated: not supported yet
+        ref(s, outside[2], date(2025, 9, 30), allocated_date=date(2025, 10, 1))  # allocated after
+        ref(s, outside[3], date(2025, 10, 1), allocated_date=date(2025, 10, 1))  # next quarter
+    report = compute(store, q)
+    fig = report.figure("kpi1_carers_supported")
+    assert fig.numerator == 4 and fig.denominator is None and fig.value == "4"
+    assert {c.carer_id for c in report.carers} == {sib1.id, sib2.id, alone.id, rereferred.id}
+    assert report.figure("kpi1_families_supported").numerator == 3  # siblings share a household
+    assert report.figure("kpi4_interventions_completed").numerator == 2  # sib2 on day 1, re-ref 1 Sep
+
+    def breakdown(name):
+        return {x.breakdown_value: x.numerator for x in report.figures
+                if x.kpi == "kpi1_carers_supported" and x.breakdown == name}
+
+    assert breakdown("district") == {"Canterbury": 2, "unknown": 2}
+    assert breakdown("sex") == {"F": 2, "M": 1, "U": 1}
+    assert breakdown("ethnicity") == {"BAFR": 1, "NOBT": 1, "WBRI": 2}
+    assert breakdown("age_band") == {"5-10": 1, "11-15": 1, "16-17": 1, "18-24": 1}
+    order = [x.breakdown_value for x in report.figures
+             if x.kpi == "kpi1_carers_supported" and x.breakdown == "age_band"]
+    assert order == ["5-10", "11-15", "16-17", "18-24"]  # only values that occur, in band order
+    received = report.figure("referrals_received")
+    assert received.numerator == 5  # 1 Aug, 10 Sep, 25 Sep, 29 Sep, 30 Sep
+    months = {x.breakdown_value: x.numerator for x in report.figures
+              if x.kpi == "referrals_received" and x.breakdown == "month"}
+    assert months == {"2025-08": 1, "2025-09": 4}
+
+
+def test_referral_sources_and_consent_breakdowns(store):
+    with store.write() as s:
+        for source, consent in [("school", "given"), ("school", "refused"), ("gp", "pending"),
+                                ("self", "refused")]:
+            ref(s, f.carer(s), date(2025, 4, 15), source=source, consent=consent)
+        ref(s, f.carer(s), date(2025, 3, 31), source="health", consent="refused")  # Q4 before
+    report = compute(store, parse_quarter("2025-26-Q1"))
+    sources = {x.breakdown_value: x.numerator for x in report.figures
+               if x.kpi == "referrals_received" and x.breakdown == "source"}
+    assert sources == {"gp": 1, "school": 2, "self": 1}
+    assert report.figure("consent_not_given").numerator == 2
+
+
+# -- KPI 4, 6, 7, 8, 9 -----------------------------------------------------------------------
+
+def test_kpi4_counts_completed_and_stepped_down_closures_in_the_period(store):
+    with store.write() as s:
+        for closed, reason in [(date(2025, 7, 1), "intervention_completed"),
+                               (date(2025, 9, 30), "stepped_down"), (date(2025, 8, 1), "moved_away"),
+                               (date(2025, 6, 30), "intervention_completed"),
+                               (date(2025, 10, 1), "stepped_down")]:
+            ref(s, f.carer(s), date(2025, 1, 6), allocated_date=date(2025, 1, 7), closed_date=closed,
+                closure_reason=reason)
+    fig = compute(store, parse_quarter("2025-26-Q2")).figure("kpi4_interventions_completed")
+    assert (fig.numerator, fig.value, fig.unit) == (2, "2", "count")
+
+
+def test_kpi6_7_8_service_activity(store):
+    with store.write() as s:
+        for day, ok in [(date(2025, 7, 1), True), (date(2025, 8, 1), True), (date(2025, 9, 30), False),
+                        (date(2025, 6, 30), False)]:
+            s.add(Feedback(feedback_date=day, satisfied=ok))
+        for day, n in [(date(2025, 7, 2), 12), (date(2025, 9, 3), 7), (date(2025, 10, 1), 100)]:
+            s.add(TrainingSession(session_date=day, professionals_trained=n))
+        for day in (date(2025, 7, 2), date(2025, 7, 9), date(2025, 9, 30), date(2025, 6, 30)):
+            s.add(AwarenessSession(session_date=day, headcount=30))
+    report = compute(store, parse_quarter("2025-26-Q2"))
+    k6 = report.figure("kpi6_satisfied")
+    assert (k6.numerator, k6.denominator, k6.value, k6.target, k6.target_met) == (2, 3, "66.7", 90, "N")
+    assert report.figure("kpi7_professionals_trained").numerator == 19
+    assert report.figure("kpi8_awareness_sessions").numerator == 3
+    empty = compute(store, parse_quarter("2024-25-Q2"))
+    assert (empty.figure("kpi6_satisfied").value, empty.figure("kpi6_satisfied").target_met) == ("", "")
+    assert empty.figure("kpi7_professionals_trained").value == "0"
+
+
+def test_kpi9_champion_at_the_end_of_the_period(store):
+    end = date(2025, 9, 30)
+    with store.write() as s:
+        f.school(s, champion_since=date(2020, 1, 1))  # yes
+        f.school(s, champion_since=end)  # yes: since the last day
+        f.school(s, champion_since=date(2025, 10, 1))  # no: starts after
+        f.school(s, champion_since=date(2020, 1, 1), champion_until=end)  # no: ended on the last day
+        f.school(s, champion_since=date(2020, 1, 1), champion_until=date(2025, 10, 1))  # yes
+        f.school(s)  # no champion
+        f.school(s, champion_since=date(2020, 1, 1), on_list=False)  # not on the list: neither
+    k9 = compute(store, parse_quarter("2025-26-Q2")).figure("kpi9_schools_with_champion")
+    assert (k9.numerator, k9.denominator, k9.value, k9.target_met) == (3, 6, "50.0", "N")
+
+
+# -- KPI 5: outcomes -------------------------------------------------------------------------
+
+def _review(s, carer, day, ratings):
+    r = Review(carer_id=carer.id, review_date=day)
+    s.add(r)
+    s.flush()
+    for outcome, rating in ratings.items():
+        s.add(ReviewOutcome(review_id=r.id, outcome=outcome, rating=rating))
+    s.flush()
+    return r
+
+
+def test_outcomes_count_each_carer_once_using_the_latest_review_in_the_period(store):
+    with store.write() as s:
+        a, b, c, d = (f.carer(s) for _ in range(4))
+        _review(s, a, date(2025, 7, 10), {"OUT01": "no_change", "OUT02": "improved"})
+        _review(s, a, date(2025, 9, 10), {"OUT01": "improved"})  # latest for OUT01: improved
+        _review(s, b, date(2025, 7, 10), {"OUT01": "improved", "OUT03": "not_applicable"})
+        _review(s, b, date(2025, 8, 10), {"OUT01": "worse"})  # latest for OUT01: worse
+        _review(s, c, date(2025, 8, 1), {"OUT01": "improved", "OUT09": "improved"})
+        _review(s, d, date(2025, 10, 1), {"OUT01": "improved"})  # after the period
+        _review(s, d, date(2025, 6, 30), {"OUT01": "worse"})  # before it
+    report = compute(store, parse_quarter("2025-26-Q2"))
+    rows = {o.outcome: (o.reviewed, o.improved, o.value, o.target, o.target_met) for o in report.outcomes}
+    assert list(rows) == [f"OUT0{i}" for i in range(1, 10)]
+    assert rows["OUT01"] == (3, 2, "66.7", 60, "Y")
+    assert rows["OUT02"] == (1, 1, "100.0", 60, "Y")
+    assert rows["OUT03"] == (0, 0, "", 60, "")  # not_applicable is not a rating
+    assert rows["OUT09"] == (1, 1, "100.0", 60, "Y")
+    assert rows["OUT05"] == (0, 0, "", 60, "")
+
+
+def test_figures_list_every_kpi_with_all_first(store):
+    report = compute(store, parse_quarter("2025-26-Q2"))
+    keys = [x.kpi for x in report.headline()]
+    assert keys == [k.key for k in kpis.KPI_DEFS]
+    assert all(x.breakdown_value == "" for x in report.headline())
+    assert [x for x in report.figures if x.breakdown != "all"] == []  # no data, no breakdown rows
+
+
+# -- gaps: one-off days for KPI 3, re-referrals and siblings in KPI 2/3, KPI 4 without allocation --
+
+@pytest.mark.parametrize(("allocated", "deadline"), [
+    (date(2022, 5, 20), date(2022, 6, 14)),  # Friday, over the Spring bank holiday moved to 2 June
+    # and the Platinum Jubilee 3 June 2022
+    (date(2022, 9, 2), date(2022, 9, 26)),  # Friday, over the Queen's funeral 19 September 2022
+    (date(2023, 4, 21), date(2023, 5, 16)),  # Friday, over the early May and Coronation bank holidays
+])
+def test_kpi3_over_the_one_off_bank_holidays(store, allocated, deadline):
+    from ycworker.common.workdays import assessment_deadline, working_days_after
+
+    assert assessment_deadline(allocated) == deadline
+    with store.write() as s:
+        on = ref(s, f.carer(s), allocated - timedelta(days=3), allocated_date=allocated,
+                 assessment_completed_date=deadline)
+        late = ref(s, f.carer(s), allocated - timedelta(days=3), allocated_date=allocated,
+                   assessment_completed_date=working_days_after(deadline, 1))
+    report = compute(store, custom(deadline, deadline))
+    rows = {x.id: x for x in report.referrals}
+    assert (rows[on.id].assessed_in_time, rows[late.id].assessed_in_time) == ("Y", "N")
+    fig = report.figure("kpi3_assessed_within_15_working_days")
+    assert (fig.numerator, fig.denominator, fig.value) == (1, 2, "50.0")
+
+
+def test_a_re_referral_is_its_own_referral_in_kpi2_and_kpi3_but_one_carer_in_kpi1(store):
+    q = parse_quarter("2025-26-Q2")
+    with store.write() as s:
+        c = f.carer(s)
+        # first referral Friday 4 July 2025: due Friday 11 July; allocated in time, assessed late, closed
+        first = ref(s, c, date(2025, 7, 4), allocated_date=date(2025, 7, 11),
+                    assessment_completed_date=date(2025, 8, 5), closed_date=date(2025, 8, 20),
+                    closure_reason="intervention_completed")
+        # re-referred a week after closing: allocated late, assessed in time
+        second = ref(s, c, date(2025, 8, 27), allocated_date=date(2025, 9, 8),
+                     assessment_completed_date=date(2025, 9, 19))
+    report = compute(store, q)
+    rows = {x.id: x for x in report.referrals}
+    assert (rows[first.id].allocated_in_time, rows[first.id].assessed_in_time) == ("Y", "N")
+    assert rows[first.id].assessment_deadline == date(2025, 8, 1)
+    assert (rows[second.id].allocated_in_time, rows[second.id].assessed_in_time) == ("N", "Y")
+    assert rows[second.id].allocation_deadline == date(2025, 9, 3)
+    assert report.figure("referrals_received").numerator == 2
+    k2 = report.figure("kpi2_allocated_within_5_working_days")
+    k3 = report.figure("kpi3_assessed_within_15_working_days")
+    assert (k2.numerator, k2.denominator, k3.numerator, k3.denominator) == (1, 2, 1, 2)
+    assert report.figure("kpi1_carers_supported").numerator == 1
+    assert report.figure("kpi1_families_supported").numerator == 1
+    assert [x.carer_id for x in report.carers] == [c.id]
+    assert sorted(report.carers[0].referral_ids) == sorted([first.id, second.id])
+    assert report.figure("kpi4_interventions_completed").numerator == 1
+
+
+def test_siblings_in_different_districts_are_one_family_counted_in_each_district(store):
+    with store.write() as s:
+        north, south = f.district(s, "North"), f.district(s, "South")
+        home = f.household(s, ref="HH-9")
+        a = f.carer(s, household_id=home.id, district_id=north.id)
+        b = f.carer(s, household_id=home.id, district_id=south.id)
+        c = f.carer(s, household_id=home.id, district_id=south.id)
+        for x, allocated in ((a, date(2025, 7, 2)), (b, date(2025, 7, 2)), (c, date(2025, 7, 30))):
+            ref(s, x, date(2025, 7, 1), allocated_date=allocated)
+        loner1, loner2 = f.carer(s, district_id=north.id), f.carer(s, district_id=north.id)
+        ref(s, loner1, date(2025, 7, 1), allocated_date=date(2025, 7, 2))
+        ref(s, loner2, date(2025, 7, 1), allocated_date=date(2025, 7, 2))
+    report = compute(store, parse_quarter("2025-26-Q2"))
+    assert report.figure("kpi1_carers_supported").numerator == 5
+    assert report.figure("kpi1_families_supported").numerator == 3  # siblings 1, each loner 1
+    assert report.figure("kpi1_carers_supported", "district", "North").numerator == 3
+    assert report.figure("kpi1_carers_supported", "district", "South").numerator == 2
+    k2 = report.figure("kpi2_allocated_within_5_working_days", "district", "South")
+    assert (k2.numerator, k2.denominator, k2.value, k2.target_met) == (1, 2, "50.0", "N")
+
+
+def test_kpi3_by_district(store):
+    with store.write() as s:
+        north = f.district(s, "North")
+        for done in (date(2025, 7, 10), date(2025, 8, 30)):  # deadline 2025-07-23
+            ref(s, f.carer(s, district_id=north.id), date(2025, 7, 1), allocated_date=date(2025, 7, 2),
+                assessment_completed_date=done)
+        ref(s, f.carer(s), date(2025, 7, 1), allocated_date=date(2025, 7, 2),
+            assessment_completed_date=date(2025, 7, 3))
+    report = compute(store, parse_quarter("2025-26-Q2"))
+    rows = [(x.breakdown_value, x.numerator, x.denominator, x.value, x.target_met) for x in report.figures
+            if x.kpi == "kpi3_assessed_within_15_working_days" and x.breakdown == "district"]
+    assert rows == [("North", 1, 2, "50.0", "N"), ("unknown", 1, 1, "100.0", "Y")]
+
+
+def test_kpi4_counts_a_completed_closure_without_allocation_but_referrals_csv_keeps_to_the_spec(store):
+    q = parse_quarter("2025-26-Q2")
+    with store.write() as s:
+        # referred long ago, never allocated (say, support given by a partner), closed in the quarter
+        odd = ref(s, f.carer(s), date(2024, 1, 8), closed_date=date(2025, 8, 1),
+                  closure_reason="stepped_down")
+        ref(s, f.carer(s), date(2024, 1, 8), closed_date=date(2025, 8, 1), closure_reason="disengaged")
+    report = compute(store, q)
+    fig = report.figure("kpi4_interventions_completed")
+    assert (fig.numerator, fig.ids) == (1, (odd.id,))
+    assert report.referrals == []  # not received, open or with a deadline in the period
+    with store.read() as s:
+        rows = kpis.drill(s, report, fig)
+    assert [r.referral_id for r in rows] == [odd.id]
+
+
+def test_impact_level_is_the_one_assessed_by_the_end_of_the_period(store):
+    with store.write() as s:
+        c = f.carer(s, impact_level="low")  # today's impact, from a 2026 assessment
+        ref(s, c, date(2024, 4, 2), allocated_date=date(2024, 4, 3),
+            assessment_completed_date=date(2024, 4, 10), impact_level="high", closed_date=date(2025, 3, 1),
+            closure_reason="intervention_completed")
+        ref(s, c, date(2026, 4, 1), allocated_date=date(2026, 4, 2),
+            assessment_completed_date=date(2026, 4, 9), impact_level="low")
+        unassessed = f.carer(s, impact_level="medium")
+        ref(s, unassessed, date(2024, 4, 2), allocated_date=date(2024, 4, 3))
+    then = {x.carer_id: x.impact_level for x in compute(store, parse_quarter("2024-25-Q1")).carers}
+    now = {x.carer_id: x.impact_level for x in compute(store, parse_quarter("2026-27-Q1")).carers}
+    assert then == {c.id: "high", unassessed.id: "medium"}
+    assert now == {c.id: "low", unassessed.id: "medium"}  # still open, never assessed
+
+
+def test_referrals_csv_rows_are_received_open_or_with_a_deadline_in_the_period(store):
+    q = parse_quarter("2025-26-Q2")  # 2025-07-01 .. 2025-09-30
+    with store.write() as s:
+        received = ref(s, f.carer(s), date(2025, 9, 29))  # received, not allocated
+        open_from_before = ref(s, f.carer(s), date(2025, 1, 6), allocated_date=date(2025, 1, 7))
+        alloc_deadline = ref(s, f.carer(s), date(2025, 6, 27), closed_date=date(2025, 6, 30),
+                             closure_reason="other")  # deadline 2025-07-04; closed before it
+        assess_deadline = ref(s, f.carer(s), date(2025, 6, 2), allocated_date=date(2025, 6, 16),
+                              closed_date=date(2025, 6, 20), closure_reason="moved_away")  # due 2025-07-07
+        ref(s, f.carer(s), date(2025, 5, 1), allocated_date=date(2025, 5, 2),
+            assessment_completed_date=date(2025, 5, 9), closed_date=date(2025, 6, 30),
+            closure_reason="intervention_completed")  # closed the day before: none of the three
+        ref(s, f.carer(s), date(2025, 10, 1))  # after
+    report = compute(store, q)
+    assert {x.id for x in report.referrals} == {received.id, open_from_before.id, alloc_deadline.id,
+                                               assess_deadline.id}
+    rows = {x.id: x for x in report.referrals}
+    assert rows[alloc_deadline.id].allocated_in_time == ""  # closed unallocated before the deadline
+    assert rows[assess_deadline.id].assessed_in_time == ""  # closed unassessed before the deadline
+    assert rows[received.id].allocated_in_time == "N"  # due 2025-10-06, passed by today, never allocated
+    k2 = report.figure("kpi2_allocated_within_5_working_days")
+    assert k2.denominator == 0  # received's deadline is in Q3; the other one left the denominator
+
+
+def test_drill_shows_what_is_missing_or_late_first(store):
+    with store.write() as s:
+        ok = ref(s, f.carer(s, carer_ref="YC-1"), date(2025, 7, 1), allocated_date=date(2025, 7, 2))
+        late = ref(s, f.carer(s, carer_ref="YC-2", first_name="Bea", last_name="Late"), date(2025, 7, 1),
+                   allocated_date=date(2025, 7, 20))
+        missing = ref(s, f.carer(s, carer_ref="YC-3"), date(2025, 7, 1))
+    report = compute(store, parse_quarter("2025-26-Q2"))
+    with store.read() as s:
+        rows = kpis.drill(s, report, report.figure("kpi2_allocated_within_5_working_days"))
+    assert [(r.referral_id, r.problem) for r in rows] == [
+        (late.id, "allocated late"), (missing.id, "no allocation date"), (ok.id, "")] or [
+        (r.referral_id, r.problem) for r in rows] == [
+        (missing.id, "no allocation date"), (late.id, "allocated late"), (ok.id, "")]
+    assert {r.carer_ref for r in rows} == {"YC-1", "YC-2", "YC-3"}
+    assert next(r for r in rows if r.referral_id == late.id).name == "Bea Late"

@@ -1,0 +1,758 @@
+"""Young Carer's Needs Assessments: start, save as typed, score, complete; re-assessment when
+circumstances change; the Care Act s.63 transition assessment; the lists of the Assessments area.
+
+The sections follow the law (Children Act 1989 s.17ZA-17ZB and the Young Carers (Needs
+Assessments) Regulations 2015): the amount, nature and type of care; how far the family relies
+on it; its impact on well-being, education and development; tasks that are excessive or
+inappropriate for the carer's age; the carer's wishes, feelings and the outcomes they want;
+taking part (or wishing to) in education, training, recreation and work. A transition
+assessment adds the carer's needs and plans after 18. Who took part, whether information was
+shared in advance in a form the carer could use, and whether it was combined with another
+assessment are fields of the assessment; so is the resulting impact level.
+
+Rules (and the choices made where the law and the spec are silent):
+
+* A draft is saved as it is typed (``save_draft``: a few fields in one short transaction).
+  A completed assessment is never edited: circumstances change, a re-assessment is recorded.
+* Starting: an initial assessment needs the carer's open support request to be allocated (the
+  15-working-day clock of KPI 3 starts at allocation). A re-assessment needs the open request's
+  assessment to be complete; it records when circumstances changed and what changed, and is due
+  15 working days after the change (CHOICE: the same timescale as the first assessment). A
+  transition assessment is for carers of 17 and over. There is at most one draft of each kind
+  for a carer: starting again resumes it.
+* Completing needs every section of its kind, the impact level, who took part, the two
+  "information in advance" answers and whether it was combined with another assessment (and
+  with which). It records who completed it and the date (today). The first completed initial
+  assessment of a support request sets the request's ``assessment_completed_date`` (KPI 3); a
+  re-assessment or transition assessment never moves that date. Every completion sets the
+  request's and the carer's impact level (the latest assessment decides).
+* Audit: opening an assessment is a view; starting it a create; completing it an update; the
+  first save of a visit to the form is an update (CHOICE: not one entry per keystroke).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import and_, exists, func
+from sqlmodel import Session, select
+
+from db.models import (
+    Assessment,
+    AssessmentScore,
+    AssessmentSection,
+    Carer,
+    Referral,
+    Worker,
+    utcnow,
+)
+from ycworker.assessment import scoring
+from ycworker.caseload.search import age_on
+from ycworker.common import audit, workdays
+from ycworker.common.errors import FieldError, FormErrors
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    label: str
+    hint: str
+    kinds: tuple[str, ...] = ("initial", "reassessment", "transition")
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("care_provided", "The care they give: amount, nature and type",
+            "What they do, for whom, how often and for how long (a typical day and week)."),
+    Section("reliance", "How far the family relies on their care",
+            "Who else helps; what would happen if they did not do it."),
+    Section("impact", "Impact on well-being, education and development",
+            "Sleep, health, mood, friendships, school attendance and progress."),
+    Section("excessive_tasks", "Tasks excessive or inappropriate for their age",
+            "Personal care, medication, emotional support, interpreting... or 'none found'."),
+    Section("wishes", "Their wishes, feelings and the outcomes they want",
+            "In their own words where possible: what they want to change."),
+    Section("education", "Education, training, recreation and work",
+            "What they take part in, or wish to; what gets in the way."),
+    Section("transition", "After 18: their needs and plans (Care Act s.63)",
+            "Whether they are likely to have needs as an adult carer, what they are, and their "
+            "plans for work, education and caring after 18.", ("transition",)),
+)
+SECTION_KEYS = tuple(s.key for s in SECTIONS)
+SECTION_BY_KEY = {s.key: s for s in SECTIONS}
+KINDS = {"initial": "Needs assessment", "reassessment": "Re-assessment",
+         "transition": "Transition assessment (Care Act s.63)"}
+PARTICIPANTS = {"carer": "The young carer", "parents": "Parents", "cared_for": "The person cared for",
+                "others": "Others (e.g. school, health)"}
+IMPACT_LEVELS = ("low", "medium", "high")
+YES_NO_FIELDS = {
+    "info_shared_in_advance": "Information shared in advance",
+    "info_in_usable_form": "In a form the carer could use",
+    "combined_with_other": "Combined with another assessment",
+}
+TEXT_FIELDS = {"combined_with": ("Combined with", 200),
+               "circumstances_change": ("What changed", 4000)}
+FIELD_LABELS = {"impact_level": "Impact level", "participants": "Who took part",
+                **YES_NO_FIELDS, **{k: v[0] for k, v in TEXT_FIELDS.items()}}
+SECTION_LIMIT = 20_000
+REASSESSMENT_DAYS = 15
+TRANSITION_AGE = 17
+LIST_LIMIT = 200
+SCAN_LIMIT = 3000
+
+
+def sections_for(kind: str) -> tuple[Section, ...]:
+    return tuple(s for s in SECTIONS if kind in s.kinds)
+
+
+# -- one assessment --------------------------------------------------------------------------
+
+
+@dataclass
+class AssessmentView:
+    id: str
+    carer_id: str
+    carer_name: str
+    carer_ref: str
+    date_of_birth: date
+    age: int
+    kind: str
+    status: str
+    referral_id: str | None
+    started_date: date | None
+    completed_date: date | None
+    completed_by: str
+    due_date: date | None  # the deadline: KPI 3's for an initial one, the re-assessment's own
+    due_text: str
+    circumstances_change: str
+    circumstances_changed_on: date | None
+    participants: tuple[str, ...]
+    info_shared_in_advance: bool | None
+    info_in_usable_form: bool | None
+    combined_with_other: bool | None
+    combined_with: str
+    impact_level: str | None
+    sections: dict[str, str]
+    scores: dict[str, dict[int, int]]
+    updated_at: Any = None
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind, self.kind)
+
+    def summary(self, instrument: str) -> scoring.Summary:
+        return scoring.summarise(instrument, self.scores.get(instrument, {}))
+
+    def value_of(self, key: str) -> Any:
+        if key in SECTION_BY_KEY:
+            return self.sections.get(key, "")
+        return getattr(self, key)
+
+
+def _name(c: Carer) -> str:
+    return f"{c.preferred_name or c.first_name} {c.last_name}"
+
+
+def _parse_participants(raw: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in (raw or "").split(",") if p.strip())
+
+
+def _assessment(session: Session, assessment_id: str) -> Assessment:
+    a = session.get(Assessment, assessment_id)
+    if a is None:
+        raise FieldError("assessment", "That assessment is no longer there.")
+    return a
+
+
+def _deadline(a: Assessment, referral: Referral | None) -> date | None:
+    if a.kind == "reassessment" and a.due_date:
+        return a.due_date
+    if a.kind == "initial" and referral is not None and referral.allocated_date:
+        return workdays.assessment_deadline(referral.allocated_date)
+    return a.due_date
+
+
+def load(session: Session, assessment_id: str, today: date, worker_id: str | None = None, *,
+         audit_view: bool = True) -> AssessmentView:
+    a = _assessment(session, assessment_id)
+    carer = session.get(Carer, a.carer_id)
+    referral = session.get(Referral, a.referral_id) if a.referral_id else None
+    sections = {key: text for key, text in session.exec(
+        select(AssessmentSection.section, AssessmentSection.text)
+        .where(AssessmentSection.assessment_id == a.id)).all()}
+    scores: dict[str, dict[int, int]] = {i: {} for i in scoring.INSTRUMENTS}
+    for instrument, item, score in session.exec(
+            select(AssessmentScore.instrument, AssessmentScore.item, AssessmentScore.score)
+            .where(AssessmentScore.assessment_id == a.id)).all():
+        scores.setdefault(instrument, {})[item] = score
+    by = session.get(Worker, a.completed_by_id).name if a.completed_by_id else ""
+    deadline = _deadline(a, referral)
+    due_text = ""
+    if a.status == "draft" and deadline:
+        due_text = f"{'re-assessment' if a.kind == 'reassessment' else 'assessment'} " \
+                   f"{workdays.describe_deadline(deadline, today)}"
+    if audit_view:
+        audit.record(session, "view", "assessment", a.id, worker_id)
+    return AssessmentView(
+        id=a.id, carer_id=a.carer_id, carer_name=_name(carer), carer_ref=carer.carer_ref,
+        date_of_birth=carer.date_of_birth, age=age_on(carer.date_of_birth, today), kind=a.kind,
+        status=a.status, referral_id=a.referral_id, started_date=a.started_date,
+        completed_date=a.completed_date, completed_by=by, due_date=deadline, due_text=due_text,
+        circumstances_change=a.circumstances_change, circumstances_changed_on=a.circumstances_changed_on,
+        participants=_parse_participants(a.participants), info_shared_in_advance=a.info_shared_in_advance,
+        info_in_usable_form=a.info_in_usable_form, combined_with_other=a.combined_with_other,
+        combined_with=a.combined_with, impact_level=a.impact_level, sections=sections, scores=scores,
+        updated_at=a.updated_at)
+
+
+# -- saving a draft ----------------------------------------------------------------------------
+
+
+def _yes_no(key: str, value: Any) -> bool | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("y", "yes", "true", "1"):
+        return True
+    if text in ("n", "no", "false", "0"):
+        return False
+    raise FieldError(key, f"{FIELD_LABELS[key]}: answer yes or no.")
+
+
+def clean_value(key: str, value: Any) -> Any:
+    """The value as stored, or FieldError naming the field."""
+    if key in SECTION_BY_KEY:
+        text = str(value or "")
+        if len(text) > SECTION_LIMIT:
+            raise FieldError(key, f"This section is too long ({len(text):,} characters; at most "
+                                  f"{SECTION_LIMIT:,}). Nothing after that is saved.")
+        return text
+    if key in YES_NO_FIELDS:
+        return _yes_no(key, value)
+    if key == "participants":
+        items = list(value) if isinstance(value, (list, tuple, set)) else list(_parse_participants(value))
+        bad = [p for p in items if p not in PARTICIPANTS]
+        if bad:
+            raise FieldError(key, f"'{bad[0]}' is not one of: {', '.join(PARTICIPANTS)}.")
+        return ", ".join(p for p in PARTICIPANTS if p in items)
+    if key == "impact_level":
+        text = str(value or "").strip().lower()
+        if text and text not in IMPACT_LEVELS:
+            raise FieldError(key, "Impact level is low, medium or high.")
+        return text or None
+    if key in TEXT_FIELDS:
+        label, limit = TEXT_FIELDS[key]
+        text = str(value or "")
+        if len(text) > limit:
+            raise FieldError(key, f"{label} is too long ({len(text):,} characters; at most {limit:,}).")
+        return text
+    raise FieldError(key, f"'{key}' is not part of an assessment.")
+
+
+def save_draft(session: Session, assessment_id: str, changes: Mapping[str, Any],
+               worker_id: str | None = None, *, audit_it: bool = False) -> dict[str, Any]:
+    """Save typed sections and answers of a draft. Returns what was stored, by key.
+
+    Every value is checked first; a bad one raises FieldError (or FormErrors) and nothing of
+    this call is written (the screen keeps what was typed and tries again with the next key)."""
+    a = _assessment(session, assessment_id)
+    if a.status != "draft":
+        raise FieldError("assessment", "This assessment is completed and is not changed; record a "
+                                       "re-assessment if circumstances have changed.")
+    errors: list[FieldError] = []
+    clean: dict[str, Any] = {}
+    for key, value in changes.items():
+        try:
+            clean[key] = clean_value(key, value)
+        except FieldError as e:
+            errors.append(e)
+    if errors:
+        raise errors[0] if len(errors) == 1 else FormErrors(errors)
+    section_values = {k: v for k, v in clean.items() if k in SECTION_BY_KEY}
+    if section_values:
+        rows = {s.section: s for s in session.exec(
+            select(AssessmentSection).where(AssessmentSection.assessment_id == a.id,
+                                            AssessmentSection.section.in_(list(section_values)))).all()}
+        now = utcnow()
+        for key, text in section_values.items():
+            row = rows.get(key)
+            if row is None:
+                session.add(AssessmentSection(assessment_id=a.id, section=key, text=text))
+            elif row.text != text:
+                row.text, row.updated_at = text, now
+                session.add(row)
+    for key, value in clean.items():
+        if key not in SECTION_BY_KEY:
+            setattr(a, key, value)
+    a.updated_at = utcnow()
+    session.add(a)
+    session.flush()
+    if audit_it:
+        audit.record(session, "update", "assessment", a.id, worker_id)
+    return clean
+
+
+def set_score(session: Session, assessment_id: str, instrument: str, item: int, score: int | None,
+              worker_id: str | None = None, *, audit_it: bool = False) -> scoring.Summary:
+    """Set (or clear, with None) one item's score; returns the instrument's new summary."""
+    a = _assessment(session, assessment_id)
+    if a.status != "draft":
+        raise FieldError("scores", "This assessment is completed; its scores are not changed.")
+    try:
+        scoring.check_score(instrument, item, score)
+    except ValueError as exc:
+        raise FieldError("scores", str(exc)) from None
+    row = session.exec(select(AssessmentScore).where(
+        AssessmentScore.assessment_id == a.id, AssessmentScore.instrument == instrument,
+        AssessmentScore.item == item)).first()
+    if score is None:
+        if row is not None:
+            session.delete(row)
+    elif row is None:
+        session.add(AssessmentScore(assessment_id=a.id, instrument=instrument, item=item, score=score))
+    elif row.score != score:
+        row.score, row.updated_at = score, utcnow()
+        session.add(row)
+    a.updated_at = utcnow()
+    session.add(a)
+    session.flush()
+    if audit_it:
+        audit.record(session, "update", "assessment", a.id, worker_id)
+    return scoring.summarise(instrument, dict(session.exec(
+        select(AssessmentScore.item, AssessmentScore.score).where(
+            AssessmentScore.assessment_id == a.id, AssessmentScore.instrument == instrument)).all()))
+
+
+# -- completing --------------------------------------------------------------------------------
+
+
+def missing(view: AssessmentView) -> list[FieldError]:
+    """What still stops the assessment being completed, one error per field."""
+    out = []
+    for s in sections_for(view.kind):
+        if not view.sections.get(s.key, "").strip():
+            out.append(FieldError(s.key, "Needed to complete the assessment."))
+    if view.kind == "reassessment" and not view.circumstances_change.strip():
+        out.append(FieldError("circumstances_change", "Say what changed."))
+    if not view.participants:
+        out.append(FieldError("participants", "Say who took part."))
+    for key in ("info_shared_in_advance", "info_in_usable_form", "combined_with_other"):
+        if getattr(view, key) is None:
+            out.append(FieldError(key, "Answer yes or no."))
+    if view.combined_with_other and not view.combined_with.strip():
+        out.append(FieldError("combined_with", "Say which assessment it was combined with."))
+    if not view.impact_level:
+        out.append(FieldError("impact_level", "Choose the impact level: low, medium or high."))
+    return out
+
+
+def complete(session: Session, assessment_id: str, today: date, worker_id: str | None) -> AssessmentView:
+    """Complete a draft (see the module's rules). Raises FormErrors naming what is missing."""
+    a = _assessment(session, assessment_id)
+    if a.status != "draft":
+        raise FieldError("assessment", "This assessment is already completed.")
+    view = load(session, assessment_id, today, worker_id, audit_view=False)
+    problems = missing(view)
+    if problems:
+        raise FormErrors(problems)
+    referral = session.get(Referral, a.referral_id) if a.referral_id else None
+    if a.kind == "initial":
+        if referral is None or referral.allocated_date is None:
+            raise FieldError("assessment", "Allocate the support request before completing the "
+                                           "assessment (w on the carer's record).")
+        if today < referral.allocated_date:
+            raise FieldError("assessment", "The support request was allocated after today.")
+    a.status, a.completed_date, a.completed_by_id = "completed", today, worker_id
+    a.updated_at = utcnow()
+    session.add(a)
+    if referral is not None:
+        if a.kind == "initial" and referral.assessment_completed_date is None:
+            referral.assessment_completed_date = today
+        referral.impact_level = a.impact_level
+        referral.updated_at = utcnow()
+        session.add(referral)
+        audit.record(session, "update", "referral", referral.id, worker_id)
+    carer = session.get(Carer, a.carer_id)
+    carer.impact_level = a.impact_level
+    carer.updated_at = utcnow()
+    session.add(carer)
+    session.flush()
+    audit.record(session, "update", "assessment", a.id, worker_id)
+    return load(session, assessment_id, today, worker_id, audit_view=False)
+
+
+# -- starting ----------------------------------------------------------------------------------
+
+
+def _open_referral(session: Session, carer_id: str) -> Referral | None:
+    return session.exec(select(Referral).where(Referral.carer_id == carer_id,
+                                               Referral.closed_date.is_(None))
+                        .order_by(Referral.referral_date.desc())).first()
+
+
+def _draft_of(session: Session, carer_id: str, kind: str) -> Assessment | None:
+    return session.exec(select(Assessment).where(
+        Assessment.carer_id == carer_id, Assessment.kind == kind, Assessment.status == "draft")
+        .order_by(Assessment.created_at.desc())).first()
+
+
+@dataclass(frozen=True)
+class CanStart:
+    kind: str
+    ok: bool
+    why: str = ""  # the reason it cannot start (a sentence for the worker)
+    draft_id: str | None = None  # a draft of that kind to resume
+
+
+def can_start(session: Session, carer_id: str, kind: str, today: date) -> CanStart:
+    carer = session.get(Carer, carer_id)
+    if carer is None:
+        return CanStart(kind, False, "That young carer is no longer there.")
+    draft = _draft_of(session, carer_id, kind)
+    if draft is not None:
+        return CanStart(kind, True, draft_id=draft.id)
+    referral = _open_referral(session, carer_id)
+    if referral is None:
+        return CanStart(kind, False, "There is no open support request: add one first (n on the record).")
+    if kind == "initial":
+        if referral.allocated_date is None:
+            return CanStart(kind, False, "Allocate the support request first (w on the record): the "
+                                         "assessment clock starts at allocation.")
+        if referral.assessment_completed_date is not None:
+            return CanStart(kind, False, "This support request's assessment is done; record a change "
+                                         "of circumstances for a re-assessment.")
+        return CanStart(kind, True)
+    if kind == "reassessment":
+        if referral.assessment_completed_date is None:
+            return CanStart(kind, False, "Complete the first assessment of this support request before "
+                                         "a re-assessment.")
+        return CanStart(kind, True)
+    if kind == "transition":
+        age = age_on(carer.date_of_birth, today)
+        if age < TRANSITION_AGE:
+            return CanStart(kind, False, f"A transition assessment is for carers of {TRANSITION_AGE} and "
+                                         f"over; they are {age}.")
+        return CanStart(kind, True)
+    return CanStart(kind, False, f"'{kind}' is not a kind of assessment.")
+
+
+def start(session: Session, carer_id: str, kind: str, today: date, worker_id: str | None = None) -> str:
+    """Start (or resume) a draft of ``kind``; returns its id. Re-assessments: ``record_change``."""
+    if kind == "reassessment":
+        raise FieldError("kind", "A re-assessment starts from a change of circumstances.")
+    check = can_start(session, carer_id, kind, today)
+    if not check.ok:
+        raise FieldError("kind", check.why)
+    if check.draft_id:
+        return check.draft_id
+    return _new(session, carer_id, kind, today, worker_id)
+
+
+def _new(session: Session, carer_id: str, kind: str, today: date, worker_id: str | None, **kw) -> str:
+    referral = _open_referral(session, carer_id)
+    a = Assessment(carer_id=carer_id, referral_id=referral.id if referral else None, kind=kind,
+                   status="draft", started_date=today, **kw)
+    session.add(a)
+    session.flush()
+    audit.record(session, "create", "assessment", a.id, worker_id)
+    return a.id
+
+
+def record_change(session: Session, carer_id: str, form: Mapping[str, str], today: date,
+                  worker_id: str | None = None) -> str:
+    """Circumstances changed: record when and what; a re-assessment draft is due. Returns its id.
+
+    If a re-assessment draft is already open, the change is added to it (and the due date kept)."""
+    from ycworker.caseload.carers import field_date, field_text
+
+    errors: list[FieldError] = []
+    when = change = None
+    try:
+        when = field_date("changed_on", form.get("changed_on", ""), today, label="Date of the change")
+    except FieldError as e:
+        errors.append(e)
+    try:
+        change = field_text("change", form.get("change", ""), "What changed", required=True, limit=4000)
+    except FieldError as e:
+        errors.append(e)
+    check = can_start(session, carer_id, "reassessment", today)
+    if not check.ok:
+        errors.append(FieldError("change", check.why))
+    if errors:
+        raise FormErrors(errors)
+    if check.draft_id:
+        a = session.get(Assessment, check.draft_id)
+        stamp = f"{when:%d/%m/%Y}: {change}"
+        a.circumstances_change = f"{a.circumstances_change}\n{stamp}".strip() if a.circumstances_change \
+            else change
+        a.circumstances_changed_on = a.circumstances_changed_on or when
+        a.updated_at = utcnow()
+        session.add(a)
+        session.flush()
+        audit.record(session, "update", "assessment", a.id, worker_id)
+        return a.id
+    return _new(session, carer_id, "reassessment", today, worker_id, circumstances_change=change,
+                circumstances_changed_on=when,
+                due_date=workdays.working_days_after(when, REASSESSMENT_DAYS))
+
+
+def discard_draft(session: Session, assessment_id: str, worker_id: str | None = None) -> None:
+    """Remove a draft started by mistake: only while nothing has been written or scored in it."""
+    a = _assessment(session, assessment_id)
+    if a.status != "draft":
+        raise FieldError("assessment", "A completed assessment is kept.")
+    texts = session.exec(select(AssessmentSection.text).where(
+        AssessmentSection.assessment_id == a.id)).all()
+    scored = session.exec(select(func.count()).select_from(AssessmentScore).where(
+        AssessmentScore.assessment_id == a.id)).one()
+    if any(t.strip() for t in texts) or scored:
+        raise FieldError("assessment", "This draft has writing or scores in it, so it is kept: "
+                                       "finish it or leave it as a draft.")
+    for row in session.exec(select(AssessmentSection).where(AssessmentSection.assessment_id == a.id)).all():
+        session.delete(row)
+    session.flush()  # the sections go first (no ORM relationship orders the deletes)
+    session.delete(a)
+    session.flush()
+    audit.record(session, "update", "assessment", assessment_id, worker_id)
+
+
+# -- a carer's assessments over time -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    id: str
+    kind: str
+    status: str
+    started_date: date | None
+    completed_date: date | None
+    impact_level: str | None
+    maca: scoring.Summary
+    panoc: scoring.Summary
+    due_text: str = ""
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind, self.kind)
+
+    @property
+    def when(self) -> date | None:
+        return self.completed_date or self.started_date
+
+
+@dataclass
+class CarerAssessments:
+    carer_id: str
+    name: str
+    carer_ref: str
+    age: int
+    impact_level: str | None
+    referral_text: str
+    rows: list[HistoryRow] = field(default_factory=list)  # oldest first
+    starts: dict[str, CanStart] = field(default_factory=dict)
+
+    @property
+    def completed(self) -> list[HistoryRow]:
+        return [r for r in self.rows if r.status == "completed"]
+
+    def maca_totals(self) -> list[tuple[date | None, int]]:
+        return [(r.when, r.maca.total) for r in self.completed if r.maca.complete]
+
+    def panoc_subscales(self) -> list[tuple[date | None, int, int]]:
+        return [(r.when, r.panoc.subscale("positive").score, r.panoc.subscale("negative").score)
+                for r in self.completed if r.panoc.complete]
+
+
+def carer_history(session: Session, carer_id: str, today: date,
+                  worker_id: str | None = None) -> CarerAssessments:
+    carer = session.get(Carer, carer_id)
+    if carer is None:
+        raise FieldError("carer", "That young carer is no longer there.")
+    rows = session.exec(select(Assessment).where(Assessment.carer_id == carer_id)
+                        .order_by(Assessment.started_date, Assessment.created_at)).all()
+    scores: dict[str, dict[str, dict[int, int]]] = {}
+    if rows:
+        for aid, instrument, item, score in session.exec(
+                select(AssessmentScore.assessment_id, AssessmentScore.instrument, AssessmentScore.item,
+                       AssessmentScore.score)
+                .where(AssessmentScore.assessment_id.in_([a.id for a in rows]))).all():
+            scores.setdefault(aid, {}).setdefault(instrument, {})[item] = score
+    referrals = {r.id: r for r in session.exec(select(Referral).where(Referral.carer_id == carer_id)).all()}
+    out = []
+    for a in rows:
+        s = scores.get(a.id, {})
+        due = ""
+        if a.status == "draft":
+            deadline = _deadline(a, referrals.get(a.referral_id))
+            if deadline:
+                due = workdays.describe_deadline(deadline, today)
+        out.append(HistoryRow(a.id, a.kind, a.status, a.started_date, a.completed_date, a.impact_level,
+                              scoring.summarise(scoring.MACA, s.get(scoring.MACA, {})),
+                              scoring.summarise(scoring.PANOC, s.get(scoring.PANOC, {})), due))
+    open_ref = _open_referral(session, carer_id)
+    if open_ref is None:
+        ref_text = "No open support request."
+    elif open_ref.allocated_date is None:
+        ref_text = f"Support request of {open_ref.referral_date:%d/%m/%Y}: not allocated yet."
+    elif open_ref.assessment_completed_date is None:
+        deadline = workdays.assessment_deadline(open_ref.allocated_date)
+        ref_text = (f"Support request of {open_ref.referral_date:%d/%m/%Y}, allocated "
+                    f"{open_ref.allocated_date:%d/%m/%Y}: assessment "
+                    f"{workdays.describe_deadline(deadline, today)} ({deadline:%a %d %b %Y}).")
+    else:
+        ref_text = (f"Support request of {open_ref.referral_date:%d/%m/%Y}: assessed "
+                    f"{open_ref.assessment_completed_date:%d/%m/%Y}.")
+    starts = {kind: can_start(session, carer_id, kind, today) for kind in KINDS}
+    audit.record(session, "view", "carer", carer_id, worker_id)
+    return CarerAssessments(carer_id, _name(carer), carer.carer_ref, age_on(carer.date_of_birth, today),
+                            carer.impact_level, ref_text, out, starts)
+
+
+# -- the Assessments area's lists ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListItem:
+    carer_id: str
+    title: str  # "Amira Khan (YC-ABC123)"
+    detail: str
+    when: date | None = None
+    overdue: bool = False
+    assessment_id: str | None = None  # a draft or a completed assessment
+    kind: str = ""  # the kind to start (due) or of the assessment
+
+
+@dataclass
+class Overview:
+    today: date
+    everyone: bool
+    drafts: list[ListItem] = field(default_factory=list)
+    due: list[ListItem] = field(default_factory=list)
+    completed: list[ListItem] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _title(first: str, last: str, preferred: str, ref: str) -> str:
+    return f"{preferred or first} {last} ({ref})"
+
+
+def overview(session: Session, worker_id: str | None, today: date, *, everyone: bool = False,
+             limit: int = LIST_LIMIT) -> Overview:
+    """Drafts to resume, assessments due (initial, transition), recent completions.
+
+    Each list shows at most ``limit`` items, most urgent first; the counts are exact."""
+    out = Overview(today=today, everyone=everyone or worker_id is None)
+    mine = None if out.everyone else worker_id
+    person = (Carer.id, Carer.first_name, Carer.last_name, Carer.preferred_name, Carer.carer_ref)
+
+    # Drafts: the deadline of the kind (KPI 3's for an initial one, the re-assessment's own).
+    q = (select(Assessment.id, Assessment.kind, Assessment.started_date, Assessment.due_date,
+                Referral.allocated_date, *person)
+         .join(Carer, Carer.id == Assessment.carer_id)
+         .join(Referral, Referral.id == Assessment.referral_id, isouter=True)
+         .where(Assessment.status == "draft"))
+    cq = select(func.count()).select_from(Assessment).join(Carer, Carer.id == Assessment.carer_id) \
+        .where(Assessment.status == "draft")
+    if mine:
+        q, cq = q.where(Carer.worker_id == mine), cq.where(Carer.worker_id == mine)
+    drafts = []
+    found = session.exec(q.order_by(Assessment.started_date).limit(SCAN_LIMIT)).all()
+    for aid, kind, started, due, allocated, cid, first, last, preferred, ref in found:
+        deadline = due if kind == "reassessment" else (
+            workdays.assessment_deadline(allocated) if kind == "initial" and allocated else due)
+        bits = [f"{KINDS[kind].split(' (')[0].lower()} draft"]
+        if started:
+            bits.append(f"started {started:%d/%m/%Y}")
+        if deadline:
+            bits.append(workdays.describe_deadline(deadline, today))
+        drafts.append(ListItem(cid, _title(first, last, preferred, ref), ", ".join(bits), deadline,
+                               bool(deadline and deadline < today), aid, kind))
+    drafts.sort(key=lambda i: (i.when is None, i.when or today))
+    out.drafts = drafts[:limit]
+    out.counts["drafts_overdue"] = sum(i.overdue for i in drafts)
+    # The scan is the count unless it hit its limit (then count exactly).
+    out.counts["drafts"] = len(found) if len(found) < SCAN_LIMIT else session.exec(cq).one()
+
+    # Initial assessments due: allocated, open, not assessed, no draft yet.
+    no_draft = ~exists().where(Assessment.referral_id == Referral.id, Assessment.status == "draft")
+    due_where = and_(Referral.allocated_date.is_not(None), Referral.assessment_completed_date.is_(None),
+                     Referral.closed_date.is_(None), no_draft)
+    q = (select(Referral.allocated_date, *person).join(Carer, Carer.id == Referral.carer_id)
+         .where(due_where))
+    cq = (select(func.count()).select_from(Referral).join(Carer, Carer.id == Referral.carer_id)
+          .where(due_where))
+    if mine:
+        q, cq = q.where(Referral.worker_id == mine), cq.where(Referral.worker_id == mine)
+    due = []
+    found = session.exec(q.order_by(Referral.allocated_date).limit(SCAN_LIMIT)).all()
+    for allocated, cid, first, last, preferred, ref in found:
+        deadline = workdays.assessment_deadline(allocated)
+        due.append(ListItem(cid, _title(first, last, preferred, ref),
+                            f"needs assessment {workdays.describe_deadline(deadline, today)} "
+                            f"(allocated {allocated:%d/%m/%Y})", deadline, deadline < today, None, "initial"))
+    n_initial = len(found) if len(found) < SCAN_LIMIT else session.exec(cq).one()
+
+    # Transition assessments due: open, aged 17 (not yet 18), no transition assessment at all.
+    # A year of births is a few per cent of the carers: they are read by the date-of-birth index
+    # alone and filtered here (a single query with the status and NOT EXISTS terms made SQLite walk
+    # every open carer by the status index: 0.3-0.4 s on 50,000 carers).
+    born_after, born_by = today - relativedelta(years=18), today - relativedelta(years=TRANSITION_AGE)
+    rows = session.exec(select(*person, Carer.date_of_birth, Carer.status, Carer.archived_at, Carer.worker_id)
+                        .where(Carer.date_of_birth > born_after, Carer.date_of_birth <= born_by)).all()
+    rows = [r for r in rows if r[6] == "open" and r[7] is None and (not mine or r[8] == mine)]
+    done: set[str] = set()
+    ids = [r[0] for r in rows]
+    for i in range(0, len(ids), 500):
+        done.update(session.exec(select(Assessment.carer_id).where(
+            Assessment.kind == "transition", Assessment.carer_id.in_(ids[i:i + 500]))).all())
+    rows = sorted((r for r in rows if r[0] not in done), key=lambda r: r[5])
+    for cid, first, last, preferred, ref, dob, *_rest in rows[:SCAN_LIMIT]:
+        eighteen = dob + relativedelta(years=18)
+        due.append(ListItem(cid, _title(first, last, preferred, ref),
+                            f"transition assessment (Care Act s.63): turns 18 on {eighteen:%d/%m/%Y}",
+                            eighteen, False, None, "transition"))
+    n_transition = len(rows)
+    due.sort(key=lambda i: i.when or today)
+    out.due = due[:limit]
+    out.counts.update(due=n_initial + n_transition, due_initial=n_initial, due_transition=n_transition,
+                      overdue=sum(i.overdue for i in due))
+
+    # Recent completions, newest first.
+    q = (select(Assessment.id, Assessment.kind, Assessment.completed_date, Assessment.impact_level,
+                *person)
+         .join(Carer, Carer.id == Assessment.carer_id)
+         .where(Assessment.status == "completed"))
+    if mine:
+        q = q.where(Carer.worker_id == mine)
+    for aid, kind, done, impact, cid, first, last, preferred, ref in session.exec(
+            q.order_by(Assessment.completed_date.desc()).limit(min(limit, 50))).all():
+        detail = f"{KINDS[kind].split(' (')[0].lower()} completed {done:%d/%m/%Y}" if done else KINDS[kind]
+        if impact:
+            detail += f", impact {impact}"
+        out.completed.append(ListItem(cid, _title(first, last, preferred, ref), detail, done, False, aid,
+                                      kind))
+    return out
+
+
+def draft_for_carer(session: Session, carer_id: str) -> str | None:
+    """The carer's most recently changed draft (to resume from the caseload), if any."""
+    return session.exec(select(Assessment.id).where(Assessment.carer_id == carer_id,
+                                                    Assessment.status == "draft")
+                        .order_by(Assessment.updated_at.desc())).first()
+
+
+__all__ = [
+    "FIELD_LABELS", "IMPACT_LEVELS", "KINDS", "PARTICIPANTS", "SECTIONS", "SECTION_KEYS", "YES_NO_FIELDS",
+    "AssessmentView", "CanStart", "CarerAssessments", "HistoryRow", "ListItem", "Overview", "Section",
+    "can_start", "carer_history", "clean_value", "complete", "discard_draft", "draft_for_carer", "load",
+    "missing", "overview", "record_change", "save_draft", "sections_for", "set_score", "start",
+]

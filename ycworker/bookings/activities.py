@@ -1,0 +1,588 @@
+"""Holiday activities: what they are, who may come, and the list of carers to invite.
+
+An activity (a winter party, a day trip, a HAF week) has one or more days with times, a venue,
+a capacity (places per day), an age range and an eligibility rule: impact levels (e.g. medium or
+high) and, for the Holiday Activities and Food programme (HAF), benefits-related free school
+meals and Reception to Year 11.
+
+School years follow England's 1 September cut-off: a child is in Reception in the school year
+(1 September to 31 August) that starts when they are four, so the school year on a date is
+``age on the 31 August before (or on) that date - 4``; Reception is 0, Year 11 is 11.
+Ages and school years are taken on the activity's first day.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import case, func, or_
+from sqlmodel import Session, select
+
+from db.models import ActivityDay, Booking, BookingDay, Carer, District, HolidayActivity, utcnow
+from ycworker.caseload import search as caseload
+from ycworker.common import audit
+from ycworker.common.errors import FieldError, FormErrors
+
+IMPACT_LEVELS = ("low", "medium", "high")
+HAF_FIRST_YEAR = 0  # Reception
+HAF_LAST_YEAR = 11
+HOLDING = ("booked", "offered")  # booking statuses that hold a place
+PAGE = 50
+
+
+# -- school years and ages ------------------------------------------------------------------------
+
+def school_year_start(on: date) -> date:
+    """1 September of the school year that ``on`` falls in."""
+    return date(on.year if on.month >= 9 else on.year - 1, 9, 1)
+
+
+def school_year(date_of_birth: date, on: date) -> int:
+    """The English school year of a child on a date: Reception 0, Year 1 = 1 ... Year 13 = 13.
+
+    Negative for nursery-age children, above 13 for those past school age.
+    """
+    start = school_year_start(on)
+    aug31 = date(start.year, 8, 31)
+    age = aug31.year - date_of_birth.year - ((aug31.month, aug31.day) < (date_of_birth.month,
+                                                                          date_of_birth.day))
+    return age - 4
+
+
+def describe_school_year(year: int) -> str:
+    if year < 0:
+        return "Nursery"
+    if year == 0:
+        return "Reception"
+    if year > 13:
+        return "Left school"
+    return f"Year {year}"
+
+
+def born_between_for_years(first_year: int, last_year: int, on: date) -> tuple[date, date]:
+    """The dates of birth (inclusive) of children in school years first..last on a date."""
+    start = school_year_start(on).year
+    earliest = date(start - last_year - 5, 9, 1)
+    latest = date(start - first_year - 4, 8, 31)
+    return earliest, latest
+
+
+def age_on(date_of_birth: date, on: date) -> int:
+    return on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
+
+
+def born_between_for_ages(min_age: int, max_age: int, on: date) -> tuple[date, date]:
+    """Dates of birth (inclusive) of people aged min..max on a date."""
+    latest = on - relativedelta(years=min_age)
+    earliest = on - relativedelta(years=max_age + 1) + relativedelta(days=1)
+    return earliest, latest
+
+
+# -- input ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DayInput:
+    day_date: date
+    start_time: time | None = None
+    end_time: time | None = None
+
+
+@dataclass
+class ActivityInput:
+    title: str
+    days: list[DayInput]
+    venue: str = ""
+    holiday_period: str = ""
+    capacity: int = 20
+    min_age: int = 5
+    max_age: int = 18
+    eligible_impact: tuple[str, ...] = ()
+    haf: bool = False
+    funding: str = ""
+    cost_pence: int = 0
+    staff_notes: str = ""
+    district_id: str | None = None
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y")
+
+
+def parse_date(text: str) -> date | None:
+    text = text.strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_time(text: str) -> time | None:
+    text = text.strip().replace(".", ":")
+    for fmt in ("%H:%M", "%H%M", "%H"):
+        try:
+            return datetime.strptime(text, fmt).time()
+        except ValueError:
+            continue
+    return None
+
+
+_DAY_RE = re.compile(r"^\s*(\S+)(?:\s+(\d{1,2}[:.]?\d{2}|\d{1,2})\s*-\s*(\d{1,2}[:.]?\d{2}|\d{1,2}))?\s*$")
+
+
+def parse_days(text: str) -> list[DayInput]:
+    """Days as typed: ``2026-12-21 10:00-14:00; 22/12/2026 10:00-14:00`` (times optional).
+
+    Separated by semicolons, commas or new lines. Raises FieldError("days", ...).
+    """
+    parts = [p for p in re.split(r"[;,\n]", text) if p.strip()]
+    if not parts:
+        raise FieldError("days", "Give at least one day, e.g. 2026-12-21 10:00-14:00.")
+    days: list[DayInput] = []
+    for part in parts:
+        m = _DAY_RE.match(part)
+        day = parse_date(m.group(1)) if m else None
+        if m is None or day is None:
+            raise FieldError("days", f"'{part.strip()}' is not a day: write it as 2026-12-21 10:00-14:00.")
+        start = end = None
+        if m.group(2):
+            start, end = parse_time(m.group(2)), parse_time(m.group(3))
+            if start is None or end is None:
+                raise FieldError("days", f"'{part.strip()}': the times should look like 10:00-14:00.")
+        days.append(DayInput(day, start, end))
+    return days
+
+
+def format_days(days: list[DayInput]) -> str:
+    out = []
+    for d in days:
+        text = d.day_date.isoformat()
+        if d.start_time and d.end_time:
+            text += f" {d.start_time:%H:%M}-{d.end_time:%H:%M}"
+        out.append(text)
+    return "; ".join(out)
+
+
+def parse_cost(text: str) -> int:
+    """'£2.50', '2.5', '0', '' -> pence. Raises FieldError("cost", ...)."""
+    cleaned = text.strip().replace("£", "").replace(",", "")
+    if cleaned.lower() in ("", "free", "0"):
+        return 0
+    try:
+        value = round(float(cleaned) * 100)
+    except ValueError:
+        raise FieldError("cost", f"'{text}' is not an amount: write it as 2.50, or 0 for free.") from None
+    if value < 0:
+        raise FieldError("cost", "The cost cannot be negative.")
+    return value
+
+
+def format_cost(pence: int) -> str:
+    return "free" if not pence else f"£{pence // 100}.{pence % 100:02d}"
+
+
+def parse_impact(text: str) -> tuple[str, ...]:
+    """'medium, high' -> ('medium', 'high'); empty means anyone. Raises FieldError("impact")."""
+    levels = [p.strip().lower() for p in re.split(r"[,\s/]+", text) if p.strip()]
+    bad = [p for p in levels if p not in IMPACT_LEVELS]
+    if bad:
+        raise FieldError("impact", f"'{bad[0]}' is not an impact level: use low, medium or high.")
+    return tuple(level for level in IMPACT_LEVELS if level in levels)
+
+
+def validate(data: ActivityInput, today: date | None = None) -> None:
+    errors: list[FieldError] = []
+    if not data.title.strip():
+        errors.append(FieldError("title", "Give the activity a title, e.g. Winter party."))
+    if not data.days:
+        errors.append(FieldError("days", "Give at least one day, e.g. 2026-12-21 10:00-14:00."))
+    seen: set[date] = set()
+    for d in data.days:
+        if d.day_date in seen:
+            errors.append(FieldError("days", f"{d.day_date:%a %d %b %Y} is given twice."))
+            break
+        seen.add(d.day_date)
+        if d.start_time and d.end_time and d.end_time <= d.start_time:
+            errors.append(FieldError("days", f"On {d.day_date:%a %d %b} the end time is not after "
+                                             "the start."))
+            break
+    if not (1 <= data.capacity <= 1000):
+        errors.append(FieldError("capacity", "Capacity is the number of places each day, 1 to 1000."))
+    if not (0 <= data.min_age <= data.max_age <= 25):
+        errors.append(FieldError("ages", "The age range should run from the youngest to the oldest "
+                                         "age, 0 to 25."))
+    bad = [i for i in data.eligible_impact if i not in IMPACT_LEVELS]
+    if bad:
+        errors.append(FieldError("impact", f"'{bad[0]}' is not an impact level: use low, medium or high."))
+    if data.cost_pence < 0:
+        errors.append(FieldError("cost", "The cost cannot be negative."))
+    if errors:
+        raise FormErrors(errors)
+
+
+# -- reads ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ActivityRow:
+    id: str
+    title: str
+    venue: str
+    holiday_period: str
+    first_day: date | None
+    last_day: date | None
+    day_count: int
+    capacity: int
+    booked: int  # children holding a place (booked or offered) on at least one day
+    waiting: int
+    haf: bool
+    archived: bool
+
+
+@dataclass(frozen=True)
+class DayInfo:
+    id: str
+    day_date: date
+    start_time: time | None
+    end_time: time | None
+    taken: int  # places held (booked or offered)
+    attended: int  # present or late
+
+    def label(self) -> str:
+        text = f"{self.day_date:%a %d %b %Y}"
+        if self.start_time and self.end_time:
+            text += f" {self.start_time:%H:%M}-{self.end_time:%H:%M}"
+        return text
+
+
+@dataclass
+class ActivityDetail:
+    id: str
+    data: ActivityInput
+    days: list[DayInfo] = field(default_factory=list)
+    archived: bool = False
+
+    @property
+    def title(self) -> str:
+        return self.data.title
+
+    def eligibility_text(self) -> str:
+        return describe_eligibility(self.data)
+
+
+def describe_eligibility(data: ActivityInput) -> str:
+    parts = [f"ages {data.min_age}-{data.max_age}"]
+    if data.eligible_impact:
+        parts.append(" or ".join(data.eligible_impact) + " impact")
+    if data.haf:
+        parts.append("HAF: free school meals, Reception to Year 11")
+    return "; ".join(parts)
+
+
+def list_activities(session: Session, today: date, *, include_past: bool = False,
+                    include_archived: bool = False) -> list[ActivityRow]:
+    """Activities, soonest first; past ones (last day before today) only if asked."""
+    days = (
+        select(ActivityDay.activity_id.label("aid"), func.min(ActivityDay.day_date).label("first"),
+               func.max(ActivityDay.day_date).label("last"), func.count().label("n"))
+        .group_by(ActivityDay.activity_id).subquery()
+    )
+    counts = (
+        select(Booking.activity_id.label("aid"),
+               func.sum(case((Booking.status.in_(HOLDING), 1), else_=0)).label("held"),
+               func.sum(case((Booking.status == "waiting", 1), else_=0)).label("waiting"))
+        .group_by(Booking.activity_id).subquery()
+    )
+    q = (
+        select(HolidayActivity.id, HolidayActivity.title, HolidayActivity.venue,
+               HolidayActivity.holiday_period, days.c.first, days.c.last, days.c.n,
+               HolidayActivity.capacity, counts.c.held, counts.c.waiting, HolidayActivity.haf,
+               HolidayActivity.archived_at)
+        .outerjoin(days, days.c.aid == HolidayActivity.id)
+        .outerjoin(counts, counts.c.aid == HolidayActivity.id)
+    )
+    if not include_archived:
+        q = q.where(HolidayActivity.archived_at.is_(None))
+    if not include_past:
+        q = q.where(or_(days.c.last.is_(None), days.c.last >= today))
+    q = q.order_by(days.c.first.is_(None), days.c.first, HolidayActivity.title)
+    return [
+        ActivityRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or 0, r[7], r[8] or 0, r[9] or 0,
+                    bool(r[10]), r[11] is not None)
+        for r in session.exec(q).all()
+    ]
+
+
+def day_infos(session: Session, activity_id: str) -> list[DayInfo]:
+    held = (
+        select(BookingDay.day_id.label("day_id"), func.count().label("n"),
+               func.sum(case((BookingDay.attendance.in_(("present", "late")), 1), else_=0)).label("att"))
+        .join(Booking, Booking.id == BookingDay.booking_id)
+        .where(Booking.activity_id == activity_id, Booking.status.in_(HOLDING))
+        .group_by(BookingDay.day_id).subquery()
+    )
+    rows = session.exec(
+        select(ActivityDay.id, ActivityDay.day_date, ActivityDay.start_time, ActivityDay.end_time,
+               held.c.n, held.c.att)
+        .outerjoin(held, held.c.day_id == ActivityDay.id)
+        .where(ActivityDay.activity_id == activity_id)
+        .order_by(ActivityDay.day_date, ActivityDay.start_time)
+    ).all()
+    return [DayInfo(r[0], r[1], r[2], r[3], r[4] or 0, r[5] or 0) for r in rows]
+
+
+def get_activity(session: Session, activity_id: str) -> ActivityDetail:
+    a = session.get(HolidayActivity, activity_id)
+    if a is None:
+        raise FieldError("activity", "That activity no longer exists.")
+    days = day_infos(session, activity_id)
+    data = ActivityInput(
+        title=a.title, venue=a.venue, holiday_period=a.holiday_period, capacity=a.capacity,
+        min_age=a.min_age, max_age=a.max_age,
+        eligible_impact=tuple(p for p in a.eligible_impact.split(",") if p), haf=a.haf,
+        funding=a.funding, cost_pence=a.cost_pence, staff_notes=a.staff_notes,
+        district_id=a.district_id,
+        days=[DayInput(d.day_date, d.start_time, d.end_time) for d in days],
+    )
+    return ActivityDetail(activity_id, data, days, a.archived_at is not None)
+
+
+def holiday_periods(session: Session) -> list[str]:
+    rows = session.exec(
+        select(HolidayActivity.holiday_period).where(HolidayActivity.holiday_period != "")
+        .distinct().order_by(HolidayActivity.holiday_period)
+    ).all()
+    return list(rows)
+
+
+# -- writes ---------------------------------------------------------------------------------------
+
+def _apply(a: HolidayActivity, data: ActivityInput) -> None:
+    a.title = data.title.strip()
+    a.venue = data.venue.strip()
+    a.holiday_period = data.holiday_period.strip()
+    a.capacity = data.capacity
+    a.min_age = data.min_age
+    a.max_age = data.max_age
+    a.eligible_impact = ",".join(data.eligible_impact)
+    a.haf = data.haf
+    a.funding = data.funding.strip() or ("HAF" if data.haf else "")
+    a.cost_pence = data.cost_pence
+    a.staff_notes = data.staff_notes.strip()
+    a.district_id = data.district_id
+    a.updated_at = utcnow()
+
+
+def create_activity(session: Session, data: ActivityInput, worker_id: str | None) -> str:
+    validate(data)
+    a = HolidayActivity(title=data.title.strip())
+    _apply(a, data)
+    session.add(a)
+    session.flush()
+    for d in sorted(data.days, key=lambda d: d.day_date):
+        session.add(ActivityDay(activity_id=a.id, day_date=d.day_date, start_time=d.start_time,
+                                end_time=d.end_time))
+    audit.record(session, "create", "holiday_activity", a.id, worker_id)
+    session.flush()
+    return a.id
+
+
+def update_activity(session: Session, activity_id: str, data: ActivityInput,
+                    worker_id: str | None) -> list:
+    """Save changes. Days are matched by date: a new date adds a day, a missing one removes it
+    (refused while anyone is booked on it). Capacity cannot drop below the places already held
+    on any day; raising it offers the new places to the waiting list. Returns the offers made."""
+    validate(data)
+    a = session.get(HolidayActivity, activity_id)
+    if a is None:
+        raise FieldError("title", "That activity no longer exists.")
+    existing = {d.day_date: d for d in day_infos(session, activity_id)}
+    wanted = {d.day_date: d for d in data.days}
+    for day_date, info in existing.items():
+        if day_date not in wanted and info.taken:
+            raise FieldError("days", f"{info.day_date:%a %d %b} has {info.taken} booked: cancel those "
+                                     "bookings before removing the day.")
+    busiest = max((i.taken for i in existing.values() if i.day_date in wanted), default=0)
+    if data.capacity < busiest:
+        raise FieldError("capacity", f"{busiest} places are already taken on the busiest day: "
+                                     f"capacity cannot be less than {busiest}.")
+    _apply(a, data)
+    session.add(a)
+    for day_date, info in existing.items():
+        day = session.get(ActivityDay, info.id)
+        if day_date not in wanted:
+            for bd in session.exec(select(BookingDay).where(BookingDay.day_id == info.id)).all():
+                session.delete(bd)  # cancelled or waiting bookings' claims on the removed day
+            session.delete(day)
+        else:
+            new = wanted[day_date]
+            if (day.start_time, day.end_time) != (new.start_time, new.end_time):
+                day.start_time, day.end_time, day.updated_at = new.start_time, new.end_time, utcnow()
+                session.add(day)
+    for day_date, new in wanted.items():
+        if day_date not in existing:
+            session.add(ActivityDay(activity_id=activity_id, day_date=day_date,
+                                    start_time=new.start_time, end_time=new.end_time))
+    audit.record(session, "update", "holiday_activity", activity_id, worker_id)
+    session.flush()
+    from ycworker.bookings import bookings  # bookings imports this module
+
+    return bookings.offer_free_places(session, activity_id, worker_id)
+
+
+def archive_activity(session: Session, activity_id: str, worker_id: str | None) -> None:
+    a = session.get(HolidayActivity, activity_id)
+    if a is None:
+        raise FieldError("activity", "That activity no longer exists.")
+    a.archived_at = utcnow()
+    a.updated_at = utcnow()
+    session.add(a)
+    audit.record(session, "archive", "holiday_activity", activity_id, worker_id)
+
+
+# -- eligibility and the invitation list ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rule:
+    """An activity's eligibility, resolved to dates of birth on its first day."""
+
+    on: date
+    min_age: int
+    max_age: int
+    impact: tuple[str, ...]
+    haf: bool
+
+    def dob_range(self) -> tuple[date, date]:
+        earliest, latest = born_between_for_ages(self.min_age, self.max_age, self.on)
+        if self.haf:
+            e2, l2 = born_between_for_years(HAF_FIRST_YEAR, HAF_LAST_YEAR, self.on)
+            earliest, latest = max(earliest, e2), min(latest, l2)
+        return earliest, latest
+
+
+def rule_for(session: Session, activity_id: str, today: date) -> Rule:
+    a = session.get(HolidayActivity, activity_id)
+    if a is None:
+        raise FieldError("activity", "That activity no longer exists.")
+    first = session.exec(
+        select(func.min(ActivityDay.day_date)).where(ActivityDay.activity_id == activity_id)
+    ).one()
+    return Rule(first or today, a.min_age, a.max_age,
+                tuple(p for p in a.eligible_impact.split(",") if p), a.haf)
+
+
+def reasons_not_eligible(rule: Rule, date_of_birth: date, impact_level: str | None, fsm: bool) -> list[str]:
+    """Plain reasons a child does not meet the activity's rule (empty when eligible)."""
+    reasons = []
+    age = age_on(date_of_birth, rule.on)
+    if not rule.min_age <= age <= rule.max_age:
+        reasons.append(f"aged {age} (the activity is for {rule.min_age}-{rule.max_age})")
+    if rule.impact and (impact_level or "") not in rule.impact:
+        reasons.append(f"impact {impact_level or 'not assessed'} (the activity is for "
+                       f"{' or '.join(rule.impact)})")
+    if rule.haf:
+        year = school_year(date_of_birth, rule.on)
+        if not HAF_FIRST_YEAR <= year <= HAF_LAST_YEAR:
+            reasons.append(f"{describe_school_year(year)} (HAF is Reception to Year 11)")
+        if not fsm:
+            reasons.append("not on benefits-related free school meals (HAF)")
+    return reasons
+
+
+@dataclass
+class InviteFilter:
+    """How the worker narrows the invitation list."""
+
+    text: str = ""  # words of a name, carer ref, school or household, as the caseload search reads them
+    impact: tuple[str, ...] | None = None  # None: the activity's own rule
+    fsm_only: bool = False
+    send_only: bool = False
+    district_id: str | None = None
+    eligible_only: bool = True  # ages, school years, impact and FSM from the activity's rule
+    include_booked: bool = False
+
+
+@dataclass(frozen=True)
+class InviteRow:
+    carer_id: str
+    name: str
+    carer_ref: str
+    date_of_birth: date
+    age: int
+    school_year: str
+    impact_level: str
+    fsm: bool
+    send: bool
+    district: str
+    booking_status: str  # "" when not booked
+
+
+@dataclass
+class InvitePage:
+    rows: list[InviteRow]
+    offset: int
+    has_more: bool
+    capped: bool = False  # the search matched more children than the search index hands back
+
+
+def invitation_list(session: Session, activity_id: str, flt: InviteFilter, today: date, *,
+                    limit: int = PAGE, offset: int = 0) -> InvitePage:
+    """Open young carers to invite, by name, a page at a time (LIMIT/OFFSET on the name index)."""
+    rule = rule_for(session, activity_id, today)
+    booked = (
+        select(Booking.status).where(Booking.activity_id == activity_id, Booking.carer_id == Carer.id,
+                                     Booking.status != "cancelled")
+        .correlate(Carer).scalar_subquery()
+    )
+    q = (
+        select(Carer.id, Carer.first_name, Carer.last_name, Carer.preferred_name, Carer.carer_ref,
+               Carer.date_of_birth, Carer.impact_level, Carer.fsm, Carer.send, District.name, booked)
+        .outerjoin(District, District.id == Carer.district_id)
+        .where(Carer.status == "open", Carer.archived_at.is_(None))
+    )
+    if flt.eligible_only:
+        earliest, latest = rule.dob_range()
+        q = q.where(Carer.date_of_birth >= earliest, Carer.date_of_birth <= latest)
+        if rule.haf:
+            q = q.where(Carer.fsm == True)  # noqa: E712
+    impact = flt.impact if flt.impact is not None else (rule.impact if flt.eligible_only else ())
+    if impact:
+        q = q.where(Carer.impact_level.in_(impact))
+    if flt.fsm_only:
+        q = q.where(Carer.fsm == True)  # noqa: E712
+    if flt.send_only:
+        q = q.where(Carer.send == True)  # noqa: E712
+    if flt.district_id:
+        q = q.where(Carer.district_id == flt.district_id)
+    # The caseload's own search (its FTS indexes): "abena abdi", "abdi abe" and "willow moo" find
+    # the child whatever the order of the words, as on the caseload; no second matcher here.
+    ids, capped = caseload.candidates(session, flt.text)
+    if ids is not None:
+        q = q.where(Carer.id.in_(sorted(ids)))
+    if not flt.include_booked:
+        q = q.where(booked.is_(None))
+    q = q.order_by(Carer.last_name, Carer.first_name, Carer.id).offset(offset).limit(limit + 1)
+    rows = session.exec(q).all()
+    out = [
+        InviteRow(r[0], f"{r[3] or r[1]} {r[2]}", r[4], r[5], age_on(r[5], rule.on),
+                  describe_school_year(school_year(r[5], rule.on)), r[6] or "", bool(r[7]), bool(r[8]),
+                  r[9] or "", r[10] or "")
+        for r in rows[:limit]
+    ]
+    return InvitePage(out, offset, len(rows) > limit, capped)
+
+
+def districts(session: Session) -> list[tuple[str, str]]:
+    rows = session.exec(select(District.id, District.name).order_by(District.name)).all()
+    return [(r[0], r[1]) for r in rows]
+
+
+__all__ = [
+    "ActivityDetail", "ActivityInput", "ActivityRow", "DayInfo", "DayInput", "InviteFilter", "InvitePage",
+    "InviteRow", "Rule", "age_on", "archive_activity", "create_activity", "describe_eligibility",
+    "describe_school_year", "format_cost", "format_days", "get_activity", "invitation_list",
+    "list_activities", "parse_cost", "parse_days", "parse_impact", "reasons_not_eligible", "rule_for",
+    "school_year", "update_activity", "validate",
+]

@@ -1,0 +1,762 @@
+"""A young carer's record: the profile, household and siblings, cared-for people, caring tasks,
+contacts and notes, and what is due next.
+
+Edits are saved one field at a time (``update_field``): the value is checked, and a problem raises
+``FieldError`` naming the field with a sentence a youth worker can act on; nothing is written then.
+Every change and every opening of a record is audited in the same transaction (no personal data
+in the audit entry).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from db.models import (
+    CaredFor,
+    CaredForCondition,
+    Carer,
+    CareRelationship,
+    Contact,
+    District,
+    Household,
+    Referral,
+    School,
+    Worker,
+    utcnow,
+)
+from ycworker.caseload.search import age_on, describe_pending, flag_for, pending_deadline
+from ycworker.common import audit
+from ycworker.common.errors import FieldError, FormErrors
+
+SEXES = {"M": "Male", "F": "Female", "U": "Unknown / not stated"}
+ETHNICITIES = (
+    "WBRI", "WIRI", "WIRT", "WROM", "WOTH", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN", "ABAN",
+    "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT",
+)
+RELATIONSHIPS = ("mother", "father", "brother", "sister", "sibling", "grandparent", "other")
+CONDITIONS = {
+    "physical_disability": "Physical disability",
+    "long_term_illness": "Long-term illness",
+    "mental_health": "Mental health",
+    "substance_misuse": "Substance misuse",
+    "learning_disability_send": "Learning disability / SEND",
+    "other": "Other",
+}
+CONTACT_KINDS = {
+    "one_to_one": "1:1 session",
+    "phone_call": "Phone call",
+    "school_visit": "School visit",
+    "home_visit": "Home visit",
+    "note": "Note",
+}
+MIN_AGE, MAX_AGE = 4, 25
+MAX_TEXT = 200
+MAX_LONG_TEXT = 4000
+TIMELINE_LIMIT = 200
+
+# Invisible characters that reorder how text is shown (a name could read "Amira" and be stored
+# as something else): the embeddings, overrides and isolates, and the direction marks.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+_UK_DATE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
+_ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[0-9 ()-]+$")
+
+
+# -- parsing helpers shared by the forms and the import ----------------------------------------
+
+
+def parse_date(raw: str) -> date:
+    """'YYYY-MM-DD' or the UK 'DD/MM/YYYY'. Raises ValueError('is not a date') otherwise."""
+    value = (raw or "").strip()
+    m = _ISO_DATE.match(value)
+    if m:
+        y, mo, d = (int(x) for x in m.groups())
+    else:
+        m = _UK_DATE.match(value)
+        if not m:
+            raise ValueError("is not a date (write it as DD/MM/YYYY or YYYY-MM-DD)")
+        d, mo, y = (int(x) for x in m.groups())
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        raise ValueError("is not a date (no such day)") from None
+
+
+def field_date(name: str, raw: str, today: date, *, required: bool = True, label: str = "Date",
+               not_before: date | None = None, not_before_label: str = "") -> date | None:
+    value = (raw or "").strip()
+    if not value:
+        if required:
+            raise FieldError(name, f"{label} is needed.")
+        return None
+    try:
+        d = parse_date(value)
+    except ValueError as exc:
+        raise FieldError(name, f"'{value}' {exc}.") from None
+    if d.year < 1900:
+        raise FieldError(name, f"'{value}' is before 1900: check the year.")
+    if d > today:
+        raise FieldError(name, f"'{value}' is in the future: check the date.")
+    if not_before is not None and d < not_before:
+        raise FieldError(name, f"{label} cannot be before {not_before_label} ({not_before:%d/%m/%Y}).")
+    return d
+
+
+def field_text(name: str, raw: str, label: str, *, required: bool = False,
+               limit: int = MAX_TEXT) -> str:
+    value = " ".join((raw or "").split()) if limit <= MAX_TEXT else (raw or "").strip()
+    if required and not value:
+        raise FieldError(name, f"{label} is needed.")
+    if len(value) > limit:
+        raise FieldError(name, f"{label} is too long ({len(value)} characters; at most {limit}).")
+    problem = hidden_character_problem(value)
+    if problem:
+        raise FieldError(name, f"{label} {problem}; retype it.")
+    return value
+
+
+def hidden_character_problem(value: str) -> str:
+    """'has a control character in it' (NUL and the like), 'has a hidden character ...' (a
+    right-to-left override or another direction control), or '' when the text is clean."""
+    if any((ord(ch) < 32 and ch not in "\n\t") or ord(ch) == 127 for ch in value):
+        return "has a control character in it"
+    if any(ch in BIDI_CONTROLS for ch in value):
+        return ("has a hidden character in it that changes the direction of the text (often pasted "
+                "from another program)")
+    return ""
+
+
+def field_dob(name: str, raw: str, today: date, *, at: date | None = None) -> date:
+    dob = field_date(name, raw, today, label="Date of birth")
+    assert dob is not None
+    age = age_on(dob, at or today)
+    if not MIN_AGE <= age <= MAX_AGE:
+        raise FieldError(name, f"That makes them {age}; the service works with ages 5 to 24. "
+                               "Check the date of birth.")
+    return dob
+
+
+def field_choice(name: str, raw: str, choices, label: str, *, required: bool = True,
+                 upper: bool = False) -> str | None:
+    value = (raw or "").strip()
+    value = value.upper() if upper else value.lower().replace(" ", "_").replace("-", "_")
+    if not value:
+        if required:
+            raise FieldError(name, f"{label} is needed.")
+        return None
+    if value not in choices:
+        shown = ", ".join(choices)
+        raise FieldError(name, f"'{raw.strip()[:40]}' is not a {label.lower()}; choose one of {shown}.")
+    return value
+
+
+def field_phone(name: str, raw: str) -> str:
+    value = (raw or "").strip()
+    if not value:
+        return ""
+    digits = re.sub(r"\D", "", value)
+    if not _PHONE.match(value) or not 7 <= len(digits) <= 15:
+        raise FieldError(name, f"'{value[:40]}' is not a phone number (digits, spaces and + only).")
+    return value
+
+
+def field_email(name: str, raw: str) -> str:
+    value = (raw or "").strip()
+    if value and (not _EMAIL.match(value) or len(value) > MAX_TEXT):
+        raise FieldError(name, f"'{value[:40]}' is not an email address.")
+    return value
+
+
+def field_postcode(name: str, raw: str) -> str:
+    value = " ".join((raw or "").upper().split())
+    if value and not _POSTCODE.match(value):
+        raise FieldError(name, f"'{value[:20]}' is not a UK postcode.")
+    if value and " " not in value:
+        value = f"{value[:-3]} {value[-3:]}"
+    return value
+
+
+def field_yes_no(name: str, raw: str, label: str) -> bool:
+    value = (raw or "").strip().lower()
+    if value in ("y", "yes", "true", "1"):
+        return True
+    if value in ("n", "no", "false", "0", ""):
+        return False
+    raise FieldError(name, f"{label}: answer yes or no.")
+
+
+# -- the record ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    carer_id: str
+    name: str
+    carer_ref: str
+    age: int
+    status: str
+
+
+@dataclass(frozen=True)
+class CaredForView:
+    cared_for_id: str
+    name: str
+    relationship: str
+    conditions: tuple[str, ...]
+    notes: str
+    also_cared_for_by: tuple[str, ...]  # siblings who care for the same person
+
+
+@dataclass(frozen=True)
+class ReferralView:
+    referral_id: str
+    referral_date: date
+    source: str
+    referrer_name: str
+    reason: str
+    consent: str
+    consent_date: date | None
+    consent_given_by: str
+    worker: str
+    worker_id: str | None
+    allocated_date: date | None
+    assessment_completed_date: date | None
+    impact_level: str | None
+    closed_date: date | None
+    closure_reason: str | None
+    closure_note: str
+    reopened_count: int
+    deadline: date | None
+    deadline_text: str  # "allocation due in 3 working days" or ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_date is None
+
+    @property
+    def stage(self) -> str:
+        if self.closed_date:
+            return f"closed {self.closed_date:%d/%m/%Y} ({(self.closure_reason or '').replace('_', ' ')})"
+        if self.consent == "refused":
+            return "consent refused"
+        if self.allocated_date is None:
+            return "waiting for allocation"
+        if self.assessment_completed_date is None:
+            return f"allocated to {self.worker or 'a worker'}; assessment to do"
+        return "assessed; in support"
+
+
+@dataclass(frozen=True)
+class ContactView:
+    contact_id: str
+    contact_date: date
+    kind: str
+    duration_minutes: int
+    note: str
+    worker: str
+
+
+@dataclass
+class CarerRecord:
+    carer_id: str
+    carer_ref: str
+    first_name: str
+    last_name: str
+    preferred_name: str
+    date_of_birth: date
+    age: int
+    sex: str
+    ethnicity: str
+    disability: bool
+    fsm: bool
+    send: bool
+    school: str
+    district: str
+    worker: str
+    phone: str
+    email: str
+    caring_tasks: str
+    impact_level: str | None
+    status: str
+    needs_referral_details: bool
+    last_contact_date: date | None
+    household_id: str | None
+    household_name: str = ""
+    household_ref: str = ""
+    address: str = ""
+    postcode: str = ""
+    household_phone: str = ""
+    siblings: list[Person] = field(default_factory=list)
+    cared_for: list[CaredForView] = field(default_factory=list)
+    referrals: list[ReferralView] = field(default_factory=list)
+    timeline: list[ContactView] = field(default_factory=list)
+    due_next: list[str] = field(default_factory=list)
+    flag: str = ""
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def open_referral(self) -> ReferralView | None:
+        return next((r for r in self.referrals if r.is_open), None)
+
+    @property
+    def latest_referral(self) -> ReferralView | None:
+        return self.referrals[0] if self.referrals else None
+
+    def value_of(self, name: str) -> str:
+        """The text shown in a profile field's input."""
+        v = getattr(self, name if name != "household_phone" else "household_phone")
+        if isinstance(v, bool):
+            return "yes" if v else "no"
+        if isinstance(v, date):
+            return f"{v:%d/%m/%Y}"
+        return "" if v is None else str(v)
+
+
+class NotFound(FieldError):
+    def __init__(self, what: str = "record"):
+        super().__init__("record", f"That {what} is no longer there (it may have been erased).")
+
+
+def _carer(session: Session, carer_id: str) -> Carer:
+    carer = session.get(Carer, carer_id)
+    if carer is None:
+        raise NotFound("young carer")
+    return carer
+
+
+def _name_of(session: Session, model, row_id: str | None) -> str:
+    if not row_id:
+        return ""
+    return session.exec(select(model.name).where(model.id == row_id)).first() or ""
+
+
+def referral_views(session: Session, carer_id: str, today: date) -> list[ReferralView]:
+    rows = session.exec(
+        select(Referral.id, Referral.referral_date, Referral.source, Referral.referrer_name,
+               Referral.reason, Referral.consent, Referral.consent_date, Referral.consent_given_by,
+               Worker.name, Referral.worker_id, Referral.allocated_date,
+               Referral.assessment_completed_date, Referral.impact_level, Referral.closed_date,
+               Referral.closure_reason, Referral.closure_note, Referral.reopened_count)
+        .join(Worker, Worker.id == Referral.worker_id, isouter=True)
+        .where(Referral.carer_id == carer_id)
+        .order_by(Referral.closed_date.is_not(None), Referral.referral_date.desc(),
+                  Referral.created_at.desc())
+    ).all()
+    out = []
+    for r in rows:
+        p = pending_deadline(r[1], r[10], r[11], r[13], r[5])
+        out.append(ReferralView(
+            referral_id=r[0], referral_date=r[1], source=r[2], referrer_name=r[3], reason=r[4],
+            consent=r[5], consent_date=r[6], consent_given_by=r[7], worker=r[8] or "",
+            worker_id=r[9], allocated_date=r[10], assessment_completed_date=r[11],
+            impact_level=r[12], closed_date=r[13], closure_reason=r[14], closure_note=r[15],
+            reopened_count=r[16], deadline=p[1] if p else None,
+            deadline_text=describe_pending(p[0], p[1], today) if p else "",
+        ))
+    return out
+
+
+def load_record(session: Session, carer_id: str, today: date, worker_id: str | None = None,
+                *, audit_view: bool = True) -> CarerRecord:
+    """Everything the record screen shows. Audits the view when given a write session."""
+    c = _carer(session, carer_id)
+    rec = CarerRecord(
+        carer_id=c.id, carer_ref=c.carer_ref, first_name=c.first_name, last_name=c.last_name,
+        preferred_name=c.preferred_name, date_of_birth=c.date_of_birth,
+        age=age_on(c.date_of_birth, today), sex=c.sex, ethnicity=c.ethnicity,
+        disability=c.disability, fsm=c.fsm, send=c.send,
+        school=_name_of(session, School, c.school_id), district=_name_of(session, District, c.district_id),
+        worker=_name_of(session, Worker, c.worker_id), phone=c.phone, email=c.email,
+        caring_tasks=c.caring_tasks, impact_level=c.impact_level, status=c.status,
+        needs_referral_details=c.needs_referral_details, last_contact_date=c.last_contact_date,
+        household_id=c.household_id, flag=flag_for(c.date_of_birth, today),
+    )
+    if c.household_id:
+        h = session.get(Household, c.household_id)
+        if h is not None:
+            rec.household_name, rec.household_ref = h.name, h.ref or ""
+            rec.address, rec.postcode, rec.household_phone = h.address, h.postcode, h.phone
+        sibs = session.exec(
+            select(Carer.id, Carer.first_name, Carer.last_name, Carer.carer_ref, Carer.date_of_birth,
+                   Carer.status)
+            .where(Carer.household_id == c.household_id, Carer.id != c.id)
+            .order_by(Carer.date_of_birth)
+        ).all()
+        rec.siblings = [Person(i, f"{f} {last}", ref, age_on(dob, today), st)
+                        for i, f, last, ref, dob, st in sibs]
+    rec.cared_for = cared_for_views(session, c.id)
+    rec.referrals = referral_views(session, c.id, today)
+    rec.timeline = [
+        ContactView(i, d, k, m, n, w or "")
+        for i, d, k, m, n, w in session.exec(
+            select(Contact.id, Contact.contact_date, Contact.kind, Contact.duration_minutes,
+                   Contact.note, Worker.name)
+            .join(Worker, Worker.id == Contact.worker_id, isouter=True)
+            .where(Contact.carer_id == c.id)
+            .order_by(Contact.contact_date.desc(), Contact.created_at.desc())
+            .limit(TIMELINE_LIMIT)
+        ).all()
+    ]
+    rec.due_next = due_next(rec, today)
+    if audit_view:
+        audit.record(session, "view", "carer", c.id, worker_id)
+    return rec
+
+
+def cared_for_views(session: Session, carer_id: str) -> list[CaredForView]:
+    rows = session.exec(
+        select(CaredFor.id, CaredFor.name, CareRelationship.relationship, CaredFor.notes)
+        .join(CareRelationship, CareRelationship.cared_for_id == CaredFor.id)
+        .where(CareRelationship.carer_id == carer_id)
+        .order_by(CaredFor.name)
+    ).all()
+    if not rows:
+        return []
+    ids = [r[0] for r in rows]
+    conds: dict[str, list[str]] = {}
+    for cf, cond in session.exec(select(CaredForCondition.cared_for_id, CaredForCondition.condition)
+                                 .where(CaredForCondition.cared_for_id.in_(ids))).all():
+        conds.setdefault(cf, []).append(cond)
+    others: dict[str, list[str]] = {}
+    for cf, first, last in session.exec(
+        select(CareRelationship.cared_for_id, Carer.first_name, Carer.last_name)
+        .join(Carer, Carer.id == CareRelationship.carer_id)
+        .where(CareRelationship.cared_for_id.in_(ids), CareRelationship.carer_id != carer_id)
+    ).all():
+        others.setdefault(cf, []).append(f"{first} {last}")
+    return [CaredForView(i, n, rel, tuple(sorted(conds.get(i, []))), notes, tuple(others.get(i, [])))
+            for i, n, rel, notes in rows]
+
+
+def due_next(rec: CarerRecord, today: date) -> list[str]:
+    """What the worker should do next for this carer, most pressing first."""
+    out = []
+    for r in rec.referrals:
+        if not r.is_open:
+            continue
+        if r.consent == "refused" and r.allocated_date is None:
+            out.append("Consent refused: close the request (consent not given) or record new consent.")
+        elif r.consent == "pending":
+            out.append(f"Consent still pending for the request of {r.referral_date:%d/%m/%Y}.")
+        if r.deadline_text:
+            what = "Allocate to a worker" if r.allocated_date is None else "Complete the needs assessment"
+            out.append(f"{what}: {r.deadline_text} ({r.deadline:%a %d %b %Y}).")
+    if rec.status != "open":  # a closed record asks nothing more (consent refused, moved away ...)
+        return out
+    if rec.flag:
+        out.append(rec.flag[0].upper() + rec.flag[1:] + ".")
+    if rec.needs_referral_details:
+        out.append("Walk-in: take the support request details.")
+    if not rec.cared_for:
+        out.append("Add the person they care for.")
+    if rec.status == "open" and not any(r.is_open for r in rec.referrals):
+        out.append("Open record with no open support request: add one or close the record.")
+    return out
+
+
+# -- field-by-field edits -------------------------------------------------------------------------
+
+PROFILE_FIELDS = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "preferred_name": "Preferred name",
+    "date_of_birth": "Date of birth",
+    "sex": "Sex",
+    "ethnicity": "Ethnicity",
+    "disability": "Disability",
+    "send": "SEND",
+    "fsm": "Free school meals",
+    "school": "School",
+    "district": "District",
+    "phone": "Phone",
+    "email": "Email",
+    "caring_tasks": "Caring tasks",
+}
+HOUSEHOLD_FIELDS = {
+    "household_name": "Household name",
+    "household_ref": "Household ref",
+    "address": "Address",
+    "postcode": "Postcode",
+    "household_phone": "Household phone",
+}
+
+
+def find_or_add_school(session: Session, name: str, district_id: str | None) -> str | None:
+    if not name:
+        return None
+    found = session.exec(select(School.id).where(func.lower(School.name) == name.lower())).first()
+    if found:
+        return found
+    school = School(name=name, district_id=district_id, on_list=False)
+    session.add(school)
+    session.flush()
+    return school.id
+
+
+def find_district(session: Session, field_name: str, name: str) -> str | None:
+    if not name:
+        return None
+    found = session.exec(select(District.id).where(func.lower(District.name) == name.lower())).first()
+    if found is None:
+        names = session.exec(select(District.name).order_by(District.name).limit(20)).all()
+        hint = f"; the districts are {', '.join(names)}" if names else ""
+        raise FieldError(field_name, f"'{name[:40]}' is not one of the service's districts{hint}.")
+    return found
+
+
+def update_field(session: Session, carer_id: str, name: str, raw: str, today: date,
+                 worker_id: str | None = None) -> str:
+    """Check and save one field of the record; returns the value as it will now be shown."""
+    c = _carer(session, carer_id)
+    if name in HOUSEHOLD_FIELDS:
+        return _update_household(session, c, name, raw, worker_id)
+    if name not in PROFILE_FIELDS:
+        raise FieldError(name, "That field cannot be changed here.")
+    label = PROFILE_FIELDS[name]
+    shown: str
+    if name in ("first_name", "last_name"):
+        value = field_text(name, raw, label, required=True, limit=100)
+        setattr(c, name, value)
+        shown = value
+    elif name == "preferred_name":
+        c.preferred_name = shown = field_text(name, raw, label, limit=100)
+    elif name == "date_of_birth":
+        c.date_of_birth = field_dob(name, raw, today)
+        shown = f"{c.date_of_birth:%d/%m/%Y}"
+    elif name == "sex":
+        c.sex = shown = field_choice(name, raw, tuple(SEXES), label, upper=True)
+    elif name == "ethnicity":
+        c.ethnicity = shown = field_choice(name, raw, ETHNICITIES, "ethnicity code", upper=True)
+    elif name in ("disability", "send", "fsm"):
+        value = field_yes_no(name, raw, label)
+        setattr(c, name, value)
+        shown = "yes" if value else "no"
+    elif name == "school":
+        value = field_text(name, raw, label)
+        c.school_id = find_or_add_school(session, value, c.district_id)
+        shown = value
+    elif name == "district":
+        value = field_text(name, raw, label)
+        c.district_id = find_district(session, name, value)
+        shown = value
+    elif name == "phone":
+        c.phone = shown = field_phone(name, raw)
+    elif name == "email":
+        c.email = shown = field_email(name, raw)
+    else:  # caring_tasks
+        c.caring_tasks = shown = field_text(name, raw, label, limit=MAX_LONG_TEXT)
+    if not session.is_modified(c):  # the same value again (Enter, then leaving the field)
+        return shown
+    c.updated_at = utcnow()
+    session.add(c)
+    session.flush()
+    audit.record(session, "update", "carer", c.id, worker_id)
+    return shown
+
+
+def _update_household(session: Session, c: Carer, name: str, raw: str, worker_id: str | None) -> str:
+    label = HOUSEHOLD_FIELDS[name]
+    if name == "postcode":
+        value = field_postcode(name, raw)
+    elif name == "household_phone":
+        value = field_phone(name, raw)
+    else:
+        value = field_text(name, raw, label, limit=MAX_TEXT)
+    h = session.get(Household, c.household_id) if c.household_id else None
+    if h is None:
+        if not value:
+            return ""
+        h = Household(name=f"{c.last_name} family", district_id=c.district_id)
+        session.add(h)
+        session.flush()
+        c.household_id = h.id
+        session.add(c)
+    if name == "household_ref":
+        if value:
+            other = session.exec(select(Household.id).where(Household.ref == value,
+                                                             Household.id != h.id)).first()
+            if other:
+                raise FieldError(name, f"Household ref '{value}' already belongs to another family; "
+                                       "add this carer to that household as a sibling instead.")
+        h.ref = value or None
+    else:
+        setattr(h, {"household_name": "name", "household_phone": "phone"}.get(name, name), value)
+    if not session.is_modified(h):
+        return value
+    h.updated_at = utcnow()
+    session.add(h)
+    session.flush()
+    audit.record(session, "update", "household", h.id, worker_id)
+    return value
+
+
+def add_sibling(session: Session, carer_id: str, sibling_ref: str, worker_id: str | None = None) -> str:
+    """Put the carer with that carer ref in this carer's household (making one if need be)."""
+    ref = (sibling_ref or "").strip()
+    if not ref:
+        raise FieldError("sibling", "Type the sibling's carer ref.")
+    c = _carer(session, carer_id)
+    sib = session.exec(select(Carer).where(func.upper(Carer.carer_ref) == ref.upper())).first()
+    if sib is None:
+        raise FieldError("sibling", f"No young carer has the ref '{ref[:30]}'.")
+    if sib.id == c.id:
+        raise FieldError("sibling", "That is this carer's own ref.")
+    if c.household_id is None and sib.household_id is None:
+        h = Household(name=f"{c.last_name} family", district_id=c.district_id)
+        session.add(h)
+        session.flush()
+        c.household_id = sib.household_id = h.id
+    elif c.household_id is None:
+        c.household_id = sib.household_id
+    elif sib.household_id is None or sib.household_id != c.household_id:
+        if sib.household_id is not None:
+            others = session.exec(select(func.count()).select_from(Carer).where(
+                Carer.household_id == sib.household_id, Carer.id != sib.id)).one()
+            if others:
+                raise FieldError("sibling", f"{sib.first_name} {sib.last_name} already lives in another "
+                                            "household with siblings; change it from their record.")
+        sib.household_id = c.household_id
+    session.add_all([c, sib])
+    session.flush()
+    audit.record(session, "update", "carer", sib.id, worker_id)
+    return sib.id
+
+
+def add_cared_for(session: Session, carer_id: str, form: dict[str, object],
+                  worker_id: str | None = None) -> str:
+    """A person this carer looks after: name, relationship, conditions (several), notes.
+
+    ``form["existing"]`` may name a cared-for person of the same household (a sibling already
+    cares for them), who is then linked instead of added twice."""
+    c = _carer(session, carer_id)
+    errors = []
+
+    def check(fn, *a, **kw):
+        try:
+            return fn(*a, **kw)
+        except FieldError as e:
+            errors.append(e)
+            return None
+
+    existing = str(form.get("existing") or "")
+    name = check(field_text, "name", str(form.get("name") or ""), "Name", limit=100)
+    relationship = check(field_choice, "relationship", str(form.get("relationship") or ""),
+                         RELATIONSHIPS, "Relationship")
+    raw_conditions = form.get("conditions") or ()
+    if isinstance(raw_conditions, str):
+        raw_conditions = [p for p in re.split(r"[,;]", raw_conditions) if p.strip()]
+    conditions = []
+    for cond in raw_conditions:
+        value = check(field_choice, "conditions", str(cond), tuple(CONDITIONS), "Condition")
+        if value and value not in conditions:
+            conditions.append(value)
+    notes = check(field_text, "notes", str(form.get("notes") or ""), "Notes", limit=MAX_LONG_TEXT)
+    if not existing and not name and not any(e.field == "name" for e in errors):
+        errors.append(FieldError("name", "Give a name (a first name or 'Mum' is enough)."))
+    if errors:
+        raise FormErrors(errors)
+    if existing:
+        cf = session.get(CaredFor, existing)
+        if cf is None or (cf.household_id and cf.household_id != c.household_id):
+            raise FieldError("existing", "That person is not in this carer's household.")
+        if session.exec(select(CareRelationship.id).where(CareRelationship.carer_id == c.id,
+                                                          CareRelationship.cared_for_id == cf.id)).first():
+            raise FieldError("existing", "This carer is already linked to that person.")
+    else:
+        cf = CaredFor(household_id=c.household_id, name=name or "", notes=notes or "")
+        session.add(cf)
+        session.flush()
+        for cond in conditions:
+            session.add(CaredForCondition(cared_for_id=cf.id, condition=cond))
+    session.add(CareRelationship(carer_id=c.id, cared_for_id=cf.id, relationship=relationship or "other"))
+    session.flush()
+    audit.record(session, "create", "care_relationship", cf.id, worker_id)
+    return cf.id
+
+
+def set_conditions(session: Session, cared_for_id: str, conditions: list[str],
+                   worker_id: str | None = None) -> None:
+    cf = session.get(CaredFor, cared_for_id)
+    if cf is None:
+        raise NotFound("cared-for person")
+    wanted = []
+    for cond in conditions:
+        value = field_choice("conditions", cond, tuple(CONDITIONS), "Condition")
+        if value not in wanted:
+            wanted.append(value)
+    have = {row.condition: row for row in session.exec(
+        select(CaredForCondition).where(CaredForCondition.cared_for_id == cf.id)).all()}
+    for cond, row in have.items():
+        if cond not in wanted:
+            session.delete(row)
+    for cond in wanted:
+        if cond not in have:
+            session.add(CaredForCondition(cared_for_id=cf.id, condition=cond))
+    session.flush()
+    audit.record(session, "update", "cared_for", cf.id, worker_id)
+
+
+def add_contact(session: Session, carer_id: str, form: dict[str, str], today: date,
+                worker_id: str | None = None) -> str:
+    """A contact or note on the timeline: kind, date, duration in minutes, note."""
+    c = _carer(session, carer_id)
+    errors = []
+
+    def check(fn, *a, **kw):
+        try:
+            return fn(*a, **kw)
+        except FieldError as e:
+            errors.append(e)
+            return None
+
+    kind = check(field_choice, "kind", form.get("kind", "note"), tuple(CONTACT_KINDS), "Kind of contact")
+    when = check(field_date, "contact_date", form.get("contact_date", ""), today, label="Date")
+    raw_minutes = (form.get("duration_minutes") or "").strip()
+    minutes = 0
+    if raw_minutes:
+        if not re.fullmatch(r"[0-9]{1,4}", raw_minutes) or int(raw_minutes) > 24 * 60:
+            errors.append(FieldError("duration_minutes",
+                                     f"'{raw_minutes[:20]}' is not a number of minutes (0 to 1440)."))
+        else:
+            minutes = int(raw_minutes)
+    note = check(field_text, "note", form.get("note", ""), "Note", limit=MAX_LONG_TEXT)
+    if kind == "note" and not note and not any(e.field == "note" for e in errors):
+        errors.append(FieldError("note", "Write the note."))
+    if errors:
+        raise FormErrors(errors)
+    contact = Contact(carer_id=c.id, worker_id=worker_id, contact_date=when, kind=kind,
+                      duration_minutes=minutes, note=note or "")
+    session.add(contact)
+    if kind != "note" and (c.last_contact_date is None or when > c.last_contact_date):
+        c.last_contact_date = when
+        c.updated_at = utcnow()
+        session.add(c)
+    session.flush()
+    audit.record(session, "create", "contact", contact.id, worker_id)
+    return contact.id
+
+
+def household_cared_for(session: Session, carer_id: str) -> list[tuple[str, str]]:
+    """(id, name) of people cared for in this carer's household that this carer is not linked to."""
+    c = _carer(session, carer_id)
+    if not c.household_id:
+        return []
+    linked = select(CareRelationship.cared_for_id).where(CareRelationship.carer_id == c.id)
+    return [tuple(r) for r in session.exec(
+        select(CaredFor.id, CaredFor.name).where(CaredFor.household_id == c.household_id,
+                                                 CaredFor.id.not_in(linked))).all()]
+
+
+def turns(dob: date, years: int) -> date:
+    return dob + relativedelta(years=years)

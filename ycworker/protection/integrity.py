@@ -1,0 +1,146 @@
+"""Integrity checks: a quick one at every unlock, a full one before a backup or an export.
+
+On failure the store stops taking writes (``Store.stop_writing``) and the caller shows
+``damaged_message``: what happened, in plain words, and the newest good backup to restore (the
+newest that opens with the key and passes its own full check).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from db.engine import DamagedDatabase, Store, StoreError, classify_error, long_work
+from ycworker.common.errors import UserError
+
+
+@dataclass
+class CheckResult:
+    ok: bool
+    kind: str  # quick | full
+    problems: list[str] = field(default_factory=list)
+    restore_from: Path | None = None  # when damaged: the newest backup that opens and is sound
+
+    def summary(self, limit: int = 3) -> str:
+        if self.ok:
+            return "ok"
+        shown = "; ".join(self.problems[:limit])
+        more = len(self.problems) - limit
+        return shown + (f" (and {more} more)" if more > 0 else "")
+
+
+class IntegrityFailure(UserError):
+    """The database failed an integrity check; writing has been stopped."""
+
+    def __init__(self, result: CheckResult, message: str):
+        super().__init__(message, 1)
+        self.result = result
+
+
+def _check_once(store: Store, pragma: str, foreign_keys: bool) -> list[str]:
+    """One check on a fresh connection of its own (never a pooled one: see ``Store.fresh``).
+
+    A file too damaged to finish the check (SQLite raises "database disk image is malformed",
+    inside foreign_key_check or anywhere) is a finding, not a crash."""
+    import sqlcipher3
+
+    try:
+        conn = store.fresh_connection()
+    except DamagedDatabase:  # even the schema cannot be read
+        return ["the start of the file cannot be read (SQLite: the disk image is malformed)"]
+    try:
+        with long_work(conn):
+            try:
+                rows = [line for row in conn.execute(f"PRAGMA {pragma}").fetchall()
+                        for line in str(row[0]).splitlines()
+                        if line.strip() and not line.startswith("*** in database")]
+                problems = [] if rows == ["ok"] else rows
+                if foreign_keys:
+                    for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check").fetchall():
+                        problems.append(f"a row of {table} (rowid {rowid}) points at a missing {parent}")
+            except sqlcipher3.DatabaseError as exc:
+                if "interrupt" in str(exc).lower():
+                    raise  # long_work makes it Interrupted
+                if not isinstance(classify_error(exc, store.path), DamagedDatabase):
+                    raise classify_error(exc, store.path) or StoreError(
+                        f"The check of {store.path.name} could not run. Nothing was changed.") from None
+                problems = ["a part of the file cannot be read (SQLite: the disk image is malformed)"]
+    finally:
+        conn.close()
+    return problems
+
+
+def _check(store: Store, kind: str) -> CheckResult:
+    """The check, and any failure confirmed on a second fresh connection before it counts:
+    a check must never call a sound file damaged."""
+    pragma, fks = ("integrity_check", True) if kind == "full" else ("quick_check", False)
+    problems = _check_once(store, pragma, fks)
+    if problems:
+        problems = _check_once(store, pragma, fks)
+    return CheckResult(not problems, kind, problems)
+
+
+def quick_check(store: Store) -> CheckResult:
+    """``PRAGMA quick_check``: fast (no index cross-checks), run at every unlock."""
+    return _check(store, "quick")
+
+
+def full_check(store: Store) -> CheckResult:
+    """``PRAGMA integrity_check`` and ``PRAGMA foreign_key_check``: before a backup or export."""
+    return _check(store, "full")
+
+
+def damaged_message(path: Path, result: CheckResult, newest_backup: Path | None) -> str:
+    lines = [
+        f"The database {path.name} failed its {result.kind} check: it is damaged.",
+        "ycworker has stopped saving to it so nothing more is lost. You can still read it.",
+        f"What was found: {result.summary()}.",
+    ]
+    if newest_backup is not None:
+        lines.append(f"The newest good backup is {newest_backup.name}: restore it "
+                     f"(ycworker restore {newest_backup}) and tell your manager.")
+    else:
+        lines.append("There is no good backup to restore. Tell your manager before doing anything else.")
+    return "\n".join(lines)
+
+
+def require_sound(store: Store, *, before: str = "a backup") -> CheckResult:
+    """Run the full check; on failure stop writing and raise IntegrityFailure (plain message).
+
+    Export code calls this before writing a return: ``integrity.require_sound(store, before="an export")``.
+    """
+    result = full_check(store)
+    if not result.ok:
+        from ycworker.protection.backups import newest_good_backup
+
+        message = damaged_message(store.path, result, newest_good_backup(store.path, store.key_hex))
+        store.stop_writing(message)
+        raise IntegrityFailure(result, f"Not making {before}. " + message)
+    return result
+
+
+#: Up to this size the quick check runs before the home screen shows (about a second). A larger
+#: file (a whole service's caseload: 1 GB at 50,000 carers, 10 s of checking) is checked in the
+#: background straight after unlock, so the worker is not kept waiting at every unlock.
+INLINE_CHECK_BYTES = 128 * 1024 * 1024
+
+
+def check_in_background(store: Store) -> bool:
+    """Is this file big enough that the unlock check should not hold up the home screen?"""
+    size = 0
+    for suffix in ("", "-wal"):
+        with contextlib.suppress(OSError):
+            size += Path(str(store.path) + suffix).stat().st_size
+    return size > INLINE_CHECK_BYTES
+
+
+def check_at_unlock(store: Store) -> CheckResult:
+    """Quick check at unlock; on failure writing stops (the caller shows damaged_message)."""
+    result = quick_check(store)
+    if not result.ok:
+        from ycworker.protection.backups import newest_good_backup
+
+        result.restore_from = newest_good_backup(store.path, store.key_hex)
+        store.stop_writing(damaged_message(store.path, result, result.restore_from))
+    return result

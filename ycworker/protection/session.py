@@ -1,0 +1,307 @@
+"""Session protection: the idle lock and session length, and changing the passphrase.
+
+The App asks ``load_policy`` at every unlock and locks when the worker has been idle for
+``idle_minutes`` or the session has lasted ``max_hours`` (one working day by default): the
+engine is disposed (``Store.close``), the key dropped and the unlock screen shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel import Session
+
+from db.engine import WrongPassphrase, rekey_file
+from ycworker.common import audit, settings
+from ycworker.common.errors import FieldError, FormErrors
+from ycworker.protection.passphrase import MIN_LENGTH
+
+IDLE_RANGE = (1, 120)
+SESSION_RANGE = (1, 12)
+
+
+@dataclass(frozen=True)
+class LockPolicy:
+    idle_minutes: int = 10
+    max_hours: int = 9
+
+    @property
+    def idle_seconds(self) -> float:
+        return self.idle_minutes * 60.0
+
+    @property
+    def max_seconds(self) -> float:
+        return self.max_hours * 3600.0
+
+
+def _int_setting(session: Session, key: str, low: int, high: int) -> int:
+    try:
+        value = int(settings.get(session, key) or settings.DEFAULTS[key])
+    except ValueError:
+        value = int(settings.DEFAULTS[key])
+    return min(max(value, low), high)
+
+
+def load_policy(session: Session) -> LockPolicy:
+    return LockPolicy(
+        idle_minutes=_int_setting(session, settings.IDLE_LOCK_MINUTES, *IDLE_RANGE),
+        max_hours=_int_setting(session, settings.MAX_SESSION_HOURS, *SESSION_RANGE),
+    )
+
+
+def _parse_whole(field: str, text: str | int, low: int, high: int, unit: str) -> int:
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        raise FieldError(field, f"Write a whole number of {unit}, {low} to {high}.") from None
+    if not low <= value <= high:
+        raise FieldError(field, f"Choose between {low} and {high} {unit}.")
+    return value
+
+
+def save_policy(session: Session, idle_minutes: str | int, max_hours: str | int,
+                worker_id: str | None = None) -> LockPolicy:
+    """Validate and keep the lock settings (both fields checked; errors name the field)."""
+    errors, values = [], {}
+    for field, text, rng, unit in (("idle_minutes", idle_minutes, IDLE_RANGE, "minutes"),
+                                   ("max_hours", max_hours, SESSION_RANGE, "hours")):
+        try:
+            values[field] = _parse_whole(field, text, *rng, unit)
+        except FieldError as exc:
+            errors.append(exc)
+    if errors:
+        raise FormErrors(errors)
+    settings.put(session, settings.IDLE_LOCK_MINUTES, str(values["idle_minutes"]))
+    settings.put(session, settings.MAX_SESSION_HOURS, str(values["max_hours"]))
+    audit.record(session, "update", "setting", "lock_policy", worker_id)
+    return LockPolicy(values["idle_minutes"], values["max_hours"])
+
+
+RETENTION_RANGE = (1, 25)
+GENERATIONS_RANGE = (1, 60)
+
+
+@dataclass(frozen=True)
+class ProtectionSettings:
+    """What a manager can set: the lock, the retention period, the backups kept."""
+
+    idle_minutes: int
+    max_hours: int
+    retention_years: int
+    backups_kept: int
+
+    @property
+    def policy(self) -> LockPolicy:
+        return LockPolicy(self.idle_minutes, self.max_hours)
+
+
+def load_settings(session: Session) -> ProtectionSettings:
+    policy = load_policy(session)
+    return ProtectionSettings(
+        policy.idle_minutes, policy.max_hours,
+        _int_setting(session, settings.RETENTION_YEARS, *RETENTION_RANGE),
+        _int_setting(session, settings.BACKUP_GENERATIONS, *GENERATIONS_RANGE),
+    )
+
+
+def save_settings(session: Session, form: dict, worker_id: str | None = None) -> ProtectionSettings:
+    """Validate and keep all four settings; every bad field is named (FormErrors), none is kept."""
+    fields = (
+        ("idle_minutes", IDLE_RANGE, "minutes", settings.IDLE_LOCK_MINUTES),
+        ("max_hours", SESSION_RANGE, "hours", settings.MAX_SESSION_HOURS),
+        ("retention_years", RETENTION_RANGE, "years", settings.RETENTION_YEARS),
+        ("backups_kept", GENERATIONS_RANGE, "backups", settings.BACKUP_GENERATIONS),
+    )
+    errors, values = [], {}
+    for field, rng, unit, _key in fields:
+        try:
+            values[field] = _parse_whole(field, form.get(field, ""), *rng, unit)
+        except FieldError as exc:
+            errors.append(exc)
+    if errors:
+        raise FormErrors(errors)
+    for field, _rng, _unit, key in fields:
+        settings.put(session, key, str(values[field]))
+    audit.record(session, "update", "setting", "protection", worker_id)
+    return ProtectionSettings(**values)
+
+
+def validate_new_passphrase(old: str, new: str, again: str) -> None:
+    if len(new) < MIN_LENGTH:
+        raise FieldError("new", f"Use at least {MIN_LENGTH} characters.")
+    if new != again:
+        raise FieldError("again", "The two new passphrases do not match.")
+    if new == old:
+        raise FieldError("new", "The new passphrase is the same as the old one.")
+
+
+def change_passphrase(path: Path, old: str, new: str, again: str | None = None) -> None:
+    """``PRAGMA rekey`` of the closed file at ``path``; the old passphrase is required.
+
+    Close every Store on the file first (the App locks itself, the CLI opens nothing). Raises
+    FieldError("old", ...) if the old passphrase is wrong; the file is then untouched."""
+    validate_new_passphrase(old, new, new if again is None else again)
+    try:
+        rekey_file(path, old, new)
+    except WrongPassphrase:
+        raise FieldError("old", "That is not the current passphrase. Nothing was changed.") from None
+
+
+@dataclass
+class Rekeyed:
+    store: object  # the Store reopened with the new passphrase
+    backup: str  # the name of the new backup that opens with it ("" if it could not be made)
+    backup_error: str = ""
+
+
+class RekeyFailed(FieldError):
+    """The file was not changed; ``store`` is the database opened again with the old passphrase."""
+
+    def __init__(self, field: str, message: str, store):
+        super().__init__(field, message)
+        self.store = store
+
+
+def rekey_store(store, old: str, new: str, again: str, worker_id: str | None = None) -> Rekeyed:
+    """Change the passphrase of the open store: check the form and the old passphrase without
+    touching the file, close the store, ``PRAGMA rekey``, reopen with the new passphrase, audit
+    it and make a backup that opens with it. A FieldError before the close leaves ``store`` open
+    and usable; after the close a failure raises RekeyFailed carrying the store reopened with the
+    old passphrase (the file was not changed)."""
+    from db.engine import StoreError, open_store
+
+    validate_new_passphrase(old, new, again)
+    if not current_key_matches(store, old):
+        raise FieldError("old", "That is not the current passphrase. Nothing was changed.")
+    path = store.path
+    store.close()
+    try:
+        change_passphrase(path, old, new, again)
+    except (StoreError, FieldError) as exc:  # a FieldError names its field; the rest is the form's
+        field, message = (exc.field, exc.message) if isinstance(exc, FieldError) else ("", str(exc))
+        raise RekeyFailed(field, message, open_store(path, old, migrate=False)) from None
+    fresh = open_store(path, new, migrate=False)
+    with fresh.write() as session:
+        audit.record(session, "rekey", "database", "", worker_id)
+    from ycworker.protection.backups import make_backup
+
+    try:
+        made = make_backup(fresh, reason="manual", worker_id=worker_id).backup.name
+    except Exception as exc:  # the passphrase is changed all the same; say the backup was not made
+        return Rekeyed(fresh, "", str(exc))
+    return Rekeyed(fresh, made)
+
+
+# -- unlocking: integrity, who is using the laptop, the audit of it ---------------------------
+
+@dataclass
+class UnlockInfo:
+    """What the unlock screen needs once the store is open."""
+
+    workers: list
+    remembered: object  # WorkerInfo | None
+    check: object  # integrity.CheckResult
+    policy: LockPolicy
+    damaged: str | None  # the plain message when the quick check failed (writing is stopped)
+    restore_from: Path | None = None  # then: the newest good backup, offered for restore
+    #: A large file: the quick check was not run here; the App runs it in the background.
+    check_deferred: bool = False
+
+
+def after_open(store) -> UnlockInfo:
+    """Quick check, the workers to choose from, the lock policy. Writes nothing if damaged."""
+    from ycworker.common import workers
+    from ycworker.protection import integrity
+
+    deferred = integrity.check_in_background(store)
+    check = None if deferred else integrity.check_at_unlock(store)
+    if store.writing_stopped:
+        with store.read() as session:
+            listed = workers.list_workers(session)
+            policy = load_policy(session)
+        remembered = listed[0] if listed else None
+        with store.read() as session:
+            last = settings.get(session, settings.LAST_WORKER)
+        remembered = next((w for w in listed if w.id == last), remembered)
+        return UnlockInfo(listed, remembered, check, policy, store.writing_stopped,
+                          getattr(check, "restore_from", None))
+    with store.write() as session:
+        remembered = workers.current_worker(session)  # makes a first worker on a new service
+        listed = workers.list_workers(session)
+        policy = load_policy(session)
+    return UnlockInfo(listed, remembered, check, policy, None, check_deferred=deferred)
+
+
+def start_session(store, worker_id: str, failed_at: list | None = None):
+    """Remember who is using the laptop; audit the unlock and any failed attempts before it
+    (they could not be written while the store was locked). Returns the WorkerInfo."""
+    from db.models import AuditEntry
+    from ycworker.common import workers
+
+    if store.writing_stopped:
+        with store.read() as session:
+            return next(w for w in workers.list_workers(session) if w.id == worker_id)
+    with store.write() as session:
+        worker = workers.choose(session, worker_id)
+        for when in failed_at or []:
+            session.add(AuditEntry(action="failed_unlock", at=when, worker_id=None))
+        audit.record(session, "unlock", worker_id=worker.id)
+    return worker
+
+
+def record_lock(store, worker_id: str | None, reason: str) -> None:
+    """Audit a lock (idle, session length, or by hand) just before the key is dropped."""
+    if store.writing_stopped:
+        return
+    with store.write() as session:
+        audit.record(session, "lock", "session", reason, worker_id)
+
+
+def current_key_matches(store, passphrase: str) -> bool:
+    """Does this passphrase give the key the store was unlocked with? (No file is touched.)"""
+    from db.engine import key_for_file
+
+    return store.key_hex[:64] == key_for_file(store.path, passphrase)
+
+
+# -- the audit log, for a manager ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AuditRow:
+    at: object  # aware datetime (UTC)
+    worker: str
+    action: str
+    entity: str
+    record_id: str
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    rows: list[AuditRow]
+    page: int
+    pages: int
+    total: int
+
+
+def audit_page(session: Session, page: int = 0, size: int = 50, action: str | None = None) -> AuditPage:
+    """Newest first, ``size`` a page. Worker names come from the worker table (the log holds ids)."""
+    from sqlmodel import func, select
+
+    from db.models import AuditEntry, Worker
+
+    where = [AuditEntry.action == action] if action else []
+    total = session.exec(select(func.count()).select_from(AuditEntry).where(*where)).one()
+    pages = max(1, -(-total // size))
+    page = min(max(0, page), pages - 1)
+    rows = session.exec(
+        select(AuditEntry.at, Worker.name, AuditEntry.worker_id, AuditEntry.action, AuditEntry.entity,
+               AuditEntry.record_id)
+        .outerjoin(Worker, Worker.id == AuditEntry.worker_id)
+        .where(*where)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id)
+        .offset(page * size).limit(size)
+    ).all()
+    out = [AuditRow(at, name or ("(unknown)" if wid else "—"), act, ent, rid)
+           for at, name, wid, act, ent, rid in rows]
+    return AuditPage(out, page, pages, total)

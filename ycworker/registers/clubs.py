@@ -1,0 +1,621 @@
+"""Clubs: when they meet (python-dateutil rrule), who belongs, and their sessions.
+
+A club meets weekly, fortnightly (anchored on its first date) or monthly, either on an nth
+weekday ("second Tuesday", "last Friday") or on a date ("the 15th"; a date past the month's
+end, such as the 31st, falls on the month's last day). Every date comes from an rrule: no
+hand-written date arithmetic.
+
+Sessions are materialised into ``club_session`` rows for a window, idempotently: a date that
+already has a row (held, cancelled or one-off) is left alone. Bank holidays: a session still
+falls on the day unless the worker cancels it; the sessions list flags the bank holiday so the
+worker can decide (many community venues stay open, schools do not).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from dateutil.relativedelta import relativedelta
+from dateutil.rrule import FR, MO, MONTHLY, SA, SU, TH, TU, WE, WEEKLY, rrule
+from sqlalchemy import func
+from sqlmodel import Session, and_, or_, select
+
+from db.models import Attendance, Carer, Club, ClubMember, ClubSession, District, utcnow
+from ycworker.common import audit, workdays
+from ycworker.common.errors import FieldError, FormErrors
+
+FREQUENCIES = ("weekly", "fortnightly", "monthly")
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_RRULE_DAYS = (MO, TU, WE, TH, FR, SA, SU)
+NTH_NAMES = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
+MIN_AGE, MAX_AGE = 5, 24
+# The window of sessions kept materialised around today.
+WINDOW_BEFORE = timedelta(weeks=8)
+WINDOW_AFTER = timedelta(weeks=12)
+
+
+# -- recurrence --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    frequency: str  # weekly | fortnightly | monthly
+    weekday: int = 0  # Monday = 0 (weekly, fortnightly, monthly by nth weekday)
+    nth_weekday: int | None = None  # monthly: 1..4 or -1 (last)
+    month_day: int | None = None  # monthly: 1..31 (past the month's end: its last day)
+    first_date: date | None = None
+    last_date: date | None = None
+
+    @classmethod
+    def of(cls, club) -> Recurrence:
+        return cls(club.frequency, club.weekday, club.nth_weekday, getattr(club, "month_day", None),
+                   club.first_date, club.last_date)
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def describe(rec: Recurrence) -> str:
+    """'Every Tuesday', 'Every other Thursday', 'Second Tuesday of the month', ..."""
+    day = WEEKDAY_NAMES[rec.weekday]
+    if rec.frequency == "weekly":
+        return f"Every {day}"
+    if rec.frequency == "fortnightly":
+        return f"Every other {day}"
+    if rec.month_day:
+        text = f"The {_ordinal(rec.month_day)} of each month"
+        return text + (" (or the month's last day)" if rec.month_day > 28 else "")
+    return f"{NTH_NAMES.get(rec.nth_weekday or 1, 'first').capitalize()} {day} of the month"
+
+
+def check(rec: Recurrence) -> list[FieldError]:
+    errors = []
+    if rec.frequency not in FREQUENCIES:
+        errors.append(FieldError("frequency", "Choose weekly, fortnightly or monthly."))
+    if not 0 <= rec.weekday <= 6:
+        errors.append(FieldError("weekday", "Choose a day of the week."))
+    if rec.frequency == "monthly":
+        if rec.month_day is None and rec.nth_weekday not in NTH_NAMES:
+            errors.append(FieldError("pattern", "Choose first, second, third, fourth or last, or a date."))
+        if rec.month_day is not None and not 1 <= rec.month_day <= 31:
+            errors.append(FieldError("month_day", "A date in the month is 1 to 31."))
+    if rec.frequency == "fortnightly" and rec.first_date is None:
+        errors.append(FieldError("first_date",
+                                 "A fortnightly club needs its first date, to know which weeks."))
+    if rec.first_date and rec.last_date and rec.last_date < rec.first_date:
+        errors.append(FieldError("last_date", "The last date is before the first date."))
+    return errors
+
+
+def rule(rec: Recurrence, start: date) -> rrule:
+    """The club's rrule; ``start`` anchors it when the club has no first date."""
+    anchor = datetime.combine(rec.first_date or start, time())
+    until = datetime.combine(rec.last_date, time()) if rec.last_date else None
+    day = _RRULE_DAYS[rec.weekday]
+    if rec.frequency == "weekly":
+        return rrule(WEEKLY, byweekday=day, dtstart=anchor, until=until)
+    if rec.frequency == "fortnightly":
+        return rrule(WEEKLY, interval=2, byweekday=day, dtstart=anchor, until=until)
+    if rec.frequency == "monthly":
+        if rec.month_day:
+            if rec.month_day <= 28:
+                return rrule(MONTHLY, bymonthday=rec.month_day, dtstart=anchor, until=until)
+            # The 29th-31st, or the month's last day when it is shorter: the last of the days
+            # from the 28th up to the wanted one that the month has.
+            return rrule(MONTHLY, bymonthday=tuple(range(28, rec.month_day + 1)), bysetpos=-1,
+                         dtstart=anchor, until=until)
+        return rrule(MONTHLY, byweekday=day(rec.nth_weekday or 1), dtstart=anchor, until=until)
+    raise ValueError(f"unknown frequency {rec.frequency!r}")
+
+
+def dates_between(rec: Recurrence, start: date, end: date) -> list[date]:
+    """The club's meeting dates from start to end, both included."""
+    if end < start:
+        return []
+    r = rule(rec, start)
+    return [d.date() for d in r.between(datetime.combine(start, time()), datetime.combine(end, time()),
+                                        inc=True)]
+
+
+def next_date(rec: Recurrence, after: date) -> date | None:
+    """The first meeting on or after ``after``."""
+    found = rule(rec, after).after(datetime.combine(after, time()), inc=True)
+    return found.date() if found else None
+
+
+# -- clubs ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class ClubForm:
+    """What the club form sends: text as typed, checked by ``save_club``."""
+
+    name: str = ""
+    district_id: str | None = None
+    venue: str = ""
+    min_age: str = "5"
+    max_age: str = "18"
+    frequency: str = "weekly"
+    weekday: int = 0
+    nth_weekday: int | None = None
+    month_day: str = ""
+    start_time: str = ""
+    end_time: str = ""
+    first_date: str = ""
+    last_date: str = ""
+    worker_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ClubRow:
+    id: str
+    name: str
+    district: str
+    venue: str
+    min_age: int
+    max_age: int
+    when: str  # "Every other Tuesday, 16:30-18:00"
+    worker_id: str | None
+    members: int
+    next_session: date | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    id: str
+    club_id: str
+    club_name: str
+    venue: str
+    session_date: date
+    start_time: time | None
+    end_time: time | None
+    one_off: bool
+    cancelled: bool
+    cancel_reason: str
+    bank_holiday: bool
+    present: int = 0
+    late: int = 0
+    absent: int = 0
+
+    @property
+    def times(self) -> str:
+        return format_times(self.start_time, self.end_time)
+
+
+def format_times(start: time | None, end: time | None) -> str:
+    if start and end:
+        return f"{start:%H:%M}-{end:%H:%M}"
+    return f"{start:%H:%M}" if start else ""
+
+
+def parse_date(text: str, field_name: str, *, required: bool = False) -> date | None:
+    """YYYY-MM-DD or DD/MM/YYYY."""
+    text = text.strip()
+    if not text:
+        if required:
+            raise FieldError(field_name, "Give a date, e.g. 24/11/2026.")
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise FieldError(field_name, f"'{text}' is not a date: type it as 24/11/2026 or 2026-11-24.")
+
+
+def parse_time(text: str, field_name: str) -> time | None:
+    """16:30, 1630, 4:30pm."""
+    text = text.strip().lower().replace(".", ":")
+    if not text:
+        return None
+    for fmt in ("%H:%M", "%H%M", "%I:%M%p", "%I%p", "%I:%M %p", "%I %p"):
+        try:
+            return datetime.strptime(text, fmt).time()
+        except ValueError:
+            continue
+    raise FieldError(field_name, f"'{text}' is not a time: type it as 16:30.")
+
+
+def _parse_int(text: str, field_name: str, what: str) -> int:
+    try:
+        return int(str(text).strip())
+    except ValueError:
+        raise FieldError(field_name, f"{what} is a whole number.") from None
+
+
+def save_club(session: Session, form: ClubForm, *, worker_id: str | None, today: date,
+              club_id: str | None = None) -> str:
+    """Create or update a club from the form, then materialise its sessions around today."""
+    errors: list[FieldError] = []
+
+    def attempt(fn, *args):
+        try:
+            return fn(*args)
+        except FieldError as e:
+            errors.append(e)
+            return None
+
+    name = " ".join(form.name.split())
+    if not name:
+        errors.append(FieldError("name", "Give the club a name."))
+    min_age = attempt(_parse_int, form.min_age, "min_age", "The youngest age")
+    max_age = attempt(_parse_int, form.max_age, "max_age", "The oldest age")
+    if min_age is not None and not MIN_AGE <= min_age <= MAX_AGE:
+        errors.append(FieldError("min_age", f"The service works with ages {MIN_AGE} to {MAX_AGE}."))
+    if max_age is not None and not MIN_AGE <= max_age <= MAX_AGE:
+        errors.append(FieldError("max_age", f"The service works with ages {MIN_AGE} to {MAX_AGE}."))
+    if min_age is not None and max_age is not None and max_age < min_age:
+        errors.append(FieldError("max_age", "The oldest age is below the youngest."))
+    month_day = attempt(_parse_int, form.month_day, "month_day", "The date in the month") \
+        if form.frequency == "monthly" and form.month_day.strip() else None
+    start_time = attempt(parse_time, form.start_time, "start_time")
+    end_time = attempt(parse_time, form.end_time, "end_time")
+    if start_time and end_time and end_time <= start_time:
+        errors.append(FieldError("end_time", "The club ends before it starts."))
+    first_date = attempt(parse_date, form.first_date, "first_date")
+    last_date = attempt(parse_date, form.last_date, "last_date")
+    if first_date is None and not any(e.field == "first_date" for e in errors):
+        first_date = today
+    rec = Recurrence(form.frequency, form.weekday,
+                     form.nth_weekday if form.frequency == "monthly" and not month_day else None,
+                     month_day, first_date, last_date)
+    errors.extend(e for e in check(rec) if e.field not in {x.field for x in errors})
+    if form.district_id and session.get(District, form.district_id) is None:
+        errors.append(FieldError("district_id", "That district is not on this laptop."))
+    if errors:
+        raise FormErrors(errors)
+
+    club = session.get(Club, club_id) if club_id else Club(name=name)
+    if club is None:
+        raise FormErrors([FieldError("name", "That club is no longer on this laptop.")])
+    club.name = name
+    club.district_id = form.district_id or None
+    club.venue = form.venue.strip()
+    club.min_age, club.max_age = min_age, max_age
+    club.frequency, club.weekday = rec.frequency, rec.weekday
+    club.nth_weekday, club.month_day = rec.nth_weekday, rec.month_day
+    club.start_time, club.end_time = start_time, end_time
+    club.first_date, club.last_date = first_date, last_date
+    club.worker_id = form.worker_id or worker_id
+    club.updated_at = utcnow()
+    session.add(club)
+    session.flush()
+    audit.record(session, "update" if club_id else "create", "club", club.id, worker_id)
+    materialise(session, club.id, today - WINDOW_BEFORE, today + WINDOW_AFTER, today=today)
+    return club.id
+
+
+def club_form(session: Session, club_id: str) -> ClubForm:
+    c = session.get(Club, club_id)
+    if c is None:
+        raise FieldError("name", "That club is no longer on this laptop.")
+    return ClubForm(
+        name=c.name, district_id=c.district_id, venue=c.venue, min_age=str(c.min_age),
+        max_age=str(c.max_age), frequency=c.frequency, weekday=c.weekday, nth_weekday=c.nth_weekday,
+        month_day=str(c.month_day or ""), start_time=f"{c.start_time:%H:%M}" if c.start_time else "",
+        end_time=f"{c.end_time:%H:%M}" if c.end_time else "",
+        first_date=f"{c.first_date:%d/%m/%Y}" if c.first_date else "",
+        last_date=f"{c.last_date:%d/%m/%Y}" if c.last_date else "", worker_id=c.worker_id,
+    )
+
+
+def districts(session: Session) -> list[tuple[str, str]]:
+    return [(n, i) for i, n in session.exec(select(District.id, District.name).order_by(District.name))]
+
+
+def list_clubs(session: Session, worker_id: str | None, today: date, *, everyone: bool = False
+               ) -> list[ClubRow]:
+    """Active clubs (the worker's own unless everyone), with member counts and next session."""
+    members = (
+        select(ClubMember.club_id, func.count().label("n"))
+        .where(ClubMember.left_date.is_(None))
+        .group_by(ClubMember.club_id)
+        .subquery()
+    )
+    upcoming = (
+        select(ClubSession.club_id, func.min(ClubSession.session_date).label("d"))
+        .where(ClubSession.session_date >= today, ClubSession.cancelled == False)  # noqa: E712
+        .group_by(ClubSession.club_id)
+        .subquery()
+    )
+    q = (
+        select(Club, District.name, func.coalesce(members.c.n, 0), upcoming.c.d)
+        .join(District, District.id == Club.district_id, isouter=True)
+        .join(members, members.c.club_id == Club.id, isouter=True)
+        .join(upcoming, upcoming.c.club_id == Club.id, isouter=True)
+        .where(Club.active == True)  # noqa: E712
+        .order_by(Club.name)
+    )
+    if worker_id is not None and not everyone:
+        q = q.where(Club.worker_id == worker_id)
+    out = []
+    for club, district, n, next_d in session.exec(q).all():
+        when = describe(Recurrence.of(club))
+        times = format_times(club.start_time, club.end_time)
+        out.append(ClubRow(club.id, club.name, district or "", club.venue, club.min_age, club.max_age,
+                           f"{when}, {times}" if times else when, club.worker_id, n, next_d, club.active))
+    return out
+
+
+# -- sessions ------------------------------------------------------------------------------------
+
+
+def materialise(session: Session, club_id: str, start: date, end: date, *, today: date) -> int:
+    """Make the club_session rows the recurrence asks for from start to end. Idempotent.
+
+    A generated session in the future that no longer fits the recurrence (the club changed day)
+    and has no marks and is not cancelled is removed. Returns the number of rows added.
+    """
+    club = session.get(Club, club_id)
+    if club is None or not club.active:
+        return 0
+    wanted = set(dates_between(Recurrence.of(club), start, end))
+    existing = session.exec(
+        select(ClubSession.id, ClubSession.session_date, ClubSession.one_off, ClubSession.cancelled)
+        .where(ClubSession.club_id == club_id, ClubSession.session_date >= start,
+               ClubSession.session_date <= end)
+    ).all()
+    have = {d for _i, d, _o, _c in existing}
+    stale = [i for i, d, one_off, cancelled in existing
+             if d >= today and d not in wanted and not one_off and not cancelled]
+    if stale:
+        marked = set(session.exec(select(Attendance.session_id).where(Attendance.session_id.in_(stale))))
+        for sid in stale:
+            if sid not in marked:
+                session.delete(session.get(ClubSession, sid))
+    added = 0
+    for d in sorted(wanted - have):
+        session.add(ClubSession(club_id=club_id, session_date=d, start_time=club.start_time,
+                                end_time=club.end_time))
+        added += 1
+    session.flush()
+    return added
+
+
+def materialise_all(session: Session, today: date, *, worker_id: str | None = None) -> int:
+    """Materialise every active club's window around today (the worker's own clubs if given)."""
+    q = select(Club.id).where(Club.active == True)  # noqa: E712
+    if worker_id is not None:
+        q = q.where(Club.worker_id == worker_id)
+    return sum(materialise(session, cid, today - WINDOW_BEFORE, today + WINDOW_AFTER, today=today)
+               for cid in session.exec(q).all())
+
+
+def _session_rows(session: Session, q, *, counts: bool = True) -> list[SessionRow]:
+    rows = session.exec(q).all()
+    if not rows:
+        return []
+    dates = [r[4] for r in rows]
+    hols = set(workdays.bank_holidays(min(dates), max(dates)))
+    marks: dict[str, dict[str, int]] = {}
+    if counts:
+        # Counted for these sessions only (an indexed lookup, not the whole attendance table).
+        ids = [r[0] for r in rows]
+        for i in range(0, len(ids), 500):
+            for sid, status, n in session.exec(
+                select(Attendance.session_id, Attendance.status, func.count())
+                .where(Attendance.session_id.in_(ids[i:i + 500]))
+                .group_by(Attendance.session_id, Attendance.status)
+            ).all():
+                marks.setdefault(sid, {})[status] = n
+    out = []
+    for r in rows:
+        m = marks.get(r[0], {})
+        out.append(SessionRow(*r[:10], r[4] in hols, m.get("present", 0), m.get("late", 0),
+                              m.get("absent", 0)))
+    return out
+
+
+def _session_select():
+    return (
+        select(ClubSession.id, ClubSession.club_id, Club.name, Club.venue, ClubSession.session_date,
+               ClubSession.start_time, ClubSession.end_time, ClubSession.one_off, ClubSession.cancelled,
+               ClubSession.cancel_reason)
+        .join(Club, Club.id == ClubSession.club_id)
+    )
+
+
+def club_sessions(session: Session, club_id: str, start: date, end: date) -> list[SessionRow]:
+    q = (_session_select()
+         .where(ClubSession.club_id == club_id, ClubSession.session_date >= start,
+                ClubSession.session_date <= end)
+         .order_by(ClubSession.session_date, ClubSession.start_time))
+    return _session_rows(session, q)
+
+
+def sessions_on(session: Session, day: date, worker_id: str | None, *, everyone: bool = False
+                ) -> list[SessionRow]:
+    """Sessions on a day (cancelled ones included, flagged), the worker's clubs unless everyone."""
+    q = (_session_select()
+         .where(ClubSession.session_date == day, Club.active == True)  # noqa: E712
+         .order_by(ClubSession.start_time, Club.name))
+    if worker_id is not None and not everyone:
+        q = q.where(Club.worker_id == worker_id)
+    return _session_rows(session, q)
+
+
+def get_session(session: Session, session_id: str, *, counts: bool = True) -> SessionRow:
+    rows = _session_rows(session, _session_select().where(ClubSession.id == session_id), counts=counts)
+    if not rows:
+        raise FieldError("session", "That session is no longer on this laptop.")
+    return rows[0]
+
+
+def add_one_off(session: Session, club_id: str, day_text: str, start_text: str = "", end_text: str = "",
+                *, worker_id: str | None = None) -> str:
+    """A one-off session (an extra meeting, a trip). Times default to the club's."""
+    club = session.get(Club, club_id)
+    if club is None:
+        raise FieldError("date", "That club is no longer on this laptop.")
+    errors = []
+    try:
+        day = parse_date(day_text, "date", required=True)
+    except FieldError as e:
+        errors.append(e)
+        day = None
+    try:
+        start = parse_time(start_text, "start_time") or club.start_time
+    except FieldError as e:
+        errors.append(e)
+        start = None
+    try:
+        end = parse_time(end_text, "end_time") or club.end_time
+    except FieldError as e:
+        errors.append(e)
+        end = None
+    if errors:
+        raise FormErrors(errors)
+    clash = session.exec(
+        select(ClubSession.id).where(ClubSession.club_id == club_id, ClubSession.session_date == day,
+                                     ClubSession.start_time == start if start else
+                                     ClubSession.start_time.is_(None))
+    ).first()
+    if clash:
+        raise FormErrors([FieldError("date",
+                                     f"{club.name} already meets on {day:%a %d %b %Y} at that time.")])
+    row = ClubSession(club_id=club_id, session_date=day, start_time=start, end_time=end, one_off=True)
+    session.add(row)
+    session.flush()
+    audit.record(session, "create", "club_session", row.id, worker_id)
+    return row.id
+
+
+def cancel_session(session: Session, session_id: str, reason: str, *, worker_id: str | None = None) -> None:
+    """Cancel a session with a reason. Its members are not marked absent; marks made stay on record."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise FormErrors([FieldError("reason", "Say why, e.g. 'venue closed: bank holiday'.")])
+    row = session.get(ClubSession, session_id)
+    if row is None:
+        raise FormErrors([FieldError("reason", "That session is no longer on this laptop.")])
+    row.cancelled, row.cancel_reason, row.updated_at = True, reason[:200], utcnow()
+    session.add(row)
+    audit.record(session, "update", "club_session", row.id, worker_id)
+
+
+def reinstate_session(session: Session, session_id: str, *, worker_id: str | None = None) -> None:
+    row = session.get(ClubSession, session_id)
+    if row is None:
+        raise FieldError("session", "That session is no longer on this laptop.")
+    row.cancelled, row.cancel_reason, row.updated_at = False, "", utcnow()
+    session.add(row)
+    audit.record(session, "update", "club_session", row.id, worker_id)
+
+
+# -- members -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    carer_id: str
+    carer_ref: str
+    name: str
+    date_of_birth: date
+    age: int
+    joined_date: date | None
+    in_range: bool
+
+
+def age_on(dob: date, day: date) -> int:
+    return relativedelta(day, dob).years
+
+
+def age_warning(name: str, age: int, min_age: int, max_age: int, club: str) -> str | None:
+    """The sentence shown (not a block) when a child is outside the club's age range."""
+    if min_age <= age <= max_age:
+        return None
+    return f"{name} is {age}: outside {club}'s age range ({min_age}-{max_age}). Added anyway."
+
+
+@dataclass
+class Added:
+    carer_id: str
+    warning: str | None = None
+    already: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def add_member(session: Session, club_id: str, carer_id: str, *, today: date,
+               worker_id: str | None = None) -> Added:
+    """Add a child to a club (or re-join one who left). Outside the age range is a warning."""
+    club = session.get(Club, club_id)
+    carer = session.get(Carer, carer_id)
+    if club is None or carer is None:
+        raise FieldError("carer", "That club or young carer is no longer on this laptop.")
+    member = session.exec(
+        select(ClubMember).where(ClubMember.club_id == club_id, ClubMember.carer_id == carer_id)
+    ).first()
+    already = member is not None and member.left_date is None
+    if member is None:
+        member = ClubMember(club_id=club_id, carer_id=carer_id, joined_date=today)
+    elif member.left_date is not None:
+        member.left_date, member.joined_date = None, today
+    member.updated_at = utcnow()
+    session.add(member)
+    session.flush()
+    if not already:
+        audit.record(session, "update", "club_member", member.id, worker_id)
+    name = f"{carer.preferred_name or carer.first_name} {carer.last_name}"
+    warning = age_warning(name, age_on(carer.date_of_birth, today), club.min_age, club.max_age, club.name)
+    return Added(carer_id, warning, already)
+
+
+def remove_member(session: Session, club_id: str, carer_id: str, *, today: date,
+                  worker_id: str | None = None) -> None:
+    """A child leaves the club: kept on record with a left date, their marks stay."""
+    member = session.exec(
+        select(ClubMember).where(ClubMember.club_id == club_id, ClubMember.carer_id == carer_id,
+                                 ClubMember.left_date.is_(None))
+    ).first()
+    if member is None:
+        raise FieldError("carer", "That child is not a member of this club.")
+    member.left_date, member.updated_at = today, utcnow()
+    session.add(member)
+    audit.record(session, "update", "club_member", member.id, worker_id)
+
+
+def members(session: Session, club_id: str, on: date) -> list[MemberRow]:
+    """Members on a day (joined by then, not left), by name."""
+    club = session.get(Club, club_id)
+    if club is None:
+        return []
+    rows = session.exec(
+        select(Carer.id, Carer.carer_ref, Carer.first_name, Carer.last_name, Carer.preferred_name,
+               Carer.date_of_birth, ClubMember.joined_date)
+        .join(ClubMember, ClubMember.carer_id == Carer.id)
+        .where(ClubMember.club_id == club_id, _member_on(on))
+        .order_by(Carer.first_name, Carer.last_name)
+    ).all()
+    out = []
+    for cid, ref, first, last, preferred, dob, joined in rows:
+        age = age_on(dob, on)
+        out.append(MemberRow(cid, ref, f"{preferred or first} {last}", dob, age, joined,
+                             club.min_age <= age <= club.max_age))
+    return out
+
+
+def _member_on(day: date):
+    return and_(or_(ClubMember.joined_date.is_(None), ClubMember.joined_date <= day),
+                or_(ClubMember.left_date.is_(None), ClubMember.left_date > day))
+
+
+def find_carers(session: Session, text: str, *, limit: int = 20) -> list[tuple[str, str]]:
+    """(label, carer_id) for the member picker: name or carer ref starting with the text."""
+    words = text.split()
+    if not words:
+        return []
+    q = select(Carer.id, Carer.carer_ref, Carer.first_name, Carer.last_name, Carer.preferred_name,
+               Carer.date_of_birth).where(Carer.archived_at.is_(None))
+    if len(words) == 1:
+        w = words[0]
+        q = q.where(or_(Carer.first_name.istartswith(w), Carer.last_name.istartswith(w),
+                        Carer.preferred_name.istartswith(w), Carer.carer_ref.istartswith(w)))
+    else:
+        q = q.where(or_(Carer.first_name.istartswith(words[0]), Carer.preferred_name.istartswith(words[0])),
+                    Carer.last_name.istartswith(words[-1]))
+    rows = session.exec(q.order_by(Carer.last_name, Carer.first_name).limit(limit)).all()
+    return [(f"{p or f} {la} ({ref}, born {dob:%d/%m/%Y})", cid) for cid, ref, f, la, p, dob in rows]

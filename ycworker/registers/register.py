@@ -1,0 +1,499 @@
+"""Registers: today's sessions, marks saved the moment they are made, walk-ins, history, CSV.
+
+A mark is one ``attendance`` row, upserted on (session_id, carer_id): marking again changes the
+status and keeps the transport and note; undoing a mark deletes the row. A cancelled session
+takes no marks and never marks anyone absent; it is left out of every attendance rate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import delete, update
+from sqlalchemy.dialects.sqlite import insert
+from sqlmodel import Session, select
+
+from db.models import Attendance, Carer, Club, ClubMember, ClubSession, School, new_id, utcnow
+from ycworker.caseload import duplicates
+from ycworker.caseload.carer_refs import new_carer_ref
+from ycworker.caseload.carers import field_text
+from ycworker.common import audit, csv_safe
+from ycworker.common.errors import FieldError, FormErrors
+from ycworker.registers.clubs import (
+    SessionRow,
+    _member_on,
+    add_member,
+    age_on,
+    age_warning,
+    format_times,
+    get_session,
+    materialise_all,
+    parse_date,
+    sessions_on,
+)
+
+STATUSES = ("present", "late", "absent")
+STATUS_LABELS = {"present": "Present", "late": "Late", "absent": "Absent", "": "not yet marked"}
+TRANSPORTS = ("none", "bus_pass", "volunteer_driver", "taxi")
+TRANSPORT_LABELS = {"none": "None", "bus_pass": "Bus pass", "volunteer_driver": "Volunteer driver",
+                    "taxi": "Taxi"}
+NOTE_MAX = 200
+
+
+@dataclass
+class RegisterRow:
+    carer_id: str
+    carer_ref: str
+    first_name: str
+    last_name: str
+    preferred_name: str
+    date_of_birth: date
+    age: int
+    in_range: bool
+    status: str = ""  # "" (not yet marked) | present | late | absent
+    transport: str = "none"
+    note: str = ""
+    walk_in: bool = False
+    needs_details: bool = False
+
+    @property
+    def name(self) -> str:
+        return f"{self.preferred_name or self.first_name} {self.last_name}"
+
+
+@dataclass(frozen=True)
+class Headcount:
+    present: int
+    late: int
+    absent: int
+    unmarked: int
+
+    @property
+    def here(self) -> int:
+        return self.present + self.late
+
+    def describe(self) -> str:
+        return (f"{self.present} present · {self.late} late · {self.absent} absent · "
+                f"{self.unmarked} not yet marked · {self.here} in the room")
+
+
+@dataclass
+class Register:
+    session: SessionRow
+    min_age: int
+    max_age: int
+    rows: list[RegisterRow] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        s = self.session
+        at = f" {s.times}" if s.times else ""
+        venue = f" · {s.venue}" if s.venue else ""
+        return f"{s.club_name} · {s.session_date:%a %d %b %Y}{at}{venue}"
+
+
+def headcount(rows: list[RegisterRow]) -> Headcount:
+    counts = {"present": 0, "late": 0, "absent": 0, "": 0}
+    for r in rows:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    return Headcount(counts["present"], counts["late"], counts["absent"], counts[""])
+
+
+# -- today's sessions --------------------------------------------------------------------------
+
+
+def todays_sessions(session: Session, worker_id: str | None, today: date, *, everyone: bool = False
+                    ) -> list[SessionRow]:
+    """Today's sessions of the worker's clubs (every club if everyone), cancelled ones included.
+
+    Needs a write session: the clubs' sessions around today are materialised first (idempotent).
+    """
+    materialise_all(session, today, worker_id=None if everyone else worker_id)
+    return sessions_on(session, today, worker_id, everyone=everyone)
+
+
+# -- the register ------------------------------------------------------------------------------
+
+
+def load_register(session: Session, session_id: str, *, worker_id: str | None = None) -> Register:
+    """The session and its register: members on the day, plus anyone marked (walk-ins, leavers)."""
+    info = get_session(session, session_id, counts=False)
+    club = session.get(Club, info.club_id)
+    day = info.session_date
+    person = (Carer.id, Carer.carer_ref, Carer.first_name, Carer.last_name, Carer.preferred_name,
+              Carer.date_of_birth, Carer.needs_referral_details)
+    marks = {
+        cid: (status, transport, note, walk_in)
+        for cid, status, transport, note, walk_in in session.exec(
+            select(Attendance.carer_id, Attendance.status, Attendance.transport, Attendance.note,
+                   Attendance.walk_in).where(Attendance.session_id == session_id)
+        ).all()
+    }
+    rows_by_id: dict[str, tuple] = {}
+    for row in session.exec(
+        select(*person).join(ClubMember, ClubMember.carer_id == Carer.id)
+        .where(ClubMember.club_id == info.club_id, _member_on(day), Carer.archived_at.is_(None))
+    ).all():
+        rows_by_id[row[0]] = row
+    missing = [cid for cid in marks if cid not in rows_by_id]
+    if missing:
+        for row in session.exec(select(*person).where(Carer.id.in_(missing))).all():
+            rows_by_id[row[0]] = row
+    rows = []
+    for cid, ref, first, last, preferred, dob, needs in rows_by_id.values():
+        age = age_on(dob, day)
+        status, transport, note, walk_in = marks.get(cid, ("", "none", "", False))
+        rows.append(RegisterRow(cid, ref, first, last, preferred, dob, age,
+                                club.min_age <= age <= club.max_age, status, transport, note, walk_in,
+                                needs))
+    rows.sort(key=lambda r: ((r.preferred_name or r.first_name).lower(), r.last_name.lower()))
+    if worker_id is not None:
+        audit.record(session, "view", "register", session_id, worker_id)
+    return Register(info, club.min_age, club.max_age, rows)
+
+
+def _open_session(session: Session, session_id: str) -> ClubSession:
+    row = session.get(ClubSession, session_id)
+    if row is None:
+        raise FieldError("session", "That session is no longer on this laptop.")
+    if row.cancelled:
+        raise FieldError("session", f"This session was cancelled ({row.cancel_reason}): it takes no marks.")
+    return row
+
+
+def mark(session: Session, session_id: str, carer_id: str, status: str, *, worker_id: str | None = None,
+         walk_in: bool = False) -> None:
+    """Mark present, late or absent: an upsert on (session_id, carer_id) that keeps transport and note."""
+    if status not in STATUSES:
+        raise FieldError("status", "A mark is present, late or absent.")
+    _open_session(session, session_id)
+    now = utcnow()
+    values = dict(status=status, marked_at=now, marked_by_id=worker_id, updated_at=now)
+    stmt = insert(Attendance).values(id=new_id(),
+                                     session_id=session_id, carer_id=carer_id, created_at=now,
+                                     transport="none", note="", walk_in=walk_in, **values)
+    session.exec(stmt.on_conflict_do_update(index_elements=["session_id", "carer_id"], set_=values))
+    audit.record(session, "update", "register", session_id, worker_id)
+
+
+def clear_mark(session: Session, session_id: str, carer_id: str, *, worker_id: str | None = None
+               ) -> tuple[str, str]:
+    """Undo a mark (the child is back to 'not yet marked'). Returns the (transport, note) it had."""
+    row = session.exec(
+        select(Attendance.transport, Attendance.note)
+        .where(Attendance.session_id == session_id, Attendance.carer_id == carer_id)
+    ).first()
+    if row is None:
+        return ("none", "")
+    session.exec(delete(Attendance).where(Attendance.session_id == session_id,
+                                          Attendance.carer_id == carer_id))
+    audit.record(session, "update", "register", session_id, worker_id)
+    return tuple(row)
+
+
+def _update_mark(session: Session, session_id: str, carer_id: str, what: str, **values) -> None:
+    _open_session(session, session_id)
+    result = session.exec(
+        update(Attendance)
+        .where(Attendance.session_id == session_id, Attendance.carer_id == carer_id)
+        .values(updated_at=utcnow(), **values)
+    )
+    if result.rowcount == 0:
+        raise FieldError(what, "Mark the child present, late or absent first.")
+
+
+def set_transport(session: Session, session_id: str, carer_id: str, transport: str, *,
+                  worker_id: str | None = None) -> None:
+    if transport not in TRANSPORTS:
+        raise FieldError("transport", "Transport is none, bus pass, volunteer driver or taxi.")
+    _update_mark(session, session_id, carer_id, "transport", transport=transport)
+    audit.record(session, "update", "register", session_id, worker_id)
+
+
+def set_note(session: Session, session_id: str, carer_id: str, note: str, *,
+             worker_id: str | None = None) -> str:
+    note = " ".join(note.split())
+    if len(note) > NOTE_MAX:
+        raise FieldError("note", f"Keep the note to {NOTE_MAX} characters (it has {len(note)}).")
+    _update_mark(session, session_id, carer_id, "note", note=note)
+    audit.record(session, "update", "register", session_id, worker_id)
+    return note
+
+
+# -- walk-ins ----------------------------------------------------------------------------------
+
+
+@dataclass
+class WalkIn:
+    """The outcome of a walk-in: either possible matches to choose from, or the child added."""
+
+    matches: list[duplicates.Match] = field(default_factory=list)
+    row: RegisterRow | None = None
+    created: bool = False
+    warning: str | None = None
+    estimated_dob: bool = False
+
+
+def parse_born(text: str, today: date) -> tuple[date, bool]:
+    """A date of birth, or an age in years. Returns (date of birth, estimated)."""
+    text = text.strip()
+    if text.isdigit() and len(text) <= 2:
+        age = int(text)
+        if not 4 <= age <= 25:
+            raise FieldError("born", "The service works with ages 5 to 24: check the age.")
+        # The middle of the year of ages that fits: flagged for the worker to correct later.
+        return today - relativedelta(years=age, months=6), True
+    dob = parse_date(text, "born", required=True)
+    if dob >= today:
+        raise FieldError("born", "That date of birth is not in the past.")
+    if age_on(dob, today) > 30:
+        raise FieldError("born", "That date of birth makes them over 30: check the year.")
+    return dob, False
+
+
+def _matches_for_age(session: Session, first: str, last: str, dob: date) -> list[duplicates.Match]:
+    """Like duplicates.likely_duplicates, over the year of dates of birth an age allows."""
+    lo, hi = dob - relativedelta(months=6, days=1), dob + relativedelta(months=6, days=1)
+    wanted = f"{first} {last}"
+    rows = session.exec(
+        select(Carer.id, Carer.carer_ref, Carer.first_name, Carer.last_name, Carer.preferred_name,
+               Carer.date_of_birth, School.name)
+        .join(School, School.id == Carer.school_id, isouter=True)
+        .where(Carer.date_of_birth >= lo, Carer.date_of_birth <= hi, Carer.archived_at.is_(None))
+    ).all()
+    out = []
+    for cid, ref, f, la, p, d, school in rows:
+        score = duplicates.similarity(wanted, f"{f} {la}")
+        if p:
+            score = max(score, duplicates.similarity(wanted, f"{p} {la}"))
+        if score >= duplicates.THRESHOLD:
+            out.append(duplicates.Match(cid, ref, f"{f} {la}", d, school or "", score))
+    out.sort(key=lambda m: -m.score)
+    return out[:5]
+
+
+def walk_in(session: Session, session_id: str, first_name: str, last_name: str, born: str, *,
+            today: date, worker_id: str | None = None, link_carer_id: str | None = None,
+            force_new: bool = False, status: str = "present") -> WalkIn:
+    """A child who walks in. Known already (or link_carer_id given): linked. Otherwise, when the
+    duplicate check finds possible matches and force_new is not set, they are returned to choose
+    from; else a minimal carer is made, flagged as needing referral details. The child joins the
+    club and is marked (present by default, walk_in set)."""
+    info = _open_session(session, session_id)
+    club = session.get(Club, info.club_id)
+    first, last = " ".join(first_name.split()), " ".join(last_name.split())
+    errors = []
+    if link_carer_id is None:
+        for field, value, label, missing in (("first_name", first, "First name", "Give their first name."),
+                                             ("last_name", last, "Last name", "Give their last name.")):
+            if not value:
+                errors.append(FieldError(field, missing))
+                continue
+            try:  # the same rule as every name: no NUL, no right-to-left override, at most 100
+                field_text(field, value, label, limit=100)
+            except FieldError as e:
+                errors.append(e)
+    dob, estimated = None, False
+    if link_carer_id is None:
+        try:
+            dob, estimated = parse_born(born, today)
+        except FieldError as e:
+            errors.append(e)
+    if errors:
+        raise FormErrors(errors)
+
+    created = False
+    if link_carer_id is None:
+        if not force_new:
+            if estimated:
+                found = _matches_for_age(session, first, last, dob)
+            else:
+                found = duplicates.likely_duplicates(session, first, last, dob)
+            if found:
+                return WalkIn(matches=found, estimated_dob=estimated)
+        carer = Carer(carer_ref=new_carer_ref(), first_name=first, last_name=last, date_of_birth=dob,
+                      needs_referral_details=True, district_id=club.district_id)
+        while session.exec(select(Carer.id).where(Carer.carer_ref == carer.carer_ref)).first():
+            carer.carer_ref = new_carer_ref()
+        session.add(carer)
+        session.flush()
+        audit.record(session, "create", "carer", carer.id, worker_id)
+        created = True
+    else:
+        carer = session.get(Carer, link_carer_id)
+        if carer is None:
+            raise FieldError("first_name", "That young carer is no longer on this laptop.")
+    added = add_member(session, club.id, carer.id, today=info.session_date, worker_id=worker_id)
+    mark(session, session_id, carer.id, status, worker_id=worker_id, walk_in=True)
+    session.exec(update(Attendance).where(Attendance.session_id == session_id,
+                                          Attendance.carer_id == carer.id).values(walk_in=True))
+    age = age_on(carer.date_of_birth, info.session_date)
+    row = RegisterRow(carer.id, carer.carer_ref, carer.first_name, carer.last_name, carer.preferred_name,
+                      carer.date_of_birth, age, club.min_age <= age <= club.max_age, status, "none", "",
+                      True, carer.needs_referral_details)
+    warning = age_warning(row.name, age, club.min_age, club.max_age, club.name)
+    return WalkIn(row=row, created=created, warning=warning or added.warning, estimated_dob=estimated)
+
+
+# -- history -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    session_id: str
+    club_id: str
+    club_name: str
+    session_date: date
+    start_time: time | None
+    status: str  # present | late | absent | "" (not marked) | cancelled
+    transport: str
+    note: str
+    walk_in: bool
+    cancel_reason: str = ""
+
+
+def attendance_history(session: Session, carer_id: str, *, today: date | None = None,
+                       limit: int = 200) -> list[HistoryRow]:
+    """A child's sessions, newest first: every mark; with ``today``, also the sessions of their
+    clubs held up to today while they were a member that have no mark ("" status) and the ones
+    that were cancelled ("cancelled": never counted as absent)."""
+    marked = session.exec(
+        select(ClubSession.id, Club.id, Club.name, ClubSession.session_date, ClubSession.start_time,
+               Attendance.status, Attendance.transport, Attendance.note, Attendance.walk_in,
+               ClubSession.cancelled, ClubSession.cancel_reason)
+        .join(ClubSession, ClubSession.id == Attendance.session_id)
+        .join(Club, Club.id == ClubSession.club_id)
+        .where(Attendance.carer_id == carer_id)
+    ).all()
+    rows = {r[0]: HistoryRow(*r[:5], r[5], r[6], r[7], r[8], r[10] if r[9] else "") for r in marked}
+    if today is not None:
+        memberships = session.exec(
+            select(ClubMember.club_id, ClubMember.joined_date, ClubMember.left_date)
+            .where(ClubMember.carer_id == carer_id)
+        ).all()
+        for club_id, joined, left in memberships:
+            q = (select(ClubSession.id, Club.id, Club.name, ClubSession.session_date, ClubSession.start_time,
+                        ClubSession.cancelled, ClubSession.cancel_reason)
+                 .join(Club, Club.id == ClubSession.club_id)
+                 .where(ClubSession.club_id == club_id, ClubSession.session_date <= today))
+            if joined:
+                q = q.where(ClubSession.session_date >= joined)
+            if left:
+                q = q.where(ClubSession.session_date < left)
+            for sid, cid, name, d, t, cancelled, reason in session.exec(q).all():
+                if sid not in rows:
+                    rows[sid] = HistoryRow(sid, cid, name, d, t, "cancelled" if cancelled else "", "none",
+                                           "", False, reason if cancelled else "")
+    out = sorted(rows.values(), key=lambda r: (r.session_date, r.start_time or time()), reverse=True)
+    return out[:limit]
+
+
+@dataclass(frozen=True)
+class Rate:
+    """Attendance over held sessions: present and late count as attended."""
+
+    label: str
+    held: int
+    present: int
+    late: int
+    absent: int
+    unmarked: int
+
+    @property
+    def rate(self) -> float | None:
+        return (self.present + self.late) / self.held if self.held else None
+
+    def describe(self) -> str:
+        if self.rate is None:
+            return f"{self.label}: no sessions held yet"
+        return (f"{self.label}: {self.rate:.0%} attended ({self.present + self.late} of {self.held}; "
+                f"{self.late} late, {self.absent} absent, {self.unmarked} not marked)")
+
+
+def child_rates(history: list[HistoryRow]) -> list[Rate]:
+    """Per club, from attendance_history(..., today=...)."""
+    by_club: dict[str, list[HistoryRow]] = {}
+    for r in history:
+        by_club.setdefault(r.club_name, []).append(r)
+    out = []
+    for name, rows in sorted(by_club.items()):
+        held = [r for r in rows if r.status != "cancelled"]
+        out.append(Rate(name, len(held), sum(r.status == "present" for r in held),
+                        sum(r.status == "late" for r in held), sum(r.status == "absent" for r in held),
+                        sum(r.status == "" for r in held)))
+    return out
+
+
+@dataclass(frozen=True)
+class SessionRate:
+    session_id: str
+    session_date: date
+    start_time: time | None
+    cancelled: bool
+    cancel_reason: str
+    members: int
+    present: int
+    late: int
+    absent: int
+
+    @property
+    def unmarked(self) -> int:
+        return max(0, self.members - self.present - self.late - self.absent)
+
+    @property
+    def rate(self) -> float | None:
+        if self.cancelled or not self.members:
+            return None
+        return (self.present + self.late) / self.members
+
+
+def club_attendance(session: Session, club_id: str, start: date, end: date) -> list[SessionRate]:
+    """The club's sessions from start to end with their attendance rate (cancelled: no rate)."""
+    from ycworker.registers.clubs import club_sessions
+
+    out = []
+    for s in club_sessions(session, club_id, start, end):
+        members = len(session.exec(
+            select(ClubMember.carer_id).where(ClubMember.club_id == club_id, _member_on(s.session_date))
+        ).all())
+        marked = s.present + s.late + s.absent
+        out.append(SessionRate(s.id, s.session_date, s.start_time, s.cancelled, s.cancel_reason,
+                               max(members, marked), s.present, s.late, s.absent))
+    return out
+
+
+def overall_rate(rates: list[SessionRate], today: date) -> Rate:
+    # Sessions whose register was taken (cancelled and untaken ones say nothing about attendance).
+    held = [r for r in rates if not r.cancelled and r.session_date <= today and r.present + r.late + r.absent]
+    return Rate("All sessions", sum(r.members for r in held), sum(r.present for r in held),
+                sum(r.late for r in held), sum(r.absent for r in held), sum(r.unmarked for r in held))
+
+
+# -- export ------------------------------------------------------------------------------------
+
+EXPORT_HEADER = ("Club", "Date", "Time", "Venue", "Carer ref", "First name", "Last name", "Age",
+                 "Mark", "Transport", "Note", "Walk-in")
+
+
+def export_filename(reg: Register) -> str:
+    slug = "".join(ch if ch.isalnum() else "-" for ch in reg.session.club_name.lower()).strip("-")
+    slug = "-".join(p for p in slug.split("-") if p)
+    return f"register-{slug or 'club'}-{reg.session.session_date:%Y-%m-%d}.csv"
+
+
+def export_register(session: Session, session_id: str, path: Path, *, worker_id: str | None = None) -> int:
+    """Write the register as CSV (atomic, formula-safe, BOM). Returns the number of children."""
+    reg = load_register(session, session_id)
+    s = reg.session
+    rows = [
+        (s.club_name, s.session_date, format_times(s.start_time, s.end_time), s.venue, r.carer_ref,
+         r.preferred_name or r.first_name, r.last_name, r.age, STATUS_LABELS[r.status] if r.status else "",
+         TRANSPORT_LABELS.get(r.transport, r.transport), r.note, r.walk_in)
+        for r in reg.rows
+    ]
+    n = csv_safe.write(Path(path), EXPORT_HEADER, rows)
+    audit.record(session, "export", "register", session_id, worker_id)
+    return n

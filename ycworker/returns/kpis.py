@@ -1,0 +1,606 @@
+"""The commissioner's KPIs for a period, exactly as shared/spec/commissioner-return.md defines them.
+
+``compute(session, period, today)`` reads the referrals that matter to the period (received in it,
+open during it, or with an allocation or assessment deadline in it) with their carers, plus the
+reviews, feedback, training, awareness sessions and schools, and returns a ``KpiReport``: every
+figure of ``kpi_summary.csv`` (with its breakdowns), the outcome table, the referral rows of
+``referrals.csv`` and the carers of ``carers.csv``. Each figure keeps the referral ids (or carer
+ids) behind it so that a worker can drill into it and fix a missing date before sending.
+
+Definitions (spec) and the choices made where the spec is silent:
+
+* Open during the period [start, end]: allocated on or before ``end`` and not closed, or closed on
+  or after ``start``. Unallocated referrals are not open (nobody supports them yet).
+* Allocation deadline = 5 working days after the referral date; assessment deadline = 15 working
+  days after allocation (``ycworker.common.workdays``).
+* ``allocated_in_time``: ``Y`` when allocated on or before the deadline, ``N`` when allocated
+  after it or still unallocated once it has passed (or closed unallocated after it). Empty when
+  the referral was closed on or before the deadline without ever being allocated (the spec takes
+  those out of the denominator), and empty while the deadline has not passed and the referral is
+  not yet allocated (CHOICE: a return made mid-quarter does not count a deadline still to come as
+  missed; for a past quarter every deadline has passed, so this changes nothing). Likewise
+  ``assessed_in_time`` for the assessment deadline (empty when never allocated).
+* KPI 2 / KPI 3 denominators are exactly the rows with a deadline in the period and ``Y`` or
+  ``N``; numerators the ``Y`` rows. A commissioner can recount them from referrals.csv.
+* Breakdowns of KPI 2 / KPI 3 by district carry the same target (80) and ``target_met``
+  (CHOICE: a contract manager wants to see which district misses). Count breakdowns have none.
+* A breakdown value that is missing (a carer with no district) is shown as ``unknown``
+  (CHOICE: an empty breakdown_value is reserved for the ``all`` row).
+* KPI 5 (outcomes): reviews dated in the period; an outcome is *rated* when its rating is
+  improved, no_change or worse (not_applicable is not a rating). A carer counts once per outcome:
+  when several reviews in the period rated it, the latest one (review date, then when the review
+  was recorded) decides whether it improved (CHOICE, tested).
+* KPI 4 counts every referral closed in the period with reason intervention_completed or
+  stepped_down, allocated or not (a referral closed without allocation is read for KPI 4 only;
+  referrals.csv keeps exactly the rows the spec lists).
+* ``impact_level`` of carers.csv: the impact recorded on the carer's open referral assessed
+  latest on or before the end of the period, else the carer's current impact level (CHOICE: a
+  return for an old quarter shows the impact as it was then, when the referral records it).
+* KPI 9: schools on the service's list (``on_list``); of those, the ones whose champion_since is
+  on or before ``end`` and champion_until is empty or after ``end``.
+* Percentages: 100 x numerator / denominator, one decimal place, rounded half up (exact integer
+  arithmetic); empty when the denominator is 0.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from db.models import (
+    AwarenessSession,
+    Carer,
+    Feedback,
+    School,
+    TrainingSession,
+)
+from ycworker.common import workdays
+from ycworker.common.periods import Period
+
+COUNT, PERCENT = "count", "percent"
+OUTCOME_TARGET = 60
+UNKNOWN = "unknown"
+AGE_BANDS = ("5-10", "11-15", "16-17", "18-24", "other")
+SOURCES = ("school", "gp", "health", "self", "parent", "early_help", "social_care", "other")
+CONSENTS = ("given", "refused", "pending")
+CLOSURE_REASONS = ("intervention_completed", "stepped_down", "consent_not_given", "not_a_young_carer",
+                   "moved_away", "disengaged", "aged_out", "transferred", "other")
+COMPLETED_REASONS = ("intervention_completed", "stepped_down")
+RATED = ("improved", "no_change", "worse")
+
+OUTCOMES: dict[str, str] = {
+    "OUT01": "Reduced impact of caring",
+    "OUT02": "Improved understanding of the cared-for person's condition",
+    "OUT03": "Improved social life / friendships",
+    "OUT04": "Improved family relationships",
+    "OUT05": "Improvements at school / college",
+    "OUT06": "Physical and emotional health and wellbeing, including resilience",
+    "OUT07": "Prepared for adulthood and transition",
+    "OUT08": "Confidence and participation in decisions",
+    "OUT09": "The cared-for person has access to the support and benefits they need",
+}
+
+
+@dataclass(frozen=True)
+class KpiDef:
+    key: str
+    label: str
+    unit: str
+    target: int | None = None
+    breakdowns: tuple[str, ...] = ()
+    drill: str = ""  # referrals | carers | "" (service activity: nothing to drill into)
+
+
+KPI_DEFS: tuple[KpiDef, ...] = (
+    KpiDef("referrals_received", "Referrals received", COUNT, None, ("district", "source", "month"),
+           "referrals"),
+    KpiDef("consent_not_given", "Referrals where consent was refused", COUNT, drill="referrals"),
+    KpiDef("kpi1_carers_supported", "KPI 1 Young carers supported", COUNT, None,
+           ("district", "sex", "ethnicity", "age_band"), "referrals"),
+    KpiDef("kpi1_families_supported", "KPI 1 Families supported", COUNT, drill="referrals"),
+    KpiDef("kpi2_allocated_within_5_working_days", "KPI 2 Allocated within 5 working days", PERCENT,
+           80, ("district",), "referrals"),
+    KpiDef("kpi3_assessed_within_15_working_days", "KPI 3 Assessed within 15 working days", PERCENT,
+           80, ("district",), "referrals"),
+    KpiDef("kpi4_interventions_completed", "KPI 4 Interventions completed", COUNT, drill="referrals"),
+    KpiDef("kpi6_satisfied", "KPI 6 Satisfied with the service", PERCENT, 90),
+    KpiDef("kpi7_professionals_trained", "KPI 7 Professionals trained", COUNT),
+    KpiDef("kpi8_awareness_sessions", "KPI 8 Awareness-raising sessions", COUNT),
+    KpiDef("kpi9_schools_with_champion", "KPI 9 Schools with a Young Carer Champion", PERCENT, 95),
+)
+KPI_BY_KEY = {k.key: k for k in KPI_DEFS}
+
+
+# -- arithmetic ------------------------------------------------------------------------------
+
+def percent_tenths(numerator: int, denominator: int) -> int | None:
+    """100 x n / d in tenths of a percent, rounded half up (exact); None when d is 0."""
+    if not denominator:
+        return None
+    return (2000 * numerator + denominator) // (2 * denominator)
+
+
+def format_tenths(tenths: int | None) -> str:
+    if tenths is None:
+        return ""
+    return f"{tenths // 10}.{tenths % 10}"
+
+
+def percent_text(numerator: int, denominator: int) -> str:
+    """'66.7' for 2/3, '12.5' for 1/8, '' for a 0 denominator."""
+    return format_tenths(percent_tenths(numerator, denominator))
+
+
+def age_on(dob: date, day: date) -> int:
+    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
+def age_band(age: int) -> str:
+    if 5 <= age <= 10:
+        return "5-10"
+    if 11 <= age <= 15:
+        return "11-15"
+    if 16 <= age <= 17:
+        return "16-17"
+    if 18 <= age <= 24:
+        return "18-24"
+    return "other"
+
+
+@lru_cache(maxsize=8192)
+def _allocation_deadline(d: date) -> date:
+    return workdays.allocation_deadline(d)
+
+
+@lru_cache(maxsize=8192)
+def _assessment_deadline(d: date) -> date:
+    return workdays.assessment_deadline(d)
+
+
+# -- results ---------------------------------------------------------------------------------
+
+@dataclass
+class Figure:
+    """One row of kpi_summary.csv."""
+
+    kpi: str
+    breakdown: str
+    breakdown_value: str
+    numerator: int
+    denominator: int | None
+    unit: str
+    target: int | None
+    ids: tuple[str, ...] = ()  # the referrals behind the figure (drill-down)
+
+    @property
+    def tenths(self) -> int | None:
+        if self.unit == COUNT:
+            return self.numerator * 10
+        return percent_tenths(self.numerator, self.denominator or 0)
+
+    @property
+    def value(self) -> str:
+        if self.unit == COUNT:
+            return str(self.numerator)
+        return format_tenths(self.tenths)
+
+    @property
+    def target_met(self) -> str:
+        tenths = self.tenths
+        if self.target is None or tenths is None:
+            return ""
+        return "Y" if tenths >= self.target * 10 else "N"
+
+    @property
+    def label(self) -> str:
+        return KPI_BY_KEY[self.kpi].label
+
+    def csv_row(self) -> list[object]:
+        return [self.kpi, self.breakdown, self.breakdown_value, self.numerator,
+                "" if self.denominator is None else self.denominator, self.value, self.unit,
+                "" if self.target is None else self.target, self.target_met]
+
+
+@dataclass
+class OutcomeFigure:
+    """One row of outcomes.csv."""
+
+    outcome: str
+    reviewed: int
+    improved: int
+    carer_ids: tuple[str, ...] = ()
+    target: int = OUTCOME_TARGET
+    improved_ids: tuple[str, ...] = ()  # the carers who rated it improved (drill-down)
+
+    @property
+    def label(self) -> str:
+        return OUTCOMES[self.outcome]
+
+    @property
+    def value(self) -> str:
+        return percent_text(self.improved, self.reviewed)
+
+    @property
+    def target_met(self) -> str:
+        tenths = percent_tenths(self.improved, self.reviewed)
+        if tenths is None:
+            return ""
+        return "Y" if tenths >= self.target * 10 else "N"
+
+    def csv_row(self) -> list[object]:
+        return [self.outcome, self.label, self.reviewed, self.improved, self.value, self.target,
+                self.target_met]
+
+
+@dataclass(slots=True)
+class RefRow:
+    """A referral the period touches, with its carer's reporting fields and its deadlines."""
+
+    id: str
+    carer_id: str
+    referral_date: date
+    source: str
+    consent: str
+    allocated_date: date | None
+    assessment_completed_date: date | None
+    closed_date: date | None
+    closure_reason: str | None
+    sex: str
+    ethnicity: str
+    date_of_birth: date
+    district: str  # the district's name, "" when none
+    household_id: str | None
+    impact_level: str | None  # the carer's current impact level
+    referral_impact: str | None = None  # the impact recorded on this referral's assessment
+    allocation_deadline: date = date.min
+    assessment_deadline: date | None = None
+    allocated_in_time: str = ""
+    assessed_in_time: str = ""
+
+    def settle(self, today: date) -> None:
+        self.allocation_deadline = _allocation_deadline(self.referral_date)
+        self.allocated_in_time = _in_time(self.allocated_date, self.allocation_deadline,
+                                          self.closed_date, today)
+        if self.allocated_date is not None:
+            self.assessment_deadline = _assessment_deadline(self.allocated_date)
+            self.assessed_in_time = _in_time(self.assessment_completed_date, self.assessment_deadline,
+                                             self.closed_date, today)
+
+    def open_during(self, period: Period) -> bool:
+        return (self.allocated_date is not None and self.allocated_date <= period.end
+                and (self.closed_date is None or self.closed_date >= period.start))
+
+
+def _in_time(done: date | None, deadline: date, closed: date | None, today: date) -> str:
+    if done is not None:
+        return "Y" if done <= deadline else "N"
+    if closed is not None:
+        return "" if closed <= deadline else "N"  # closed undone by the deadline: out of the KPI
+    return "N" if today > deadline else ""  # still to come: not (yet) counted
+
+
+@dataclass(slots=True)
+class CarerRow:
+    """A carer counted in KPI 1 (a row of carers.csv before pseudonyms)."""
+
+    carer_id: str
+    household_id: str | None
+    sex: str
+    ethnicity: str
+    age: int
+    district: str
+    impact_level: str | None
+    referral_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class KpiReport:
+    period: Period
+    today: date
+    figures: list[Figure]
+    outcomes: list[OutcomeFigure]
+    referrals: list[RefRow]
+    carers: list[CarerRow]
+    # referrals read for KPI 4 only (closed in the period, never open during it): not in referrals.csv
+    extra: list[RefRow] = field(default_factory=list)
+
+    def headline(self) -> list[Figure]:
+        return [f for f in self.figures if f.breakdown == "all"]
+
+    def figure(self, kpi: str, breakdown: str = "all", value: str = "") -> Figure:
+        for f in self.figures:
+            if f.kpi == kpi and f.breakdown == breakdown and f.breakdown_value == value:
+                return f
+        raise KeyError((kpi, breakdown, value))
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+MARGIN = timedelta(days=60)  # deadlines fall well within 60 days (15 working days over Christmas)
+
+
+# The two big reads run as plain SQL on the driver's cursor (no ORM rows: a county's quarter is tens
+# of thousands of rows, and bench/returns.py dumps the very same SQL raw to keep us honest). Dates
+# are stored as ISO text. The WHERE picks every referral the period can touch, each term served by
+# an index: received or allocated in the window (plus MARGIN before it, for deadlines falling in
+# the period), still open and allocated by the end (ix_referral_open), or closed since the start.
+REFERRALS_SQL = """
+SELECT r.id, r.carer_id, r.referral_date, r.source, r.consent, r.allocated_date,
+       r.assessment_completed_date, r.closed_date, r.closure_reason, c.sex, c.ethnicity,
+       c.date_of_birth, d.name, c.household_id, c.impact_level, r.impact_level
+FROM referral AS r JOIN carer AS c ON r.carer_id = c.id LEFT JOIN district AS d ON c.district_id = d.id
+WHERE r.referral_date BETWEEN :early AND :end
+   OR r.allocated_date BETWEEN :early AND :end
+   OR (r.closed_date IS NULL AND r.allocated_date <= :end)
+   OR r.closed_date >= :start
+"""
+# Outcome ratings in the period, oldest first per carer and outcome, so the last one read is the
+# latest review (review date, then a completed review over a draft, then when it was recorded).
+OUTCOMES_SQL = """
+SELECT v.carer_id, o.outcome, o.rating
+FROM review AS v JOIN review_outcome AS o ON o.review_id = v.id
+WHERE v.review_date BETWEEN :start AND :end AND o.rating IN ('improved', 'no_change', 'worse')
+ORDER BY v.carer_id, o.outcome, v.review_date, v.completed_at IS NOT NULL, v.completed_at, v.created_at, v.id
+"""
+
+
+def sql_params(period: Period) -> dict[str, str]:
+    return {"start": period.start.isoformat(), "end": period.end.isoformat(),
+            "early": (period.start - MARGIN).isoformat()}
+
+
+def _cursor(session: Session, sql: str, params: dict[str, str]):
+    """The driver's cursor on the session's own connection (inside its transaction)."""
+    return session.connection().connection.driver_connection.execute(sql, params)
+
+
+def _day(text):
+    return None if text is None else date.fromisoformat(text[:10])
+
+
+def _referral_rows(session: Session, period: Period) -> list[RefRow]:
+    day = _day
+    rows = []
+    cur = _cursor(session, REFERRALS_SQL, sql_params(period))
+    while batch := cur.fetchmany(5000):
+        for (rid, cid, referred, source, consent, allocated, assessed, closed, reason, sex, ethnicity,
+             dob, district, household, impact, referral_impact) in batch:
+            rows.append(RefRow(rid, cid, day(referred), source, consent, day(allocated), day(assessed),
+                               day(closed), reason, sex, ethnicity, day(dob), district or "", household,
+                               impact, referral_impact))
+    return rows
+
+
+def _relevant(row: RefRow, period: Period) -> bool:
+    return (row.referral_date in period or row.open_during(period)
+            or row.allocation_deadline in period
+            or (row.assessment_deadline is not None and row.assessment_deadline in period))
+
+
+def _outcomes(session: Session, period: Period) -> list[OutcomeFigure]:
+    latest: dict[tuple[str, str], str] = {}
+    cur = _cursor(session, OUTCOMES_SQL, sql_params(period))
+    while batch := cur.fetchmany(5000):
+        for carer_id, outcome, rating in batch:
+            latest[(carer_id, outcome)] = rating  # read oldest first: the latest review wins
+    out = []
+    for code in OUTCOMES:
+        rated = sorted(cid for (cid, oc) in latest if oc == code)
+        improved = tuple(cid for cid in rated if latest[(cid, code)] == "improved")
+        out.append(OutcomeFigure(code, len(rated), len(improved), tuple(rated), improved_ids=improved))
+    return out
+
+
+def _scalar(session: Session, query) -> int:
+    return int(session.connection().execute(query).scalar() or 0)
+
+
+def _service_figures(session: Session, period: Period) -> list[Figure]:
+    f, t, a, s = (Feedback.__table__.c, TrainingSession.__table__.c, AwarenessSession.__table__.c,
+                  School.__table__.c)
+    in_f = f.feedback_date.between(period.start, period.end)
+    responses = _scalar(session, sa.select(sa.func.count()).where(in_f))
+    satisfied = _scalar(session, sa.select(sa.func.count()).where(in_f, f.satisfied.is_(True)))
+    trained = _scalar(session, sa.select(sa.func.sum(t.professionals_trained))
+                      .where(t.session_date.between(period.start, period.end)))
+    sessions = _scalar(session, sa.select(sa.func.count())
+                       .where(a.session_date.between(period.start, period.end)))
+    listed = _scalar(session, sa.select(sa.func.count()).select_from(School.__table__)
+                     .where(s.on_list.is_(True)))
+    champions = _scalar(session, sa.select(sa.func.count()).select_from(School.__table__).where(
+        s.on_list.is_(True), s.champion_since.is_not(None), s.champion_since <= period.end,
+        sa.or_(s.champion_until.is_(None), s.champion_until > period.end)))
+    return [
+        Figure("kpi6_satisfied", "all", "", satisfied, responses, PERCENT, 90),
+        Figure("kpi7_professionals_trained", "all", "", trained, None, COUNT, None),
+        Figure("kpi8_awareness_sessions", "all", "", sessions, None, COUNT, None),
+        Figure("kpi9_schools_with_champion", "all", "", champions, listed, PERCENT, 95),
+    ]
+
+
+def _counted(kpi: str, groups: dict[str, list[str]], breakdown: str, order: Iterable[str] | None = None
+             ) -> list[Figure]:
+    keys = [k for k in order if k in groups] if order is not None else sorted(groups)
+    return [Figure(kpi, breakdown, k, len(groups[k]), None, COUNT, None, tuple(groups[k])) for k in keys]
+
+
+def _percent(kpi: str, rows: list[RefRow], attr: str, target: int) -> list[Figure]:
+    """'all' and the district breakdown of KPI 2 / KPI 3 over the rows with a verdict."""
+    def figure(breakdown: str, value: str, group: list[RefRow]) -> Figure:
+        met = sum(1 for x in group if getattr(x, attr) == "Y")
+        return Figure(kpi, breakdown, value, met, len(group), PERCENT, target, tuple(x.id for x in group))
+
+    out = [figure("all", "", rows)]
+    by_district: dict[str, list[RefRow]] = defaultdict(list)
+    for x in rows:
+        by_district[x.district or UNKNOWN].append(x)
+    out += [figure("district", k, by_district[k]) for k in sorted(by_district)]
+    return out
+
+
+def compute(session: Session, period: Period, today: date) -> KpiReport:
+    """Every figure of the return for the period (see the module docstring for the rules)."""
+    rows, extra = [], []
+    for row in _referral_rows(session, period):
+        row.settle(today)
+        if _relevant(row, period):
+            rows.append(row)
+        elif row.closed_date is not None and row.closed_date in period:
+            extra.append(row)
+    rows.sort(key=lambda x: (x.referral_date, x.id))
+    extra.sort(key=lambda x: (x.referral_date, x.id))
+    start, end = period.start, period.end
+    figures: list[Figure] = []
+
+    received = [x for x in rows if start <= x.referral_date <= end]
+    by: dict[str, dict[str, list[str]]] = {b: defaultdict(list) for b in ("district", "source", "month")}
+    for x in received:
+        by["district"][x.district or UNKNOWN].append(x.id)
+        by["source"][x.source or UNKNOWN].append(x.id)
+        by["month"][x.referral_date.strftime("%Y-%m")].append(x.id)
+    figures.append(Figure("referrals_received", "all", "", len(received), None, COUNT, None,
+                          tuple(x.id for x in received)))
+    for b in ("district", "source", "month"):
+        figures += _counted("referrals_received", by[b], b)
+
+    refused = [x.id for x in received if x.consent == "refused"]
+    figures.append(Figure("consent_not_given", "all", "", len(refused), None, COUNT, None, tuple(refused)))
+
+    open_rows = [x for x in rows if x.open_during(period)]
+    carers: dict[str, CarerRow] = {}
+    assessed: dict[str, tuple[date, str]] = {}  # carer -> (when, impact) of the latest assessment
+    for x in open_rows:
+        c = carers.get(x.carer_id)
+        if c is None:
+            c = carers[x.carer_id] = CarerRow(x.carer_id, x.household_id, x.sex, x.ethnicity,
+                                              age_on(x.date_of_birth, end), x.district, x.impact_level)
+        c.referral_ids.append(x.id)
+        done = x.assessment_completed_date
+        if x.referral_impact and done is not None and done <= end and (
+                x.carer_id not in assessed or done >= assessed[x.carer_id][0]):
+            assessed[x.carer_id] = (done, x.referral_impact)
+    for carer_id, (_when, impact) in assessed.items():
+        carers[carer_id].impact_level = impact
+    carer_list = sorted(carers.values(), key=lambda c: c.carer_id)
+    open_ids = tuple(x.id for x in open_rows)
+    figures.append(Figure("kpi1_carers_supported", "all", "", len(carers), None, COUNT, None, open_ids))
+    # breakdowns count carers; each figure keeps the referrals behind it for the drill-down
+    names = ("district", "sex", "ethnicity", "age_band")
+    ref_ids: dict[str, dict[str, list[str]]] = {b: defaultdict(list) for b in names}
+    carer_count: dict[str, dict[str, int]] = {b: defaultdict(int) for b in names}
+    for c in carer_list:
+        for b, value in zip(names, (c.district or UNKNOWN, c.sex or UNKNOWN, c.ethnicity or UNKNOWN,
+                                    age_band(c.age)), strict=True):
+            ref_ids[b][value].extend(c.referral_ids)
+            carer_count[b][value] += 1
+    for b in names:
+        groups = ref_ids[b]
+        keys = [k for k in AGE_BANDS if k in groups] if b == "age_band" else sorted(groups)
+        figures += [Figure("kpi1_carers_supported", b, k, carer_count[b][k], None, COUNT, None,
+                           tuple(groups[k])) for k in keys]
+
+    households = {c.household_id or f"one:{c.carer_id}" for c in carer_list}
+    figures.append(Figure("kpi1_families_supported", "all", "", len(households), None, COUNT, None,
+                          open_ids))
+
+    kpi2_rows = [x for x in rows if start <= x.allocation_deadline <= end and x.allocated_in_time]
+    figures += _percent("kpi2_allocated_within_5_working_days", kpi2_rows, "allocated_in_time", 80)
+    kpi3_rows = [x for x in rows if x.assessment_deadline is not None
+                 and start <= x.assessment_deadline <= end and x.assessed_in_time]
+    figures += _percent("kpi3_assessed_within_15_working_days", kpi3_rows, "assessed_in_time", 80)
+
+    completed = [x.id for x in rows + extra if x.closed_date is not None and start <= x.closed_date <= end
+                 and x.closure_reason in COMPLETED_REASONS]
+    figures.append(Figure("kpi4_interventions_completed", "all", "", len(completed), None, COUNT, None,
+                          tuple(completed)))
+    figures += _service_figures(session, period)
+    return KpiReport(period, today, figures, _outcomes(session, period), rows, carer_list, extra)
+
+
+# -- drill-down ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DrillRow:
+    """A referral behind a figure, as a worker needs it to find and fix the record."""
+
+    referral_id: str
+    carer_id: str
+    carer_ref: str
+    name: str
+    referral_date: date
+    allocated_date: date | None
+    allocation_deadline: date
+    allocated_in_time: str
+    assessment_completed_date: date | None
+    assessment_deadline: date | None
+    assessed_in_time: str
+    closed_date: date | None
+    closure_reason: str
+    problem: str  # what a worker may want to fix ("no allocation date", ...)
+
+
+def drill(session: Session, report: KpiReport, figure: Figure) -> list[DrillRow]:
+    """The referrals behind a figure, with the carer's ref and name (for the screen only)."""
+    by_id = {x.id: x for x in report.referrals + report.extra}
+    wanted = [by_id[i] for i in figure.ids if i in by_id]
+    if not wanted:
+        return []
+    names = _names(session, (x.carer_id for x in wanted))
+    out = []
+    for x in wanted:
+        ref, name = names.get(x.carer_id, ("", ""))
+        out.append(DrillRow(x.id, x.carer_id, ref, name, x.referral_date, x.allocated_date,
+                            x.allocation_deadline, x.allocated_in_time, x.assessment_completed_date,
+                            x.assessment_deadline, x.assessed_in_time, x.closed_date,
+                            x.closure_reason or "", _problem(x, figure.kpi, report.today)))
+    # the ones that miss first, then by date
+    out.sort(key=lambda r: (r.problem == "", r.referral_date, r.carer_ref))
+    return out
+
+
+@dataclass(frozen=True)
+class OutcomeDrillRow:
+    """A carer behind an outcome figure: who, and whether their latest rating was improved."""
+
+    carer_id: str
+    carer_ref: str
+    name: str
+    improved: bool
+
+
+def _names(session: Session, carer_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+    c = Carer.__table__.c
+    names: dict[str, tuple[str, str]] = {}
+    ids = sorted(set(carer_ids))
+    for chunk in range(0, len(ids), 500):
+        q = sa.select(c.id, c.carer_ref, c.first_name, c.last_name).where(c.id.in_(ids[chunk:chunk + 500]))
+        for cid, ref, first, last in session.connection().execute(q):
+            names[cid] = (ref, f"{first} {last}".strip())
+    return names
+
+
+def drill_outcome(session: Session, outcome: OutcomeFigure) -> list[OutcomeDrillRow]:
+    """The carers whose reviews in the period rated the outcome (not improved first)."""
+    names = _names(session, outcome.carer_ids)
+    improved = set(outcome.improved_ids)
+    rows = [OutcomeDrillRow(cid, *names.get(cid, ("", "")), cid in improved) for cid in outcome.carer_ids]
+    rows.sort(key=lambda r: (r.improved, r.carer_ref))
+    return rows
+
+
+def _problem(x: RefRow, kpi: str, today: date) -> str:
+    if kpi.startswith("kpi2"):
+        if x.allocated_in_time == "N":
+            return "no allocation date" if x.allocated_date is None else "allocated late"
+    elif kpi.startswith("kpi3"):
+        if x.assessed_in_time == "N":
+            return "no assessment date" if x.assessment_completed_date is None else "assessed late"
+    elif x.consent == "pending" and x.closed_date is None and x.allocated_date is None:
+        return "consent pending"
+    return ""
