@@ -16,6 +16,14 @@ from textual.widgets.option_list import Option
 from screens.common.base import DbModalScreen, plain_error
 from ycworker.common.errors import FieldError, field_errors
 from ycworker.registers import clubs
+from ycworker.registers.actions import (
+    add_member,
+    add_one_off,
+    cancel_session,
+    find_carers,
+    load_club_form,
+    save_club,
+)
 
 FORM_CSS = """
 {cls} {{ align: center middle; }}
@@ -81,16 +89,6 @@ REPEATS = [
     ("Monthly: last weekday", "monthly:-1"),
     ("Monthly: on a date", "monthly:date"),
 ]
-
-
-def load_club_form(store, club_id):
-    with store.read() as s:
-        return (clubs.club_form(s, club_id) if club_id else None), clubs.districts(s)
-
-
-def save_club(store, form, worker_id, today, club_id):
-    with store.write() as s:
-        return clubs.save_club(s, form, worker_id=worker_id, today=today, club_id=club_id)
 
 
 class ClubFormScreen(FormScreen):
@@ -179,11 +177,6 @@ class ClubFormScreen(FormScreen):
                     then=self.dismiss, on_error=self.show_errors, what="save the club")
 
 
-def add_one_off(store, club_id, day, start, end, worker_id):
-    with store.write() as s:
-        return clubs.add_one_off(s, club_id, day, start, end, worker_id=worker_id)
-
-
 class OneOffForm(FormScreen):
     DEFAULT_CSS = FORM_CSS.format(cls="OneOffForm")
     FIELDS = ("date", "start_time", "end_time")
@@ -210,12 +203,6 @@ class OneOffForm(FormScreen):
         self.run_db(add_one_off, self.club_id, *(self.query_one(f"#{f}", Input).value for f in self.FIELDS),
                     worker.id if worker else None, then=self.dismiss, on_error=self.show_errors,
                     what="add the session")
-
-
-def cancel_session(store, session_id, reason, worker_id):
-    with store.write() as s:
-        clubs.cancel_session(s, session_id, reason, worker_id=worker_id)
-    return session_id
 
 
 class CancelForm(FormScreen):
@@ -247,16 +234,6 @@ class CancelForm(FormScreen):
                     what="cancel the session")
 
 
-def find(store, text):
-    with store.read() as s:
-        return clubs.find_carers(s, text)
-
-
-def add_member(store, club_id, carer_id, today, worker_id):
-    with store.write() as s:
-        return clubs.add_member(s, club_id, carer_id, today=today, worker_id=worker_id)
-
-
 class MemberPicker(DbModalScreen):
     """Find young carers by name or reference and add them to the club, one after another."""
 
@@ -281,7 +258,7 @@ class MemberPicker(DbModalScreen):
 
     @on(Input.Changed, "#search")
     def search(self, event: Input.Changed) -> None:
-        self.run_db(find, event.value, then=self.show_results, what="search", group="member-search",
+        self.run_db(find_carers, event.value, then=self.show_results, what="search", group="member-search",
                     exclusive=True)
 
     @on(Input.Submitted, "#search")

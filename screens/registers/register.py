@@ -28,39 +28,12 @@ from screens.common.footer import Footer
 from screens.registers.register_list import RegisterList, header_text
 from ycworker.common.errors import FieldError, FormErrors
 from ycworker.registers import register as registers
+from ycworker.registers.actions import apply_ops, export_register, open_register
 
 MARK_ACTIONS = {"mark", "undo", "clear", "transport", "note", "walk_in"}
 
 
 # -- work done in thread workers (store first) ------------------------------------------------
-
-def load(store, session_id, worker_id):
-    with store.write() as s:  # a write: viewing a register is audited
-        return registers.load_register(s, session_id, worker_id=worker_id)
-
-
-def apply_ops(store, session_id, ops, worker_id):
-    """Apply a batch of register changes in one transaction, in order."""
-    with store.write() as s:
-        for kind, carer_id, value in ops:
-            if kind == "mark":
-                registers.mark(s, session_id, carer_id, value, worker_id=worker_id)
-            elif kind == "clear":
-                registers.clear_mark(s, session_id, carer_id, worker_id=worker_id)
-            elif kind == "transport":
-                registers.set_transport(s, session_id, carer_id, value, worker_id=worker_id)
-            elif kind == "note":
-                registers.set_note(s, session_id, carer_id, value, worker_id=worker_id)
-    return ops
-
-
-def export(store, session_id, folder, worker_id):
-    with store.write() as s:
-        reg = registers.load_register(s, session_id)
-        path = Path(folder) / registers.export_filename(reg)
-        n = registers.export_register(s, session_id, path, worker_id=worker_id)
-    return path, n
-
 
 class RegisterScreen(AreaScreen):
     HELP_TITLE = "Register"
@@ -131,7 +104,7 @@ class RegisterScreen(AreaScreen):
 
     def action_reload(self) -> None:
         worker = self.app.worker_info
-        self.run_db(load, self.session_id, worker.id if worker else None, then=self.show,
+        self.run_db(open_register, self.session_id, worker.id if worker else None, then=self.show,
                     what="open the register", group="register-load", exclusive=True)
 
     def show(self, reg: registers.Register) -> None:
@@ -330,7 +303,7 @@ class RegisterScreen(AreaScreen):
             self.notify(f"Register of {n} children saved to {path}", timeout=10)
             self.set_status(f"Exported to {path}")
 
-        self.run_db(export, self.session_id, str(folder), worker.id if worker else None, then=done,
+        self.run_db(export_register, self.session_id, str(folder), worker.id if worker else None, then=done,
                     what="export the register", group="register-export")
 
     def action_filter(self) -> None:

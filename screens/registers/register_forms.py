@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 from screens.common.base import DbModalScreen
 from ycworker.common.errors import field_errors
 from ycworker.registers import register as registers
+from ycworker.registers.actions import walk_in
 
 FORM_CSS = """
 {cls} {{ align: center middle; }}
@@ -53,12 +54,6 @@ class NoteForm(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-def walk_in(store, session_id, first, last, born, today, worker_id, link, force_new):
-    with store.write() as s:
-        return registers.walk_in(s, session_id, first, last, born, today=today, worker_id=worker_id,
-                                 link_carer_id=link, force_new=force_new)
 
 
 class WalkInForm(DbModalScreen):

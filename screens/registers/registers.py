@@ -22,25 +22,7 @@ from screens.common.base import AreaScreen
 from screens.common.footer import Footer
 from ycworker.registers import clubs
 from ycworker.registers import register as registers
-
-
-def load_area(store, worker_id, today, everyone):
-    with store.write() as s:  # today's sessions are materialised first
-        today_rows = registers.todays_sessions(s, worker_id, today, everyone=everyone)
-        return today_rows, clubs.list_clubs(s, worker_id, today, everyone=everyone)
-
-
-def load_sessions(store, club_id, today):
-    with store.read() as s:
-        rates = registers.club_attendance(s, club_id, today - clubs.WINDOW_BEFORE, today + clubs.WINDOW_AFTER)
-        sessions = {x.id: x for x in clubs.club_sessions(s, club_id, today - clubs.WINDOW_BEFORE,
-                                                         today + clubs.WINDOW_AFTER)}
-        return rates, sessions, registers.overall_rate(rates, today)
-
-
-def reinstate(store, session_id, worker_id):
-    with store.write() as s:
-        clubs.reinstate_session(s, session_id, worker_id=worker_id)
+from ycworker.registers.actions import load_area, load_sessions, reinstate
 
 
 class SessionPicker(ModalScreen[str | None]):
