@@ -17,11 +17,7 @@ from screens.common.base import AreaScreen
 from screens.common.footer import Footer
 from screens.common.tables import flexible_width
 from ycworker.bookings import activities
-
-
-def load(store, today, include_past):
-    with store.read() as s:
-        return activities.list_activities(s, today, include_past=include_past)
+from ycworker.bookings.actions import list_activities
 
 
 def dates_text(row: activities.ActivityRow) -> str:
@@ -93,7 +89,7 @@ class ActivitiesScreen(AreaScreen):
 
     def action_refresh(self, select: str | None = None) -> None:
         self.run_db(
-            load,
+            list_activities,
             self.app.today(),
             self.include_past,
             then=lambda rows: self.show(rows, select),

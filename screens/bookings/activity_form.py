@@ -12,6 +12,7 @@ from textual.widgets import Checkbox, Input, Label, Static, TextArea
 
 from screens.common.base import DbModalScreen
 from ycworker.bookings import activities
+from ycworker.bookings.actions import open_activity, save_activity
 from ycworker.common.errors import FieldError, FormErrors
 
 FIELDS = (
@@ -26,18 +27,6 @@ FIELDS = (
     ("funding", "Funding", "e.g. HAF, council grant"),
     ("cost", "Cost to families", "0 for free, or e.g. 2.50"),
 )
-
-
-def load(store, activity_id):
-    with store.read() as s:
-        return activities.get_activity(s, activity_id)
-
-
-def save(store, activity_id, data, worker_id):
-    with store.write() as s:
-        if activity_id is None:
-            return activities.create_activity(s, data, worker_id), []
-        return activity_id, activities.update_activity(s, activity_id, data, worker_id)
 
 
 class ActivityFormScreen(DbModalScreen):
@@ -95,7 +84,7 @@ class ActivityFormScreen(DbModalScreen):
             self.query_one("#af-ages", Input).value = "5-18"
             self.query_one("#af-cost", Input).value = "0"
         else:
-            self.run_db(load, self.activity_id, then=self.fill, what="open the activity")
+            self.run_db(open_activity, self.activity_id, then=self.fill, what="open the activity")
 
     def fill(self, detail: activities.ActivityDetail) -> None:
         d = detail.data
@@ -190,7 +179,7 @@ class ActivityFormScreen(DbModalScreen):
         self.query_one("#af-status", Static).update("Saving…")
         worker = self.app.worker_info
         self.run_db(
-            save,
+            save_activity,
             self.activity_id,
             data,
             worker.id if worker else None,

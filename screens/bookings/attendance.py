@@ -18,21 +18,10 @@ from textual.widgets import DataTable, Header, Static
 from screens.common.base import AreaScreen, plain_error
 from screens.common.footer import Footer
 from ycworker.bookings import bookings
+from ycworker.bookings.actions import load_attendance, save_attendance
 
 MARK_TEXT = {"present": "✓ Present", "late": "◷ Late", "absent": "✗ Absent", None: "·"}
 MARK_STYLE = {"present": "success", "late": "warning", "absent": "error", None: "text-muted"}
-
-
-def load(store, day_id):
-    with store.read() as s:
-        return bookings.attendance_list(s, day_id), bookings.day_heading(s, day_id)
-
-
-def save(store, ops, worker_id):
-    with store.write() as s:
-        for booking_day_id, value in ops:
-            bookings.mark(s, booking_day_id, value, worker_id)
-    return ops
 
 
 class AttendanceTable(DataTable):
@@ -94,7 +83,7 @@ class AttendanceScreen(AreaScreen):
 
     def action_reload(self) -> None:
         self.run_db(
-            load,
+            load_attendance,
             self.day_id,
             then=self.show,
             what="open the attendance list",
@@ -181,7 +170,7 @@ class AttendanceScreen(AreaScreen):
         self.queue.clear()
         worker = self.app.worker_info
         self.run_db(
-            save,
+            save_attendance,
             self.in_flight,
             worker.id if worker else None,
             then=self.saved,

@@ -22,6 +22,13 @@ from textual.widgets.option_list import Option
 
 from screens.common.base import DbModalScreen, plain_error
 from ycworker.bookings import activities, bookings
+from ycworker.bookings.actions import (
+    book_place,
+    cancel_booking,
+    open_booking,
+    previous_details,
+    save_booking_details,
+)
 from ycworker.common.errors import FieldError, FormErrors
 
 TEXT_FIELDS = (
@@ -41,31 +48,6 @@ def default_day(days: list[activities.DayInfo], today: date) -> str:
         if d.day_date >= today:
             return d.id
     return days[-1].id
-
-
-def load_existing(store, booking_id, worker_id):
-    with store.write() as s:  # viewing a child's needs is audited
-        return bookings.get_booking(s, booking_id, worker_id)
-
-
-def load_previous(store, carer_id):
-    with store.read() as s:
-        return bookings.previous_details(s, carer_id)
-
-
-def save_new(store, activity_id, carer_id, day_ids, details, worker_id, today, override):
-    return bookings.book_place(store, activity_id, carer_id, day_ids, details, worker_id, today, override)
-
-
-def save_existing(store, booking_id, details, worker_id):
-    with store.write() as s:
-        bookings.update_details(s, booking_id, details, worker_id)
-    return "saved"
-
-
-def cancel(store, booking_id, reason, worker_id):
-    with store.write() as s:
-        return bookings.cancel(s, booking_id, reason, worker_id)
 
 
 class BookingFormScreen(DbModalScreen):
@@ -170,7 +152,7 @@ class BookingFormScreen(DbModalScreen):
         worker = self.app.worker_info
         if self.booking_id:
             self.run_db(
-                load_existing,
+                open_booking,
                 self.booking_id,
                 worker.id if worker else None,
                 then=self.fill_existing,
@@ -178,7 +160,7 @@ class BookingFormScreen(DbModalScreen):
             )
         else:
             self.run_db(
-                load_previous, self.carer_id, then=self.fill_previous, what="look up earlier bookings"
+                previous_details, self.carer_id, then=self.fill_previous, what="look up earlier bookings"
             )
         # The first text field, never the Days: typed text would be dropped and spaces tick days.
         self.query_one("#bf-allergies", Input).focus()
@@ -242,7 +224,7 @@ class BookingFormScreen(DbModalScreen):
         worker_id = worker.id if worker else None
         if self.booking_id:
             self.run_db(
-                save_existing,
+                save_booking_details,
                 self.booking_id,
                 details,
                 worker_id,
@@ -253,7 +235,7 @@ class BookingFormScreen(DbModalScreen):
         else:
             override = self.query_one("#bf-override", Checkbox).value
             self.run_db(
-                save_new,
+                book_place,
                 self.activity.id,
                 self.carer_id,
                 days,
@@ -322,7 +304,7 @@ class CancelBookingScreen(DbModalScreen):
         event.stop()
         worker = self.app.worker_info
         self.run_db(
-            cancel,
+            cancel_booking,
             self.booking_id,
             event.value,
             worker.id if worker else None,

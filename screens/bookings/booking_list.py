@@ -21,21 +21,10 @@ from textual.widgets import DataTable, Header, Input, Static, TabbedContent, Tab
 from screens.common.base import AreaScreen
 from screens.common.footer import Footer
 from ycworker.bookings import activities, bookings
+from ycworker.bookings.actions import load_bookings, load_invites
 
 STATUS_TEXT = {"booked": "Booked", "offered": "Offered", "waiting": "Waiting", "cancelled": "Cancelled"}
 STATUS_STYLE = {"booked": "success", "offered": "warning", "waiting": "accent", "cancelled": "text-muted"}
-
-
-def load(store, activity_id):
-    with store.read() as s:
-        detail = activities.get_activity(s, activity_id)
-        rows, more = bookings.list_bookings(s, activity_id, limit=500)
-    return detail, rows, more
-
-
-def load_invites(store, activity_id, flt, today, offset):
-    with store.read() as s:
-        return activities.invitation_list(s, activity_id, flt, today, offset=offset)
 
 
 def days_text(days) -> str:
@@ -148,7 +137,8 @@ class BookingsScreen(AreaScreen):
 
     def action_refresh(self) -> None:
         self.run_db(
-            load, self.activity_id, then=self.show, what="load the bookings", group="bk-load", exclusive=True
+            load_bookings, self.activity_id, then=self.show, what="load the bookings", group="bk-load",
+            exclusive=True,
         )
         self.load_invites()
 

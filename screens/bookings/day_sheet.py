@@ -14,19 +14,8 @@ from textual.widgets import Header, Markdown, Static
 
 from screens.common.base import AreaScreen
 from screens.common.footer import Footer
-from ycworker.bookings import activities, day_sheet
-
-
-def load(store, day_id, worker_id):
-    with store.write() as s:  # viewing children's medical details is audited
-        sheet = day_sheet.build(s, day_id, worker_id)
-        days = [d.id for d in activities.day_infos(s, sheet.activity_id)]
-    return sheet, days
-
-
-def export(store, day_id, folder, worker_id):
-    with store.write() as s:
-        return day_sheet.export(s, day_id, folder, worker_id)
+from ycworker.bookings import day_sheet
+from ycworker.bookings.actions import export_day_sheet, open_day_sheet
 
 
 class DaySheetScreen(AreaScreen):
@@ -68,7 +57,7 @@ class DaySheetScreen(AreaScreen):
     def action_reload(self) -> None:
         worker = self.app.worker_info
         self.run_db(
-            load,
+            open_day_sheet,
             self.day_id,
             worker.id if worker else None,
             then=self.show,
@@ -100,7 +89,7 @@ class DaySheetScreen(AreaScreen):
             self.query_one("#ds-status", Static).update(f"Written to {paths[0].parent}")
 
         self.run_db(
-            export,
+            export_day_sheet,
             self.day_id,
             self.folder(),
             worker.id if worker else None,

@@ -10,13 +10,9 @@ from textual.widgets import DataTable, Header, Static
 from screens.common.base import AreaScreen
 from screens.common.footer import Footer
 from ycworker.bookings import bookings
+from ycworker.bookings.actions import haf_counts
 
 COLUMNS = (("", 34), ("Children", 9), ("FSM", 6), ("SEND", 6), ("Child-days", 11), ("Booked", 7))
-
-
-def load(store, haf_only):
-    with store.read() as s:
-        return bookings.haf_counts(s, haf_only=haf_only)
 
 
 class HafCountsScreen(AreaScreen):
@@ -54,7 +50,8 @@ class HafCountsScreen(AreaScreen):
 
     def action_refresh(self) -> None:
         self.run_db(
-            load, self.haf_only, then=self.show, what="count HAF attendance", group="haf", exclusive=True
+            haf_counts, self.haf_only, then=self.show, what="count HAF attendance", group="haf",
+            exclusive=True,
         )
 
     def show(self, report: bookings.HafReport) -> None:

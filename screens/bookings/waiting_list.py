@@ -17,23 +17,9 @@ from textual.widgets import DataTable, Header, Static
 from screens.common.base import AreaScreen
 from screens.common.footer import Footer
 from ycworker.bookings import bookings
+from ycworker.bookings.actions import load_waiting_list, offer_free_places, respond_to_offer
 
 RESPONSE_STYLE = {"accepted": "success", "declined": "error", "pending": "warning"}
-
-
-def load(store, activity_id):
-    with store.read() as s:
-        return bookings.waiting_list(s, activity_id)
-
-
-def respond(store, booking_id, accepted, worker_id):
-    with store.write() as s:
-        return bookings.respond_to_offer(s, booking_id, accepted, worker_id)
-
-
-def offer_now(store, activity_id, worker_id):
-    with store.write() as s:
-        return bookings.offer_free_places(s, activity_id, worker_id)
 
 
 def withdraw_offer_notices(app, name: str) -> None:
@@ -101,7 +87,8 @@ class WaitingListScreen(AreaScreen):
 
     def action_refresh(self) -> None:
         self.run_db(
-            load, self.activity_id, then=self.show, what="load the waiting list", group="wl", exclusive=True
+            load_waiting_list, self.activity_id, then=self.show, what="load the waiting list", group="wl",
+            exclusive=True,
         )
 
     def style(self, name: str) -> str:
@@ -170,7 +157,7 @@ class WaitingListScreen(AreaScreen):
             self.action_refresh()
 
         self.run_db(
-            respond,
+            respond_to_offer,
             row.booking_id,
             accepted,
             worker.id if worker else None,
@@ -189,7 +176,8 @@ class WaitingListScreen(AreaScreen):
             self.action_refresh()
 
         self.run_db(
-            offer_now, self.activity_id, worker.id if worker else None, then=done, what="offer free places"
+            offer_free_places, self.activity_id, worker.id if worker else None, then=done,
+            what="offer free places",
         )
 
     def action_remove(self) -> None:
