@@ -22,6 +22,7 @@ from sqlalchemy import case, func, or_
 from sqlmodel import Session, select
 
 from db.models import ActivityDay, Booking, BookingDay, Carer, District, HolidayActivity, utcnow
+from ycworker.bookings.offers import HOLDING, Offer, offer_free_places
 from ycworker.caseload import search as caseload
 from ycworker.common import audit
 from ycworker.common.errors import FieldError, FormErrors
@@ -29,7 +30,6 @@ from ycworker.common.errors import FieldError, FormErrors
 IMPACT_LEVELS = ("low", "medium", "high")
 HAF_FIRST_YEAR = 0  # Reception
 HAF_LAST_YEAR = 11
-HOLDING = ("booked", "offered")  # booking statuses that hold a place
 PAGE = 50
 
 
@@ -390,7 +390,7 @@ def create_activity(session: Session, data: ActivityInput, worker_id: str | None
 
 
 def update_activity(session: Session, activity_id: str, data: ActivityInput,
-                    worker_id: str | None) -> list:
+                    worker_id: str | None) -> list[Offer]:
     """Save changes. Days are matched by date: a new date adds a day, a missing one removes it
     (refused while anyone is booked on it). Capacity cannot drop below the places already held
     on any day; raising it offers the new places to the waiting list. Returns the offers made."""
@@ -427,9 +427,7 @@ def update_activity(session: Session, activity_id: str, data: ActivityInput,
                                     start_time=new.start_time, end_time=new.end_time))
     audit.record(session, "update", "holiday_activity", activity_id, worker_id)
     session.flush()
-    from ycworker.bookings import bookings  # bookings imports this module
-
-    return bookings.offer_free_places(session, activity_id, worker_id)
+    return offer_free_places(session, activity_id, worker_id)
 
 
 def archive_activity(session: Session, activity_id: str, worker_id: str | None) -> None:
