@@ -92,9 +92,6 @@ class RegisterList(ScrollView, can_focus=True):
     def current(self) -> registers.RegisterRow | None:
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
 
-    def index_of(self, carer_id: str) -> int | None:
-        return self._index.get(carer_id)
-
     def refresh_child(self, carer_id: str) -> None:
         """The child's row changed: drop its cached strip and repaint just that line."""
         self._versions[carer_id] = self._versions.get(carer_id, 0) + 1

@@ -349,14 +349,6 @@ def get_activity(session: Session, activity_id: str) -> ActivityDetail:
     return ActivityDetail(activity_id, data, days, a.archived_at is not None)
 
 
-def holiday_periods(session: Session) -> list[str]:
-    rows = session.exec(
-        select(HolidayActivity.holiday_period).where(HolidayActivity.holiday_period != "")
-        .distinct().order_by(HolidayActivity.holiday_period)
-    ).all()
-    return list(rows)
-
-
 # -- writes ---------------------------------------------------------------------------------------
 
 def _apply(a: HolidayActivity, data: ActivityInput) -> None:
