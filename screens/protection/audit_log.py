@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Header, Static
 
 from screens.common.base import AreaScreen
 from screens.common.footer import Footer
+from ycworker.protection.actions import audit_log_page
 
 PAGE_SIZE = 50
 
@@ -23,13 +24,6 @@ ACTION_WORDS = {
     "lock": "locked", "backup": "backed up", "restore": "restored", "sync": "synced",
     "rekey": "passphrase changed", "archive": "archived",
 }
-
-
-def load_page(store, page: int, size: int, action: str | None):
-    from ycworker.protection import session as protection
-
-    with store.read() as session:
-        return protection.audit_page(session, page, size, action)
 
 
 def when_text(at) -> str:
@@ -77,7 +71,7 @@ class AuditLogScreen(AreaScreen):
         self.load()
 
     def load(self) -> None:
-        self.run_db(load_page, self.page, self.page_size, self.action_filter, then=self._show,
+        self.run_db(audit_log_page, self.page, self.page_size, self.action_filter, then=self._show,
                     what="read the audit log", group="audit", exclusive=True)
 
     def _show(self, page) -> None:

@@ -23,13 +23,13 @@ from screens.common.base import AreaScreen, plain_error
 from screens.common.footer import Footer
 from screens.protection.settings import FORM_CSS, FormMixin, field_row
 from ycworker.common.errors import FieldError
-
-
-def load_due(store, today):
-    from ycworker.protection import retention
-
-    with store.read() as session:
-        return retention.retention_years(session), retention.due_for_review(session, today)
+from ycworker.protection.actions import (
+    ErasurePreview,
+    RetentionReview,
+    erase_person,
+    preview_erasure,
+    retention_review,
+)
 
 
 class RetentionScreen(AreaScreen):
@@ -68,11 +68,11 @@ class RetentionScreen(AreaScreen):
             self.action_refresh()
 
     def action_refresh(self) -> None:
-        self.run_db(load_due, self.app.today(), then=self._show, what="find cases for review",
+        self.run_db(retention_review, self.app.today(), then=self._show, what="find cases for review",
                     group="retention", exclusive=True)
 
-    def _show(self, loaded) -> None:
-        years, rows = loaded
+    def _show(self, loaded: RetentionReview) -> None:
+        years, rows = loaded.years, loaded.due
         self.rows = rows
         today = self.app.today()
         table = self.query_one(DataTable)
@@ -107,20 +107,6 @@ class RetentionScreen(AreaScreen):
 
     def action_back(self) -> None:
         self.dismiss()
-
-
-def find_and_preview(store, ref: str):
-    from ycworker.protection import erasure
-
-    with store.read() as session:
-        found = erasure.find_by_ref(session, ref)
-    return found, erasure.preview(store, found.carer_id)
-
-
-def erase(store, carer_id: str, worker, confirm: str):
-    from ycworker.protection import erasure
-
-    return erasure.erase_carer(store, carer_id, by=worker, confirm=confirm)
 
 
 class EraseScreen(FormMixin, AreaScreen):
@@ -190,12 +176,12 @@ class EraseScreen(FormMixin, AreaScreen):
     def look_up(self) -> None:
         self.clear_errors()
         self._forget()
-        self.run_db(find_and_preview, self.query_one("#f-ref", Input).value, then=self._previewed,
+        self.run_db(preview_erasure, self.query_one("#f-ref", Input).value, then=self._previewed,
                     on_error=self.show_errors, what="find that young carer", group="erase-find",
                     exclusive=True)
 
-    def _previewed(self, result) -> None:
-        found, plan = result
+    def _previewed(self, result: ErasurePreview) -> None:
+        found, plan = result.found, result.plan
         self.found = found
         lines = [f"{found.name} ({found.carer_ref}), {found.status}: erasing removes", ""]
         lines += [f"  {line}" for line in plan.describe()]
@@ -218,7 +204,7 @@ class EraseScreen(FormMixin, AreaScreen):
             return
         self.busy = True
         self.say("Erasing, then clearing the freed pages and the journal…")
-        self.run_db(erase, self.found.carer_id, self.app.worker_info, confirm, then=self._erased,
+        self.run_db(erase_person, self.found.carer_id, self.app.worker_info, confirm, then=self._erased,
                     on_error=self._failed, what="erase", group="erase", exclusive=True)
 
     def _failed(self, error: BaseException) -> None:

@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 from screens.common.base import AreaScreen, plain_error
 from screens.common.footer import Footer
 from ycworker.common.errors import FieldError, describe, field_errors
+from ycworker.protection.actions import protection_settings, save_protection_settings
 
 FORM_CSS = """
 .prot-box { width: 100%; max-width: 140; height: auto; padding: 0 1; }
@@ -252,20 +253,6 @@ class PassphraseScreen(FormMixin, AreaScreen):
 
 # -- the manager's settings --------------------------------------------------------------------
 
-def load_settings(store):
-    from ycworker.protection import session as protection
-
-    with store.read() as session:
-        return protection.load_settings(session)
-
-
-def save_settings(store, form: dict, worker_id: str | None):
-    from ycworker.protection import session as protection
-
-    with store.write() as session:
-        return protection.save_settings(session, form, worker_id)
-
-
 class SettingsScreen(FormMixin, AreaScreen):
     """Idle lock, session length, retention period, backups kept (a manager's)."""
 
@@ -292,7 +279,7 @@ class SettingsScreen(FormMixin, AreaScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.run_db(load_settings, then=self._loaded, what="read the settings")
+        self.run_db(protection_settings, then=self._loaded, what="read the settings")
 
     def _loaded(self, values) -> None:
         for name in self.FIELDS:
@@ -310,7 +297,7 @@ class SettingsScreen(FormMixin, AreaScreen):
     def action_save(self) -> None:
         self.clear_errors()
         worker = self.app.worker_info
-        self.run_db(save_settings, self.values(), worker.id if worker else None, then=self._saved,
+        self.run_db(save_protection_settings, self.values(), worker.id if worker else None, then=self._saved,
                     on_error=self.show_errors, what="save the settings", group="settings",
                     exclusive=True)
 
