@@ -550,8 +550,6 @@ def open_store(path: Path | str, passphrase: str, *, migrate: bool = True, on_wa
         store = Store(path=path, engine=engine, created=created, read_only=read_only,
                       warnings=[warning] if warning else [])
         if migrate:
-            from db.migrate import upgrade_store  # deferred: alembic is only needed here
-
             try:
                 store.backup_path = upgrade_store(store)
             except BaseException:
@@ -716,6 +714,26 @@ def rekey_file(path: Path | str, old_passphrase: str, new_passphrase: str) -> No
     proof.close()
 
 
+def upgrade_store(store: Store, target: str = "head") -> Path | None:
+    """Upgrade the schema to ``target``. Returns the backup written beside an existing file, if any.
+
+    A read-only file is refused before anything is written (never half-migrated, no backup beside it).
+    """
+    from db.migrate import current_revision, upgrade_engine, wanted_revision  # deferred: alembic
+
+    current = current_revision(store)
+    if current == wanted_revision(target):
+        return None
+    if store.read_only:
+        raise ReadOnlyDatabase(store.read_only)
+    store._check_writable()
+    backup = None
+    if current is not None and not store.created:
+        backup = backup_copy(store, f"pre-migrate-{current}")
+    upgrade_engine(store.engine, target)
+    return backup
+
+
 def backup_copy(store: Store, reason: str) -> Path:
     """A consistent encrypted copy beside the file (``VACUUM INTO`` keeps the same key)."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -746,6 +764,7 @@ __all__ = [
     "identify",
     "prove_key",
     "backup_copy",
+    "upgrade_store",
     "check_file",
     "derive_key",
     "fsync_dir",

@@ -1,17 +1,29 @@
-"""Bring a store's schema up to the newest Alembic revision, backing the file up first."""
+"""The schema's Alembic revisions: which is newest, which a file is at, and running the upgrade.
+
+Alembic only, on an engine handed in: this module knows nothing of the store's file, key or
+backups, so it imports nothing from ``db.engine``. ``db.engine.upgrade_store`` (which backs the
+file up first and refuses a read-only file) is the one that calls ``upgrade_engine``.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Protocol
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from db.engine import Store, backup_copy
-
 MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class HasEngine(Protocol):
+    """Anything holding the SQLAlchemy engine of an open store (``db.engine.Store``)."""
+
+    @property
+    def engine(self) -> sa.Engine: ...
 
 
 def alembic_config() -> Config:
@@ -21,32 +33,25 @@ def alembic_config() -> Config:
 
 
 def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "db/migrations holds no revision"
+    return head
 
 
-def current_revision(store: Store) -> str | None:
+def current_revision(store: HasEngine) -> str | None:
     with store.engine.execution_options(ycw_read=True).connect() as conn:  # reading: no write lock
         revision = MigrationContext.configure(conn).get_current_revision()
         conn.rollback()
         return revision
 
 
-def upgrade_store(store: Store, target: str = "head") -> Path | None:
-    """Upgrade to ``target``. Returns the backup written beside an existing file, if any."""
-    current = current_revision(store)
-    want = head_revision() if target == "head" else target
-    if current == want:
-        return None
-    if store.read_only:  # never half-migrate (or back up beside) a file the user made read-only
-        from db.engine import ReadOnlyDatabase
+def wanted_revision(target: str = "head") -> str:
+    return head_revision() if target == "head" else target
 
-        raise ReadOnlyDatabase(store.read_only)
-    store._check_writable()
-    backup = None
-    if current is not None and not store.created:
-        backup = backup_copy(store, f"pre-migrate-{current}")
+
+def upgrade_engine(engine: sa.Engine, target: str = "head") -> None:
+    """Run the Alembic upgrade to ``target`` in one transaction on ``engine``."""
     cfg = alembic_config()
-    with store.engine.begin() as conn:
+    with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, target)
-    return backup

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from db.engine import Store, _make_engine
-from db.migrate import upgrade_store
+from db.engine import Store, _make_engine, upgrade_store
 from db.models import (
     ActivityDay,
     Assessment,

@@ -127,8 +127,7 @@ async def test_a_worker_cannot_open_the_managers_screens_and_a_manager_can(make_
 async def test_manager_settings_retention_review_and_erasure_through_the_ui(make_app, tmp_path, monkeypatch):
     """On a plaintext twin of the database (same engine, pragmas, schema and screens; no key) so
     the bytes of the db, -wal and -shm files can be searched for the canary after the erasure."""
-    from db.engine import Store, _make_engine
-    from db.migrate import upgrade_store
+    from db.engine import Store, _make_engine, upgrade_store
     from tests.protection.test_erasure import CANARY, _person
     from ycworker.protection import unlocking
 

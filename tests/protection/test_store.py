@@ -12,8 +12,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel, select
 
-from db.engine import WrongPassphrase, open_store, read_salt
-from db.migrate import current_revision, head_revision, upgrade_store
+from db.engine import WrongPassphrase, open_store, read_salt, upgrade_store
+from db.migrate import current_revision, head_revision
 from db.models import District
 from tests.conftest import PASSPHRASE
 
