@@ -22,8 +22,8 @@ from screens.common.autosave import field_errors
 from screens.common.base import AreaScreen, plain_error
 from screens.common.footer import Footer
 from ycworker.assessment import reviews
+from ycworker.assessment.outcomes import OUTCOMES
 from ycworker.assessment.reviews import ReviewForm
-from ycworker.returns.kpis import OUTCOMES
 
 KEYS = {"improved": "i", "no_change": "n", "worse": "w", "not_applicable": "a"}
 CODES = list(OUTCOMES)

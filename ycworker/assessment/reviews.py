@@ -26,11 +26,11 @@ from sqlmodel import Session, select
 
 from db.models import Carer, Feedback, Referral, Review, ReviewOutcome, Worker, utcnow
 from ycworker.assessment import plans
+from ycworker.assessment.outcomes import OUTCOMES
 from ycworker.caseload import referrals
 from ycworker.caseload.carers import field_date, field_text
 from ycworker.common import audit
 from ycworker.common.errors import FieldError, FormErrors
-from ycworker.returns.kpis import OUTCOMES
 
 RATINGS = {"improved": "Improved", "no_change": "No change", "worse": "Worse",
            "not_applicable": "Not applicable"}

@@ -60,6 +60,7 @@ from db.models import (
     School,
     TrainingSession,
 )
+from ycworker.assessment.outcomes import OUTCOMES
 from ycworker.common import workdays
 from ycworker.common.periods import Period
 
@@ -73,18 +74,6 @@ CLOSURE_REASONS = ("intervention_completed", "stepped_down", "consent_not_given"
                    "moved_away", "disengaged", "aged_out", "transferred", "other")
 COMPLETED_REASONS = ("intervention_completed", "stepped_down")
 RATED = ("improved", "no_change", "worse")
-
-OUTCOMES: dict[str, str] = {
-    "OUT01": "Reduced impact of caring",
-    "OUT02": "Improved understanding of the cared-for person's condition",
-    "OUT03": "Improved social life / friendships",
-    "OUT04": "Improved family relationships",
-    "OUT05": "Improvements at school / college",
-    "OUT06": "Physical and emotional health and wellbeing, including resilience",
-    "OUT07": "Prepared for adulthood and transition",
-    "OUT08": "Confidence and participation in decisions",
-    "OUT09": "The cared-for person has access to the support and benefits they need",
-}
 
 
 @dataclass(frozen=True)
