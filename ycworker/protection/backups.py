@@ -43,11 +43,16 @@ from db.engine import (
 from ycworker.common import audit, settings
 from ycworker.common.errors import FieldError, UserError, describe
 from ycworker.common.paths import backups_dir
+from ycworker.protection.generations import (
+    REASONS,
+    STAMP,
+    BackupInfo,
+    backup_info,
+    list_backups,
+    newest_backup,
+    newest_good_backup,
+)
 from ycworker.protection.integrity import require_sound
-
-STAMP = "%Y%m%d-%H%M%S"
-REASONS = ("daily", "manual")
-_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})(?:\.(?P<n>\d+))?-(?P<reason>[a-z-]+)\.db$")
 
 
 class BackupFailed(UserError):
@@ -56,21 +61,6 @@ class BackupFailed(UserError):
 
 class RestoreFailed(UserError):
     """A restore failed after the store was closed (the app locks and says why)."""
-
-
-@dataclass(frozen=True)
-class BackupInfo:
-    path: Path
-    made_at: datetime
-    reason: str
-    size: int
-
-    @property
-    def name(self) -> str:
-        return self.path.name
-
-    def describe(self) -> str:
-        return f"{self.made_at:%a %d %b %Y %H:%M} · {self.reason} · {self.size / 1_048_576:.1f} MB"
 
 
 @dataclass
@@ -84,49 +74,6 @@ class RestoreResult:
     restored_from: Path
     kept_copy: Path | None
     pruned: list[Path] = field(default_factory=list)
-
-
-def _parse(path: Path, stem: str) -> BackupInfo | None:
-    m = _NAME.match(path.name)
-    if not m or m["stem"] != stem:
-        return None
-    try:
-        made = datetime.strptime(m["stamp"], STAMP)
-    except ValueError:
-        return None
-    try:
-        size = path.stat().st_size
-    except OSError:
-        return None
-    return BackupInfo(path, made, m["reason"], size)
-
-
-def list_backups(db_path: Path, folder: Path | None = None) -> list[BackupInfo]:
-    """The backups of this database in ``folder`` (default: the backups folder), newest first."""
-    folder = folder or backups_dir(db_path)
-    if not folder.is_dir():
-        return []
-    found = [info for p in folder.iterdir() if (info := _parse(p, db_path.stem))]
-    return sorted(found, key=lambda b: (b.made_at, b.name), reverse=True)
-
-
-def newest_backup(db_path: Path) -> Path | None:
-    generations = [b for b in list_backups(db_path) if b.reason in REASONS]
-    return generations[0].path if generations else None
-
-
-def newest_good_backup(db_path: Path, key_hex: str) -> Path | None:
-    """The newest daily/manual backup that opens with this key and passes the full check
-    (a backup made before a change of passphrase does not open with today's key: skipped)."""
-    for b in list_backups(db_path):
-        if b.reason not in REASONS:
-            continue
-        try:
-            if not check_file(b.path, key_hex, full=True):
-                return b.path
-        except StoreError:  # another key, or not a database at all
-            continue
-    return None
 
 
 def _target(folder: Path, stem: str, reason: str, now: datetime) -> Path:
@@ -278,7 +225,7 @@ def make_backup(
         keep = generations_kept(session)
         audit.record(session, "backup", "database", "", worker_id)
     pruned = prune(store.path, keep, folder) if folder == default_folder else []
-    info = _parse(target, store.path.stem) or BackupInfo(target, now, reason, target.stat().st_size)
+    info = backup_info(target, store.path.stem) or BackupInfo(target, now, reason, target.stat().st_size)
     return BackupResult(info, pruned)
 
 

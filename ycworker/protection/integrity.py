@@ -13,6 +13,7 @@ from pathlib import Path
 
 from db.engine import DamagedDatabase, Store, StoreError, classify_error, long_work
 from ycworker.common.errors import UserError
+from ycworker.protection.generations import newest_good_backup
 
 
 @dataclass
@@ -112,8 +113,6 @@ def require_sound(store: Store, *, before: str = "a backup") -> CheckResult:
     """
     result = full_check(store)
     if not result.ok:
-        from ycworker.protection.backups import newest_good_backup
-
         message = damaged_message(store.path, result, newest_good_backup(store.path, store.key_hex))
         store.stop_writing(message)
         raise IntegrityFailure(result, f"Not making {before}. " + message)
@@ -139,8 +138,6 @@ def check_at_unlock(store: Store) -> CheckResult:
     """Quick check at unlock; on failure writing stops (the caller shows damaged_message)."""
     result = quick_check(store)
     if not result.ok:
-        from ycworker.protection.backups import newest_good_backup
-
         result.restore_from = newest_good_backup(store.path, store.key_hex)
         store.stop_writing(damaged_message(store.path, result, result.restore_from))
     return result
