@@ -9,6 +9,7 @@ add a cared-for person, add a sibling, a new support request) open small forms.
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -20,7 +21,7 @@ from screens.caseload.widgets import FieldRow
 from screens.common.base import AreaScreen
 from screens.common.footer import Footer
 from screens.common.forms import FormModal, Spec
-from ycworker.caseload import carers, referrals
+from ycworker.caseload import actions, carers, referrals
 from ycworker.caseload.carers import CarerRecord
 
 FIELD_HINTS = {
@@ -30,40 +31,9 @@ FIELD_HINTS = {
 }
 
 
-def load(store, carer_id, today, worker_id, audit_view):
-    if not audit_view:
-        with store.read() as session:
-            return carers.load_record(session, carer_id, today, worker_id, audit_view=False)
-    with store.write() as session:  # a write: opening a record is audited
-        return carers.load_record(session, carer_id, today, worker_id)
-
-
-def save_field(store, carer_id, name, raw, today, worker_id):
-    with store.write() as session:
-        return carers.update_field(session, carer_id, name, raw, today, worker_id)
-
-
-def _in_write(fn, *args, **kw):
-    def run(store, form):
-        with store.write() as session:
-            return fn(session, *args[:1], form, *args[1:], **kw) or True
-    return run
-
-
-def load_workers(store):
-    with store.read() as session:
-        return referrals.workers_to_allocate(session)
-
-
-def load_household_people(store, carer_id):
-    with store.read() as session:
-        return carers.household_cared_for(session, carer_id)
-
-
-def do_reopen(store, referral_id, today, worker_id):
-    with store.write() as session:
-        referrals.reopen(session, referral_id, today, worker_id)
-        return True
+def _form_action(action: Any, target_id: str, ctx: Any, store: Any, form: Any) -> Any:
+    """A form's save: ``action(store, target_id, form, ctx)``, truthy when it saved."""
+    return action(store, target_id, form, ctx) or True
 
 
 class CarerRecordScreen(AreaScreen):
@@ -133,9 +103,8 @@ class CarerRecordScreen(AreaScreen):
     # -- loading and showing ---------------------------------------------------------------------
 
     def action_refresh(self) -> None:
-        worker = self.app.worker_info
-        self.run_db(load, self.carer_id, self.app.today(), worker.id if worker else None,
-                    self.record is None, then=self.show, what="open the record", group="record",
+        self.run_db(actions.open_record, self.carer_id, self.context(), self.record is None,
+                    then=self.show, what="open the record", group="record",
                     exclusive=True)
 
     def show(self, rec: CarerRecord) -> None:
@@ -219,10 +188,8 @@ class CarerRecordScreen(AreaScreen):
         if value == self.saved_values.get(name) or value == self._saving.get(name):
             return
         row = self.query_one(f"#row-{name}", FieldRow)
-        worker = self.app.worker_info
         self._saving[name] = value
-        self.run_db(save_field, self.carer_id, name, value, self.app.today(),
-                    worker.id if worker else None,
+        self.run_db(actions.save_field, self.carer_id, name, value, self.context(),
                     then=partial(self._field_saved, name, value),
                     on_error=partial(self._field_failed, name, row),
                     what=f"save {name}", group=f"field-{name}")
@@ -246,7 +213,7 @@ class CarerRecordScreen(AreaScreen):
     # -- actions ---------------------------------------------------------------------------------
 
     def _worker_id(self) -> str | None:
-        return self.app.worker_info.id if self.app.worker_info else None
+        return self.context().worker_id
 
     def _referral(self, *, open_only: bool = True):
         if self.record is None:
@@ -279,7 +246,8 @@ class CarerRecordScreen(AreaScreen):
         r = self._referral()
         if r is None:
             return
-        today = self.app.today()
+        ctx = self.context()
+        today = ctx.today
 
         def open_form(workers) -> None:
             mine = self._worker_id()
@@ -291,16 +259,17 @@ class CarerRecordScreen(AreaScreen):
             note = f"{r.deadline_text[:1].upper()}{r.deadline_text[1:]}." if r.deadline_text else ""
             self.app.push_screen(FormModal(
                 "Allocate the support request", specs,
-                _in_write(referrals.allocate, r.referral_id, today, self._worker_id()), note=note),
+                partial(_form_action, actions.allocate, r.referral_id, ctx), note=note),
                 self._after_form)
 
-        self.run_db(load_workers, then=open_form, what="list the workers")
+        self.run_db(actions.workers_to_allocate, then=open_form, what="list the workers")
 
     def action_consent(self) -> None:
         r = self._referral()
         if r is None:
             return
-        today = self.app.today()
+        ctx = self.context()
+        today = ctx.today
         specs = [
             Spec("consent", "Consent", "select", r.consent,
                  tuple((label, key) for key, label in referrals.CONSENTS.items())),
@@ -309,14 +278,15 @@ class CarerRecordScreen(AreaScreen):
                  placeholder="e.g. Mum (Sarah Khan)"),
         ]
         self.app.push_screen(FormModal("Parental consent", specs,
-                                       _in_write(referrals.record_consent, r.referral_id, today,
-                                                 self._worker_id())), self._after_form)
+                                       partial(_form_action, actions.record_consent, r.referral_id,
+                                               ctx)), self._after_form)
 
     def action_close_request(self) -> None:
         r = self._referral()
         if r is None:
             return
-        today = self.app.today()
+        ctx = self.context()
+        today = ctx.today
         suggested = "consent_not_given" if r.consent == "refused" else ""
         specs = [
             Spec("closure_reason", "Reason", "select", suggested,
@@ -325,8 +295,8 @@ class CarerRecordScreen(AreaScreen):
             Spec("closure_note", "Note", "text", placeholder="optional"),
         ]
         self.app.push_screen(FormModal("Close the support request", specs,
-                                       _in_write(referrals.close, r.referral_id, today,
-                                                 self._worker_id())), self._after_form)
+                                       partial(_form_action, actions.close_request, r.referral_id,
+                                               ctx)), self._after_form)
 
     def action_reopen(self) -> None:
         if self.record is None:
@@ -335,12 +305,13 @@ class CarerRecordScreen(AreaScreen):
         if closed is None:
             self.notify("Nothing is closed to reopen.", severity="warning")
             return
-        self.run_db(do_reopen, closed.referral_id, self.app.today(), self._worker_id(),
+        self.run_db(actions.reopen_request, closed.referral_id, self.context(),
                     then=lambda _r: (self.notify("Support request reopened."), self.action_refresh()),
                     what="reopen the request")
 
     def action_add_contact(self) -> None:
-        today = self.app.today()
+        ctx = self.context()
+        today = ctx.today
         specs = [
             Spec("kind", "Kind", "select", "one_to_one",
                  tuple((label, key) for key, label in carers.CONTACT_KINDS.items())),
@@ -349,8 +320,8 @@ class CarerRecordScreen(AreaScreen):
             Spec("note", "Note", "text", placeholder="what happened, what was agreed"),
         ]
         self.app.push_screen(FormModal("Add a contact or note", specs,
-                                       _in_write(carers.add_contact, self.carer_id, today,
-                                                 self._worker_id())), self._after_form)
+                                       partial(_form_action, actions.add_contact, self.carer_id,
+                                               ctx)), self._after_form)
 
     def action_add_cared_for(self) -> None:
         def open_form(known) -> None:
@@ -368,15 +339,16 @@ class CarerRecordScreen(AreaScreen):
                 Spec("notes", "Notes", placeholder="optional"),
             ]
             self.app.push_screen(FormModal("Add a person they care for", specs,
-                                           _in_write(carers.add_cared_for, self.carer_id,
-                                                     self._worker_id())), self._after_form)
+                                           partial(_form_action, actions.add_cared_for, self.carer_id,
+                                                   self.context())), self._after_form)
 
-        self.run_db(load_household_people, self.carer_id, then=open_form, what="list the household")
+        self.run_db(actions.household_cared_for, self.carer_id, then=open_form, what="list the household")
 
     def action_add_sibling(self) -> None:
+        ctx = self.context()
+
         def save(store, form):
-            with store.write() as session:
-                return carers.add_sibling(session, self.carer_id, form["sibling"], self._worker_id())
+            return actions.add_sibling(store, self.carer_id, form["sibling"], ctx)
 
         self.app.push_screen(FormModal("Add a sibling who cares too", [
             Spec("sibling", "Sibling's carer ref", placeholder="e.g. YC-7KQ2MD")], save),

@@ -17,25 +17,11 @@ from textual.widgets import Checkbox, Header, Input, Select, Static
 from screens.caseload.widgets import PAGE, CaseloadList, header_text
 from screens.common.base import AreaScreen, plain_error
 from screens.common.footer import Footer
+from ycworker.caseload import actions
 from ycworker.caseload import search as caseload
 from ycworker.caseload.search import CaseloadQuery
 
 FIRST_WINDOW = PAGE
-
-
-def load_window(store, query: CaseloadQuery, today, offset: int, limit: int, with_total: bool):
-    with store.read() as session:
-        return caseload.window(session, query, today, offset, limit, with_total=with_total)
-
-
-def load_count(store, query: CaseloadQuery, today):
-    with store.read() as session:
-        return caseload.count(session, query, today)
-
-
-def load_choices(store):
-    with store.read() as session:
-        return caseload.filter_choices(session)
 
 
 class CaseloadScreen(AreaScreen):
@@ -103,7 +89,7 @@ class CaseloadScreen(AreaScreen):
     def on_mount(self) -> None:
         self.query_one("#caseload-search", Input).focus()
         self.reload()
-        self.run_db(load_choices, then=self._choices, what="load the districts", group="choices")
+        self.run_db(actions.filter_choices, then=self._choices, what="load the districts", group="choices")
 
     def on_screen_resume(self) -> None:
         if self._ready:
@@ -128,7 +114,7 @@ class CaseloadScreen(AreaScreen):
         if keep_cursor:
             offset = (self.listing.cursor // PAGE) * PAGE
         # The first rows paint before the count is known (a search counts its bounded set at once).
-        self.run_db(load_window, query, self.app.today(), offset, FIRST_WINDOW, False,
+        self.run_db(actions.caseload_window, query, self.context(), offset, FIRST_WINDOW, False,
                     then=lambda w, q=query, k=keep_cursor: self._loaded(q, w, k),
                     on_error=self._load_failed, what="load the caseload", group="caseload")
 
@@ -141,7 +127,7 @@ class CaseloadScreen(AreaScreen):
         self._show(query, window, keep_cursor)
         if not counted and query == self.query_state:
             generation = self.listing.generation
-            self.run_db(load_count, query, self.app.today(),
+            self.run_db(actions.caseload_count, query, self.context(),
                         then=lambda n, q=query, g=generation: self._counted(q, g, n),
                         what="count the caseload", group="caseload-count")
         self._next_if_asked()
@@ -199,7 +185,7 @@ class CaseloadScreen(AreaScreen):
     @on(CaseloadList.PageWanted)
     def _page_wanted(self, event: CaseloadList.PageWanted) -> None:
         generation, page, query = event.generation, event.page, self.query_state
-        self.run_db(load_window, query, self.app.today(), page * PAGE, PAGE, False,
+        self.run_db(actions.caseload_window, query, self.context(), page * PAGE, PAGE, False,
                     then=lambda w: self.listing.put_page(generation, page, w.rows),
                     what="load more of the caseload", group="caseload-page")
 
@@ -240,8 +226,8 @@ class CaseloadScreen(AreaScreen):
         value = "" if event.select.is_blank() else event.value
         sid = event.select.id
         if sid == "f-scope":
-            worker = self.app.worker_info
-            self.set_query(worker_id=worker.id if value == "mine" and worker else None)
+            worker_id = self.context().worker_id
+            self.set_query(worker_id=worker_id if value == "mine" else None)
         elif sid == "f-status":
             self.set_query(status=value or "open")
         elif sid == "f-district":
@@ -318,15 +304,9 @@ class CaseloadScreen(AreaScreen):
         self.app.push_screen(ReferralFormScreen(prefill_name=search), done)
 
     def action_resume_draft(self) -> None:
-        from ycworker.assessment.assessments import draft_for_carer
-
         row = self.listing.current
         if row is None:
             return
-
-        def find(store, carer_id):
-            with store.read() as session:
-                return draft_for_carer(session, carer_id)
 
         def opened(draft_id: str | None) -> None:
             if draft_id:
@@ -335,7 +315,7 @@ class CaseloadScreen(AreaScreen):
                 self.notify(f"{row.name} has no draft assessment (a on the record starts one).",
                             severity="warning", markup=False)
 
-        self.run_db(find, row.carer_id, then=opened, what="find the draft")
+        self.run_db(actions.draft_to_resume, row.carer_id, then=opened, what="find the draft")
 
     def action_import_caseload(self) -> None:
         from screens.caseload.import_caseload import ImportCaseloadScreen

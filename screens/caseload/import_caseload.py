@@ -13,20 +13,11 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Log, Static
 
 from screens.common.base import DbModalScreen
-from ycworker.caseload import importing as caseload_import
+from ycworker.caseload import actions
 from ycworker.caseload.importing import ImportRejected, Plan
 from ycworker.common.errors import describe
 
 PREVIEW_LINES = 200
-
-
-def check(store, path: str, today):
-    with store.read() as session:
-        return caseload_import.check_file(session, Path(path).expanduser(), today)
-
-
-def do_import(store, path: str, today, worker_id):
-    return caseload_import.import_file(store, Path(path).expanduser(), today, worker_id)
 
 
 class ImportCaseloadScreen(DbModalScreen):
@@ -72,7 +63,7 @@ class ImportCaseloadScreen(DbModalScreen):
             return
         self.plan = None
         self._summary("Checking every row…", "")
-        self.run_db(check, path, self.app.today(), then=lambda plan: self._checked(path, plan),
+        self.run_db(actions.check_import, path, self.context(), then=lambda plan: self._checked(path, plan),
                     what="check the file", group="import", exclusive=True)
 
     def _summary(self, text: str, cls: str) -> None:
@@ -115,9 +106,8 @@ class ImportCaseloadScreen(DbModalScreen):
         if self.plan is None:
             self._summary("Check a file first: type its path and press Enter.", "bad")
             return
-        worker = self.app.worker_info
         self._summary("Importing…", "")
-        self.run_db(do_import, self.checked_path, self.app.today(), worker.id if worker else None,
+        self.run_db(actions.import_caseload, self.checked_path, self.context(),
                     then=self._done, on_error=self._failed, what="import the file", group="import",
                     exclusive=True)
 

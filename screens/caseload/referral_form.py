@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 
 from screens.caseload.widgets import FieldRow
 from screens.common.base import DbModalScreen, plain_error
-from ycworker.caseload import referrals
+from ycworker.caseload import actions, referrals
 from ycworker.common.errors import field_errors
 
 TEXT_FIELDS = (
@@ -39,17 +39,6 @@ ADD_NEW = "__new__"
 FORM_HINT = "ctrl+s saves · Esc cancels · dates as DD/MM/YYYY"
 CHOICE_HINT = ("Enter attaches the request to the highlighted person · the last line adds a new "
                "young carer · Esc back to the form")
-
-
-def check_and_match(store, form, today):
-    with store.read() as session:
-        clean = referrals.check_request(session, form, today)
-        return referrals.duplicates_for(session, clean)
-
-
-def save_request(store, form, today, worker_id, attach_to):
-    with store.write() as session:
-        return referrals.create_request(session, form, today, worker_id, attach_to=attach_to)
 
 
 class DuplicateList(OptionList):
@@ -189,7 +178,7 @@ class ReferralFormScreen(DbModalScreen):
             return
         self._clear_errors()
         self.form = self._read_form()
-        self.run_db(check_and_match, self.form, self.app.today(), then=self._checked,
+        self.run_db(actions.check_request, self.form, self.context(), then=self._checked,
                     on_error=self.show_errors, what="check the request", group="referral", exclusive=True)
 
     def _checked(self, matches) -> None:
@@ -227,8 +216,7 @@ class ReferralFormScreen(DbModalScreen):
         self._save(None if choice == ADD_NEW else choice)
 
     def _save(self, attach_to: str | None) -> None:
-        worker = self.app.worker_info
-        self.run_db(save_request, self.form, self.app.today(), worker.id if worker else None, attach_to,
+        self.run_db(actions.save_request, self.form, self.context(), attach_to,
                     then=self._saved, on_error=self.show_errors, what="save the request",
                     group="referral", exclusive=True)
 
