@@ -19,13 +19,13 @@ from datetime import date, datetime, time
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import case, func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.models import ActivityDay, Booking, BookingDay, Carer, District, HolidayActivity, utcnow
 from ycworker.bookings.offers import HOLDING, Offer, offer_free_places
 from ycworker.caseload import search as caseload
 from ycworker.common import audit
-from ycworker.common.errors import FieldError, FormErrors
+from ycworker.common.errors import FieldError, FormErrors, UserError
 
 IMPACT_LEVELS = ("low", "medium", "high")
 HAF_FIRST_YEAR = 0  # Reception
@@ -285,13 +285,13 @@ def list_activities(session: Session, today: date, *, include_past: bool = False
                     include_archived: bool = False) -> list[ActivityRow]:
     """Activities, soonest first; past ones (last day before today) only if asked."""
     days = (
-        select(ActivityDay.activity_id.label("aid"), func.min(ActivityDay.day_date).label("first"),
+        select(col(ActivityDay.activity_id).label("aid"), func.min(ActivityDay.day_date).label("first"),
                func.max(ActivityDay.day_date).label("last"), func.count().label("n"))
         .group_by(ActivityDay.activity_id).subquery()
     )
     counts = (
-        select(Booking.activity_id.label("aid"),
-               func.sum(case((Booking.status.in_(HOLDING), 1), else_=0)).label("held"),
+        select(col(Booking.activity_id).label("aid"),
+               func.sum(case((col(Booking.status).in_(HOLDING), 1), else_=0)).label("held"),
                func.sum(case((Booking.status == "waiting", 1), else_=0)).label("waiting"))
         .group_by(Booking.activity_id).subquery()
     )
@@ -304,7 +304,7 @@ def list_activities(session: Session, today: date, *, include_past: bool = False
         .outerjoin(counts, counts.c.aid == HolidayActivity.id)
     )
     if not include_archived:
-        q = q.where(HolidayActivity.archived_at.is_(None))
+        q = q.where(col(HolidayActivity.archived_at).is_(None))
     if not include_past:
         q = q.where(or_(days.c.last.is_(None), days.c.last >= today))
     q = q.order_by(days.c.first.is_(None), days.c.first, HolidayActivity.title)
@@ -317,10 +317,10 @@ def list_activities(session: Session, today: date, *, include_past: bool = False
 
 def day_infos(session: Session, activity_id: str) -> list[DayInfo]:
     held = (
-        select(BookingDay.day_id.label("day_id"), func.count().label("n"),
-               func.sum(case((BookingDay.attendance.in_(("present", "late")), 1), else_=0)).label("att"))
+        select(col(BookingDay.day_id).label("day_id"), func.count().label("n"),
+               func.sum(case((col(BookingDay.attendance).in_(("present", "late")), 1), else_=0)).label("att"))
         .join(Booking, Booking.id == BookingDay.booking_id)
-        .where(Booking.activity_id == activity_id, Booking.status.in_(HOLDING))
+        .where(Booking.activity_id == activity_id, col(Booking.status).in_(HOLDING))
         .group_by(BookingDay.day_id).subquery()
     )
     rows = session.exec(
@@ -404,6 +404,8 @@ def update_activity(session: Session, activity_id: str, data: ActivityInput,
     session.add(a)
     for day_date, info in existing.items():
         day = session.get(ActivityDay, info.id)
+        if day is None:
+            raise UserError("A day of this activity is no longer on this laptop.")
         if day_date not in wanted:
             for bd in session.exec(select(BookingDay).where(BookingDay.day_id == info.id)).all():
                 session.delete(bd)  # cancelled or waiting bookings' claims on the removed day
@@ -530,7 +532,7 @@ def invitation_list(session: Session, activity_id: str, flt: InviteFilter, today
         select(Carer.id, Carer.first_name, Carer.last_name, Carer.preferred_name, Carer.carer_ref,
                Carer.date_of_birth, Carer.impact_level, Carer.fsm, Carer.send, District.name, booked)
         .outerjoin(District, District.id == Carer.district_id)
-        .where(Carer.status == "open", Carer.archived_at.is_(None))
+        .where(Carer.status == "open", col(Carer.archived_at).is_(None))
     )
     if flt.eligible_only:
         earliest, latest = rule.dob_range()
@@ -539,7 +541,7 @@ def invitation_list(session: Session, activity_id: str, flt: InviteFilter, today
             q = q.where(Carer.fsm == True)  # noqa: E712
     impact = flt.impact if flt.impact is not None else (rule.impact if flt.eligible_only else ())
     if impact:
-        q = q.where(Carer.impact_level.in_(impact))
+        q = q.where(col(Carer.impact_level).in_(impact))
     if flt.fsm_only:
         q = q.where(Carer.fsm == True)  # noqa: E712
     if flt.send_only:
@@ -550,7 +552,7 @@ def invitation_list(session: Session, activity_id: str, flt: InviteFilter, today
     # the child whatever the order of the words, as on the caseload; no second matcher here.
     ids, capped = caseload.candidates(session, flt.text)
     if ids is not None:
-        q = q.where(Carer.id.in_(sorted(ids)))
+        q = q.where(col(Carer.id).in_(sorted(ids)))
     if not flt.include_booked:
         q = q.where(booked.is_(None))
     q = q.order_by(Carer.last_name, Carer.first_name, Carer.id).offset(offset).limit(limit + 1)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import case, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.models import (
     ActivityDay,
@@ -244,7 +244,7 @@ def cancel(session: Session, booking_id: str, reason: str, worker_id: str | None
 def _answer_pending_offer(session: Session, booking_id: str, response: str, worker_id: str | None) -> None:
     offer = session.exec(select(BookingOffer).where(BookingOffer.booking_id == booking_id,
                                                     BookingOffer.response == "pending")
-                         .order_by(BookingOffer.offered_at.desc())).first()
+                         .order_by(col(BookingOffer.offered_at).desc())).first()
     if offer is None:
         raise FieldError("offer", "There is no open offer for this child.")
     offer.response = response
@@ -309,11 +309,11 @@ def list_bookings(session: Session, activity_id: str, *, statuses: tuple[str, ..
         .where(Booking.activity_id == activity_id)
     )
     if statuses:
-        q = q.where(Booking.status.in_(statuses))
+        q = q.where(col(Booking.status).in_(statuses))
     if text.strip():
         like = text.strip().replace("%", "").replace("_", "") + "%"
-        q = q.where(Carer.last_name.like(like) | Carer.first_name.like(like) | Carer.preferred_name.like(like)
-                    | Carer.carer_ref.like(like))
+        q = q.where(col(Carer.last_name).like(like) | col(Carer.first_name).like(like)
+                    | col(Carer.preferred_name).like(like) | col(Carer.carer_ref).like(like))
     order = case(*((Booking.status == s, n) for s, n in STATUS_ORDER.items()), else_=9)
     q = q.order_by(order, Booking.waiting_position, Carer.last_name, Carer.first_name).offset(offset)
     rows = session.exec(q.limit(limit + 1)).all()[:limit + 1]
@@ -325,7 +325,7 @@ def list_bookings(session: Session, activity_id: str, *, statuses: tuple[str, ..
         for bid, d in session.exec(
             select(BookingDay.booking_id, ActivityDay.day_date)
             .join(ActivityDay, ActivityDay.id == BookingDay.day_id)
-            .where(BookingDay.booking_id.in_(ids)).order_by(ActivityDay.day_date)
+            .where(col(BookingDay.booking_id).in_(ids)).order_by(ActivityDay.day_date)
         ).all():
             days.setdefault(bid, []).append(d)
     return [
@@ -389,7 +389,7 @@ def waiting_list(session: Session, activity_id: str) -> WaitingList:
         .outerjoin(offered_by, offered_by.c.id == BookingOffer.offered_by_id)
         .outerjoin(answered_by, answered_by.c.id == BookingOffer.responded_by_id)
         .where(Booking.activity_id == activity_id)
-        .order_by(BookingOffer.offered_at.desc(), BookingOffer.id)
+        .order_by(col(BookingOffer.offered_at).desc(), BookingOffer.id)
     ).all():
         out.offers.append(OfferRow(o[0], o[1], _name(o[2], o[3], o[4]), o[5], o[6] or "", o[7], o[8],
                                    o[9] or ""))
@@ -426,7 +426,7 @@ def get_booking(session: Session, booking_id: str, worker_id: str | None = None)
 def previous_details(session: Session, carer_id: str) -> BookingDetails | None:
     """The child's most recent booking's needs and contacts, to start a new booking from."""
     b = session.exec(select(Booking).where(Booking.carer_id == carer_id)
-                     .order_by(Booking.updated_at.desc())).first()
+                     .order_by(col(Booking.updated_at).desc())).first()
     if b is None:
         return None
     return BookingDetails(**{k: getattr(b, k) for k in BookingDetails.__dataclass_fields__})
@@ -528,7 +528,7 @@ def haf_counts(session: Session, *, holiday_period: str | None = None, haf_only:
     """What a council asks of HAF: unique children who attended, of them FSM-eligible and SEND,
     and child-days attended (present or late), by activity and by holiday period. FSM and SEND
     are the carers' flags as recorded now."""
-    attended = (BookingDay.attendance.in_(ATTENDED)) & (Booking.status == "booked")
+    attended = (col(BookingDay.attendance).in_(ATTENDED)) & (Booking.status == "booked")
     attended_carer = case((attended, Carer.id))
 
     def measures():
@@ -537,7 +537,7 @@ def haf_counts(session: Session, *, holiday_period: str | None = None, haf_only:
             func.count(func.distinct(case((attended & (Carer.fsm == True), Carer.id)))),  # noqa: E712
             func.count(func.distinct(case((attended & (Carer.send == True), Carer.id)))),  # noqa: E712
             func.sum(case((attended, 1), else_=0)),
-            func.count(func.distinct(case((Booking.status.in_(HOLDING), Carer.id)))),
+            func.count(func.distinct(case((col(Booking.status).in_(HOLDING), Carer.id)))),
         )
 
     def base(*cols):
@@ -551,7 +551,7 @@ def haf_counts(session: Session, *, holiday_period: str | None = None, haf_only:
         if haf_only:
             q = q.where(HolidayActivity.haf == True)  # noqa: E712
         if activity_ids is not None:
-            q = q.where(HolidayActivity.id.in_(activity_ids))
+            q = q.where(col(HolidayActivity.id).in_(activity_ids))
         return q
 
     def count(label, key, r) -> HafCount:

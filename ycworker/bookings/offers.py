@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.models import ActivityDay, Booking, BookingDay, BookingOffer, Carer, HolidayActivity, utcnow
 from ycworker.common import audit
-from ycworker.common.errors import FieldError
+from ycworker.common.errors import FieldError, UserError
 
 HOLDING = ("booked", "offered")  # booking statuses that hold a place
 
@@ -53,7 +53,7 @@ def places_taken(session: Session, activity_id: str) -> dict[str, int]:
     rows = session.exec(
         select(BookingDay.day_id, func.count())
         .join(Booking, Booking.id == BookingDay.booking_id)
-        .where(Booking.activity_id == activity_id, Booking.status.in_(HOLDING))
+        .where(Booking.activity_id == activity_id, col(Booking.status).in_(HOLDING))
         .group_by(BookingDay.day_id)
     ).all()
     return {r[0]: r[1] for r in rows}
@@ -95,6 +95,8 @@ def offer_free_places(session: Session, activity_id: str, worker_id: str | None)
         for d in days:
             taken[d] = taken.get(d, 0) + 1
         booking = session.get(Booking, booking_id)
+        if booking is None:
+            raise UserError("A booking on the waiting list is no longer on this laptop.")
         booking.status = "offered"
         booking.updated_at = now
         session.add(booking)

@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import FR, MO, MONTHLY, SA, SU, TH, TU, WE, WEEKLY, rrule
 from sqlalchemy import func
-from sqlmodel import Session, and_, or_, select
+from sqlmodel import Session, and_, col, or_, select
 
 from db.models import Attendance, Carer, Club, ClubMember, ClubSession, District, utcnow
 from ycworker.common import audit, workdays
@@ -312,7 +312,7 @@ def list_clubs(session: Session, worker_id: str | None, today: date, *, everyone
     """Active clubs (the worker's own unless everyone), with member counts and next session."""
     members = (
         select(ClubMember.club_id, func.count().label("n"))
-        .where(ClubMember.left_date.is_(None))
+        .where(col(ClubMember.left_date).is_(None))
         .group_by(ClubMember.club_id)
         .subquery()
     )
@@ -363,7 +363,7 @@ def materialise(session: Session, club_id: str, start: date, end: date, *, today
     stale = [i for i, d, one_off, cancelled in existing
              if d >= today and d not in wanted and not one_off and not cancelled]
     if stale:
-        marked = set(session.exec(select(Attendance.session_id).where(Attendance.session_id.in_(stale))))
+        marked = set(session.exec(select(Attendance.session_id).where(col(Attendance.session_id).in_(stale))))
         for sid in stale:
             if sid not in marked:
                 session.delete(session.get(ClubSession, sid))
@@ -398,7 +398,7 @@ def _session_rows(session: Session, q, *, counts: bool = True) -> list[SessionRo
         for i in range(0, len(ids), 500):
             for sid, status, n in session.exec(
                 select(Attendance.session_id, Attendance.status, func.count())
-                .where(Attendance.session_id.in_(ids[i:i + 500]))
+                .where(col(Attendance.session_id).in_(ids[i:i + 500]))
                 .group_by(Attendance.session_id, Attendance.status)
             ).all():
                 marks.setdefault(sid, {})[status] = n
@@ -472,7 +472,7 @@ def add_one_off(session: Session, club_id: str, day_text: str, start_text: str =
     clash = session.exec(
         select(ClubSession.id).where(ClubSession.club_id == club_id, ClubSession.session_date == day,
                                      ClubSession.start_time == start if start else
-                                     ClubSession.start_time.is_(None))
+                                     col(ClubSession.start_time).is_(None))
     ).first()
     if clash:
         raise FormErrors([FieldError("date",
@@ -569,7 +569,7 @@ def remove_member(session: Session, club_id: str, carer_id: str, *, today: date,
     """A child leaves the club: kept on record with a left date, their marks stay."""
     member = session.exec(
         select(ClubMember).where(ClubMember.club_id == club_id, ClubMember.carer_id == carer_id,
-                                 ClubMember.left_date.is_(None))
+                                 col(ClubMember.left_date).is_(None))
     ).first()
     if member is None:
         raise FieldError("carer", "That child is not a member of this club.")
@@ -599,8 +599,8 @@ def members(session: Session, club_id: str, on: date) -> list[MemberRow]:
 
 
 def _member_on(day: date):
-    return and_(or_(ClubMember.joined_date.is_(None), ClubMember.joined_date <= day),
-                or_(ClubMember.left_date.is_(None), ClubMember.left_date > day))
+    return and_(or_(col(ClubMember.joined_date).is_(None), ClubMember.joined_date <= day),
+                or_(col(ClubMember.left_date).is_(None), ClubMember.left_date > day))
 
 
 def find_carers(session: Session, text: str, *, limit: int = 20) -> list[tuple[str, str]]:
@@ -609,13 +609,14 @@ def find_carers(session: Session, text: str, *, limit: int = 20) -> list[tuple[s
     if not words:
         return []
     q = select(Carer.id, Carer.carer_ref, Carer.first_name, Carer.last_name, Carer.preferred_name,
-               Carer.date_of_birth).where(Carer.archived_at.is_(None))
+               Carer.date_of_birth).where(col(Carer.archived_at).is_(None))
     if len(words) == 1:
         w = words[0]
-        q = q.where(or_(Carer.first_name.istartswith(w), Carer.last_name.istartswith(w),
-                        Carer.preferred_name.istartswith(w), Carer.carer_ref.istartswith(w)))
+        q = q.where(or_(col(Carer.first_name).istartswith(w), col(Carer.last_name).istartswith(w),
+                        col(Carer.preferred_name).istartswith(w), col(Carer.carer_ref).istartswith(w)))
     else:
-        q = q.where(or_(Carer.first_name.istartswith(words[0]), Carer.preferred_name.istartswith(words[0])),
-                    Carer.last_name.istartswith(words[-1]))
+        w = words[0]
+        q = q.where(or_(col(Carer.first_name).istartswith(w), col(Carer.preferred_name).istartswith(w)),
+                    col(Carer.last_name).istartswith(words[-1]))
     rows = session.exec(q.order_by(Carer.last_name, Carer.first_name).limit(limit)).all()
     return [(f"{p or f} {la} ({ref}, born {dob:%d/%m/%Y})", cid) for cid, ref, f, la, p, dob in rows]

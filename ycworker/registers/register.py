@@ -14,14 +14,14 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import delete, update
 from sqlalchemy.dialects.sqlite import insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.models import Attendance, Carer, Club, ClubMember, ClubSession, School, new_id, utcnow
 from ycworker.caseload import duplicates
 from ycworker.caseload.carer_refs import new_carer_ref
 from ycworker.caseload.carers import field_text
 from ycworker.common import audit, csv_safe
-from ycworker.common.errors import FieldError, FormErrors
+from ycworker.common.errors import FieldError, FormErrors, UserError
 from ycworker.registers.clubs import (
     SessionRow,
     _member_on,
@@ -122,6 +122,8 @@ def load_register(session: Session, session_id: str, *, worker_id: str | None = 
     """The session and its register: members on the day, plus anyone marked (walk-ins, leavers)."""
     info = get_session(session, session_id, counts=False)
     club = session.get(Club, info.club_id)
+    if club is None:
+        raise UserError("That club is no longer on this laptop.")
     day = info.session_date
     person = (Carer.id, Carer.carer_ref, Carer.first_name, Carer.last_name, Carer.preferred_name,
               Carer.date_of_birth, Carer.needs_referral_details)
@@ -135,12 +137,12 @@ def load_register(session: Session, session_id: str, *, worker_id: str | None = 
     rows_by_id: dict[str, tuple] = {}
     for row in session.exec(
         select(*person).join(ClubMember, ClubMember.carer_id == Carer.id)
-        .where(ClubMember.club_id == info.club_id, _member_on(day), Carer.archived_at.is_(None))
+        .where(ClubMember.club_id == info.club_id, _member_on(day), col(Carer.archived_at).is_(None))
     ).all():
         rows_by_id[row[0]] = row
     missing = [cid for cid in marks if cid not in rows_by_id]
     if missing:
-        for row in session.exec(select(*person).where(Carer.id.in_(missing))).all():
+        for row in session.exec(select(*person).where(col(Carer.id).in_(missing))).all():
             rows_by_id[row[0]] = row
     rows = []
     for cid, ref, first, last, preferred, dob, needs in rows_by_id.values():
@@ -262,7 +264,7 @@ def _matches_for_age(session: Session, first: str, last: str, dob: date) -> list
         select(Carer.id, Carer.carer_ref, Carer.first_name, Carer.last_name, Carer.preferred_name,
                Carer.date_of_birth, School.name)
         .join(School, School.id == Carer.school_id, isouter=True)
-        .where(Carer.date_of_birth >= lo, Carer.date_of_birth <= hi, Carer.archived_at.is_(None))
+        .where(Carer.date_of_birth >= lo, Carer.date_of_birth <= hi, col(Carer.archived_at).is_(None))
     ).all()
     out = []
     for cid, ref, f, la, p, d, school in rows:
@@ -284,6 +286,8 @@ def walk_in(session: Session, session_id: str, first_name: str, last_name: str, 
     club and is marked (present by default, walk_in set)."""
     info = _open_session(session, session_id)
     club = session.get(Club, info.club_id)
+    if club is None:
+        raise UserError("That club is no longer on this laptop.")
     first, last = " ".join(first_name.split()), " ".join(last_name.split())
     errors = []
     if link_carer_id is None:
