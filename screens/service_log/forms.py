@@ -58,11 +58,6 @@ class Kind:
     columns: tuple[tuple[str, int], ...]
     cells: Callable[[Any, date], list]
     specs: Callable[[dict[str, str], list[tuple[str, str]]], list[Spec]]
-    save: Callable[..., str]
-    listing: Callable[..., service_log.Listing]
-    form_for: Callable[..., dict[str, str]]
-    needs_districts: bool = False
-    audits_view: bool = False  # form_for takes the worker and must run in a write session
     dated: bool = True  # False: not listed by a date window (schools)
 
 
@@ -199,73 +194,30 @@ def _bus_specs(v: dict[str, str], districts) -> list[Spec]:
     ]
 
 
-def _plain(fn):
-    return lambda s, w, today, everyone: fn(s, w)
-
-
-def _with_today(fn):
-    return lambda s, w, today, everyone: fn(s, w, today)
-
-
 KINDS: tuple[Kind, ...] = (
     Kind("awareness", "Awareness", "awareness session",
          (("Date", 10), ("Audience", 14), ("Headcount", 9), ("School or district", 52), ("Notes", 50)),
-         _awareness_cells, _awareness_specs, awareness.save, _plain(awareness.list_sessions),
-         awareness.form_for, needs_districts=True),
+         _awareness_cells, _awareness_specs),
     Kind("training", "Training", "training session",
          (("Date", 10), ("Title", 50), ("Who for", 30), ("Trained", 8)),
-         _training_cells, _training_specs, training.save, _plain(training.list_sessions), training.form_for),
+         _training_cells, _training_specs),
     Kind("schools", "Schools", "school",
          (("School or college", 34), ("District", 16), ("Phase", 10), ("On list", 7), ("Champion", 30),
           ("Champion's name", 24)),
-         _school_cells, _school_specs, schools.save,
-         lambda s, w, today, everyone: schools.list_schools(s, today, everyone=everyone),
-         schools.form_for, needs_districts=True, dated=False),
+         _school_cells, _school_specs, dated=False),
     Kind("feedback", "Feedback", "feedback response",
          (("Date", 10), ("Answer", 16), ("From", 8), ("Carer", 12), ("Comment", 60)),
-         _feedback_cells, _feedback_specs, feedback.save, _plain(feedback.list_feedback), feedback.form_for),
+         _feedback_cells, _feedback_specs),
     Kind("triple_c", "Compliments, comments, complaints", "compliment, comment or complaint",
          (("Received", 10), ("Type", 10), ("From", 15), ("Theme", 24), ("Response", 40),
           ("Responded", 10), ("Days to respond", 22)),
-         _triple_c_cells, _triple_c_specs, triple_c.save, _with_today(triple_c.list_entries),
-         triple_c.form_for),
+         _triple_c_cells, _triple_c_specs),
     Kind("safeguarding", "Safeguarding themes", "safeguarding entry",
          (("Date", 10), ("Theme", 40), ("Action", 70), ("Carer", 12)),
-         _safeguarding_cells, _safeguarding_specs, safeguarding.save, _plain(safeguarding.list_entries),
-         safeguarding.form_for, audits_view=True),
+         _safeguarding_cells, _safeguarding_specs),
     Kind("bus_passes", "Bus passes", "bus pass application",
          (("Carer", 12), ("Name", 30), ("Applied", 10), ("Issued", 10), ("", 20)),
-         _bus_cells, _bus_specs, bus_passes.save, _with_today(bus_passes.list_passes), bus_passes.form_for,
-         audits_view=True),
+         _bus_cells, _bus_specs),
 )
 KIND_BY_KEY = {k.key: k for k in KINDS}
 
-
-# -- work for the thread workers --------------------------------------------------------------------
-
-def load_listing(store, kind_key: str, w: service_log.Window, today: date, everyone: bool):
-    kind = KIND_BY_KEY[kind_key]
-    with store.read() as s:
-        return kind.listing(s, w, today, everyone)
-
-
-def load_form(store, kind_key: str, entry_id: str | None, worker_id: str | None):
-    """(form values, district options) for the form; a view of a carer's entry is audited."""
-    kind = KIND_BY_KEY[kind_key]
-    opener = store.write if (kind.audits_view and entry_id) else store.read
-    with opener() as s:
-        districts = service_log.district_options(s) if kind.needs_districts else []
-        if entry_id is None:
-            return {}, districts
-        values = kind.form_for(s, entry_id, worker_id) if kind.audits_view else kind.form_for(s, entry_id)
-        return values, districts
-
-
-def saver(kind_key: str, entry_id: str | None, today: date, worker_id: str | None):
-    kind = KIND_BY_KEY[kind_key]
-
-    def save(store, form: dict[str, Any]) -> str:
-        with store.write() as s:
-            return kind.save(s, {k: str(v) for k, v in form.items()}, today, entry_id=entry_id,
-                             worker_id=worker_id)
-    return save

@@ -17,8 +17,9 @@ from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from screens.common.base import AreaScreen, set_loading
 from screens.common.footer import Footer
-from screens.service_log.forms import KIND_BY_KEY, KINDS, load_form, load_listing, saver
+from screens.service_log.forms import KIND_BY_KEY, KINDS
 from ycworker.service_log import entries as service_log
+from ycworker.service_log.actions import OpenedEntry, load_listing, open_entry, save_entry
 
 
 class LogTable(DataTable):
@@ -207,19 +208,19 @@ class ServiceActivityScreen(AreaScreen):
             self.open_form(key, entry_id)
 
     def open_form(self, key: str, entry_id: str | None) -> None:
-        worker = self.app.worker_info
-        self.run_db(load_form, key, entry_id, worker.id if worker else None,
+        worker = self.ycapp.worker_info
+        self.run_db(open_entry, key, entry_id, worker.id if worker else None,
                     then=lambda loaded: self.push_form(key, entry_id, loaded), what="open the entry")
 
-    def push_form(self, key: str, entry_id: str | None, loaded) -> None:
+    def push_form(self, key: str, entry_id: str | None, loaded: OpenedEntry) -> None:
+        from functools import partial
+
         from screens.common.forms import FormModal
 
-        values, districts = loaded
         kind = KIND_BY_KEY[key]
         title = f"New {kind.noun}" if entry_id is None else f"Change {kind.noun}"
-        worker = self.app.worker_info
-        save = saver(key, entry_id, self.app.today(), worker.id if worker else None)
-        self.app.push_screen(FormModal(title, kind.specs(values, districts), save),
+        save = partial(save_entry, kind_key=key, entry_id=entry_id, context=self.context())
+        self.app.push_screen(FormModal(title, kind.specs(loaded.values, loaded.districts), save),
                              lambda saved: self.saved(key, saved))
 
     def saved(self, key: str, entry_id: str | None) -> None:
