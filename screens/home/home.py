@@ -26,11 +26,6 @@ def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
-def load_day(store, worker_id, today, everyone):
-    with store.read() as session:
-        return home.worker_day(session, worker_id, today, everyone=everyone)
-
-
 class HomeScreen(AreaScreen):
     HELP_TITLE = "Home"
     BINDINGS = [
@@ -57,15 +52,15 @@ class HomeScreen(AreaScreen):
             self.action_refresh()
 
     def action_refresh(self) -> None:
-        app = self.app
+        app = self.ycapp
         worker = app.worker_info
-        self.run_db(load_day, worker.id if worker else None, app.today(),
+        self.run_db(home.load_day, worker.id if worker else None, app.today(),
                     bool(worker and worker.is_manager), then=self.show, what="load your day",
                     exclusive=True, group="home")
 
     def show(self, day: home.WorkerDay) -> None:
         self.day = day
-        worker = self.app.worker_info
+        worker = self.ycapp.worker_info
         who = worker.name if worker else ""
         c = day.counts
         self.query_one("#home-summary", Static).update(

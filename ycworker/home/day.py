@@ -168,3 +168,9 @@ def worker_day(session: Session, worker_id: str | None, today: date, *, everyone
         ).one(),
     }
     return day
+
+
+def load_day(store, worker_id: str | None, today: date, everyone: bool) -> WorkerDay:
+    """The worker's day (everyone's, for a manager), read in one transaction."""
+    with store.read() as session:
+        return worker_day(session, worker_id, today, everyone=everyone)
