@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from db.models import Assessment, Carer, PlanAction, utcnow
 from ycworker.caseload.carers import field_date, field_text, parse_date
+from ycworker.caseload.closure import drop_open_plan_actions as drop_open_actions
 from ycworker.common import audit
 from ycworker.common.errors import FieldError, FormErrors
 
@@ -173,18 +174,6 @@ def set_status(session: Session, action_id: str, status: str, today: date,
     session.flush()
     audit.record(session, "update", "plan_action", a.id, worker_id)
     return _row(a, today)
-
-
-def drop_open_actions(session: Session, carer_id: str, worker_id: str | None = None) -> int:
-    """At closure: open actions are dropped (so a closed case has nothing overdue). Returns how many."""
-    rows = session.exec(select(PlanAction).where(PlanAction.carer_id == carer_id,
-                                                 PlanAction.status == "open")).all()
-    for a in rows:
-        a.status, a.updated_at = "dropped", utcnow()
-        session.add(a)
-        audit.record(session, "update", "plan_action", a.id, worker_id)
-    session.flush()
-    return len(rows)
 
 
 def open_count(session: Session, carer_id: str) -> int:

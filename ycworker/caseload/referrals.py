@@ -17,7 +17,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from db.models import Carer, Referral, School, Worker, utcnow
-from ycworker.caseload import carer_refs
+from ycworker.caseload import carer_refs, closure
 from ycworker.caseload.carers import (
     field_choice,
     field_date,
@@ -281,14 +281,12 @@ def close(session: Session, referral_id: str, form: dict[str, str], today: date,
     still_open = session.exec(select(Referral.id).where(Referral.carer_id == r.carer_id,
                                                         Referral.closed_date.is_(None))).first()
     if still_open is None:
-        from ycworker.assessment import plans
-
         carer = session.get(Carer, r.carer_id)
         carer.status = "closed"
         carer.updated_at = utcnow()
         session.add(carer)
         session.flush()
-        plans.drop_open_actions(session, r.carer_id, worker_id)  # the plan ends with the case
+        closure.drop_open_plan_actions(session, r.carer_id, worker_id)  # the plan ends with the case
     session.flush()
     audit.record(session, "update", "referral", r.id, worker_id)
 
