@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Header, Static
 
 from screens.common.base import AreaScreen
 from screens.common.footer import Footer
-from ycworker.bookings import bookings
+from ycworker.bookings import haf
 from ycworker.bookings.actions import haf_counts
 
 COLUMNS = (("", 34), ("Children", 9), ("FSM", 6), ("SEND", 6), ("Child-days", 11), ("Booked", 7))
@@ -54,8 +54,8 @@ class HafCountsScreen(AreaScreen):
             exclusive=True,
         )
 
-    def show(self, report: bookings.HafReport) -> None:
-        def fill(table: DataTable, counts: list[bookings.HafCount], total: bookings.HafCount | None) -> None:
+    def show(self, report: haf.HafReport) -> None:
+        def fill(table: DataTable, counts: list[haf.HafCount], total: haf.HafCount | None) -> None:
             table.clear()
             for c in counts + ([total] if total else []):
                 table.add_row(

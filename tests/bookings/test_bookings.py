@@ -13,7 +13,7 @@ from sqlmodel import select
 from db.models import AuditEntry, Booking, BookingOffer
 from tests.conftest import PASSPHRASE, TODAY
 from tests.helpers import factories
-from ycworker.bookings import activities, bookings
+from ycworker.bookings import activities, bookings, haf
 from ycworker.bookings.activities import ActivityInput, DayInput
 from ycworker.bookings.bookings import BookingDetails
 from ycworker.common.errors import FieldError, FormErrors
@@ -239,8 +239,8 @@ def test_haf_counts_on_hand_built_data(store):
         attend(xmas2, cy, ["late"])  # 1
         attend(summer, bo, ["present"])  # 1
     with store.read() as s:
-        report = bookings.haf_counts(s)
-        haf_only = bookings.haf_counts(s, haf_only=True)
+        report = haf.haf_counts(s)
+        haf_only = haf.haf_counts(s, haf_only=True)
     by = {c.label: c for c in report.by_activity}
     assert (by["HAF week A"].unique_children, by["HAF week A"].fsm_children, by["HAF week A"].send_children,
             by["HAF week A"].child_days, by["HAF week A"].booked_children) == (2, 2, 1, 3, 3)

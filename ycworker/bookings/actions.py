@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ycworker.bookings import activities, bookings, day_sheet
+from ycworker.bookings import activities, bookings, day_sheet, haf
 
 # -- activities -------------------------------------------------------------------------------------
 
@@ -127,4 +127,4 @@ def export_day_sheet(store, day_id: str, folder, worker_id: str | None):
 
 def haf_counts(store, haf_only: bool):
     with store.read() as s:
-        return bookings.haf_counts(s, haf_only=haf_only)
+        return haf.haf_counts(s, haf_only=haf_only)
