@@ -115,32 +115,29 @@ class UnlockScreen(Screen):
 
     @work(thread=True, exclusive=True, group="unlock-open", exit_on_error=False)
     def _open(self, secret: str) -> None:
-        from ycworker.protection.unlocking import StoreError, WrongPassphrase
-        from ycworker.protection.unlocking import unlock as open_store
+        from ycworker.protection import unlocking
 
         try:
-            store = open_store(self.app.db_path, secret)
-        except WrongPassphrase as exc:
+            unlocked = unlocking.unlock(self.app.db_path, secret, self._demo_fill())
+        except unlocking.WrongPassphrase as exc:
             self.app.call_from_thread(self._failed, str(exc), True)
             return
-        except StoreError as exc:
+        except (unlocking.StoreError, unlocking.UnlockFailed) as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
-        try:
-            from ycworker.protection import session as protection
+        self.app.call_from_thread(self._opened_store, unlocked.store, unlocked.info, secret)
 
-            if self.app.demo:
-                from ycworker.demo import demo_if_empty
+    def _demo_fill(self):
+        """In demo mode: fill an empty database with a demo service (the thread says so first)."""
+        if not self.app.demo:
+            return None
+        from ycworker.demo import demo_if_empty
 
-                self.app.call_from_thread(self._error, "Filling a demo service…")
-                demo_if_empty(store, self.app.demo_carers)
-            info = protection.after_open(store)
-        except Exception as exc:
-            store.close()
-            self.app.call_from_thread(self._failed,
-                                      f"The database opened but could not be read. {describe(exc)}")
-            return
-        self.app.call_from_thread(self._opened_store, store, info, secret)
+        def fill(store) -> None:
+            self.app.call_from_thread(self._error, "Filling a demo service…")
+            demo_if_empty(store, self.app.demo_carers)
+
+        return fill
 
     def _failed(self, message: str, wrong_passphrase: bool = False) -> None:
         if wrong_passphrase:

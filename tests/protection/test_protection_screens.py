@@ -151,7 +151,7 @@ async def test_manager_settings_retention_review_and_erasure_through_the_ui(make
         s.get(Carer, gone_id).phone = f"{CANARY} 07700"
     twin.close()
     assert CANARY.encode() in path.read_bytes()
-    monkeypatch.setattr(unlocking, "unlock",
+    monkeypatch.setattr(unlocking, "open_file",
                         lambda p, _secret: Store(path=Path(p), engine=_make_engine(Path(p), "")))
 
     app = make_app(db_path=path)

@@ -1,18 +1,50 @@
-"""Unlocking the store, for the UI: the screens call this, never db.engine directly."""
+"""Unlocking the store: open the file with the passphrase, prepare it, and read what the unlock screen needs.
+
+The unlock screen calls ``unlock`` once, off the UI thread, and gets the open store with its
+``UnlockInfo`` (the quick check, the workers to choose from, the lock policy) back, or a sentence:
+``WrongPassphrase`` (counted as a failed unlock), another ``StoreError`` (the file would not open),
+or ``UnlockFailed`` (it opened but could not be read; the store is closed again).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from db.engine import Store, StoreError, WrongPassphrase, open_store
+from ycworker.common.errors import UserError, describe
+from ycworker.protection.session import UnlockInfo, after_open
 
-__all__ = ["Store", "StoreError", "WrongPassphrase", "is_new_database", "unlock"]
-
-
-def is_new_database(path: Path) -> bool:
-    return not path.exists() or path.stat().st_size == 0
+__all__ = ["StoreError", "UnlockFailed", "Unlocked", "WrongPassphrase", "open_file", "unlock"]
 
 
-def unlock(path: Path, passphrase: str) -> Store:
+class UnlockFailed(UserError):
+    """The database opened with the passphrase but could not be read (it was closed again)."""
+
+
+@dataclass
+class Unlocked:
+    """The open store and what the unlock screen shows next (a damage panel or the worker picker)."""
+
+    store: Store
+    info: UnlockInfo
+
+
+def open_file(path: Path, passphrase: str) -> Store:
     """Open (creating and migrating if need be). Raises WrongPassphrase or StoreError."""
     return open_store(path, passphrase)
+
+
+def unlock(path: Path, passphrase: str, prepare: Callable[[Store], object] | None = None) -> Unlocked:
+    """Open the file, run ``prepare`` on it (the App's demo fill, when asked for), then
+    ``after_open``. Any failure after the file opened closes it and raises ``UnlockFailed``."""
+    store = open_file(path, passphrase)
+    try:
+        if prepare is not None:
+            prepare(store)
+        info = after_open(store)
+    except Exception as exc:
+        store.close()
+        raise UnlockFailed(f"The database opened but could not be read. {describe(exc)}") from exc
+    return Unlocked(store, info)
