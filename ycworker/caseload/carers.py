@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -685,28 +684,6 @@ def add_cared_for(session: Session, carer_id: str, form: dict[str, object],
     return cf.id
 
 
-def set_conditions(session: Session, cared_for_id: str, conditions: list[str],
-                   worker_id: str | None = None) -> None:
-    cf = session.get(CaredFor, cared_for_id)
-    if cf is None:
-        raise NotFound("cared-for person")
-    wanted = []
-    for cond in conditions:
-        value = field_choice("conditions", cond, tuple(CONDITIONS), "Condition")
-        if value not in wanted:
-            wanted.append(value)
-    have = {row.condition: row for row in session.exec(
-        select(CaredForCondition).where(CaredForCondition.cared_for_id == cf.id)).all()}
-    for cond, row in have.items():
-        if cond not in wanted:
-            session.delete(row)
-    for cond in wanted:
-        if cond not in have:
-            session.add(CaredForCondition(cared_for_id=cf.id, condition=cond))
-    session.flush()
-    audit.record(session, "update", "cared_for", cf.id, worker_id)
-
-
 def add_contact(session: Session, carer_id: str, form: dict[str, str], today: date,
                 worker_id: str | None = None) -> str:
     """A contact or note on the timeline: kind, date, duration in minutes, note."""
@@ -756,7 +733,3 @@ def household_cared_for(session: Session, carer_id: str) -> list[tuple[str, str]
     return [tuple(r) for r in session.exec(
         select(CaredFor.id, CaredFor.name).where(CaredFor.household_id == c.household_id,
                                                  CaredFor.id.not_in(linked))).all()]
-
-
-def turns(dob: date, years: int) -> date:
-    return dob + relativedelta(years=years)

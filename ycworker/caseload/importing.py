@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
 from db.models import Carer, District, Household, Referral, School, new_id, utcnow
@@ -491,7 +491,3 @@ def import_file(store, path: Path, today: date, worker_id: str | None = None) ->
             return apply(session, plan, worker_id)
         finally:
             conn.exec_driver_sql(f"PRAGMA cache_size = {old_cache}")
-
-
-def count_referrals(session: Session) -> int:
-    return session.connection().execute(select(func.count()).select_from(Referral)).scalar_one()
