@@ -12,16 +12,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from db.engine import fsync_dir
+
 _STARTED = time.time() - 1  # this process's start, give or take (see _building)
-
-
-def fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def make_folder(folder: Path) -> None:
