@@ -19,20 +19,10 @@ from textual.widgets.option_list import Option
 from screens.assessment.form import open_assessment
 from screens.common.base import AreaScreen
 from screens.common.footer import Footer
-from ycworker.assessment import assessments
+from ycworker.assessment import actions
 from ycworker.assessment.assessments import ListItem, Overview
 
 LISTS = (("drafts", "Drafts to resume"), ("due", "Due: not started yet"), ("completed", "Completed recently"))
-
-
-def load(store, worker_id, today, everyone):
-    with store.read() as session:
-        return assessments.overview(session, worker_id, today, everyone=everyone)
-
-
-def start(store, carer_id, kind, today, worker_id):
-    with store.write() as session:
-        return assessments.start(session, carer_id, kind, today, worker_id)
 
 
 class AssessmentsScreen(AreaScreen):
@@ -81,7 +71,7 @@ class AssessmentsScreen(AreaScreen):
         return self.app.worker_info.id if self.app.worker_info else None
 
     def action_refresh(self) -> None:
-        self.run_db(load, self._worker_id(), self.app.today(), bool(self.everyone), then=self.show,
+        self.run_db(actions.load_overview, self.context(), bool(self.everyone), then=self.show,
                     what="load the assessments", group="assessments", exclusive=True)
 
     def show(self, overview: Overview) -> None:
@@ -140,7 +130,7 @@ class AssessmentsScreen(AreaScreen):
         if item.assessment_id:
             open_assessment(self, item.assessment_id)
             return
-        self.run_db(start, item.carer_id, item.kind, self.app.today(), self._worker_id(),
+        self.run_db(actions.start_assessment, self.context(), item.carer_id, item.kind,
                     then=lambda aid: open_assessment(self, aid), what="start the assessment")
 
     def action_carer(self) -> None:

@@ -18,27 +18,8 @@ from screens.assessment.form import ask_document, open_assessment
 from screens.common.base import AreaScreen
 from screens.common.footer import Footer
 from screens.common.forms import FormModal, Spec
-from ycworker.assessment import assessments, plans, reviews
+from ycworker.assessment import actions, assessments, reviews
 from ycworker.assessment.assessments import CarerAssessments
-
-
-def load(store, carer_id, today, worker_id):
-    with store.write() as session:  # audited as a view of the carer's case
-        history = assessments.carer_history(session, carer_id, today, worker_id)
-        plan = plans.load_plan(session, carer_id, today)
-        past = reviews.list_reviews(session, carer_id)
-    return history, plan, past
-
-
-def start(store, carer_id, kind, today, worker_id):
-    with store.write() as session:
-        return assessments.start(session, carer_id, kind, today, worker_id)
-
-
-def discard(store, assessment_id, worker_id):
-    with store.write() as session:
-        assessments.discard_draft(session, assessment_id, worker_id)
-        return True
 
 
 def trend_text(points: list[tuple], fmt) -> str:
@@ -121,7 +102,7 @@ class CarerAssessmentsScreen(AreaScreen):
         return self.app.worker_info.id if self.app.worker_info else None
 
     def action_refresh(self) -> None:
-        self.run_db(load, self.carer_id, self.app.today(), self._worker_id(), then=self.show,
+        self.run_db(actions.open_carer_assessments, self.context(), self.carer_id, then=self.show,
                     what="open the assessments", group="carer-assessments", exclusive=True)
 
     def show(self, loaded) -> None:
@@ -207,17 +188,17 @@ class CarerAssessmentsScreen(AreaScreen):
         if check is not None and not check.ok:
             self.notify(check.why, severity="warning", markup=False)
             return
-        self.run_db(start, self.carer_id, kind, self.app.today(), self._worker_id(),
+        self.run_db(actions.start_assessment, self.context(), self.carer_id, kind,
                     then=lambda aid: open_assessment(self, aid), what="start the assessment")
 
     def action_changed(self) -> None:
         if self.history is None:
             return
-        today, carer_id, worker_id = self.app.today(), self.carer_id, self._worker_id()
+        ctx, carer_id = self.context(), self.carer_id
+        today = ctx.today
 
         def save(store, form):
-            with store.write() as session:
-                return assessments.record_change(session, carer_id, form, today, worker_id)
+            return actions.record_change(store, ctx, carer_id, form)
 
         specs = [Spec("changed_on", "Date of the change", value=f"{today:%d/%m/%Y}"),
                  Spec("change", "What changed", placeholder="e.g. Mum back in hospital; moved house")]
@@ -247,7 +228,7 @@ class CarerAssessmentsScreen(AreaScreen):
     def action_discard(self) -> None:
         aid = self._selected("#ca-assessments")
         if aid:
-            self.run_db(discard, aid, self._worker_id(),
+            self.run_db(actions.discard_draft, self.context(), aid,
                         then=lambda _ok: (self.notify("Empty draft discarded."), self.action_refresh()),
                         what="discard the draft")
 

@@ -23,28 +23,23 @@ from screens.common.autosave import OrderedSaver, field_errors
 from screens.common.base import AreaScreen, plain_error
 from screens.common.footer import Footer
 from screens.common.forms import FormModal, Spec
-from ycworker.assessment import assessments, scoring
+from ycworker.assessment import actions, assessments, scoring
 from ycworker.assessment import document as assessment_document
 from ycworker.assessment.assessments import AssessmentView
+from ycworker.common.context import Context
 from ycworker.common.errors import FormErrors
 
 SAVE_DELAY = 0.4
 YES_NO = (("Yes", "yes"), ("No", "no"))
 
 
-def load_view(store, assessment_id, today, worker_id):
-    with store.write() as session:  # a write: opening an assessment is audited
-        return assessments.load(session, assessment_id, today, worker_id)
-
-
 def open_assessment(screen, assessment_id: str, then=None) -> None:
     """Load the assessment off the UI thread, then push its form (from any area screen)."""
-    worker = screen.app.worker_info
 
     def show(view: AssessmentView) -> None:
         screen.app.push_screen(AssessmentFormScreen(view), then)
 
-    screen.run_db(load_view, assessment_id, screen.app.today(), worker.id if worker else None,
+    screen.run_db(actions.open_assessment, screen.context(), assessment_id,
                   then=show, what="open the assessment", group="open-assessment")
 
 
@@ -211,8 +206,7 @@ class AssessmentFormScreen(AreaScreen):
 
     def _write(self, store, batch):
         audit_it = not self._audited
-        with store.write() as session:
-            result = assessments.save_draft(session, self.view.id, batch, self._worker_id, audit_it=audit_it)
+        result = actions.save_draft(store, self._worker_id, self.view.id, batch, audit_it)
         self._audited = True
         return result
 
@@ -317,11 +311,10 @@ class AssessmentFormScreen(AreaScreen):
         for key in [*self._text_keys(), "participants", "combined_with", "impact_level",
                     *assessments.YES_NO_FIELDS]:
             self._error(key, "")
-        today, worker_id = self.app.today(), self._worker_id
+        ctx, assessment_id = Context(self.ycapp.today(), self._worker_id), self.view.id
 
         def complete(store):
-            with store.write() as session:
-                return assessments.complete(session, self.view.id, today, worker_id)
+            return actions.complete_assessment(store, ctx, assessment_id)
 
         self._status("Completing…")
         self.saver.flush(after=complete, then=self._completed, on_error=self._not_completed)
@@ -369,17 +362,10 @@ class AssessmentFormScreen(AreaScreen):
 
 def ask_document(screen, assessment_id: str) -> None:
     """Ask for the folder and format, then write the assessment out (from any area screen)."""
-    worker = screen.app.worker_info
-    today, worker_id = screen.app.today(), worker.id if worker else None
-
-    def default(store):
-        with store.read() as session:
-            return assessment_document.default_folder(session)
+    ctx = screen.context()
 
     def write(store, form):
-        with store.write() as session:
-            return assessment_document.write(session, assessment_id, form["folder"], form["format"] or "md",
-                                             today, worker_id)
+        return actions.write_document(store, ctx, assessment_id, form)
 
     def written(path) -> None:
         if path:
@@ -393,7 +379,7 @@ def ask_document(screen, assessment_id: str) -> None:
                                          note="The file is named by carer ref and date, never by name."),
                                written)
 
-    screen.run_db(default, then=open_form, what="find the folder", group="document")
+    screen.run_db(actions.default_document_folder, then=open_form, what="find the folder", group="document")
 
 
 __all__ = ["AssessmentFormScreen", "ask_document", "open_assessment"]

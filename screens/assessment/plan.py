@@ -15,18 +15,8 @@ from textual.widgets import DataTable, Header, Static
 from screens.common.base import AreaScreen
 from screens.common.footer import Footer
 from screens.common.forms import FormModal, Spec
-from ycworker.assessment import plans
+from ycworker.assessment import actions, plans
 from ycworker.assessment.plans import Plan
-
-
-def load(store, carer_id, today):
-    with store.read() as session:
-        return plans.load_plan(session, carer_id, today)
-
-
-def set_status(store, action_id, status, today, worker_id):
-    with store.write() as session:
-        return plans.set_status(session, action_id, status, today, worker_id)
 
 
 class PlanScreen(AreaScreen):
@@ -68,7 +58,7 @@ class PlanScreen(AreaScreen):
         return self.app.worker_info.id if self.app.worker_info else None
 
     def action_refresh(self) -> None:
-        self.run_db(load, self.carer_id, self.app.today(), then=self.show, what="open the plan",
+        self.run_db(actions.load_plan, self.context(), self.carer_id, then=self.show, what="open the plan",
                     group="plan", exclusive=True)
 
     def show(self, plan: Plan) -> None:
@@ -113,11 +103,10 @@ class PlanScreen(AreaScreen):
         return specs
 
     def action_add(self) -> None:
-        today, carer_id, worker_id = self.app.today(), self.carer_id, self._worker_id()
+        ctx, carer_id = self.context(), self.carer_id
 
         def save(store, form):
-            with store.write() as session:
-                return plans.add_action(session, carer_id, form, today, worker_id)
+            return actions.add_plan_action(store, ctx, carer_id, form)
 
         self.app.push_screen(FormModal("Add an action to the plan", self._specs(), save),
                              lambda r: self.action_refresh() if r else None)
@@ -126,12 +115,10 @@ class PlanScreen(AreaScreen):
         action = self._current()
         if action is None:
             return
-        today, worker_id = self.app.today(), self._worker_id()
+        ctx, action_id = self.context(), action.id
 
         def save(store, form):
-            with store.write() as session:
-                plans.update_action(session, action.id, form, today, worker_id)
-                return True
+            return actions.update_plan_action(store, ctx, action_id, form)
 
         self.app.push_screen(FormModal("Change the action", self._specs(action), save),
                              lambda r: self.action_refresh() if r else None)
@@ -140,7 +127,7 @@ class PlanScreen(AreaScreen):
         action = self._current()
         if action is None:
             return
-        self.run_db(set_status, action.id, status, self.app.today(), self._worker_id(),
+        self.run_db(actions.set_plan_status, self.context(), action.id, status,
                     then=lambda _r: self.action_refresh(), what="change the action")
 
     def action_back(self) -> None:

@@ -21,7 +21,7 @@ from textual.widgets import Header, Input, Label, Select, Static
 from screens.common.autosave import field_errors
 from screens.common.base import AreaScreen, plain_error
 from screens.common.footer import Footer
-from ycworker.assessment import reviews
+from ycworker.assessment import actions, reviews
 from ycworker.assessment.outcomes import OUTCOMES
 from ycworker.assessment.reviews import ReviewForm
 
@@ -87,11 +87,6 @@ class OutcomeSheet(Widget, can_focus=True):
 
 
 
-def load(store, carer_id, review_id):
-    with store.read() as session:
-        return reviews.load_form(session, carer_id, review_id)
-
-
 class ReviewScreen(AreaScreen):
     HELP_TITLE = "Review"
     DEFAULT_CSS = """
@@ -152,7 +147,8 @@ class ReviewScreen(AreaScreen):
             yield Label("", classes="rv-error", id=f"err-{name}", markup=False)
 
     def on_mount(self) -> None:
-        self.run_db(load, self.carer_id, self.review_id, then=self.show, what="open the review")
+        self.run_db(actions.load_review, self.carer_id, self.review_id, then=self.show,
+                    what="open the review")
 
     def show(self, form: ReviewForm) -> None:
         self.form = form
@@ -227,18 +223,12 @@ class ReviewScreen(AreaScreen):
             label.update("")
         sheet = self.query_one(OutcomeSheet)
         sheet.missing = set()
-        form, today = self.read(), self.app.today()
-        worker = self.app.worker_info
+        form, ctx = self.read(), self.context()
         carer_id, review_id = self.carer_id, self.form.review_id
 
-        def save(store):
-            with store.write() as session:
-                return reviews.save_review(session, carer_id, form, today, worker.id if worker else None,
-                                           review_id=review_id)
-
         self._message("Saving…")
-        self.run_db(save, then=self._saved, on_error=self._failed, what="save the review", group="review",
-                    exclusive=True)
+        self.run_db(actions.save_review, ctx, carer_id, form, review_id, then=self._saved,
+                    on_error=self._failed, what="save the review", group="review", exclusive=True)
 
     def _message(self, text: str, cls: str = "") -> None:
         msg = self.query_one("#rv-message", Static)

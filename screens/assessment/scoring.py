@@ -20,7 +20,7 @@ from textual.widgets import Header, Static
 from screens.common.autosave import OrderedSaver
 from screens.common.base import AreaScreen, plain_error
 from screens.common.footer import Footer
-from ycworker.assessment import assessments, scoring
+from ycworker.assessment import actions, scoring
 from ycworker.assessment.scoring import MACA, PANOC
 
 COLUMNS = {MACA: 3, PANOC: 10}
@@ -180,12 +180,7 @@ class ScoringScreen(AreaScreen):
 
     def _write(self, store, batch):
         audit_it = not self._audited
-        with store.write() as session:
-            for key, score in batch.items():
-                instrument, item = key.rsplit(":", 1)
-                assessments.set_score(session, self.assessment_id, instrument, int(item), score,
-                                      self._worker_id, audit_it=audit_it)
-                audit_it = False
+        actions.save_scores(store, self._worker_id, self.assessment_id, batch, audit_it)
         self._audited = True
         return None
 
