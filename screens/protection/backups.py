@@ -24,26 +24,15 @@ from textual.widgets import DataTable, Header, Input, Label, Static
 from screens.common.base import AreaScreen, plain_error
 from screens.common.footer import Footer
 from ycworker.common.errors import FieldError
+from ycworker.protection.actions import back_up_now, backups_kept
 
 REASONS = {"daily": "daily", "manual": "made by hand", "before-restore": "file replaced by a restore"}
-
-
-def list_backups(db_path: Path):
-    from ycworker.protection import backups
-
-    return backups.list_backups(db_path)
 
 
 def made_under_another_passphrase(db_path: Path, backup: Path) -> bool:
     from ycworker.protection import backups
 
     return backups.made_under_another_passphrase(db_path, backup)
-
-
-def back_up_now(store, worker_id: str | None):
-    from ycworker.protection import backups
-
-    return backups.make_backup(store, reason="manual", worker_id=worker_id)
 
 
 class RestoreModal(ModalScreen[tuple[str, str | None] | None]):
@@ -193,14 +182,8 @@ class BackupsScreen(AreaScreen):
         widget.set_class(error, "-error")
 
     def action_refresh(self) -> None:
-        self.run_worker(lambda: list_backups(self.app.db_path), thread=True, group="backups-list",
-                        exclusive=True, exit_on_error=False, name="backups-list")
-
-    def on_worker_state_changed(self, event) -> None:
-        from textual.worker import WorkerState
-
-        if event.worker.name == "backups-list" and event.state == WorkerState.SUCCESS:
-            self._show(event.worker.result)
+        self.run_db(backups_kept, then=self._show, what="list the backups", group="backups-list",
+                    exclusive=True)
 
     def _show(self, rows: list) -> None:
         self.rows = rows
@@ -232,8 +215,7 @@ class BackupsScreen(AreaScreen):
         self.notify(note, title="Backup", timeout=6)
         self.status(note)
         self.note = note
-        self.run_worker(lambda: list_backups(self.app.db_path), thread=True, group="backups-list",
-                        exclusive=True, exit_on_error=False, name="backups-list")
+        self.action_refresh()
 
     def _backup_failed(self, error: BaseException) -> None:
         self.busy = False

@@ -13,6 +13,8 @@ from db.engine import Store
 from ycworker.common.workers import WorkerInfo
 from ycworker.protection import erasure, retention
 from ycworker.protection import session as protection
+from ycworker.protection.backups import BackupResult, make_backup
+from ycworker.protection.generations import BackupInfo, list_backups
 
 
 def audit_log_page(store: Store, page: int, size: int, action: str | None) -> protection.AuditPage:
@@ -67,3 +69,13 @@ def save_protection_settings(
     """Check and save the settings form (FormErrors names every bad field); audited."""
     with store.write() as session:
         return protection.save_settings(session, form, worker_id)
+
+
+def backups_kept(store: Store) -> list[BackupInfo]:
+    """The backups of the open database, newest first (reading the backups folder only)."""
+    return list_backups(store.path)
+
+
+def back_up_now(store: Store, worker_id: str | None) -> BackupResult:
+    """A backup made by hand: full check first, written, verified, older generations pruned."""
+    return make_backup(store, reason="manual", worker_id=worker_id)
