@@ -13,214 +13,42 @@ Ages and school years are taken on the activity's first day.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, time
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy import case, func, or_
 from sqlmodel import Session, col, select
 
 from db.models import ActivityDay, Booking, BookingDay, Carer, District, HolidayActivity, utcnow
+from ycworker.bookings.activity_input import (  # noqa: F401  (re-exported: activities.ActivityInput etc.)
+    IMPACT_LEVELS,
+    ActivityInput,
+    DayInput,
+    format_cost,
+    format_days,
+    parse_cost,
+    parse_date,
+    parse_days,
+    parse_impact,
+    parse_time,
+    validate,
+)
 from ycworker.bookings.offers import HOLDING, Offer, offer_free_places
+from ycworker.bookings.school_years import (  # noqa: F401  (re-exported: activities.school_year etc.)
+    age_on,
+    born_between_for_ages,
+    born_between_for_years,
+    describe_school_year,
+    school_year,
+    school_year_start,
+)
 from ycworker.caseload import search as caseload
 from ycworker.common import audit
-from ycworker.common.errors import FieldError, FormErrors, UserError
+from ycworker.common.errors import FieldError, UserError
 
-IMPACT_LEVELS = ("low", "medium", "high")
 HAF_FIRST_YEAR = 0  # Reception
 HAF_LAST_YEAR = 11
 PAGE = 50
-
-
-# -- school years and ages ------------------------------------------------------------------------
-
-def school_year_start(on: date) -> date:
-    """1 September of the school year that ``on`` falls in."""
-    return date(on.year if on.month >= 9 else on.year - 1, 9, 1)
-
-
-def school_year(date_of_birth: date, on: date) -> int:
-    """The English school year of a child on a date: Reception 0, Year 1 = 1 ... Year 13 = 13.
-
-    Negative for nursery-age children, above 13 for those past school age.
-    """
-    start = school_year_start(on)
-    aug31 = date(start.year, 8, 31)
-    age = aug31.year - date_of_birth.year - ((aug31.month, aug31.day) < (date_of_birth.month,
-                                                                          date_of_birth.day))
-    return age - 4
-
-
-def describe_school_year(year: int) -> str:
-    if year < 0:
-        return "Nursery"
-    if year == 0:
-        return "Reception"
-    if year > 13:
-        return "Left school"
-    return f"Year {year}"
-
-
-def born_between_for_years(first_year: int, last_year: int, on: date) -> tuple[date, date]:
-    """The dates of birth (inclusive) of children in school years first..last on a date."""
-    start = school_year_start(on).year
-    earliest = date(start - last_year - 5, 9, 1)
-    latest = date(start - first_year - 4, 8, 31)
-    return earliest, latest
-
-
-def age_on(date_of_birth: date, on: date) -> int:
-    return on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
-
-
-def born_between_for_ages(min_age: int, max_age: int, on: date) -> tuple[date, date]:
-    """Dates of birth (inclusive) of people aged min..max on a date."""
-    latest = on - relativedelta(years=min_age)
-    earliest = on - relativedelta(years=max_age + 1) + relativedelta(days=1)
-    return earliest, latest
-
-
-# -- input ----------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class DayInput:
-    day_date: date
-    start_time: time | None = None
-    end_time: time | None = None
-
-
-@dataclass
-class ActivityInput:
-    title: str
-    days: list[DayInput]
-    venue: str = ""
-    holiday_period: str = ""
-    capacity: int = 20
-    min_age: int = 5
-    max_age: int = 18
-    eligible_impact: tuple[str, ...] = ()
-    haf: bool = False
-    funding: str = ""
-    cost_pence: int = 0
-    staff_notes: str = ""
-    district_id: str | None = None
-
-
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y")
-
-
-def parse_date(text: str) -> date | None:
-    text = text.strip()
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def parse_time(text: str) -> time | None:
-    text = text.strip().replace(".", ":")
-    for fmt in ("%H:%M", "%H%M", "%H"):
-        try:
-            return datetime.strptime(text, fmt).time()
-        except ValueError:
-            continue
-    return None
-
-
-_DAY_RE = re.compile(r"^\s*(\S+)(?:\s+(\d{1,2}[:.]?\d{2}|\d{1,2})\s*-\s*(\d{1,2}[:.]?\d{2}|\d{1,2}))?\s*$")
-
-
-def parse_days(text: str) -> list[DayInput]:
-    """Days as typed: ``2026-12-21 10:00-14:00; 22/12/2026 10:00-14:00`` (times optional).
-
-    Separated by semicolons, commas or new lines. Raises FieldError("days", ...).
-    """
-    parts = [p for p in re.split(r"[;,\n]", text) if p.strip()]
-    if not parts:
-        raise FieldError("days", "Give at least one day, e.g. 2026-12-21 10:00-14:00.")
-    days: list[DayInput] = []
-    for part in parts:
-        m = _DAY_RE.match(part)
-        day = parse_date(m.group(1)) if m else None
-        if m is None or day is None:
-            raise FieldError("days", f"'{part.strip()}' is not a day: write it as 2026-12-21 10:00-14:00.")
-        start = end = None
-        if m.group(2):
-            start, end = parse_time(m.group(2)), parse_time(m.group(3))
-            if start is None or end is None:
-                raise FieldError("days", f"'{part.strip()}': the times should look like 10:00-14:00.")
-        days.append(DayInput(day, start, end))
-    return days
-
-
-def format_days(days: list[DayInput]) -> str:
-    out = []
-    for d in days:
-        text = d.day_date.isoformat()
-        if d.start_time and d.end_time:
-            text += f" {d.start_time:%H:%M}-{d.end_time:%H:%M}"
-        out.append(text)
-    return "; ".join(out)
-
-
-def parse_cost(text: str) -> int:
-    """'£2.50', '2.5', '0', '' -> pence. Raises FieldError("cost", ...)."""
-    cleaned = text.strip().replace("£", "").replace(",", "")
-    if cleaned.lower() in ("", "free", "0"):
-        return 0
-    try:
-        value = round(float(cleaned) * 100)
-    except ValueError:
-        raise FieldError("cost", f"'{text}' is not an amount: write it as 2.50, or 0 for free.") from None
-    if value < 0:
-        raise FieldError("cost", "The cost cannot be negative.")
-    return value
-
-
-def format_cost(pence: int) -> str:
-    return "free" if not pence else f"£{pence // 100}.{pence % 100:02d}"
-
-
-def parse_impact(text: str) -> tuple[str, ...]:
-    """'medium, high' -> ('medium', 'high'); empty means anyone. Raises FieldError("impact")."""
-    levels = [p.strip().lower() for p in re.split(r"[,\s/]+", text) if p.strip()]
-    bad = [p for p in levels if p not in IMPACT_LEVELS]
-    if bad:
-        raise FieldError("impact", f"'{bad[0]}' is not an impact level: use low, medium or high.")
-    return tuple(level for level in IMPACT_LEVELS if level in levels)
-
-
-def validate(data: ActivityInput, today: date | None = None) -> None:
-    errors: list[FieldError] = []
-    if not data.title.strip():
-        errors.append(FieldError("title", "Give the activity a title, e.g. Winter party."))
-    if not data.days:
-        errors.append(FieldError("days", "Give at least one day, e.g. 2026-12-21 10:00-14:00."))
-    seen: set[date] = set()
-    for d in data.days:
-        if d.day_date in seen:
-            errors.append(FieldError("days", f"{d.day_date:%a %d %b %Y} is given twice."))
-            break
-        seen.add(d.day_date)
-        if d.start_time and d.end_time and d.end_time <= d.start_time:
-            errors.append(FieldError("days", f"On {d.day_date:%a %d %b} the end time is not after "
-                                             "the start."))
-            break
-    if not (1 <= data.capacity <= 1000):
-        errors.append(FieldError("capacity", "Capacity is the number of places each day, 1 to 1000."))
-    if not (0 <= data.min_age <= data.max_age <= 25):
-        errors.append(FieldError("ages", "The age range should run from the youngest to the oldest "
-                                         "age, 0 to 25."))
-    bad = [i for i in data.eligible_impact if i not in IMPACT_LEVELS]
-    if bad:
-        errors.append(FieldError("impact", f"'{bad[0]}' is not an impact level: use low, medium or high."))
-    if data.cost_pence < 0:
-        errors.append(FieldError("cost", "The cost cannot be negative."))
-    if errors:
-        raise FormErrors(errors)
 
 
 # -- reads ----------------------------------------------------------------------------------------
