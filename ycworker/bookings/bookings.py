@@ -32,16 +32,22 @@ from db.models import (
     BookingDay,
     BookingOffer,
     Carer,
-    HolidayActivity,
     Worker,
     utcnow,
 )
 from ycworker.bookings.activities import (
     age_on,
-    describe_school_year,
     reasons_not_eligible,
     rule_for,
-    school_year,
+)
+from ycworker.bookings.attendance import (  # noqa: F401  (re-exported: bookings.mark etc.)
+    ATTENDED,
+    MARKS,
+    AttendanceRow,
+    attendance_days,
+    attendance_list,
+    day_heading,
+    mark,
 )
 from ycworker.bookings.offers import (
     HOLDING,
@@ -58,8 +64,6 @@ from ycworker.common.errors import FieldError
 TRANSPORT = ("none", "bus_pass", "volunteer_driver", "taxi")
 TRANSPORT_LABELS = {"none": "none", "bus_pass": "bus pass", "volunteer_driver": "volunteer driver",
                     "taxi": "taxi"}
-MARKS = ("present", "late", "absent")
-ATTENDED = ("present", "late")
 DECLINED_REASON = "Declined the offered place"
 
 
@@ -430,77 +434,6 @@ def previous_details(session: Session, carer_id: str) -> BookingDetails | None:
     if b is None:
         return None
     return BookingDetails(**{k: getattr(b, k) for k in BookingDetails.__dataclass_fields__})
-
-
-# -- attendance on the day ------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class AttendanceRow:
-    booking_day_id: str
-    carer_id: str
-    name: str
-    carer_ref: str
-    school_year: str
-    fsm: bool
-    send: bool
-    needs: bool
-    mark: str | None
-
-
-def attendance_list(session: Session, day_id: str) -> list[AttendanceRow]:
-    """The booked children on one day, by name, with their mark so far."""
-    day = session.get(ActivityDay, day_id)
-    if day is None:
-        raise FieldError("day", "That day is no longer part of the activity.")
-    rows = session.exec(
-        select(BookingDay.id, Carer.id, Carer.first_name, Carer.last_name, Carer.preferred_name,
-               Carer.carer_ref, Carer.date_of_birth, Carer.fsm, Carer.send,
-               (Booking.allergies != "") | (Booking.medical != "") | (Booking.medication != ""),
-               BookingDay.attendance)
-        .join(Booking, Booking.id == BookingDay.booking_id)
-        .join(Carer, Carer.id == Booking.carer_id)
-        .where(BookingDay.day_id == day_id, Booking.status == "booked")
-        .order_by(Carer.last_name, Carer.first_name)
-    ).all()
-    return [AttendanceRow(r[0], r[1], _name(r[2], r[3], r[4]), r[5],
-                          describe_school_year(school_year(r[6], day.day_date)), bool(r[7]), bool(r[8]),
-                          bool(r[9]), r[10]) for r in rows]
-
-
-def day_heading(session: Session, day_id: str) -> str:
-    """'Winter party · Mon 21 Dec 2026 10:00-14:00 · Dover Youth Hub'."""
-    row = session.exec(
-        select(HolidayActivity.title, HolidayActivity.venue, ActivityDay.day_date, ActivityDay.start_time,
-               ActivityDay.end_time)
-        .join(HolidayActivity, HolidayActivity.id == ActivityDay.activity_id).where(ActivityDay.id == day_id)
-    ).first()
-    if row is None:
-        raise FieldError("day", "That day is no longer part of the activity.")
-    when = f"{row[2]:%a %d %b %Y}" + (f" {row[3]:%H:%M}-{row[4]:%H:%M}" if row[3] and row[4] else "")
-    return " · ".join(p for p in (row[0], when, row[1]) if p)
-
-
-def attendance_days(session: Session, booking_id: str) -> list[str]:
-    """The booking's booking-day ids, in day order (for marking one child across days)."""
-    return list(session.exec(
-        select(BookingDay.id).join(ActivityDay, ActivityDay.id == BookingDay.day_id)
-        .where(BookingDay.booking_id == booking_id).order_by(ActivityDay.day_date)
-    ).all())
-
-
-def mark(session: Session, booking_day_id: str, value: str | None, worker_id: str | None) -> None:
-    """Mark a child present, late or absent on a day; None clears the mark (undo)."""
-    if value is not None and value not in MARKS:
-        raise FieldError("mark", "A mark is present, late or absent.")
-    bd = session.get(BookingDay, booking_day_id)
-    if bd is None:
-        raise FieldError("mark", "That booking is no longer on this day.")
-    bd.attendance = value
-    bd.marked_at = utcnow() if value else None
-    bd.marked_by_id = worker_id if value else None
-    bd.updated_at = utcnow()
-    session.add(bd)
-    audit.record(session, "update", "booking_day", booking_day_id, worker_id)
 
 
 __all__ = [
