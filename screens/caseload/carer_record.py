@@ -22,7 +22,7 @@ from screens.common.base import AreaScreen
 from screens.common.footer import Footer
 from screens.common.forms import FormModal, Spec
 from ycworker.caseload import actions, carers, referrals
-from ycworker.caseload.carers import CarerRecord
+from ycworker.caseload.record import CarerRecord
 
 FIELD_HINTS = {
     "date_of_birth": "DD/MM/YYYY", "sex": "M, F or U", "ethnicity": "DfE code, e.g. WBRI",

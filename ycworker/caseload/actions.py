@@ -13,9 +13,9 @@ from typing import Any
 from sqlmodel import col, select
 
 from db.models import Assessment
-from ycworker.caseload import carers, duplicates, importing, referrals, search
-from ycworker.caseload.carers import CarerRecord
+from ycworker.caseload import carers, duplicates, importing, record, referrals, search
 from ycworker.caseload.importing import Imported, Plan
+from ycworker.caseload.record import CarerRecord
 from ycworker.caseload.search import CaseloadQuery, FilterChoices, Window
 from ycworker.common.context import Context
 
@@ -55,9 +55,9 @@ def open_record(store: Any, carer_id: str, ctx: Context, audit_view: bool) -> Ca
     record already on screen is a plain read."""
     if not audit_view:
         with store.read() as session:
-            return carers.load_record(session, carer_id, ctx.today, ctx.worker_id, audit_view=False)
+            return record.load_record(session, carer_id, ctx.today, ctx.worker_id, audit_view=False)
     with store.write() as session:
-        return carers.load_record(session, carer_id, ctx.today, ctx.worker_id)
+        return record.load_record(session, carer_id, ctx.today, ctx.worker_id)
 
 
 def save_field(store: Any, carer_id: str, name: str, raw: str, ctx: Context) -> str:

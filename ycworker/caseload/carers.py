@@ -1,16 +1,16 @@
-"""A young carer's record: the profile, household and siblings, cared-for people, caring tasks,
-contacts and notes, and what is due next.
+"""A young carer's fields and their edits: the lists (sexes, ethnicities, relationships,
+conditions, contact kinds), the field validators, and the changes a worker makes to a record.
 
 Edits are saved one field at a time (``update_field``): the value is checked, and a problem raises
 ``FieldError`` naming the field with a sentence a youth worker can act on; nothing is written then.
-Every change and every opening of a record is audited in the same transaction (no personal data
-in the audit entry).
+Every change is audited in the same transaction (no personal data in the audit entry). The record
+as shown, and the audited opening of it, are in ``ycworker.caseload.record`` (``load_record`` is
+also reachable from here).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func
@@ -24,12 +24,12 @@ from db.models import (
     Contact,
     District,
     Household,
-    Referral,
     School,
-    Worker,
     utcnow,
 )
-from ycworker.caseload.search import age_on, describe_pending, flag_for, pending_deadline
+from ycworker.caseload.record import carer_row
+from ycworker.caseload.record import load_record as load_record  # the record, opened from here too
+from ycworker.caseload.search import age_on
 from ycworker.common import audit
 from ycworker.common.errors import FieldError, FormErrors
 
@@ -57,7 +57,6 @@ CONTACT_KINDS = {
 MIN_AGE, MAX_AGE = 4, 25
 MAX_TEXT = 200
 MAX_LONG_TEXT = 4000
-TIMELINE_LIMIT = 200
 
 # Invisible characters that reorder how text is shown (a name could read "Amira" and be stored
 # as something else): the embeddings, overrides and isolates, and the direction marks.
@@ -192,278 +191,6 @@ def field_yes_no(name: str, raw: str, label: str) -> bool:
     raise FieldError(name, f"{label}: answer yes or no.")
 
 
-# -- the record ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Person:
-    carer_id: str
-    name: str
-    carer_ref: str
-    age: int
-    status: str
-
-
-@dataclass(frozen=True)
-class CaredForView:
-    cared_for_id: str
-    name: str
-    relationship: str
-    conditions: tuple[str, ...]
-    notes: str
-    also_cared_for_by: tuple[str, ...]  # siblings who care for the same person
-
-
-@dataclass(frozen=True)
-class ReferralView:
-    referral_id: str
-    referral_date: date
-    source: str
-    referrer_name: str
-    reason: str
-    consent: str
-    consent_date: date | None
-    consent_given_by: str
-    worker: str
-    worker_id: str | None
-    allocated_date: date | None
-    assessment_completed_date: date | None
-    impact_level: str | None
-    closed_date: date | None
-    closure_reason: str | None
-    closure_note: str
-    reopened_count: int
-    deadline: date | None
-    deadline_text: str  # "allocation due in 3 working days" or ""
-
-    @property
-    def is_open(self) -> bool:
-        return self.closed_date is None
-
-    @property
-    def stage(self) -> str:
-        if self.closed_date:
-            return f"closed {self.closed_date:%d/%m/%Y} ({(self.closure_reason or '').replace('_', ' ')})"
-        if self.consent == "refused":
-            return "consent refused"
-        if self.allocated_date is None:
-            return "waiting for allocation"
-        if self.assessment_completed_date is None:
-            return f"allocated to {self.worker or 'a worker'}; assessment to do"
-        return "assessed; in support"
-
-
-@dataclass(frozen=True)
-class ContactView:
-    contact_id: str
-    contact_date: date
-    kind: str
-    duration_minutes: int
-    note: str
-    worker: str
-
-
-@dataclass
-class CarerRecord:
-    carer_id: str
-    carer_ref: str
-    first_name: str
-    last_name: str
-    preferred_name: str
-    date_of_birth: date
-    age: int
-    sex: str
-    ethnicity: str
-    disability: bool
-    fsm: bool
-    send: bool
-    school: str
-    district: str
-    worker: str
-    phone: str
-    email: str
-    caring_tasks: str
-    impact_level: str | None
-    status: str
-    needs_referral_details: bool
-    last_contact_date: date | None
-    household_id: str | None
-    household_name: str = ""
-    household_ref: str = ""
-    address: str = ""
-    postcode: str = ""
-    household_phone: str = ""
-    siblings: list[Person] = field(default_factory=list)
-    cared_for: list[CaredForView] = field(default_factory=list)
-    referrals: list[ReferralView] = field(default_factory=list)
-    timeline: list[ContactView] = field(default_factory=list)
-    due_next: list[str] = field(default_factory=list)
-    flag: str = ""
-
-    @property
-    def name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
-    @property
-    def open_referral(self) -> ReferralView | None:
-        return next((r for r in self.referrals if r.is_open), None)
-
-    @property
-    def latest_referral(self) -> ReferralView | None:
-        return self.referrals[0] if self.referrals else None
-
-    def value_of(self, name: str) -> str:
-        """The text shown in a profile field's input."""
-        v = getattr(self, name if name != "household_phone" else "household_phone")
-        if isinstance(v, bool):
-            return "yes" if v else "no"
-        if isinstance(v, date):
-            return f"{v:%d/%m/%Y}"
-        return "" if v is None else str(v)
-
-
-class NotFound(FieldError):
-    def __init__(self, what: str = "record"):
-        super().__init__("record", f"That {what} is no longer there (it may have been erased).")
-
-
-def _carer(session: Session, carer_id: str) -> Carer:
-    carer = session.get(Carer, carer_id)
-    if carer is None:
-        raise NotFound("young carer")
-    return carer
-
-
-def _name_of(session: Session, model, row_id: str | None) -> str:
-    if not row_id:
-        return ""
-    return session.exec(select(model.name).where(model.id == row_id)).first() or ""
-
-
-def referral_views(session: Session, carer_id: str, today: date) -> list[ReferralView]:
-    rows = session.exec(
-        select(Referral.id, Referral.referral_date, Referral.source, Referral.referrer_name,
-               Referral.reason, Referral.consent, Referral.consent_date, Referral.consent_given_by,
-               Worker.name, Referral.worker_id, Referral.allocated_date,
-               Referral.assessment_completed_date, Referral.impact_level, Referral.closed_date,
-               Referral.closure_reason, Referral.closure_note, Referral.reopened_count)
-        .join(Worker, Worker.id == Referral.worker_id, isouter=True)
-        .where(Referral.carer_id == carer_id)
-        .order_by(Referral.closed_date.is_not(None), Referral.referral_date.desc(),
-                  Referral.created_at.desc())
-    ).all()
-    out = []
-    for r in rows:
-        p = pending_deadline(r[1], r[10], r[11], r[13], r[5])
-        out.append(ReferralView(
-            referral_id=r[0], referral_date=r[1], source=r[2], referrer_name=r[3], reason=r[4],
-            consent=r[5], consent_date=r[6], consent_given_by=r[7], worker=r[8] or "",
-            worker_id=r[9], allocated_date=r[10], assessment_completed_date=r[11],
-            impact_level=r[12], closed_date=r[13], closure_reason=r[14], closure_note=r[15],
-            reopened_count=r[16], deadline=p[1] if p else None,
-            deadline_text=describe_pending(p[0], p[1], today) if p else "",
-        ))
-    return out
-
-
-def load_record(session: Session, carer_id: str, today: date, worker_id: str | None = None,
-                *, audit_view: bool = True) -> CarerRecord:
-    """Everything the record screen shows. Audits the view when given a write session."""
-    c = _carer(session, carer_id)
-    rec = CarerRecord(
-        carer_id=c.id, carer_ref=c.carer_ref, first_name=c.first_name, last_name=c.last_name,
-        preferred_name=c.preferred_name, date_of_birth=c.date_of_birth,
-        age=age_on(c.date_of_birth, today), sex=c.sex, ethnicity=c.ethnicity,
-        disability=c.disability, fsm=c.fsm, send=c.send,
-        school=_name_of(session, School, c.school_id), district=_name_of(session, District, c.district_id),
-        worker=_name_of(session, Worker, c.worker_id), phone=c.phone, email=c.email,
-        caring_tasks=c.caring_tasks, impact_level=c.impact_level, status=c.status,
-        needs_referral_details=c.needs_referral_details, last_contact_date=c.last_contact_date,
-        household_id=c.household_id, flag=flag_for(c.date_of_birth, today),
-    )
-    if c.household_id:
-        h = session.get(Household, c.household_id)
-        if h is not None:
-            rec.household_name, rec.household_ref = h.name, h.ref or ""
-            rec.address, rec.postcode, rec.household_phone = h.address, h.postcode, h.phone
-        sibs = session.exec(
-            select(Carer.id, Carer.first_name, Carer.last_name, Carer.carer_ref, Carer.date_of_birth,
-                   Carer.status)
-            .where(Carer.household_id == c.household_id, Carer.id != c.id)
-            .order_by(Carer.date_of_birth)
-        ).all()
-        rec.siblings = [Person(i, f"{f} {last}", ref, age_on(dob, today), st)
-                        for i, f, last, ref, dob, st in sibs]
-    rec.cared_for = cared_for_views(session, c.id)
-    rec.referrals = referral_views(session, c.id, today)
-    rec.timeline = [
-        ContactView(i, d, k, m, n, w or "")
-        for i, d, k, m, n, w in session.exec(
-            select(Contact.id, Contact.contact_date, Contact.kind, Contact.duration_minutes,
-                   Contact.note, Worker.name)
-            .join(Worker, Worker.id == Contact.worker_id, isouter=True)
-            .where(Contact.carer_id == c.id)
-            .order_by(Contact.contact_date.desc(), Contact.created_at.desc())
-            .limit(TIMELINE_LIMIT)
-        ).all()
-    ]
-    rec.due_next = due_next(rec, today)
-    if audit_view:
-        audit.record(session, "view", "carer", c.id, worker_id)
-    return rec
-
-
-def cared_for_views(session: Session, carer_id: str) -> list[CaredForView]:
-    rows = session.exec(
-        select(CaredFor.id, CaredFor.name, CareRelationship.relationship, CaredFor.notes)
-        .join(CareRelationship, CareRelationship.cared_for_id == CaredFor.id)
-        .where(CareRelationship.carer_id == carer_id)
-        .order_by(CaredFor.name)
-    ).all()
-    if not rows:
-        return []
-    ids = [r[0] for r in rows]
-    conds: dict[str, list[str]] = {}
-    for cf, cond in session.exec(select(CaredForCondition.cared_for_id, CaredForCondition.condition)
-                                 .where(CaredForCondition.cared_for_id.in_(ids))).all():
-        conds.setdefault(cf, []).append(cond)
-    others: dict[str, list[str]] = {}
-    for cf, first, last in session.exec(
-        select(CareRelationship.cared_for_id, Carer.first_name, Carer.last_name)
-        .join(Carer, Carer.id == CareRelationship.carer_id)
-        .where(CareRelationship.cared_for_id.in_(ids), CareRelationship.carer_id != carer_id)
-    ).all():
-        others.setdefault(cf, []).append(f"{first} {last}")
-    return [CaredForView(i, n, rel, tuple(sorted(conds.get(i, []))), notes, tuple(others.get(i, [])))
-            for i, n, rel, notes in rows]
-
-
-def due_next(rec: CarerRecord, today: date) -> list[str]:
-    """What the worker should do next for this carer, most pressing first."""
-    out = []
-    for r in rec.referrals:
-        if not r.is_open:
-            continue
-        if r.consent == "refused" and r.allocated_date is None:
-            out.append("Consent refused: close the request (consent not given) or record new consent.")
-        elif r.consent == "pending":
-            out.append(f"Consent still pending for the request of {r.referral_date:%d/%m/%Y}.")
-        if r.deadline_text:
-            what = "Allocate to a worker" if r.allocated_date is None else "Complete the needs assessment"
-            out.append(f"{what}: {r.deadline_text} ({r.deadline:%a %d %b %Y}).")
-    if rec.status != "open":  # a closed record asks nothing more (consent refused, moved away ...)
-        return out
-    if rec.flag:
-        out.append(rec.flag[0].upper() + rec.flag[1:] + ".")
-    if rec.needs_referral_details:
-        out.append("Walk-in: take the support request details.")
-    if not rec.cared_for:
-        out.append("Add the person they care for.")
-    if rec.status == "open" and not any(r.is_open for r in rec.referrals):
-        out.append("Open record with no open support request: add one or close the record.")
-    return out
-
-
 # -- field-by-field edits -------------------------------------------------------------------------
 
 PROFILE_FIELDS = {
@@ -517,7 +244,7 @@ def find_district(session: Session, field_name: str, name: str) -> str | None:
 def update_field(session: Session, carer_id: str, name: str, raw: str, today: date,
                  worker_id: str | None = None) -> str:
     """Check and save one field of the record; returns the value as it will now be shown."""
-    c = _carer(session, carer_id)
+    c = carer_row(session, carer_id)
     if name in HOUSEHOLD_FIELDS:
         return _update_household(session, c, name, raw, worker_id)
     if name not in PROFILE_FIELDS:
@@ -605,7 +332,7 @@ def add_sibling(session: Session, carer_id: str, sibling_ref: str, worker_id: st
     ref = (sibling_ref or "").strip()
     if not ref:
         raise FieldError("sibling", "Type the sibling's carer ref.")
-    c = _carer(session, carer_id)
+    c = carer_row(session, carer_id)
     sib = session.exec(select(Carer).where(func.upper(Carer.carer_ref) == ref.upper())).first()
     if sib is None:
         raise FieldError("sibling", f"No young carer has the ref '{ref[:30]}'.")
@@ -638,7 +365,7 @@ def add_cared_for(session: Session, carer_id: str, form: dict[str, object],
 
     ``form["existing"]`` may name a cared-for person of the same household (a sibling already
     cares for them), who is then linked instead of added twice."""
-    c = _carer(session, carer_id)
+    c = carer_row(session, carer_id)
     errors = []
 
     def check(fn, *a, **kw):
@@ -687,7 +414,7 @@ def add_cared_for(session: Session, carer_id: str, form: dict[str, object],
 def add_contact(session: Session, carer_id: str, form: dict[str, str], today: date,
                 worker_id: str | None = None) -> str:
     """A contact or note on the timeline: kind, date, duration in minutes, note."""
-    c = _carer(session, carer_id)
+    c = carer_row(session, carer_id)
     errors = []
 
     def check(fn, *a, **kw):
@@ -726,7 +453,7 @@ def add_contact(session: Session, carer_id: str, form: dict[str, str], today: da
 
 def household_cared_for(session: Session, carer_id: str) -> list[tuple[str, str]]:
     """(id, name) of people cared for in this carer's household that this carer is not linked to."""
-    c = _carer(session, carer_id)
+    c = carer_row(session, carer_id)
     if not c.household_id:
         return []
     linked = select(CareRelationship.cared_for_id).where(CareRelationship.carer_id == c.id)
