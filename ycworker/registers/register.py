@@ -24,16 +24,13 @@ from ycworker.common import audit, csv_safe
 from ycworker.common.errors import FieldError, FormErrors, UserError
 from ycworker.registers.clubs import (
     SessionRow,
-    _member_on,
-    add_member,
-    age_on,
-    age_warning,
     format_times,
     get_session,
     materialise_all,
     parse_date,
     sessions_on,
 )
+from ycworker.registers.members import _member_on, add_member, age_on, age_warning
 
 STATUSES = ("present", "late", "absent")
 STATUS_LABELS = {"present": "Present", "late": "Late", "absent": "Absent", "": "not yet marked"}
