@@ -26,10 +26,11 @@ import os
 import secrets
 import stat
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -218,7 +219,7 @@ class Store:
         if holder is not None:
             holder[0] = self
 
-    def waiting(self, on_wait=None, seconds: float | None = None) -> None:
+    def waiting(self, on_wait: Callable[[], object] | None = None, seconds: float | None = None) -> None:
         """How a write waits for another ycworker: ``on_wait()`` is called once when the quiet
         half second is over (e.g. print WAITING_LINE), and after ``seconds`` in all it gives up
         with DatabaseBusy."""
@@ -256,7 +257,7 @@ class Store:
         finally:
             conn.close()
 
-    def fresh_connection(self):
+    def fresh_connection(self) -> Any:
         """A new keyed driver connection, not from the pool (the caller closes it)."""
         conn = _driver_connect(self.path, self.key_hex)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -290,7 +291,7 @@ class Store:
                 conn.rollback()
 
     @contextlib.contextmanager
-    def raw(self) -> Iterator[object]:
+    def raw(self) -> Iterator[Any]:
         """The driver connection in autocommit, for statements that refuse a transaction
         (VACUUM, checkpoints, integrity checks, rekey)."""
         fairy = self.engine.raw_connection()
@@ -494,7 +495,8 @@ def _writable(path: Path) -> bool:
     return bool(mode & stat.S_IWUSR) and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
-def open_store(path: Path | str, passphrase: str, *, migrate: bool = True, on_wait=None,
+def open_store(path: Path | str, passphrase: str, *, migrate: bool = True,
+               on_wait: Callable[[], object] | None = None,
                wait_seconds: float | None = None) -> Store:
     """Unlock (or create) the database at ``path`` and bring its schema up to date.
 
@@ -515,7 +517,7 @@ def open_store(path: Path | str, passphrase: str, *, migrate: bool = True, on_wa
                          f"({exc.strerror or 'not allowed'}). Choose another place with --db.") from None
     salt = read_salt(path)
     created = salt is None
-    if created:
+    if salt is None:
         salt = secrets.token_bytes(SALT_BYTES)
         key_hex = derive_key(passphrase, salt).hex() + salt.hex()  # raw key with explicit salt
     else:
@@ -568,7 +570,7 @@ def open_store(path: Path | str, passphrase: str, *, migrate: bool = True, on_wa
 # must not wait for it: those statements run on a connection registered here, and
 # ``interrupt_long_work`` makes SQLite stop them (they raise "interrupted"; nothing is half kept).
 
-_LONG_WORK: set = set()
+_LONG_WORK: set[Any] = set()
 _LONG_WORK_LOCK = threading.Lock()
 
 
@@ -577,7 +579,7 @@ class Interrupted(StoreError):
 
 
 @contextlib.contextmanager
-def long_work(conn) -> Iterator[object]:
+def long_work(conn: Any) -> Iterator[Any]:
     """Register a driver connection for the length of a long statement."""
     with _LONG_WORK_LOCK:
         _LONG_WORK.add(conn)
@@ -602,7 +604,7 @@ def interrupt_long_work() -> int:
     return len(running)
 
 
-def _driver_connect(path: Path, key_hex: str):
+def _driver_connect(path: Path, key_hex: str) -> Any:
     """A single SQLCipher driver connection (not the stdlib sqlite3), keyed and proved."""
     import sqlcipher3
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.models import Carer, Referral
 from ycworker.common import settings
@@ -50,7 +50,7 @@ def due_for_review(session: Session, today: date, years: int | None = None) -> l
     cutoff = add_years(today, -years)
     latest = (
         select(Referral.carer_id, func.max(Referral.closed_date).label("closed"),
-               func.sum(func.iif(Referral.closed_date.is_(None), 1, 0)).label("open_count"))
+               func.sum(func.iif(col(Referral.closed_date).is_(None), 1, 0)).label("open_count"))
         .group_by(Referral.carer_id)
         .subquery()
     )

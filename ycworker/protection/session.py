@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from db.engine import WrongPassphrase, rekey_file
 from ycworker.common import audit, settings
@@ -262,7 +262,7 @@ def current_key_matches(store, passphrase: str) -> bool:
     """Does this passphrase give the key the store was unlocked with? (No file is touched.)"""
     from db.engine import key_for_file
 
-    return store.key_hex[:64] == key_for_file(store.path, passphrase)
+    return bool(store.key_hex[:64] == key_for_file(store.path, passphrase))
 
 
 # -- the audit log, for a manager ------------------------------------------------------------
@@ -299,7 +299,7 @@ def audit_page(session: Session, page: int = 0, size: int = 50, action: str | No
                AuditEntry.record_id)
         .outerjoin(Worker, Worker.id == AuditEntry.worker_id)
         .where(*where)
-        .order_by(AuditEntry.at.desc(), AuditEntry.id)
+        .order_by(col(AuditEntry.at).desc(), col(AuditEntry.id))
         .offset(page * size).limit(size)
     ).all()
     out = [AuditRow(at, name or ("(unknown)" if wid else "—"), act, ent, rid)
