@@ -22,22 +22,10 @@ from textual.widgets.data_table import ColumnKey
 from screens.common.base import AreaScreen, set_loading
 from screens.common.footer import Footer
 from screens.common.tables import flexible_width
-from screens.returns.returns import breakdown_text, result_cell, value_text
+from screens.returns.cells import breakdown_text, result_cell, value_text
 from ycworker.common import periods
 from ycworker.returns import kpis
-
-
-def load(store, period, today, key, breakdown, value):
-    with store.read() as s:
-        report = kpis.compute(s, period, today)
-        if key in kpis.OUTCOMES:
-            outcome = next(o for o in report.outcomes if o.outcome == key)
-            return outcome, kpis.drill_outcome(s, outcome)
-        try:
-            fig = report.figure(key, breakdown, value)
-        except KeyError:  # e.g. the last referral of a district was corrected away
-            return None, []
-        return fig, kpis.drill(s, report, fig)
+from ycworker.returns.actions import Drilled, drill_figure
 
 
 def short(d) -> str:
@@ -128,7 +116,7 @@ class ReturnDrillScreen(AreaScreen):
         asked = self.asked
         self.query_one("#drill-status", Static).update(Text("Working: counting again…", style="bold"))
         set_loading(self.query_one(DrillTable), True)
-        self.run_db(load, self.period, self.app.today(), self.key, self.breakdown, self.value,
+        self.run_db(drill_figure, self.period, self.ycapp.today(), self.key, self.breakdown, self.value,
                     then=lambda result: self.show(asked, result), what="count the figure",
                     group="drill")
 
@@ -154,12 +142,11 @@ class ReturnDrillScreen(AreaScreen):
         text.append_text(result_cell(fig.target_met))
         return text
 
-    def show(self, asked: int, result) -> None:
+    def show(self, asked: int, result: Drilled) -> None:
         if asked != self.asked:
             return
-        fig, rows = result
-        self.rows = rows
-        self.query_one("#drill-title", Static).update(self.title_for(fig))
+        self.rows = result.rows
+        self.query_one("#drill-title", Static).update(self.title_for(result.figure))
         self.fill()
 
     def to_check(self, row) -> bool:

@@ -27,39 +27,10 @@ from textual.widgets.data_table import ColumnKey
 from screens.common.base import AreaScreen, set_loading
 from screens.common.footer import Footer
 from screens.common.tables import flexible_width
+from screens.returns.cells import result_cell, value_text
 from ycworker.common import periods
 from ycworker.returns import kpis
-
-MET = ("✓ met", "bold green")
-MISSED = ("✗ missed", "bold red")
-
-
-def load(store, period, today):
-    from ycworker.returns import export as returns
-
-    report = returns.preview(store, period, today)
-    with store.read() as s:
-        sealed = returns.list_returns(s)
-    return report, sealed
-
-
-def result_cell(target_met: str) -> Text:
-    if target_met == "Y":
-        return Text(MET[0], style=MET[1])
-    if target_met == "N":
-        return Text(MISSED[0], style=MISSED[1])
-    return Text("")
-
-
-def breakdown_text(f: kpis.Figure) -> str:
-    """'' for the whole figure, else e.g. 'age band: 11-15'."""
-    return "" if f.breakdown == "all" else f"{f.breakdown.replace('_', ' ')}: {f.breakdown_value}"
-
-
-def value_text(unit: str, value: str) -> str:
-    if unit == kpis.PERCENT:
-        return f"{value}%" if value else "no cases"
-    return value
+from ycworker.returns.actions import ReturnView, load_return
 
 
 class ReturnsTable(DataTable):
@@ -136,7 +107,7 @@ class ReturnsScreen(AreaScreen):
         self.query_one("#ret-status", Static).update(
             Text(f"Working: counting {period.label} from the case records…", style="bold"))
         set_loading(self.query_one(ReturnsTable), True)
-        self.run_db(load, period, self.app.today(), then=lambda result: self.show(asked, result),
+        self.run_db(load_return, period, self.ycapp.today(), then=lambda result: self.show(asked, result),
                     on_error=lambda error: self.failed(asked, error), what="count the return",
                     group="returns")
 
@@ -154,11 +125,11 @@ class ReturnsScreen(AreaScreen):
         self.query_one("#ret-status", Static).update(Text(plain_error(error, "count the return"),
                                                           style="bold"))
 
-    def show(self, asked: int, result) -> None:
+    def show(self, asked: int, result: ReturnView) -> None:
         if asked != self.asked:
             return
-        report, sealed = result
-        self.report, self.sealed = report, sealed
+        report = result.report
+        self.report, self.sealed = report, result.sealed
         table = self.query_one(ReturnsTable)
         keep = table.cursor_row
         set_loading(table, False)
@@ -209,7 +180,7 @@ class ReturnsScreen(AreaScreen):
 
     def refit(self) -> None:
         if self.report is not None and self.fitted_width != self.size.width:
-            self.show(self.asked, (self.report, self.sealed))
+            self.show(self.asked, ReturnView(self.report, self.sealed))
 
     def sealed_line(self) -> str:
         if not self.sealed:
@@ -248,7 +219,7 @@ class ReturnsScreen(AreaScreen):
     def action_breakdowns(self) -> None:
         self.show_breakdowns = not self.show_breakdowns
         if self.report is not None:
-            self.show(self.asked, (self.report, self.sealed))
+            self.show(self.asked, ReturnView(self.report, self.sealed))
 
     # -- drilling in -----------------------------------------------------------------------------
 

@@ -13,17 +13,12 @@ from textual.widgets.data_table import ColumnKey
 
 from screens.common.base import AreaScreen
 from screens.common.footer import Footer
-from screens.returns.returns import flexible_width
+from screens.common.tables import flexible_width
+from ycworker.returns.actions import list_sealed
+from ycworker.returns.outbox import ReturnRow
 
 
-def load(store):
-    from ycworker.returns import export as returns
-
-    with store.read() as s:
-        return returns.list_returns(s)
-
-
-def sent_cell(row) -> Text:
+def sent_cell(row: ReturnRow) -> Text:
     if row.synced_to:
         when = f" on {row.synced_at:%d/%m/%Y}" if row.synced_at else ""
         return Text(f"✓ sent{when} to {row.synced_to}", style="green")
@@ -77,9 +72,10 @@ class SealedReturnsScreen(AreaScreen):
         self.action_refresh()
 
     def action_refresh(self) -> None:
-        self.run_db(load, then=self.show, what="list the sealed returns", group="sealed", exclusive=True)
+        self.run_db(list_sealed, then=self.show, what="list the sealed returns", group="sealed",
+                    exclusive=True)
 
-    def show(self, rows) -> None:
+    def show(self, rows: list[ReturnRow]) -> None:
         self.rows = rows
         table = self.query_one(SealedTable)
         table.clear()

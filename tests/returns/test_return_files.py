@@ -20,6 +20,7 @@ from ycworker.common.errors import UserError
 from ycworker.common.paths import outbox_dir
 from ycworker.common.periods import parse_quarter
 from ycworker.returns import export as returns
+from ycworker.returns import outbox
 
 TODAY = date(2026, 11, 24)
 Q1, Q2 = parse_quarter("2025-26-Q1"), parse_quarter("2025-26-Q2")
@@ -227,7 +228,7 @@ def test_sealed_returns_are_never_edited_a_correction_is_a_new_one(store, seeded
     assert second.folder_name == first.folder_name + "-2"
     assert {p.name: p.read_bytes() for p in first.path.iterdir()} == before
     with store.read() as s:
-        rows = returns.list_returns(s)
+        rows = outbox.list_returns(s)
         audits = s.connection().execute(sa.select(AuditEntry.__table__.c.record_id).where(
             AuditEntry.__table__.c.action == "export")).scalars().all()
     assert [r.folder_name for r in rows] == [second.folder_name, first.folder_name] or \

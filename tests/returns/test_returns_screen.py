@@ -252,7 +252,7 @@ async def test_counting_shows_a_working_state_and_a_failure_is_a_message(make_ap
     import screens.returns.returns as returns_screen
 
     gate = threading.Event()
-    real = returns_screen.load
+    real = returns_screen.load_return
     calls = []
 
     def slow(store, period, today):
@@ -263,7 +263,7 @@ async def test_counting_shows_a_working_state_and_a_failure_is_a_message(make_ap
             raise OSError("disk went away")
         return real(store, period, today)
 
-    monkeypatch.setattr(returns_screen, "load", slow)
+    monkeypatch.setattr(returns_screen, "load_return", slow)
     app = make_app()
     async with app.run_test(size=(160, 45)) as pilot:
         await open_returns(pilot)

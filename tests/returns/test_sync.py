@@ -15,7 +15,7 @@ from ycworker.common.errors import UserError
 from ycworker.common.paths import outbox_dir
 from ycworker.common.periods import parse_quarter
 from ycworker.returns import export as returns
-from ycworker.returns import sync
+from ycworker.returns import outbox, sync
 
 TODAY = date(2026, 11, 24)
 
@@ -44,7 +44,7 @@ def test_sync_copies_what_the_folder_lacks_and_a_second_run_copies_nothing(store
     assert second.copied == [] and second.already == [a.folder_name, b.folder_name]
     assert second.lines()[-1].startswith("Nothing to copy")
     with store.read() as s:
-        rows = {r.folder_name: r for r in returns.list_returns(s)}
+        rows = {r.folder_name: r for r in outbox.list_returns(s)}
         synced = s.connection().execute(sa.select(sa.func.count()).where(
             AuditEntry.__table__.c.action == "sync")).scalar()
     assert all(r.synced_to == str(usb.resolve()) and r.synced_at is not None for r in rows.values())

@@ -58,7 +58,6 @@ REFERRAL_COLUMNS = ("referral_id", "person_id", "referral_date", "referral_sourc
                     "allocated_date", "allocation_deadline", "allocated_in_time",
                     "assessment_completed_date", "assessment_deadline", "assessed_in_time",
                     "closed_date", "closure_reason")
-CSV_FILES = ("kpi_summary.csv", "outcomes.csv", "carers.csv", "referrals.csv")
 MANIFEST, DATAPACKAGE = "manifest.json", "datapackage.json"
 SEXES = ("M", "F", "U")
 IMPACT_LEVELS = ("low", "medium", "high")
@@ -89,20 +88,6 @@ class ExportResult:
     def path(self) -> Path:
         """Where the worker asked for it (DIR), else the outbox copy."""
         return self.delivered_path or self.outbox_path
-
-
-@dataclass(frozen=True)
-class ReturnRow:
-    id: str
-    label: str
-    period_start: date
-    period_end: date
-    folder_name: str
-    path: str
-    made_at: datetime
-    made_by: str
-    synced_to: str
-    synced_at: datetime | None
 
 
 # -- file contents ---------------------------------------------------------------------------
@@ -501,21 +486,3 @@ def export_return(store, period: Period, to_dir: Path | None, *, today: date,
             raise UserError(f"The return {name} is sealed but could not be put in its folder yet; "
                             "ycworker puts it there when it next starts.") from None
     return ExportResult(sealed_id, name, sealed_path, delivered, report, tuple(files))
-
-
-def preview(store, period: Period, today: date) -> kpis.KpiReport:
-    """The figures as the return would carry them, without writing anything."""
-    with store.read() as s:
-        return kpis.compute(s, period, today)
-
-
-def list_returns(session) -> list[ReturnRow]:
-    from db.models import Worker
-
-    t, w = SealedReturn.__table__.c, Worker.__table__.c
-    q = (sa.select(t.id, t.label, t.period_start, t.period_end, t.folder_name, t.path, t.created_at,
-                   w.name, t.synced_to, t.synced_at)
-         .select_from(SealedReturn.__table__.outerjoin(Worker.__table__, t.made_by_id == w.id))
-         .order_by(t.created_at.desc(), t.folder_name.desc()))
-    return [ReturnRow(*row[:7], row[7] or "", row[8] or "", row[9])
-            for row in session.connection().execute(q)]

@@ -1,0 +1,57 @@
+"""The returns area's use-case functions: count a return, look behind a figure, list the sealed returns.
+
+Each owns one read transaction and returns plain data the screens show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ycworker.common.periods import Period
+from ycworker.returns import kpis
+from ycworker.returns.outbox import ReturnRow, list_returns
+
+
+@dataclass(frozen=True)
+class ReturnView:
+    """A period's figures as the return would carry them (nothing written), and the sealed returns."""
+
+    report: kpis.KpiReport
+    sealed: list[ReturnRow]
+
+
+@dataclass(frozen=True)
+class Drilled:
+    """One figure (or outcome) counted again, and the referrals (or carers) behind it; ``figure``
+    is None when nothing is counted under it any more (e.g. the last referral of a district was
+    corrected away)."""
+
+    figure: kpis.Figure | kpis.OutcomeFigure | None
+    rows: list
+
+
+def load_return(store, period: Period, today: date) -> ReturnView:
+    """Count the period's return and list the sealed returns, in one transaction."""
+    with store.read() as s:
+        return ReturnView(kpis.compute(s, period, today), list_returns(s))
+
+
+def drill_figure(store, period: Period, today: date, key: str, breakdown: str, value: str) -> Drilled:
+    """Count the period again and list what is behind one figure (by key, breakdown and its value)."""
+    with store.read() as s:
+        report = kpis.compute(s, period, today)
+        if key in kpis.OUTCOMES:
+            outcome = next(o for o in report.outcomes if o.outcome == key)
+            return Drilled(outcome, kpis.drill_outcome(s, outcome))
+        try:
+            fig = report.figure(key, breakdown, value)
+        except KeyError:  # e.g. the last referral of a district was corrected away
+            return Drilled(None, [])
+        return Drilled(fig, kpis.drill(s, report, fig))
+
+
+def list_sealed(store) -> list[ReturnRow]:
+    """The sealed returns, newest first."""
+    with store.read() as s:
+        return list_returns(s)
