@@ -80,7 +80,7 @@ def service_timings(path: Path, aid: str, worker: str) -> list[str]:
 
     from db.engine import open_store
     from db.models import Assessment
-    from ycworker.assessment import assessments
+    from ycworker.assessment import assessments, history, lists
 
     store = open_store(path, PASSPHRASE)
     lines = []
@@ -98,9 +98,9 @@ def service_timings(path: Path, aid: str, worker: str) -> list[str]:
             carer_id = s.exec(select(Assessment.carer_id).where(Assessment.id == aid)).one()
         for label, fn in (
                 ("Assessments area lists, everyone",
-                 lambda s: assessments.overview(s, None, TODAY, everyone=True)),
-                ("Assessments area lists, one worker", lambda s: assessments.overview(s, worker, TODAY)),
-                ("a carer's assessments (history)", lambda s: assessments.carer_history(s, carer_id, TODAY)),
+                 lambda s: lists.overview(s, None, TODAY, everyone=True)),
+                ("Assessments area lists, one worker", lambda s: lists.overview(s, worker, TODAY)),
+                ("a carer's assessments (history)", lambda s: history.carer_history(s, carer_id, TODAY)),
                 ("load one assessment", lambda s: assessments.load(s, aid, TODAY, audit_view=False))):
             def run(fn=fn):
                 with store.read() as s:
@@ -108,7 +108,7 @@ def service_timings(path: Path, aid: str, worker: str) -> list[str]:
 
             lines.append(summary(f"{label} (service)", timings(run, repeat=10, warmup=1)))
         with store.read() as s:
-            o = assessments.overview(s, None, TODAY, everyone=True)
+            o = lists.overview(s, None, TODAY, everyone=True)
         lines.append(f"(everyone: {o.counts['drafts']:,} drafts, {o.counts['due']:,} due to start)")
     finally:
         store.close()

@@ -20,7 +20,7 @@ from screens.assessment.form import open_assessment
 from screens.common.base import AreaScreen
 from screens.common.footer import Footer
 from ycworker.assessment import actions
-from ycworker.assessment.assessments import ListItem, Overview
+from ycworker.assessment.lists import ListItem, Overview
 
 LISTS = (("drafts", "Drafts to resume"), ("due", "Due: not started yet"), ("completed", "Completed recently"))
 

@@ -19,7 +19,7 @@ from screens.common.base import AreaScreen
 from screens.common.footer import Footer
 from screens.common.forms import FormModal, Spec
 from ycworker.assessment import actions, assessments, reviews
-from ycworker.assessment.assessments import CarerAssessments
+from ycworker.assessment.history import CarerAssessments
 
 
 def trend_text(points: list[tuple], fmt) -> str:

@@ -11,8 +11,9 @@ from sqlmodel import select
 from db.models import Assessment, AssessmentSection, AuditEntry, Carer, Referral
 from tests.conftest import TODAY
 from tests.helpers.assessment_data import FULL, build
-from ycworker.assessment import assessments
+from ycworker.assessment import assessments, lists
 from ycworker.assessment import document as assessment_document
+from ycworker.assessment.history import carer_history
 from ycworker.common.errors import FieldError, FormErrors
 from ycworker.common.periods import Period
 from ycworker.returns import kpis
@@ -107,7 +108,7 @@ def test_reassessment_after_a_change_keeps_the_first_date_and_updates_impact(sto
         assert (ref.assessment_completed_date, ref.impact_level) == (date(2026, 6, 1), "medium")
         changes = s.get(Assessment, aid).circumstances_change
         assert changes == "Mum back in hospital.\n23/11/2026: Moved house."
-        history = assessments.carer_history(s, ids["ben"], TODAY)
+        history = carer_history(s, ids["ben"], TODAY)
     assert [r.kind for r in history.rows] == ["initial", "reassessment"]
     assert history.maca_totals() == [(date(2026, 6, 1), 14)]
 
@@ -172,7 +173,7 @@ def test_discard_only_an_empty_draft(store):
 def test_overview_lists_drafts_due_and_completed(store):
     ids = build(store)
     with store.read() as s:
-        o = assessments.overview(s, ids["me"], TODAY)
+        o = lists.overview(s, ids["me"], TODAY)
     assert [(i.title, i.kind) for i in o.due] == [("Amira Khan (YC-AAA111)", "initial"),
                                                   ("Ben Walsh (YC-BBB222)", "transition")]
     assert o.due[0].detail == "needs assessment due in 9 working days (allocated 16/11/2026)"
@@ -183,10 +184,10 @@ def test_overview_lists_drafts_due_and_completed(store):
         aid = assessments.start(s, ids["amira"], "initial", TODAY)
         assessments.record_change(s, ids["ben"], {"changed_on": "20/11/2026", "change": "Dad left."}, TODAY)
     with store.read() as s:
-        o = assessments.overview(s, ids["me"], TODAY)
-        assert assessments.draft_for_carer(s, ids["amira"]) == aid
-        other = assessments.overview(s, ids["boss"], TODAY)
-        everyone = assessments.overview(s, ids["boss"], TODAY, everyone=True)
+        o = lists.overview(s, ids["me"], TODAY)
+        assert lists.draft_for_carer(s, ids["amira"]) == aid
+        other = lists.overview(s, ids["boss"], TODAY)
+        everyone = lists.overview(s, ids["boss"], TODAY, everyone=True)
     assert [(i.title, i.detail) for i in o.drafts] == [
         ("Amira Khan (YC-AAA111)", "needs assessment draft, started 24/11/2026, due in 9 working days"),
         ("Ben Walsh (YC-BBB222)", "re-assessment draft, started 24/11/2026, due in 13 working days")]

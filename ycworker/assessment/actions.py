@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ycworker.assessment import assessments, plans, reviews
+from ycworker.assessment import assessments, history, lists, plans, reviews
 from ycworker.assessment import document as assessment_document
-from ycworker.assessment.assessments import AssessmentView, CarerAssessments, Overview
+from ycworker.assessment.assessments import AssessmentView
+from ycworker.assessment.history import CarerAssessments
+from ycworker.assessment.lists import Overview
 from ycworker.assessment.plans import Plan
 from ycworker.assessment.reviews import ReviewForm
 from ycworker.common.context import Context
@@ -21,7 +23,7 @@ from ycworker.common.context import Context
 def load_overview(store, ctx: Context, everyone: bool) -> Overview:
     """The assessments list: drafts, due and recently completed (my caseload or everyone)."""
     with store.read() as session:
-        return assessments.overview(session, ctx.worker_id, ctx.today, everyone=everyone)
+        return lists.overview(session, ctx.worker_id, ctx.today, everyone=everyone)
 
 
 def start_assessment(store, ctx: Context, carer_id: str, kind: str) -> str:
@@ -33,10 +35,10 @@ def start_assessment(store, ctx: Context, carer_id: str, kind: str) -> str:
 def open_carer_assessments(store, ctx: Context, carer_id: str) -> tuple[CarerAssessments, Plan, list]:
     """A carer's assessments, plan and past reviews; audited as a view of the carer's case."""
     with store.write() as session:
-        history = assessments.carer_history(session, carer_id, ctx.today, ctx.worker_id)
+        over_time = history.carer_history(session, carer_id, ctx.today, ctx.worker_id)
         plan = plans.load_plan(session, carer_id, ctx.today)
         past = reviews.list_reviews(session, carer_id)
-    return history, plan, past
+    return over_time, plan, past
 
 
 def discard_draft(store, ctx: Context, assessment_id: str) -> bool:

@@ -33,12 +33,11 @@ Rules (and the choices made where the law and the spec are silent):
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, exists, func
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from db.models import (
@@ -156,7 +155,7 @@ class AssessmentView:
         return getattr(self, key)
 
 
-def _name(c: Carer) -> str:
+def full_name(c: Carer) -> str:
     return f"{c.preferred_name or c.first_name} {c.last_name}"
 
 
@@ -171,7 +170,7 @@ def _assessment(session: Session, assessment_id: str) -> Assessment:
     return a
 
 
-def _deadline(a: Assessment, referral: Referral | None) -> date | None:
+def deadline_of(a: Assessment, referral: Referral | None) -> date | None:
     if a.kind == "reassessment" and a.due_date:
         return a.due_date
     if a.kind == "initial" and referral is not None and referral.allocated_date:
@@ -193,7 +192,7 @@ def load(session: Session, assessment_id: str, today: date, worker_id: str | Non
             .where(AssessmentScore.assessment_id == a.id)).all():
         scores.setdefault(instrument, {})[item] = score
     by = session.get(Worker, a.completed_by_id).name if a.completed_by_id else ""
-    deadline = _deadline(a, referral)
+    deadline = deadline_of(a, referral)
     due_text = ""
     if a.status == "draft" and deadline:
         due_text = f"{'re-assessment' if a.kind == 'reassessment' else 'assessment'} " \
@@ -201,7 +200,7 @@ def load(session: Session, assessment_id: str, today: date, worker_id: str | Non
     if audit_view:
         audit.record(session, "view", "assessment", a.id, worker_id)
     return AssessmentView(
-        id=a.id, carer_id=a.carer_id, carer_name=_name(carer), carer_ref=carer.carer_ref,
+        id=a.id, carer_id=a.carer_id, carer_name=full_name(carer), carer_ref=carer.carer_ref,
         date_of_birth=carer.date_of_birth, age=age_on(carer.date_of_birth, today), kind=a.kind,
         status=a.status, referral_id=a.referral_id, started_date=a.started_date,
         completed_date=a.completed_date, completed_by=by, due_date=deadline, due_text=due_text,
@@ -393,7 +392,7 @@ def complete(session: Session, assessment_id: str, today: date, worker_id: str |
 # -- starting ----------------------------------------------------------------------------------
 
 
-def _open_referral(session: Session, carer_id: str) -> Referral | None:
+def open_referral(session: Session, carer_id: str) -> Referral | None:
     return session.exec(select(Referral).where(Referral.carer_id == carer_id,
                                                Referral.closed_date.is_(None))
                         .order_by(Referral.referral_date.desc())).first()
@@ -420,7 +419,7 @@ def can_start(session: Session, carer_id: str, kind: str, today: date) -> CanSta
     draft = _draft_of(session, carer_id, kind)
     if draft is not None:
         return CanStart(kind, True, draft_id=draft.id)
-    referral = _open_referral(session, carer_id)
+    referral = open_referral(session, carer_id)
     if referral is None:
         return CanStart(kind, False, "There is no open support request: add one first (n on the record).")
     if kind == "initial":
@@ -458,7 +457,7 @@ def start(session: Session, carer_id: str, kind: str, today: date, worker_id: st
 
 
 def _new(session: Session, carer_id: str, kind: str, today: date, worker_id: str | None, **kw) -> str:
-    referral = _open_referral(session, carer_id)
+    referral = open_referral(session, carer_id)
     a = Assessment(carer_id=carer_id, referral_id=referral.id if referral else None, kind=kind,
                    status="draft", started_date=today, **kw)
     session.add(a)
@@ -525,234 +524,9 @@ def discard_draft(session: Session, assessment_id: str, worker_id: str | None = 
     audit.record(session, "update", "assessment", assessment_id, worker_id)
 
 
-# -- a carer's assessments over time -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    id: str
-    kind: str
-    status: str
-    started_date: date | None
-    completed_date: date | None
-    impact_level: str | None
-    maca: scoring.Summary
-    panoc: scoring.Summary
-    due_text: str = ""
-
-    @property
-    def kind_label(self) -> str:
-        return KINDS.get(self.kind, self.kind)
-
-    @property
-    def when(self) -> date | None:
-        return self.completed_date or self.started_date
-
-
-@dataclass
-class CarerAssessments:
-    carer_id: str
-    name: str
-    carer_ref: str
-    age: int
-    impact_level: str | None
-    referral_text: str
-    rows: list[HistoryRow] = field(default_factory=list)  # oldest first
-    starts: dict[str, CanStart] = field(default_factory=dict)
-
-    @property
-    def completed(self) -> list[HistoryRow]:
-        return [r for r in self.rows if r.status == "completed"]
-
-    def maca_totals(self) -> list[tuple[date | None, int]]:
-        return [(r.when, r.maca.total) for r in self.completed if r.maca.complete]
-
-    def panoc_subscales(self) -> list[tuple[date | None, int, int]]:
-        return [(r.when, r.panoc.subscale("positive").score, r.panoc.subscale("negative").score)
-                for r in self.completed if r.panoc.complete]
-
-
-def carer_history(session: Session, carer_id: str, today: date,
-                  worker_id: str | None = None) -> CarerAssessments:
-    carer = session.get(Carer, carer_id)
-    if carer is None:
-        raise FieldError("carer", "That young carer is no longer there.")
-    rows = session.exec(select(Assessment).where(Assessment.carer_id == carer_id)
-                        .order_by(Assessment.started_date, Assessment.created_at)).all()
-    scores: dict[str, dict[str, dict[int, int]]] = {}
-    if rows:
-        for aid, instrument, item, score in session.exec(
-                select(AssessmentScore.assessment_id, AssessmentScore.instrument, AssessmentScore.item,
-                       AssessmentScore.score)
-                .where(AssessmentScore.assessment_id.in_([a.id for a in rows]))).all():
-            scores.setdefault(aid, {}).setdefault(instrument, {})[item] = score
-    referrals = {r.id: r for r in session.exec(select(Referral).where(Referral.carer_id == carer_id)).all()}
-    out = []
-    for a in rows:
-        s = scores.get(a.id, {})
-        due = ""
-        if a.status == "draft":
-            deadline = _deadline(a, referrals.get(a.referral_id))
-            if deadline:
-                due = workdays.describe_deadline(deadline, today)
-        out.append(HistoryRow(a.id, a.kind, a.status, a.started_date, a.completed_date, a.impact_level,
-                              scoring.summarise(scoring.MACA, s.get(scoring.MACA, {})),
-                              scoring.summarise(scoring.PANOC, s.get(scoring.PANOC, {})), due))
-    open_ref = _open_referral(session, carer_id)
-    if open_ref is None:
-        ref_text = "No open support request."
-    elif open_ref.allocated_date is None:
-        ref_text = f"Support request of {open_ref.referral_date:%d/%m/%Y}: not allocated yet."
-    elif open_ref.assessment_completed_date is None:
-        deadline = workdays.assessment_deadline(open_ref.allocated_date)
-        ref_text = (f"Support request of {open_ref.referral_date:%d/%m/%Y}, allocated "
-                    f"{open_ref.allocated_date:%d/%m/%Y}: assessment "
-                    f"{workdays.describe_deadline(deadline, today)} ({deadline:%a %d %b %Y}).")
-    else:
-        ref_text = (f"Support request of {open_ref.referral_date:%d/%m/%Y}: assessed "
-                    f"{open_ref.assessment_completed_date:%d/%m/%Y}.")
-    starts = {kind: can_start(session, carer_id, kind, today) for kind in KINDS}
-    audit.record(session, "view", "carer", carer_id, worker_id)
-    return CarerAssessments(carer_id, _name(carer), carer.carer_ref, age_on(carer.date_of_birth, today),
-                            carer.impact_level, ref_text, out, starts)
-
-
-# -- the Assessments area's lists ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ListItem:
-    carer_id: str
-    title: str  # "Amira Khan (YC-ABC123)"
-    detail: str
-    when: date | None = None
-    overdue: bool = False
-    assessment_id: str | None = None  # a draft or a completed assessment
-    kind: str = ""  # the kind to start (due) or of the assessment
-
-
-@dataclass
-class Overview:
-    today: date
-    everyone: bool
-    drafts: list[ListItem] = field(default_factory=list)
-    due: list[ListItem] = field(default_factory=list)
-    completed: list[ListItem] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
-
-
-def _title(first: str, last: str, preferred: str, ref: str) -> str:
-    return f"{preferred or first} {last} ({ref})"
-
-
-def overview(session: Session, worker_id: str | None, today: date, *, everyone: bool = False,
-             limit: int = LIST_LIMIT) -> Overview:
-    """Drafts to resume, assessments due (initial, transition), recent completions.
-
-    Each list shows at most ``limit`` items, most urgent first; the counts are exact."""
-    out = Overview(today=today, everyone=everyone or worker_id is None)
-    mine = None if out.everyone else worker_id
-    person = (Carer.id, Carer.first_name, Carer.last_name, Carer.preferred_name, Carer.carer_ref)
-
-    # Drafts: the deadline of the kind (KPI 3's for an initial one, the re-assessment's own).
-    q = (select(Assessment.id, Assessment.kind, Assessment.started_date, Assessment.due_date,
-                Referral.allocated_date, *person)
-         .join(Carer, Carer.id == Assessment.carer_id)
-         .join(Referral, Referral.id == Assessment.referral_id, isouter=True)
-         .where(Assessment.status == "draft"))
-    cq = select(func.count()).select_from(Assessment).join(Carer, Carer.id == Assessment.carer_id) \
-        .where(Assessment.status == "draft")
-    if mine:
-        q, cq = q.where(Carer.worker_id == mine), cq.where(Carer.worker_id == mine)
-    drafts = []
-    found = session.exec(q.order_by(Assessment.started_date).limit(SCAN_LIMIT)).all()
-    for aid, kind, started, due, allocated, cid, first, last, preferred, ref in found:
-        deadline = due if kind == "reassessment" else (
-            workdays.assessment_deadline(allocated) if kind == "initial" and allocated else due)
-        bits = [f"{KINDS[kind].split(' (')[0].lower()} draft"]
-        if started:
-            bits.append(f"started {started:%d/%m/%Y}")
-        if deadline:
-            bits.append(workdays.describe_deadline(deadline, today))
-        drafts.append(ListItem(cid, _title(first, last, preferred, ref), ", ".join(bits), deadline,
-                               bool(deadline and deadline < today), aid, kind))
-    drafts.sort(key=lambda i: (i.when is None, i.when or today))
-    out.drafts = drafts[:limit]
-    out.counts["drafts_overdue"] = sum(i.overdue for i in drafts)
-    # The scan is the count unless it hit its limit (then count exactly).
-    out.counts["drafts"] = len(found) if len(found) < SCAN_LIMIT else session.exec(cq).one()
-
-    # Initial assessments due: allocated, open, not assessed, no draft yet.
-    no_draft = ~exists().where(Assessment.referral_id == Referral.id, Assessment.status == "draft")
-    due_where = and_(Referral.allocated_date.is_not(None), Referral.assessment_completed_date.is_(None),
-                     Referral.closed_date.is_(None), no_draft)
-    q = (select(Referral.allocated_date, *person).join(Carer, Carer.id == Referral.carer_id)
-         .where(due_where))
-    cq = (select(func.count()).select_from(Referral).join(Carer, Carer.id == Referral.carer_id)
-          .where(due_where))
-    if mine:
-        q, cq = q.where(Referral.worker_id == mine), cq.where(Referral.worker_id == mine)
-    due = []
-    found = session.exec(q.order_by(Referral.allocated_date).limit(SCAN_LIMIT)).all()
-    for allocated, cid, first, last, preferred, ref in found:
-        deadline = workdays.assessment_deadline(allocated)
-        due.append(ListItem(cid, _title(first, last, preferred, ref),
-                            f"needs assessment {workdays.describe_deadline(deadline, today)} "
-                            f"(allocated {allocated:%d/%m/%Y})", deadline, deadline < today, None, "initial"))
-    n_initial = len(found) if len(found) < SCAN_LIMIT else session.exec(cq).one()
-
-    # Transition assessments due: open, aged 17 (not yet 18), no transition assessment at all.
-    # A year of births is a few per cent of the carers: they are read by the date-of-birth index
-    # alone and filtered here (a single query with the status and NOT EXISTS terms made SQLite walk
-    # every open carer by the status index: 0.3-0.4 s on 50,000 carers).
-    born_after, born_by = today - relativedelta(years=18), today - relativedelta(years=TRANSITION_AGE)
-    rows = session.exec(select(*person, Carer.date_of_birth, Carer.status, Carer.archived_at, Carer.worker_id)
-                        .where(Carer.date_of_birth > born_after, Carer.date_of_birth <= born_by)).all()
-    rows = [r for r in rows if r[6] == "open" and r[7] is None and (not mine or r[8] == mine)]
-    done: set[str] = set()
-    ids = [r[0] for r in rows]
-    for i in range(0, len(ids), 500):
-        done.update(session.exec(select(Assessment.carer_id).where(
-            Assessment.kind == "transition", Assessment.carer_id.in_(ids[i:i + 500]))).all())
-    rows = sorted((r for r in rows if r[0] not in done), key=lambda r: r[5])
-    for cid, first, last, preferred, ref, dob, *_rest in rows[:SCAN_LIMIT]:
-        eighteen = dob + relativedelta(years=18)
-        due.append(ListItem(cid, _title(first, last, preferred, ref),
-                            f"transition assessment (Care Act s.63): turns 18 on {eighteen:%d/%m/%Y}",
-                            eighteen, False, None, "transition"))
-    n_transition = len(rows)
-    due.sort(key=lambda i: i.when or today)
-    out.due = due[:limit]
-    out.counts.update(due=n_initial + n_transition, due_initial=n_initial, due_transition=n_transition,
-                      overdue=sum(i.overdue for i in due))
-
-    # Recent completions, newest first.
-    q = (select(Assessment.id, Assessment.kind, Assessment.completed_date, Assessment.impact_level,
-                *person)
-         .join(Carer, Carer.id == Assessment.carer_id)
-         .where(Assessment.status == "completed"))
-    if mine:
-        q = q.where(Carer.worker_id == mine)
-    for aid, kind, done, impact, cid, first, last, preferred, ref in session.exec(
-            q.order_by(Assessment.completed_date.desc()).limit(min(limit, 50))).all():
-        detail = f"{KINDS[kind].split(' (')[0].lower()} completed {done:%d/%m/%Y}" if done else KINDS[kind]
-        if impact:
-            detail += f", impact {impact}"
-        out.completed.append(ListItem(cid, _title(first, last, preferred, ref), detail, done, False, aid,
-                                      kind))
-    return out
-
-
-def draft_for_carer(session: Session, carer_id: str) -> str | None:
-    """The carer's most recently changed draft (to resume from the caseload), if any."""
-    return session.exec(select(Assessment.id).where(Assessment.carer_id == carer_id,
-                                                    Assessment.status == "draft")
-                        .order_by(Assessment.updated_at.desc())).first()
-
-
 __all__ = [
     "FIELD_LABELS", "IMPACT_LEVELS", "KINDS", "PARTICIPANTS", "SECTIONS", "SECTION_KEYS", "YES_NO_FIELDS",
-    "AssessmentView", "CanStart", "CarerAssessments", "HistoryRow", "ListItem", "Overview", "Section",
-    "can_start", "carer_history", "clean_value", "complete", "discard_draft", "draft_for_carer", "load",
-    "missing", "overview", "record_change", "save_draft", "sections_for", "set_score", "start",
+    "AssessmentView", "CanStart", "Section",
+    "can_start", "clean_value", "complete", "discard_draft", "load",
+    "missing", "record_change", "save_draft", "sections_for", "set_score", "start",
 ]
