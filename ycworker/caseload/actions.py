@@ -42,9 +42,11 @@ def draft_to_resume(store: Any, carer_id: str) -> str | None:
     """The id of the carer's most recently changed draft assessment (ctrl+o on the caseload resumes
     it), if any."""
     with store.read() as session:
-        return session.exec(select(Assessment.id)
-                            .where(Assessment.carer_id == carer_id, Assessment.status == "draft")
-                            .order_by(col(Assessment.updated_at).desc())).first()
+        draft: str | None = session.exec(
+            select(Assessment.id)
+            .where(Assessment.carer_id == carer_id, Assessment.status == "draft")
+            .order_by(col(Assessment.updated_at).desc())).first()
+    return draft
 
 
 # -- a carer's record -------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import re
 from datetime import date
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.models import (
     CaredFor,
@@ -457,6 +457,6 @@ def household_cared_for(session: Session, carer_id: str) -> list[tuple[str, str]
     if not c.household_id:
         return []
     linked = select(CareRelationship.cared_for_id).where(CareRelationship.carer_id == c.id)
-    return [tuple(r) for r in session.exec(
+    return [(cid, name) for cid, name in session.exec(
         select(CaredFor.id, CaredFor.name).where(CaredFor.household_id == c.household_id,
-                                                 CaredFor.id.not_in(linked))).all()]
+                                                 col(CaredFor.id).not_in(linked))).all()]

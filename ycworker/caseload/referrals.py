@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.models import Carer, Referral, School, Worker, utcnow
 from ycworker.caseload import carer_refs, closure
@@ -27,6 +27,7 @@ from ycworker.caseload.carers import (
     find_or_add_school,
 )
 from ycworker.caseload.duplicates import Match, likely_duplicates
+from ycworker.caseload.record import carer_row
 from ycworker.caseload.search import describe_pending, pending_deadline
 from ycworker.common import audit
 from ycworker.common.errors import FieldError, FormErrors
@@ -159,7 +160,7 @@ def create_request(session: Session, form: dict[str, str], today: date, worker_i
         if carer is None:
             raise FieldError("attach", "That young carer is no longer there.")
         open_ref = session.exec(select(Referral.referral_date).where(
-            Referral.carer_id == carer.id, Referral.closed_date.is_(None))).first()
+            Referral.carer_id == carer.id, col(Referral.closed_date).is_(None))).first()
         if open_ref is not None:
             raise FieldError("attach", f"{carer.first_name} {carer.last_name} already has an open "
                                        f"support request (from {open_ref:%d/%m/%Y}); add a note to "
@@ -242,11 +243,11 @@ def allocate(session: Session, referral_id: str, form: dict[str, str], today: da
                     not_before_label="the request")
     if r.assessment_completed_date and when and when > r.assessment_completed_date:
         errors.append(FieldError("allocated_date", "The assessment was completed before that date."))
-    if errors:
+    if errors or worker is None:
         raise FormErrors(errors)
     r.worker_id, r.allocated_date = worker.id, when
     r.updated_at = utcnow()
-    carer = session.get(Carer, r.carer_id)
+    carer = carer_row(session, r.carer_id)
     carer.worker_id = worker.id
     carer.updated_at = utcnow()
     session.add_all([r, carer])
@@ -279,9 +280,9 @@ def close(session: Session, referral_id: str, form: dict[str, str], today: date,
     session.add(r)
     session.flush()
     still_open = session.exec(select(Referral.id).where(Referral.carer_id == r.carer_id,
-                                                        Referral.closed_date.is_(None))).first()
+                                                        col(Referral.closed_date).is_(None))).first()
     if still_open is None:
-        carer = session.get(Carer, r.carer_id)
+        carer = carer_row(session, r.carer_id)
         carer.status = "closed"
         carer.updated_at = utcnow()
         session.add(carer)
@@ -297,7 +298,7 @@ def reopen(session: Session, referral_id: str, today: date, worker_id: str | Non
     if r.closed_date is None:
         raise FieldError("referral", "This request is not closed.")
     other = session.exec(select(Referral.referral_date).where(
-        Referral.carer_id == r.carer_id, Referral.closed_date.is_(None), Referral.id != r.id)).first()
+        Referral.carer_id == r.carer_id, col(Referral.closed_date).is_(None), Referral.id != r.id)).first()
     if other is not None:
         raise FieldError("referral", f"Another request (from {other:%d/%m/%Y}) is open; close it first "
                                      "or add to it.")
@@ -305,7 +306,7 @@ def reopen(session: Session, referral_id: str, today: date, worker_id: str | Non
     r.closure_note = ""
     r.reopened_count += 1
     r.updated_at = utcnow()
-    carer = session.get(Carer, r.carer_id)
+    carer = carer_row(session, r.carer_id)
     carer.status = "open"
     carer.updated_at = utcnow()
     session.add_all([r, carer])
@@ -314,7 +315,7 @@ def reopen(session: Session, referral_id: str, today: date, worker_id: str | Non
 
 
 def workers_to_allocate(session: Session) -> list[tuple[str, str]]:
-    return [tuple(r) for r in session.exec(
+    return [(name, wid) for name, wid in session.exec(
         select(Worker.name, Worker.id).where(Worker.active).order_by(Worker.name)).all()]
 
 
