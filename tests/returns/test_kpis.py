@@ -16,6 +16,7 @@ from db.models import (
 from tests.helpers import factories as f
 from ycworker.common.periods import custom, parse_quarter
 from ycworker.returns import kpis
+from ycworker.service_log.percent import percent_text
 
 TODAY = date(2026, 11, 24)
 
@@ -37,7 +38,7 @@ def ref(s, carer, referral_date, **kw):
     (5, 5, "100.0"), (7, 8, "87.5"), (0, 0, ""), (3, 0, ""),
 ])
 def test_percent_rounds_half_up_to_one_decimal(n, d, text):
-    assert kpis.percent_text(n, d) == text
+    assert percent_text(n, d) == text
 
 
 def test_target_met_at_exactly_the_target_and_not_below():

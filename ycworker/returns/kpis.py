@@ -63,6 +63,7 @@ from db.models import (
 from ycworker.assessment.outcomes import OUTCOMES
 from ycworker.common import workdays
 from ycworker.common.periods import Period
+from ycworker.service_log.percent import format_tenths, percent_tenths, percent_text
 
 COUNT, PERCENT = "count", "percent"
 OUTCOME_TARGET = 60
@@ -73,7 +74,7 @@ CONSENTS = ("given", "refused", "pending")
 CLOSURE_REASONS = ("intervention_completed", "stepped_down", "consent_not_given", "not_a_young_carer",
                    "moved_away", "disengaged", "aged_out", "transferred", "other")
 COMPLETED_REASONS = ("intervention_completed", "stepped_down")
-RATED = ("improved", "no_change", "worse")
+RATED = ("improved", "no_change", "worse")  # the ratings KPI 5 counts (not "not applicable")
 
 
 @dataclass(frozen=True)
@@ -106,25 +107,7 @@ KPI_DEFS: tuple[KpiDef, ...] = (
 KPI_BY_KEY = {k.key: k for k in KPI_DEFS}
 
 
-# -- arithmetic ------------------------------------------------------------------------------
-
-def percent_tenths(numerator: int, denominator: int) -> int | None:
-    """100 x n / d in tenths of a percent, rounded half up (exact); None when d is 0."""
-    if not denominator:
-        return None
-    return (2000 * numerator + denominator) // (2 * denominator)
-
-
-def format_tenths(tenths: int | None) -> str:
-    if tenths is None:
-        return ""
-    return f"{tenths // 10}.{tenths % 10}"
-
-
-def percent_text(numerator: int, denominator: int) -> str:
-    """'66.7' for 2/3, '12.5' for 1/8, '' for a 0 denominator."""
-    return format_tenths(percent_tenths(numerator, denominator))
-
+# -- ages and bands ---------------------------------------------------------------------------
 
 def age_on(dob: date, day: date) -> int:
     return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
@@ -331,10 +314,10 @@ WHERE r.referral_date BETWEEN :early AND :end
 """
 # Outcome ratings in the period, oldest first per carer and outcome, so the last one read is the
 # latest review (review date, then a completed review over a draft, then when it was recorded).
-OUTCOMES_SQL = """
+OUTCOMES_SQL = f"""
 SELECT v.carer_id, o.outcome, o.rating
 FROM review AS v JOIN review_outcome AS o ON o.review_id = v.id
-WHERE v.review_date BETWEEN :start AND :end AND o.rating IN ('improved', 'no_change', 'worse')
+WHERE v.review_date BETWEEN :start AND :end AND o.rating IN ({", ".join(f"'{r}'" for r in RATED)})
 ORDER BY v.carer_id, o.outcome, v.review_date, v.completed_at IS NOT NULL, v.completed_at, v.created_at, v.id
 """
 

@@ -14,11 +14,10 @@ from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from db.models import Carer, Feedback
-from ycworker.returns import kpis
 from ycworker.service_log import entries as log
+from ycworker.service_log.percent import percent_text
 
 SOURCES = {"review": "Review", "survey": "Survey", "event": "Event", "other": "Other"}
-ANSWERS = {"yes": "Satisfied", "no": "Not satisfied"}
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ def list_feedback(session: Session, w: log.Window, limit: int = log.LIMIT) -> lo
     total, happy = session.exec(select(func.count(), func.coalesce(func.sum(case((f.satisfied, 1),
                                                                                   else_=0)), 0))
                                 .select_from(f).where(*where)).one()
-    share = kpis.percent_text(happy, total)
+    share = percent_text(happy, total)
     summary = (f"{total} response{'s' if total != 1 else ''}, {happy} satisfied"
                + (f": {share}% (KPI 6, target 90%)" if share else " (KPI 6, target 90%)"))
     return log.Listing(rows, total, summary)

@@ -16,12 +16,11 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from db.models import District, School
-from ycworker.returns import kpis
 from ycworker.service_log import entries as log
+from ycworker.service_log.percent import percent_text
 
 PHASES = {"primary": "Primary", "secondary": "Secondary", "college": "College", "special": "Special",
           "other": "Other"}
-ON_LIST = {"yes": "Yes, on the service's list", "no": "No"}
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,7 @@ def list_schools(session: Session, today: date, *, everyone: bool = False,
     champions = session.exec(select(func.count()).select_from(s).where(
         s.on_list.is_(True), s.champion_since.is_not(None), s.champion_since <= today,
         or_(s.champion_until.is_(None), s.champion_until > today))).one()
-    share = kpis.percent_text(champions, listed)
+    share = percent_text(champions, listed)
     summary = (f"{listed} school{'s' if listed != 1 else ''} on the list, {champions} with a Young Carer "
                f"Champion today" + (f": {share}% (KPI 9, target 95%)" if share else " (KPI 9, target 95%)"))
     if everyone:
