@@ -170,6 +170,13 @@ def _assessment(session: Session, assessment_id: str) -> Assessment:
     return a
 
 
+def _carer(session: Session, carer_id: str) -> Carer:
+    carer = session.get(Carer, carer_id)
+    if carer is None:
+        raise FieldError("carer", "That young carer is no longer there.")
+    return carer
+
+
 def deadline_of(a: Assessment, referral: Referral | None) -> date | None:
     if a.kind == "reassessment" and a.due_date:
         return a.due_date
@@ -181,7 +188,7 @@ def deadline_of(a: Assessment, referral: Referral | None) -> date | None:
 def load(session: Session, assessment_id: str, today: date, worker_id: str | None = None, *,
          audit_view: bool = True) -> AssessmentView:
     a = _assessment(session, assessment_id)
-    carer = session.get(Carer, a.carer_id)
+    carer = _carer(session, a.carer_id)
     referral = session.get(Referral, a.referral_id) if a.referral_id else None
     sections = {key: text for key, text in session.exec(
         select(AssessmentSection.section, AssessmentSection.text)
@@ -191,7 +198,8 @@ def load(session: Session, assessment_id: str, today: date, worker_id: str | Non
             select(AssessmentScore.instrument, AssessmentScore.item, AssessmentScore.score)
             .where(AssessmentScore.assessment_id == a.id)).all():
         scores.setdefault(instrument, {})[item] = score
-    by = session.get(Worker, a.completed_by_id).name if a.completed_by_id else ""
+    completed_by = session.get(Worker, a.completed_by_id) if a.completed_by_id else None
+    by = completed_by.name if completed_by else ""
     deadline = deadline_of(a, referral)
     due_text = ""
     if a.status == "draft" and deadline:
@@ -380,7 +388,7 @@ def complete(session: Session, assessment_id: str, today: date, worker_id: str |
         referral.updated_at = utcnow()
         session.add(referral)
         audit.record(session, "update", "referral", referral.id, worker_id)
-    carer = session.get(Carer, a.carer_id)
+    carer = _carer(session, a.carer_id)
     carer.impact_level = a.impact_level
     carer.updated_at = utcnow()
     session.add(carer)
@@ -488,8 +496,10 @@ def record_change(session: Session, carer_id: str, form: Mapping[str, str], toda
         errors.append(FieldError("change", check.why))
     if errors:
         raise FormErrors(errors)
+    if when is None:  # field_date raises when the required date is blank; this tells the type checker
+        raise FormErrors([FieldError("changed_on", "Date of the change is needed.")])
     if check.draft_id:
-        a = session.get(Assessment, check.draft_id)
+        a = _assessment(session, check.draft_id)
         stamp = f"{when:%d/%m/%Y}: {change}"
         a.circumstances_change = f"{a.circumstances_change}\n{stamp}".strip() if a.circumstances_change \
             else change

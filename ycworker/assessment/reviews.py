@@ -209,7 +209,7 @@ def save_review(session: Session, carer_id: str, form: Mapping[str, Any], today:
             session.add(row)
     _feedback(session, review, satisfied, comment or "")
 
-    if closing:
+    if closing and referral is not None:  # closing needs an open request (checked above)
         referrals.close(session, referral.id, {
             "closure_reason": CLOSES_AS[step], "closed_date": f"{when:%d/%m/%Y}",
             "closure_note": str(form.get("closure_note") or "") or f"{NEXT_STEPS[step]} at the review."},
