@@ -179,9 +179,10 @@ class CarerRecordScreen(AreaScreen):
         self._save_input(event.input)
 
     def _save_input(self, widget: Input) -> None:
-        if not (widget.id or "").startswith("f-") or self.record is None:
+        wid = widget.id or ""
+        if not wid.startswith("f-") or self.record is None:
             return
-        name = widget.id[2:]
+        name = wid[2:]
         value = widget.value
         # Enter then leaving the field asks twice: the second waits for nothing (one save, one
         # audit entry).
@@ -306,8 +307,11 @@ class CarerRecordScreen(AreaScreen):
             self.notify("Nothing is closed to reopen.", severity="warning")
             return
         self.run_db(actions.reopen_request, closed.referral_id, self.context(),
-                    then=lambda _r: (self.notify("Support request reopened."), self.action_refresh()),
-                    what="reopen the request")
+                    then=self._reopened, what="reopen the request")
+
+    def _reopened(self, _result: object) -> None:
+        self.notify("Support request reopened.")
+        self.action_refresh()
 
     def action_add_contact(self) -> None:
         ctx = self.context()

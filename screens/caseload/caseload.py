@@ -199,7 +199,7 @@ class CaseloadScreen(AreaScreen):
 
     @on(CaseloadList.Opened)
     def _opened(self, event: CaseloadList.Opened) -> None:
-        self.app.open_carer(event.carer_id)
+        self.ycapp.open_carer(event.carer_id)
 
     def _choices(self, choices: caseload.FilterChoices) -> None:
         self.query_one("#f-district", Select).set_options(
@@ -299,7 +299,7 @@ class CaseloadScreen(AreaScreen):
         def done(carer_id: str | None) -> None:
             if carer_id:
                 self.reload()
-                self.app.open_carer(carer_id)
+                self.ycapp.open_carer(carer_id)
 
         self.app.push_screen(ReferralFormScreen(prefill_name=search), done)
 

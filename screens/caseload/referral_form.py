@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 from screens.caseload.widgets import FieldRow
 from screens.common.base import DbModalScreen, plain_error
 from ycworker.caseload import actions, referrals
+from ycworker.caseload.duplicates import Match
 from ycworker.common.errors import field_errors
 
 TEXT_FIELDS = (
@@ -92,7 +93,7 @@ class ReferralFormScreen(DbModalScreen):
         first, last = referrals.name_from_search(prefill_name)
         self.prefill = {"first_name": first, "last_name": last}
         self.form: dict[str, str] = {}
-        self.matches = []
+        self.matches: list[Match] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="referral-box"):
