@@ -15,7 +15,7 @@ from db.models import (
 )
 from tests.helpers import factories as f
 from ycworker.common.periods import custom, parse_quarter
-from ycworker.returns import kpis
+from ycworker.returns import drill, kpis
 from ycworker.service_log.percent import percent_text
 
 TODAY = date(2026, 11, 24)
@@ -467,7 +467,7 @@ def test_kpi4_counts_a_completed_closure_without_allocation_but_referrals_csv_ke
     assert (fig.numerator, fig.ids) == (1, (odd.id,))
     assert report.referrals == []  # not received, open or with a deadline in the period
     with store.read() as s:
-        rows = kpis.drill(s, report, fig)
+        rows = drill.drill(s, report, fig)
     assert [r.referral_id for r in rows] == [odd.id]
 
 
@@ -519,7 +519,7 @@ def test_drill_shows_what_is_missing_or_late_first(store):
         missing = ref(s, f.carer(s, carer_ref="YC-3"), date(2025, 7, 1))
     report = compute(store, parse_quarter("2025-26-Q2"))
     with store.read() as s:
-        rows = kpis.drill(s, report, report.figure("kpi2_allocated_within_5_working_days"))
+        rows = drill.drill(s, report, report.figure("kpi2_allocated_within_5_working_days"))
     assert [(r.referral_id, r.problem) for r in rows] == [
         (late.id, "allocated late"), (missing.id, "no allocation date"), (ok.id, "")] or [
         (r.referral_id, r.problem) for r in rows] == [

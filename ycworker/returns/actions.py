@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ycworker.common.periods import Period
-from ycworker.returns import kpis
+from ycworker.returns import drill, kpis
 from ycworker.returns.outbox import ReturnRow, list_returns
 
 
@@ -43,12 +43,12 @@ def drill_figure(store, period: Period, today: date, key: str, breakdown: str, v
         report = kpis.compute(s, period, today)
         if key in kpis.OUTCOMES:
             outcome = next(o for o in report.outcomes if o.outcome == key)
-            return Drilled(outcome, kpis.drill_outcome(s, outcome))
+            return Drilled(outcome, drill.drill_outcome(s, outcome))
         try:
             fig = report.figure(key, breakdown, value)
         except KeyError:  # e.g. the last referral of a district was corrected away
             return Drilled(None, [])
-        return Drilled(fig, kpis.drill(s, report, fig))
+        return Drilled(fig, drill.drill(s, report, fig))
 
 
 def list_sealed(store) -> list[ReturnRow]:
