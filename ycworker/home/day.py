@@ -14,6 +14,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, literal_column
 from sqlmodel import Session, and_, or_, select
 
+from db.engine import Store
 from db.models import Carer, Club, ClubSession, PlanAction, Referral
 from ycworker.common import workdays
 
@@ -170,7 +171,7 @@ def worker_day(session: Session, worker_id: str | None, today: date, *, everyone
     return day
 
 
-def load_day(store, worker_id: str | None, today: date, everyone: bool) -> WorkerDay:
+def load_day(store: Store, worker_id: str | None, today: date, everyone: bool) -> WorkerDay:
     """The worker's day (everyone's, for a manager), read in one transaction."""
     with store.read() as session:
         return worker_day(session, worker_id, today, everyone=everyone)

@@ -8,8 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from db.engine import Store
+from ycworker.assessment.outcomes import OUTCOMES
 from ycworker.common.periods import Period
 from ycworker.returns import drill, kpis
+from ycworker.returns.drill import DrillRow, OutcomeDrillRow
 from ycworker.returns.outbox import ReturnRow, list_returns
 
 
@@ -28,20 +31,20 @@ class Drilled:
     corrected away)."""
 
     figure: kpis.Figure | kpis.OutcomeFigure | None
-    rows: list
+    rows: list[DrillRow] | list[OutcomeDrillRow]
 
 
-def load_return(store, period: Period, today: date) -> ReturnView:
+def load_return(store: Store, period: Period, today: date) -> ReturnView:
     """Count the period's return and list the sealed returns, in one transaction."""
     with store.read() as s:
         return ReturnView(kpis.compute(s, period, today), list_returns(s))
 
 
-def drill_figure(store, period: Period, today: date, key: str, breakdown: str, value: str) -> Drilled:
+def drill_figure(store: Store, period: Period, today: date, key: str, breakdown: str, value: str) -> Drilled:
     """Count the period again and list what is behind one figure (by key, breakdown and its value)."""
     with store.read() as s:
         report = kpis.compute(s, period, today)
-        if key in kpis.OUTCOMES:
+        if key in OUTCOMES:
             outcome = next(o for o in report.outcomes if o.outcome == key)
             return Drilled(outcome, drill.drill_outcome(s, outcome))
         try:
@@ -51,7 +54,7 @@ def drill_figure(store, period: Period, today: date, key: str, breakdown: str, v
         return Drilled(fig, drill.drill(s, report, fig))
 
 
-def list_sealed(store) -> list[ReturnRow]:
+def list_sealed(store: Store) -> list[ReturnRow]:
     """The sealed returns, newest first."""
     with store.read() as s:
         return list_returns(s)

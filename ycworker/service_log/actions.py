@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from db.engine import Store
 from ycworker.common.context import Context
 from ycworker.service_log import awareness, bus_passes, feedback, safeguarding, schools, training, triple_c
 from ycworker.service_log import entries as service_log
@@ -59,7 +60,7 @@ class OpenedEntry:
     districts: list[tuple[str, str]]
 
 
-def load_listing(store, kind_key: str, w: service_log.Window, today: date,
+def load_listing(store: Store, kind_key: str, w: service_log.Window, today: date,
                  everyone: bool) -> service_log.Listing:
     """The entries of one kind in the window (everyone's, or the worker's own)."""
     kind = SERVICES[kind_key]
@@ -67,7 +68,7 @@ def load_listing(store, kind_key: str, w: service_log.Window, today: date,
         return kind.listing(s, w, today, everyone)
 
 
-def open_entry(store, kind_key: str, entry_id: str | None, worker_id: str | None) -> OpenedEntry:
+def open_entry(store: Store, kind_key: str, entry_id: str | None, worker_id: str | None) -> OpenedEntry:
     """The form's values and district options; viewing a carer's entry is audited (a write)."""
     kind = SERVICES[kind_key]
     opener = store.write if (kind.audits_view and entry_id) else store.read
@@ -79,7 +80,8 @@ def open_entry(store, kind_key: str, entry_id: str | None, worker_id: str | None
         return OpenedEntry(values, districts)
 
 
-def save_entry(store, form: dict[str, Any], *, kind_key: str, entry_id: str | None, context: Context) -> str:
+def save_entry(store: Store, form: dict[str, Any], *, kind_key: str, entry_id: str | None,
+               context: Context) -> str:
     """Check and save an entry of one kind (new when ``entry_id`` is None); its id."""
     kind = SERVICES[kind_key]
     with store.write() as s:
