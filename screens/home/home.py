@@ -44,7 +44,7 @@ class HomeScreen(AreaScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.day = None
+        self.day: home.WorkerDay | None = None
         self.action_refresh()
 
     def on_screen_resume(self) -> None:
@@ -93,6 +93,6 @@ class HomeScreen(AreaScreen):
         key, n = event.option.id.split(":")
         item = getattr(self.day, key)[int(n)]
         if key == "sessions" and item.ref_id:
-            self.app.open_register(item.ref_id)
+            self.ycapp.open_register(item.ref_id)
         elif item.carer_id:
-            self.app.open_carer(item.carer_id)
+            self.ycapp.open_carer(item.carer_id)

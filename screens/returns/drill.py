@@ -228,7 +228,7 @@ class ReturnDrillScreen(AreaScreen):
     def action_open(self) -> None:
         row = self.current()
         if row is not None:
-            self.app.open_carer(row.carer_id)
+            self.ycapp.open_carer(row.carer_id)
 
     def action_back(self) -> None:
         self.app.pop_screen()

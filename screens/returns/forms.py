@@ -136,7 +136,7 @@ class ExportModal(ReturnModal):
         self._ticker = self.set_interval(1.0, self._show_step, name="export-ticker")
         from pathlib import Path
 
-        worker = self.app.worker_info
+        worker = self.ycapp.worker_info
         self.run_db(export, self.period, Path(folder_text) if folder_text else None, self.today,
                     worker.id if worker else None, lambda text: self.post_message(ExportStep(text)),
                     then=self.done, on_error=self.failed, what="export the return", group="export",
@@ -238,7 +238,7 @@ class SyncModal(ReturnModal):
         self.query_one("#rf-status", Static).update("Working: copying and checking…")
         from pathlib import Path
 
-        worker = self.app.worker_info
+        worker = self.ycapp.worker_info
         self.run_db(sync_to, Path(target), worker.id if worker else None, then=self.done,
                     on_error=self.failed, what="sync", group="sync", exclusive=True)
 

@@ -89,7 +89,7 @@ class ReturnsScreen(AreaScreen):
 
     def on_mount(self) -> None:
         self.query_one(ReturnsTable).focus()
-        self.period = periods.previous_quarter(self.app.today())
+        self.period = periods.previous_quarter(self.ycapp.today())
         self.action_refresh()
 
     def on_screen_resume(self) -> None:
@@ -114,7 +114,7 @@ class ReturnsScreen(AreaScreen):
     def period_line(self, period: periods.Period) -> str:
         kind = "Quarter" if "Q" in period.label else "Period"
         return (f"{kind} {period.label}: {period.start:%d %B %Y} to {period.end:%d %B %Y} · figures as of "
-                f"{self.app.today():%d/%m/%Y}")
+                f"{self.ycapp.today():%d/%m/%Y}")
 
     def failed(self, asked: int, error: BaseException) -> None:
         if asked != self.asked:
@@ -205,10 +205,10 @@ class ReturnsScreen(AreaScreen):
             self.set_period(periods.shift_quarter(self.period, quarters))
 
     def action_this_quarter(self) -> None:
-        self.set_period(periods.quarter_of(self.app.today()))
+        self.set_period(periods.quarter_of(self.ycapp.today()))
 
     def action_last_quarter(self) -> None:
-        self.set_period(periods.previous_quarter(self.app.today()))
+        self.set_period(periods.previous_quarter(self.ycapp.today()))
 
     def action_choose(self) -> None:
         from screens.returns.forms import PeriodModal
@@ -266,7 +266,7 @@ class ReturnsScreen(AreaScreen):
             return
         from screens.returns.forms import ExportModal
 
-        self.app.push_screen(ExportModal(self.period, self.app.today(), self.export_folder), self.exported)
+        self.app.push_screen(ExportModal(self.period, self.ycapp.today(), self.export_folder), self.exported)
 
     def exported(self, result) -> None:
         if result is None:

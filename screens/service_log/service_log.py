@@ -91,7 +91,7 @@ class ServiceActivityScreen(AreaScreen):
         return self.query_one(f"#tbl-{key}", LogTable)
 
     def window(self) -> service_log.Window:
-        return service_log.window(self.window_kind, self.app.today())
+        return service_log.window(self.window_kind, self.ycapp.today())
 
     def update_window_line(self) -> None:
         kind = KIND_BY_KEY[self.active]
@@ -141,7 +141,7 @@ class ServiceActivityScreen(AreaScreen):
         asked = self.asked[key]
         self.loaded.add(key)
         set_loading(self.table(key), True)
-        self.run_db(load_listing, key, self.window(), self.app.today(), self.everyone,
+        self.run_db(load_listing, key, self.window(), self.ycapp.today(), self.everyone,
                     then=lambda listing: self.show(key, asked, listing, select),
                     what="load the service log", group=f"svc-{key}")
 
@@ -154,7 +154,7 @@ class ServiceActivityScreen(AreaScreen):
         set_loading(table, False)
         table.clear()
         self.rows[key] = listing.rows
-        today = self.app.today()
+        today = self.ycapp.today()
         for r in listing.rows:
             table.add_row(*kind.cells(r, today), key=r.id)
         ids = [r.id for r in listing.rows]
