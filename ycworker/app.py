@@ -99,7 +99,6 @@ class YcWorkerApp(App[int]):
         self.auto_backup = (today is None) if auto_backup is None else auto_backup
         self.lock_policy = None  # protection.LockPolicy, loaded at unlock
         self.failed_unlocks: list[datetime] = []  # audited after the next successful unlock
-        self.lock_reason = ""
         self.sync_folder = ""  # the folder returns were synced to last (the sync dialog starts there)
         self._last_activity = time.monotonic()
         self._session_started = time.monotonic()
@@ -136,7 +135,6 @@ class YcWorkerApp(App[int]):
         self.store = store
         self.worker_info = worker
         self.lock_policy = policy or LockPolicy()
-        self.lock_reason = ""
         self._last_activity = self._session_started = time.monotonic()
         self.sub_title = f"{worker.name} · {store.path.name}"
         if self.current_mode == self.LOCKED_MODE:
@@ -318,7 +316,6 @@ class YcWorkerApp(App[int]):
         worker = self.worker_info
         self._locked_worker_id = worker.id if worker else None
         self.worker_info = None
-        self.lock_reason = message
         self.sub_title = "Locked"
         if self.current_mode != self.LOCKED_MODE:
             self._resume_mode = self.current_mode

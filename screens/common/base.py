@@ -79,14 +79,31 @@ class DbMixin(_ScreenBase):
         what: str = "",
         group: str = "db",
         exclusive: bool = False,
-    ) -> Worker | None:
-        store = self.app.store
+    ) -> Worker[None] | None:
+        """``work(store, *args)`` off the UI thread, on the App's open store (nothing when locked)."""
+        store = self.ycapp.store
         if store is None:
             return None
+        return self.run_job(work, store, *args, then=then, on_error=on_error, what=what, group=group,
+                            exclusive=exclusive)
+
+    def run_job(
+        self,
+        work: Callable[..., Any],
+        *args: Any,
+        then: Callable[[Any], Any] | None = None,
+        on_error: Callable[[BaseException], Any] | None = None,
+        what: str = "",
+        group: str = "db",
+        exclusive: bool = False,
+    ) -> Worker[None]:
+        """``work(*args)`` off the UI thread, for work that has no open store to run on (unlocking,
+        restoring or rekeying the file itself); the result or the failure comes back as with
+        ``run_db``."""
 
         def job() -> None:
             try:
-                result = work(store, *args)
+                result = work(*args)
             except Exception as exc:  # reported on screen, never a crash
                 self.post_message(DbFailed(on_error, exc, what))
             else:
