@@ -23,7 +23,7 @@ from screens.common.autosave import OrderedSaver, field_errors
 from screens.common.base import AreaScreen, plain_error
 from screens.common.footer import Footer
 from screens.common.forms import FormModal, Spec
-from ycworker.assessment import actions, assessments, scoring
+from ycworker.assessment import actions, scoring, sections
 from ycworker.assessment import document as assessment_document
 from ycworker.assessment.assessments import AssessmentView
 from ycworker.common.context import Context
@@ -44,7 +44,7 @@ def open_assessment(screen, assessment_id: str, then=None) -> None:
 
 
 def _to_store(key: str, value):
-    if key in assessments.YES_NO_FIELDS:
+    if key in sections.YES_NO_FIELDS:
         return None if value in (None, "", Select.NULL) else value == "yes"
     return value
 
@@ -116,17 +116,17 @@ class AssessmentFormScreen(AreaScreen):
                 yield from self._text_section("circumstances_change", f"What changed{when}",
                                               "The change of circumstances that led to this re-assessment.",
                                               v.circumstances_change)
-            for s in assessments.sections_for(v.kind):
+            for s in sections.sections_for(v.kind):
                 yield from self._text_section(s.key, s.label, s.hint, v.sections.get(s.key, ""))
             with Vertical(classes="af-section", id="sec-participants"):
                 yield Label(Text.assemble(("Who took part", "bold"), ("  space ticks; the carer, their "
                                                                       "parents, the person cared for, others",
                                                                       "dim")), classes="af-label")
                 yield SelectionList(*[(label, key, key in v.participants)
-                                      for key, label in assessments.PARTICIPANTS.items()],
+                                      for key, label in sections.PARTICIPANTS.items()],
                                     id="f-participants", disabled=self.read_only)
                 yield Label("", classes="af-error", id="err-participants", markup=False)
-            for key, label in assessments.YES_NO_FIELDS.items():
+            for key, label in sections.YES_NO_FIELDS.items():
                 yield from self._yes_no(key, label, getattr(v, key))
             with Horizontal(classes="af-row", id="row-combined_with"):
                 yield Label("Which assessment", classes="af-field")
@@ -138,7 +138,7 @@ class AssessmentFormScreen(AreaScreen):
                 yield Static(self._scores_text(), id="af-scores", markup=False)
             with Horizontal(classes="af-row", id="row-impact_level"):
                 yield Label("Impact level", classes="af-field")
-                yield Select([(level.capitalize(), level) for level in assessments.IMPACT_LEVELS],
+                yield Select([(level.capitalize(), level) for level in sections.IMPACT_LEVELS],
                              value=v.impact_level or Select.NULL, prompt="Choose", id="f-impact_level",
                              disabled=self.read_only)
                 yield Label("", classes="af-error", id="err-impact_level", markup=False)
@@ -199,7 +199,7 @@ class AssessmentFormScreen(AreaScreen):
         self.query_one("#af-body").scroll_to_widget(area, top=True, animate=False, immediate=True)
 
     def _text_keys(self) -> list[str]:
-        keys = [s.key for s in assessments.sections_for(self.view.kind)]
+        keys = [s.key for s in sections.sections_for(self.view.kind)]
         return (["circumstances_change"] if self.view.kind == "reassessment" else []) + keys
 
     # -- saving --------------------------------------------------------------------------------------
@@ -260,7 +260,7 @@ class AssessmentFormScreen(AreaScreen):
     @on(SelectionList.SelectedChanged, "#f-participants")
     def _participants(self, event: SelectionList.SelectedChanged) -> None:
         chosen = set(event.selection_list.selected)
-        self._changed("participants", ", ".join(k for k in assessments.PARTICIPANTS if k in chosen))
+        self._changed("participants", ", ".join(k for k in sections.PARTICIPANTS if k in chosen))
         self.saver.flush()
 
     @on(Select.Changed)
@@ -309,7 +309,7 @@ class AssessmentFormScreen(AreaScreen):
             self.notify("This assessment is already completed.", severity="warning")
             return
         for key in [*self._text_keys(), "participants", "combined_with", "impact_level",
-                    *assessments.YES_NO_FIELDS]:
+                    *sections.YES_NO_FIELDS]:
             self._error(key, "")
         ctx, assessment_id = Context(self.ycapp.today(), self._worker_id), self.view.id
 

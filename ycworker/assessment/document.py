@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from ycworker.assessment import assessments, scoring
+from ycworker.assessment import assessments, scoring, sections
 from ycworker.assessment.assessments import AssessmentView
 from ycworker.common import atomic, audit, settings
 from ycworker.common.errors import FieldError
@@ -41,7 +41,7 @@ def _facts(view: AssessmentView) -> list[tuple[str, str]]:
     if view.kind == "reassessment":
         when = f" on {view.circumstances_changed_on:%d/%m/%Y}" if view.circumstances_changed_on else ""
         facts.append(("Circumstances changed" + when, view.circumstances_change or "not recorded"))
-    who = ", ".join(assessments.PARTICIPANTS.get(p, p) for p in view.participants) or "not recorded"
+    who = ", ".join(sections.PARTICIPANTS.get(p, p) for p in view.participants) or "not recorded"
     facts += [("Who took part", who),
               ("Information shared in advance", _yes_no(view.info_shared_in_advance)),
               ("In a form the carer could use", _yes_no(view.info_in_usable_form))]
@@ -68,7 +68,7 @@ def _score_lines(summary: scoring.Summary) -> tuple[str, list[tuple[str, str]], 
 def render_markdown(view: AssessmentView) -> str:
     out = [f"# {view.kind_label}: {view.carer_name}", ""]
     out += [f"- **{label}:** {value}" for label, value in _facts(view)]
-    for s in assessments.sections_for(view.kind):
+    for s in sections.sections_for(view.kind):
         out += ["", f"## {s.label}", ""]
         text = view.sections.get(s.key, "").strip()
         out.append(text if text else "_Not recorded._")
@@ -94,7 +94,7 @@ def render_html(view: AssessmentView) -> str:
            "</head>", "<body>", f"<h1>{e(title)}</h1>", "<table>"]
     out += [f"<tr><th>{e(label)}</th><td>{e(value)}</td></tr>" for label, value in _facts(view)]
     out.append("</table>")
-    for s in assessments.sections_for(view.kind):
+    for s in sections.sections_for(view.kind):
         text = view.sections.get(s.key, "").strip()
         out.append(f"<h2>{e(s.label)}</h2>")
         out.append(f'<p class="text">{e(text)}</p>' if text else "<p><em>Not recorded.</em></p>")

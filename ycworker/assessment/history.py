@@ -15,13 +15,13 @@ from db.models import (
 )
 from ycworker.assessment import scoring
 from ycworker.assessment.assessments import (
-    KINDS,
     CanStart,
     can_start,
     deadline_of,
     full_name,
     open_referral,
 )
+from ycworker.assessment.sections import KINDS
 from ycworker.caseload.search import age_on
 from ycworker.common import audit, workdays
 from ycworker.common.errors import FieldError

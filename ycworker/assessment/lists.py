@@ -7,20 +7,20 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import and_, exists, func
-from sqlmodel import Session, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from db.models import (
     Assessment,
     Carer,
     Referral,
 )
-from ycworker.assessment.assessments import (
-    KINDS,
-    LIST_LIMIT,
-    SCAN_LIMIT,
-    TRANSITION_AGE,
-)
+from ycworker.assessment.assessments import TRANSITION_AGE
+from ycworker.assessment.sections import KINDS
 from ycworker.common import workdays
+
+LIST_LIMIT = 200  # rows in one list
+SCAN_LIMIT = 3000  # rows read to build a list; beyond it the count is asked of the database
 
 
 @dataclass(frozen=True)
@@ -55,23 +55,24 @@ def overview(session: Session, worker_id: str | None, today: date, *, everyone: 
     Each list shows at most ``limit`` items, most urgent first; the counts are exact."""
     out = Overview(today=today, everyone=everyone or worker_id is None)
     mine = None if out.everyone else worker_id
-    person = (Carer.id, Carer.first_name, Carer.last_name, Carer.preferred_name, Carer.carer_ref)
+    person = (col(Carer.id), col(Carer.first_name), col(Carer.last_name), col(Carer.preferred_name),
+              col(Carer.carer_ref))
 
     # Drafts: the deadline of the kind (KPI 3's for an initial one, the re-assessment's own).
-    q = (select(Assessment.id, Assessment.kind, Assessment.started_date, Assessment.due_date,
-                Referral.allocated_date, *person)
-         .join(Carer, Carer.id == Assessment.carer_id)
-         .join(Referral, Referral.id == Assessment.referral_id, isouter=True)
-         .where(Assessment.status == "draft"))
-    cq = select(func.count()).select_from(Assessment).join(Carer, Carer.id == Assessment.carer_id) \
+    q = (sa_select(col(Assessment.id), col(Assessment.kind), col(Assessment.started_date),
+                   col(Assessment.due_date), col(Referral.allocated_date), *person)
+         .join(Carer, col(Carer.id) == Assessment.carer_id)
+         .join(Referral, col(Referral.id) == Assessment.referral_id, isouter=True)
+         .where(col(Assessment.status) == "draft"))
+    cq = select(func.count()).select_from(Assessment).join(Carer, col(Carer.id) == Assessment.carer_id) \
         .where(Assessment.status == "draft")
     if mine:
-        q, cq = q.where(Carer.worker_id == mine), cq.where(Carer.worker_id == mine)
-    drafts = []
-    found = session.exec(q.order_by(Assessment.started_date).limit(SCAN_LIMIT)).all()
-    for aid, kind, started, due, allocated, cid, first, last, preferred, ref in found:
-        deadline = due if kind == "reassessment" else (
-            workdays.assessment_deadline(allocated) if kind == "initial" and allocated else due)
+        q, cq = q.where(col(Carer.worker_id) == mine), cq.where(Carer.worker_id == mine)
+    drafts: list[ListItem] = []
+    found = session.execute(q.order_by(col(Assessment.started_date)).limit(SCAN_LIMIT)).all()
+    for aid, kind, started, due_on, allocated, cid, first, last, preferred, ref in found:
+        deadline = due_on if kind == "reassessment" else (
+            workdays.assessment_deadline(allocated) if kind == "initial" and allocated else due_on)
         bits = [f"{KINDS[kind].split(' (')[0].lower()} draft"]
         if started:
             bits.append(f"started {started:%d/%m/%Y}")
@@ -86,37 +87,40 @@ def overview(session: Session, worker_id: str | None, today: date, *, everyone: 
     out.counts["drafts"] = len(found) if len(found) < SCAN_LIMIT else session.exec(cq).one()
 
     # Initial assessments due: allocated, open, not assessed, no draft yet.
-    no_draft = ~exists().where(Assessment.referral_id == Referral.id, Assessment.status == "draft")
-    due_where = and_(Referral.allocated_date.is_not(None), Referral.assessment_completed_date.is_(None),
-                     Referral.closed_date.is_(None), no_draft)
-    q = (select(Referral.allocated_date, *person).join(Carer, Carer.id == Referral.carer_id)
-         .where(due_where))
-    cq = (select(func.count()).select_from(Referral).join(Carer, Carer.id == Referral.carer_id)
+    no_draft = ~exists().where(col(Assessment.referral_id) == Referral.id, col(Assessment.status) == "draft")
+    due_where = and_(col(Referral.allocated_date).is_not(None),
+                     col(Referral.assessment_completed_date).is_(None),
+                     col(Referral.closed_date).is_(None), no_draft)
+    dq = (sa_select(col(Referral.allocated_date), *person).join(Carer, col(Carer.id) == Referral.carer_id)
+          .where(due_where))
+    cq = (select(func.count()).select_from(Referral).join(Carer, col(Carer.id) == Referral.carer_id)
           .where(due_where))
     if mine:
-        q, cq = q.where(Referral.worker_id == mine), cq.where(Referral.worker_id == mine)
-    due = []
-    found = session.exec(q.order_by(Referral.allocated_date).limit(SCAN_LIMIT)).all()
-    for allocated, cid, first, last, preferred, ref in found:
+        dq, cq = dq.where(col(Referral.worker_id) == mine), cq.where(Referral.worker_id == mine)
+    due: list[ListItem] = []
+    allocated_found = session.execute(dq.order_by(col(Referral.allocated_date)).limit(SCAN_LIMIT)).all()
+    for allocated, cid, first, last, preferred, ref in allocated_found:
         deadline = workdays.assessment_deadline(allocated)
         due.append(ListItem(cid, _title(first, last, preferred, ref),
                             f"needs assessment {workdays.describe_deadline(deadline, today)} "
                             f"(allocated {allocated:%d/%m/%Y})", deadline, deadline < today, None, "initial"))
-    n_initial = len(found) if len(found) < SCAN_LIMIT else session.exec(cq).one()
+    n_initial = len(allocated_found) if len(allocated_found) < SCAN_LIMIT else session.exec(cq).one()
 
     # Transition assessments due: open, aged 17 (not yet 18), no transition assessment at all.
     # A year of births is a few per cent of the carers: they are read by the date-of-birth index
     # alone and filtered here (a single query with the status and NOT EXISTS terms made SQLite walk
     # every open carer by the status index: 0.3-0.4 s on 50,000 carers).
     born_after, born_by = today - relativedelta(years=18), today - relativedelta(years=TRANSITION_AGE)
-    rows = session.exec(select(*person, Carer.date_of_birth, Carer.status, Carer.archived_at, Carer.worker_id)
-                        .where(Carer.date_of_birth > born_after, Carer.date_of_birth <= born_by)).all()
-    rows = [r for r in rows if r[6] == "open" and r[7] is None and (not mine or r[8] == mine)]
+    born = session.execute(
+        sa_select(*person, col(Carer.date_of_birth), col(Carer.status), col(Carer.archived_at),
+                  col(Carer.worker_id))
+        .where(col(Carer.date_of_birth) > born_after, col(Carer.date_of_birth) <= born_by)).all()
+    rows = [r for r in born if r[6] == "open" and r[7] is None and (not mine or r[8] == mine)]
     done: set[str] = set()
     ids = [r[0] for r in rows]
     for i in range(0, len(ids), 500):
         done.update(session.exec(select(Assessment.carer_id).where(
-            Assessment.kind == "transition", Assessment.carer_id.in_(ids[i:i + 500]))).all())
+            Assessment.kind == "transition", col(Assessment.carer_id).in_(ids[i:i + 500]))).all())
     rows = sorted((r for r in rows if r[0] not in done), key=lambda r: r[5])
     for cid, first, last, preferred, ref, dob, *_rest in rows[:SCAN_LIMIT]:
         eighteen = dob + relativedelta(years=18)
@@ -130,27 +134,21 @@ def overview(session: Session, worker_id: str | None, today: date, *, everyone: 
                       overdue=sum(i.overdue for i in due))
 
     # Recent completions, newest first.
-    q = (select(Assessment.id, Assessment.kind, Assessment.completed_date, Assessment.impact_level,
-                *person)
-         .join(Carer, Carer.id == Assessment.carer_id)
-         .where(Assessment.status == "completed"))
+    rq = (sa_select(col(Assessment.id), col(Assessment.kind), col(Assessment.completed_date),
+                    col(Assessment.impact_level), *person)
+          .join(Carer, col(Carer.id) == Assessment.carer_id)
+          .where(col(Assessment.status) == "completed"))
     if mine:
-        q = q.where(Carer.worker_id == mine)
-    for aid, kind, done, impact, cid, first, last, preferred, ref in session.exec(
-            q.order_by(Assessment.completed_date.desc()).limit(min(limit, 50))).all():
-        detail = f"{KINDS[kind].split(' (')[0].lower()} completed {done:%d/%m/%Y}" if done else KINDS[kind]
+        rq = rq.where(col(Carer.worker_id) == mine)
+    for aid, kind, completed_on, impact, cid, first, last, preferred, ref in session.execute(
+            rq.order_by(col(Assessment.completed_date).desc()).limit(min(limit, 50))).all():
+        detail = (f"{KINDS[kind].split(' (')[0].lower()} completed {completed_on:%d/%m/%Y}" if completed_on
+                  else KINDS[kind])
         if impact:
             detail += f", impact {impact}"
-        out.completed.append(ListItem(cid, _title(first, last, preferred, ref), detail, done, False, aid,
-                                      kind))
+        out.completed.append(ListItem(cid, _title(first, last, preferred, ref), detail, completed_on, False,
+                                      aid, kind))
     return out
 
 
-def draft_for_carer(session: Session, carer_id: str) -> str | None:
-    """The carer's most recently changed draft (to resume from the caseload), if any."""
-    return session.exec(select(Assessment.id).where(Assessment.carer_id == carer_id,
-                                                    Assessment.status == "draft")
-                        .order_by(Assessment.updated_at.desc())).first()
-
-
-__all__ = ["ListItem", "Overview", "draft_for_carer", "overview"]
+__all__ = ["ListItem", "Overview", "overview"]
