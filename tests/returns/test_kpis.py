@@ -14,9 +14,9 @@ from db.models import (
     TrainingSession,
 )
 from tests.helpers import factories as f
+from ycworker.common.percent import percent_text
 from ycworker.common.periods import custom, parse_quarter
 from ycworker.returns import drill, kpis
-from ycworker.service_log.percent import percent_text
 
 TODAY = date(2026, 11, 24)
 

@@ -61,8 +61,8 @@ from db.models import (
 )
 from ycworker.assessment.outcomes import OUTCOMES
 from ycworker.common import workdays
+from ycworker.common.percent import format_tenths, percent_tenths, percent_text
 from ycworker.common.periods import Period
-from ycworker.service_log.percent import format_tenths, percent_tenths, percent_text
 
 COUNT, PERCENT = "count", "percent"
 OUTCOME_TARGET = 60

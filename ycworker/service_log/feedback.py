@@ -14,8 +14,8 @@ from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from db.models import Carer, Feedback
+from ycworker.common.percent import percent_text
 from ycworker.service_log import entries as log
-from ycworker.service_log.percent import percent_text
 
 SOURCES = {"review": "Review", "survey": "Survey", "event": "Event", "other": "Other"}
 

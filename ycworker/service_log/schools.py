@@ -16,8 +16,8 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from db.models import District, School
+from ycworker.common.percent import percent_text
 from ycworker.service_log import entries as log
-from ycworker.service_log.percent import percent_text
 
 PHASES = {"primary": "Primary", "secondary": "Secondary", "college": "College", "special": "Special",
           "other": "Other"}

@@ -1,5 +1,5 @@
-"""Percentages as the service log's summaries and the commissioner's return show them: to one decimal,
-rounded half up, exactly (integer arithmetic), blank when there is nothing to divide by."""
+"""Percentages as the service log's summaries and the commissioner's return both show them: to one
+decimal, rounded half up, exactly (integer arithmetic), blank when there is nothing to divide by."""
 
 from __future__ import annotations
 
