@@ -21,8 +21,9 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, func, literal_column, or_, text
-from sqlmodel import Session, select
+from sqlalchemy import Connection, and_, func, literal_column, or_, text
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from db.models import Carer, District, Referral, School, Worker
 from ycworker.common import workdays
@@ -120,10 +121,12 @@ def _wda(day: str | None, n: int) -> str | None:
     return workdays.working_days_after(date.fromisoformat(day[:10]), n).isoformat()
 
 
-def register_functions(session_or_conn) -> None:
+def register_functions(session_or_conn: Session | Connection) -> None:
     """Make ``yc_wda(date, n)`` available to the SQL run on this session's connection."""
     conn = session_or_conn.connection() if isinstance(session_or_conn, Session) else session_or_conn
-    conn.connection.driver_connection.create_function("yc_wda", 2, _wda, deterministic=True)
+    driver = conn.connection.driver_connection
+    assert driver is not None  # a checked-out connection always has its sqlite3 connection
+    driver.create_function("yc_wda", 2, _wda, deterministic=True)
 
 
 def latest_start_before(deadline_of, today: date) -> date:
@@ -209,8 +212,8 @@ def _conditions(session: Session, q: CaseloadQuery, today: date) -> tuple[list, 
     # A search is a bounded set of ids: read those by primary key and test the filters on each.
     # Left to itself SQLite walked every open carer in name order (ix_carer_status_name) to find
     # the few that matched (1.7 ms for 9 carers, 0.1 ms by key).
-    col = _unindexed if ids is not None else (lambda c: c)
-    conds = [col(Carer.archived_at).is_(None)]
+    pick = _unindexed if ids is not None else (lambda c: c)
+    conds = [pick(Carer.archived_at).is_(None)]
     if q.status in ("open", "closed"):
         conds.append(col(Carer.status) == q.status)
     if q.worker_id:
@@ -228,16 +231,16 @@ def _conditions(session: Session, q: CaseloadQuery, today: date) -> tuple[list, 
     if q.overdue:
         cut_a = latest_start_before(workdays.allocation_deadline, today)
         cut_b = latest_start_before(workdays.assessment_deadline, today)
-        conds.append(Carer.id.in_(
+        conds.append(col(Carer.id).in_(
             select(Referral.carer_id).where(
-                Referral.closed_date.is_(None),
-                or_(and_(Referral.allocated_date.is_(None), Referral.consent != "refused",
-                         Referral.referral_date <= cut_a),
-                    and_(Referral.allocated_date.is_not(None),
-                         Referral.assessment_completed_date.is_(None),
-                         Referral.allocated_date <= cut_b)))))
+                col(Referral.closed_date).is_(None),
+                or_(and_(col(Referral.allocated_date).is_(None), col(Referral.consent) != "refused",
+                         col(Referral.referral_date) <= cut_a),
+                    and_(col(Referral.allocated_date).is_not(None),
+                         col(Referral.assessment_completed_date).is_(None),
+                         col(Referral.allocated_date) <= cut_b)))))
     if ids is not None:
-        conds.append(Carer.id.in_(sorted(ids)))
+        conds.append(col(Carer.id).in_(sorted(ids)))
     return conds, capped
 
 
@@ -266,7 +269,7 @@ def window(session: Session, q: CaseloadQuery, today: date, offset: int = 0,
                            Carer.last_name, Carer.first_name, Carer.id)
     elif q.sort == "last_contact":
         # Newest first; SQLite sorts NULL (never contacted) last in descending order.
-        ids = ids.order_by(Carer.last_contact_date.desc(), Carer.last_name, Carer.first_name, Carer.id)
+        ids = ids.order_by(col(Carer.last_contact_date).desc(), Carer.last_name, Carer.first_name, Carer.id)
     else:
         ids = ids.order_by(Carer.last_name, Carer.first_name, Carer.id)
     if searching:  # a bounded set: read every matching id once, count and slice in Python
@@ -275,14 +278,15 @@ def window(session: Session, q: CaseloadQuery, today: date, offset: int = 0,
         page_ids = every[offset: offset + limit]
     else:
         page_ids = list(session.exec(ids.offset(offset).limit(limit)).all())
-    found = session.exec(
-        select(Carer.id, Carer.first_name, Carer.last_name, Carer.preferred_name, Carer.carer_ref,
-               Carer.date_of_birth, Carer.status, Carer.impact_level, Carer.last_contact_date,
-               School.name, District.name, Worker.initials, Worker.name)
-        .join(School, School.id == Carer.school_id, isouter=True)
-        .join(District, District.id == Carer.district_id, isouter=True)
-        .join(Worker, Worker.id == Carer.worker_id, isouter=True)
-        .where(Carer.id.in_(page_ids))
+    found = session.execute(
+        sa_select(col(Carer.id), col(Carer.first_name), col(Carer.last_name),
+                  col(Carer.preferred_name), col(Carer.carer_ref), col(Carer.date_of_birth),
+                  col(Carer.status), col(Carer.impact_level), col(Carer.last_contact_date),
+                  col(School.name), col(District.name), col(Worker.initials), col(Worker.name))
+        .join(School, col(School.id) == Carer.school_id, isouter=True)
+        .join(District, col(District.id) == Carer.district_id, isouter=True)
+        .join(Worker, col(Worker.id) == Carer.worker_id, isouter=True)
+        .where(col(Carer.id).in_(page_ids))
     ).all() if page_ids else []
     by_id = {r[0]: r for r in found}
     rows = [by_id[i] for i in page_ids if i in by_id]
@@ -307,12 +311,12 @@ def _pending_for(session: Session, carer_ids: list[str], today: date) -> dict[st
     """Each carer's earliest pending deadline among open referrals."""
     if not carer_ids:
         return {}
-    rows = session.exec(
-        select(Referral.carer_id, Referral.referral_date, Referral.allocated_date,
-               Referral.assessment_completed_date, Referral.closed_date, Referral.consent)
+    rows = session.execute(
+        sa_select(col(Referral.carer_id), col(Referral.referral_date), col(Referral.allocated_date),
+                  col(Referral.assessment_completed_date), col(Referral.closed_date), col(Referral.consent))
         # By carer only (closed ones are skipped below): with "closed_date IS NULL" here SQLite
         # walked every open referral through ix_referral_open instead (3 ms -> 0.3 ms a page).
-        .where(Referral.carer_id.in_(carer_ids))
+        .where(col(Referral.carer_id).in_(carer_ids))
     ).all()
     out: dict[str, tuple[str, date]] = {}
     for cid, ref_date, allocated, assessed, closed, consent in rows:
@@ -335,4 +339,4 @@ def filter_choices(session: Session) -> FilterChoices:
     districts = session.exec(select(District.name, District.id).order_by(District.name)).all()
     workers = session.exec(
         select(Worker.name, Worker.id).where(Worker.active).order_by(Worker.name)).all()
-    return FilterChoices([tuple(d) for d in districts], [tuple(w) for w in workers])
+    return FilterChoices([(name, id_) for name, id_ in districts], [(name, id_) for name, id_ in workers])
