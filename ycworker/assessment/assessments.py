@@ -30,7 +30,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.models import (
     Assessment,
@@ -242,7 +242,7 @@ def save_draft(session: Session, assessment_id: str, changes: Mapping[str, Any],
     if section_values:
         rows = {s.section: s for s in session.exec(
             select(AssessmentSection).where(AssessmentSection.assessment_id == a.id,
-                                            AssessmentSection.section.in_(list(section_values)))).all()}
+                                            col(AssessmentSection.section).in_(list(section_values)))).all()}
         now = utcnow()
         for key, text in section_values.items():
             row = rows.get(key)
@@ -356,14 +356,14 @@ def complete(session: Session, assessment_id: str, today: date, worker_id: str |
 
 def open_referral(session: Session, carer_id: str) -> Referral | None:
     return session.exec(select(Referral).where(Referral.carer_id == carer_id,
-                                               Referral.closed_date.is_(None))
-                        .order_by(Referral.referral_date.desc())).first()
+                                               col(Referral.closed_date).is_(None))
+                        .order_by(col(Referral.referral_date).desc())).first()
 
 
 def _draft_of(session: Session, carer_id: str, kind: str) -> Assessment | None:
     return session.exec(select(Assessment).where(
         Assessment.carer_id == carer_id, Assessment.kind == kind, Assessment.status == "draft")
-        .order_by(Assessment.created_at.desc())).first()
+        .order_by(col(Assessment.created_at).desc())).first()
 
 
 @dataclass(frozen=True)
@@ -436,7 +436,8 @@ def record_change(session: Session, carer_id: str, form: Mapping[str, str], toda
     from ycworker.caseload.carers import field_date, field_text
 
     errors: list[FieldError] = []
-    when = change = None
+    when: date | None = None
+    change = ""
     try:
         when = field_date("changed_on", form.get("changed_on", ""), today, label="Date of the change")
     except FieldError as e:

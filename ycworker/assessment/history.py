@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.models import (
     Assessment,
@@ -77,13 +77,13 @@ def carer_history(session: Session, carer_id: str, today: date,
     if carer is None:
         raise FieldError("carer", "That young carer is no longer there.")
     rows = session.exec(select(Assessment).where(Assessment.carer_id == carer_id)
-                        .order_by(Assessment.started_date, Assessment.created_at)).all()
+                        .order_by(col(Assessment.started_date), col(Assessment.created_at))).all()
     scores: dict[str, dict[str, dict[int, int]]] = {}
     if rows:
         for aid, instrument, item, score in session.exec(
                 select(AssessmentScore.assessment_id, AssessmentScore.instrument, AssessmentScore.item,
                        AssessmentScore.score)
-                .where(AssessmentScore.assessment_id.in_([a.id for a in rows]))).all():
+                .where(col(AssessmentScore.assessment_id).in_([a.id for a in rows]))).all():
             scores.setdefault(aid, {}).setdefault(instrument, {})[item] = score
     referrals = {r.id: r for r in session.exec(select(Referral).where(Referral.carer_id == carer_id)).all()}
     out = []
@@ -91,7 +91,7 @@ def carer_history(session: Session, carer_id: str, today: date,
         s = scores.get(a.id, {})
         due = ""
         if a.status == "draft":
-            deadline = deadline_of(a, referrals.get(a.referral_id))
+            deadline = deadline_of(a, referrals.get(a.referral_id) if a.referral_id else None)
             if deadline:
                 due = workdays.describe_deadline(deadline, today)
         out.append(HistoryRow(a.id, a.kind, a.status, a.started_date, a.completed_date, a.impact_level,

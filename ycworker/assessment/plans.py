@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.models import Assessment, Carer, PlanAction, utcnow
 from ycworker.caseload.carers import field_date, field_text, parse_date
@@ -123,7 +123,7 @@ def _check(form: Mapping[str, str], today: date, *, created: date | None = None
 def latest_assessment_id(session: Session, carer_id: str) -> str | None:
     return session.exec(select(Assessment.id).where(Assessment.carer_id == carer_id,
                                                     Assessment.status == "completed")
-                        .order_by(Assessment.completed_date.desc())).first()
+                        .order_by(col(Assessment.completed_date).desc())).first()
 
 
 def add_action(session: Session, carer_id: str, form: Mapping[str, str], today: date,

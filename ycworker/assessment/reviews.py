@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.models import Carer, Feedback, Referral, Review, ReviewOutcome, Worker, utcnow
 from ycworker.assessment import plans
@@ -81,23 +81,25 @@ class ReviewForm:
 
 
 def _open_referral(session: Session, carer_id: str) -> Referral | None:
-    return session.exec(select(Referral).where(Referral.carer_id == carer_id, Referral.closed_date.is_(None))
-                        .order_by(Referral.referral_date.desc())).first()
+    return session.exec(select(Referral).where(Referral.carer_id == carer_id,
+                                               col(Referral.closed_date).is_(None))
+                        .order_by(col(Referral.referral_date).desc())).first()
 
 
 def list_reviews(session: Session, carer_id: str) -> list[ReviewRow]:
     rows = session.exec(select(Review).where(Review.carer_id == carer_id)
-                        .order_by(Review.review_date.desc(), Review.created_at.desc())).all()
+                        .order_by(col(Review.review_date).desc(), col(Review.created_at).desc())).all()
     if not rows:
         return []
     ratings: dict[str, dict[str, str]] = {}
     for rid, outcome, rating in session.exec(
             select(ReviewOutcome.review_id, ReviewOutcome.outcome, ReviewOutcome.rating)
-            .where(ReviewOutcome.review_id.in_([r.id for r in rows]))).all():
+            .where(col(ReviewOutcome.review_id).in_([r.id for r in rows]))).all():
         ratings.setdefault(rid, {})[outcome] = rating
     names = dict(session.exec(select(Worker.id, Worker.name)).all())
-    return [ReviewRow(r.id, r.review_date, names.get(r.worker_id, ""), r.satisfied, r.satisfaction_comment,
-                      r.next_step, dict(sorted(ratings.get(r.id, {}).items()))) for r in rows]
+    return [ReviewRow(r.id, r.review_date, names.get(r.worker_id or "", ""), r.satisfied,
+                      r.satisfaction_comment, r.next_step, dict(sorted(ratings.get(r.id, {}).items())))
+            for r in rows]
 
 
 def load_form(session: Session, carer_id: str, review_id: str | None = None) -> ReviewForm:
@@ -224,10 +226,10 @@ def _feedback(session: Session, review: Review, satisfied: bool | None, comment:
     """The review's one KPI 6 response: made, kept in step, or removed when there is no answer."""
     fb = session.get(Feedback, review.feedback_id) if review.feedback_id else None
     if fb is None and review.feedback_id is None:
-        linked = select(Review.feedback_id).where(Review.feedback_id.is_not(None))
+        linked = select(Review.feedback_id).where(col(Review.feedback_id).is_not(None))
         fb = session.exec(select(Feedback).where(
             Feedback.carer_id == review.carer_id, Feedback.source == "review",
-            Feedback.feedback_date == review.review_date, Feedback.id.not_in(linked))).first()
+            Feedback.feedback_date == review.review_date, col(Feedback.id).not_in(linked))).first()
     if satisfied is None:
         if fb is not None:
             review.feedback_id = None
