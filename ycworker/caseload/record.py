@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from db.models import (
     CaredFor,
@@ -177,16 +178,18 @@ def _name_of(session: Session, model, row_id: str | None) -> str:
 
 
 def referral_views(session: Session, carer_id: str, today: date) -> list[ReferralView]:
-    rows = session.exec(
-        select(Referral.id, Referral.referral_date, Referral.source, Referral.referrer_name,
-               Referral.reason, Referral.consent, Referral.consent_date, Referral.consent_given_by,
-               Worker.name, Referral.worker_id, Referral.allocated_date,
-               Referral.assessment_completed_date, Referral.impact_level, Referral.closed_date,
-               Referral.closure_reason, Referral.closure_note, Referral.reopened_count)
-        .join(Worker, Worker.id == Referral.worker_id, isouter=True)
-        .where(Referral.carer_id == carer_id)
-        .order_by(Referral.closed_date.is_not(None), Referral.referral_date.desc(),
-                  Referral.created_at.desc())
+    rows = session.execute(
+        sa_select(col(Referral.id), col(Referral.referral_date), col(Referral.source),
+                  col(Referral.referrer_name), col(Referral.reason), col(Referral.consent),
+                  col(Referral.consent_date), col(Referral.consent_given_by), col(Worker.name),
+                  col(Referral.worker_id), col(Referral.allocated_date),
+                  col(Referral.assessment_completed_date), col(Referral.impact_level),
+                  col(Referral.closed_date), col(Referral.closure_reason), col(Referral.closure_note),
+                  col(Referral.reopened_count))
+        .join(Worker, col(Worker.id) == Referral.worker_id, isouter=True)
+        .where(col(Referral.carer_id) == carer_id)
+        .order_by(col(Referral.closed_date).is_not(None), col(Referral.referral_date).desc(),
+                  col(Referral.created_at).desc())
     ).all()
     out = []
     for r in rows:
@@ -222,11 +225,11 @@ def load_record(session: Session, carer_id: str, today: date, worker_id: str | N
         if h is not None:
             rec.household_name, rec.household_ref = h.name, h.ref or ""
             rec.address, rec.postcode, rec.household_phone = h.address, h.postcode, h.phone
-        sibs = session.exec(
-            select(Carer.id, Carer.first_name, Carer.last_name, Carer.carer_ref, Carer.date_of_birth,
-                   Carer.status)
-            .where(Carer.household_id == c.household_id, Carer.id != c.id)
-            .order_by(Carer.date_of_birth)
+        sibs = session.execute(
+            sa_select(col(Carer.id), col(Carer.first_name), col(Carer.last_name),
+                      col(Carer.carer_ref), col(Carer.date_of_birth), col(Carer.status))
+            .where(col(Carer.household_id) == c.household_id, col(Carer.id) != c.id)
+            .order_by(col(Carer.date_of_birth))
         ).all()
         rec.siblings = [Person(i, f"{f} {last}", ref, age_on(dob, today), st)
                         for i, f, last, ref, dob, st in sibs]
@@ -234,12 +237,12 @@ def load_record(session: Session, carer_id: str, today: date, worker_id: str | N
     rec.referrals = referral_views(session, c.id, today)
     rec.timeline = [
         ContactView(i, d, k, m, n, w or "")
-        for i, d, k, m, n, w in session.exec(
-            select(Contact.id, Contact.contact_date, Contact.kind, Contact.duration_minutes,
-                   Contact.note, Worker.name)
-            .join(Worker, Worker.id == Contact.worker_id, isouter=True)
-            .where(Contact.carer_id == c.id)
-            .order_by(Contact.contact_date.desc(), Contact.created_at.desc())
+        for i, d, k, m, n, w in session.execute(
+            sa_select(col(Contact.id), col(Contact.contact_date), col(Contact.kind),
+                      col(Contact.duration_minutes), col(Contact.note), col(Worker.name))
+            .join(Worker, col(Worker.id) == Contact.worker_id, isouter=True)
+            .where(col(Contact.carer_id) == c.id)
+            .order_by(col(Contact.contact_date).desc(), col(Contact.created_at).desc())
             .limit(TIMELINE_LIMIT)
         ).all()
     ]
@@ -252,7 +255,7 @@ def load_record(session: Session, carer_id: str, today: date, worker_id: str | N
 def cared_for_views(session: Session, carer_id: str) -> list[CaredForView]:
     rows = session.exec(
         select(CaredFor.id, CaredFor.name, CareRelationship.relationship, CaredFor.notes)
-        .join(CareRelationship, CareRelationship.cared_for_id == CaredFor.id)
+        .join(CareRelationship, col(CareRelationship.cared_for_id) == CaredFor.id)
         .where(CareRelationship.carer_id == carer_id)
         .order_by(CaredFor.name)
     ).all()
@@ -261,13 +264,13 @@ def cared_for_views(session: Session, carer_id: str) -> list[CaredForView]:
     ids = [r[0] for r in rows]
     conds: dict[str, list[str]] = {}
     for cf, cond in session.exec(select(CaredForCondition.cared_for_id, CaredForCondition.condition)
-                                 .where(CaredForCondition.cared_for_id.in_(ids))).all():
+                                 .where(col(CaredForCondition.cared_for_id).in_(ids))).all():
         conds.setdefault(cf, []).append(cond)
     others: dict[str, list[str]] = {}
     for cf, first, last in session.exec(
         select(CareRelationship.cared_for_id, Carer.first_name, Carer.last_name)
-        .join(Carer, Carer.id == CareRelationship.carer_id)
-        .where(CareRelationship.cared_for_id.in_(ids), CareRelationship.carer_id != carer_id)
+        .join(Carer, col(Carer.id) == CareRelationship.carer_id)
+        .where(col(CareRelationship.cared_for_id).in_(ids), CareRelationship.carer_id != carer_id)
     ).all():
         others.setdefault(cf, []).append(f"{first} {last}")
     return [CaredForView(i, n, rel, tuple(sorted(conds.get(i, []))), notes, tuple(others.get(i, [])))
