@@ -20,8 +20,7 @@ from textual.widgets.option_list import Option
 
 from screens.common.base import AreaScreen
 from screens.common.footer import Footer
-from ycworker.registers import clubs
-from ycworker.registers import register as registers
+from ycworker.registers import clubs, history
 from ycworker.registers.actions import load_area, load_sessions, reinstate
 
 
@@ -58,7 +57,7 @@ class SessionPicker(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-def _status(rate: registers.SessionRate, row: clubs.SessionRow, today: date) -> str:
+def _status(rate: history.SessionRate, row: clubs.SessionRow, today: date) -> str:
     if rate.cancelled:
         return f"Cancelled: {rate.cancel_reason}"
     marked = rate.present + rate.late + rate.absent

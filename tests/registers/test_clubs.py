@@ -13,6 +13,7 @@ from tests.helpers.register_data import TODAY, build
 from ycworker.common.errors import FormErrors
 from ycworker.registers import clubs
 from ycworker.registers import register as registers
+from ycworker.registers.history import attendance_history, child_rates, club_attendance, overall_rate
 
 
 def _form(**kw) -> clubs.ClubForm:
@@ -98,16 +99,16 @@ def test_cancelled_sessions_mark_nobody_absent_and_are_left_out_of_rates(store):
     with store.read() as s:
         reg = registers.load_register(s, ids["session"])
         assert {r.status for r in reg.rows} == {""}  # nobody marked absent
-        listed = registers.club_attendance(s, ids["club"], date(2026, 11, 1), TODAY)
+        listed = club_attendance(s, ids["club"], date(2026, 11, 1), TODAY)
         rates = {r.session_date: r for r in listed}
         assert rates[date(2026, 11, 10)].rate == 1.0
         assert rates[TODAY].cancelled and rates[TODAY].rate is None and rates[TODAY].absent == 0
-        overall = registers.overall_rate(list(rates.values()), TODAY)
+        overall = overall_rate(list(rates.values()), TODAY)
         assert overall.held == 4 and overall.rate == 1.0
-        history = registers.attendance_history(s, ids["carers"][0], today=TODAY)
+        history = attendance_history(s, ids["carers"][0], today=TODAY)
         assert [(h.session_date, h.status) for h in history] == [
             (TODAY, "cancelled"), (date(2026, 11, 10), "present")]
-        (rate,) = registers.child_rates(history)
+        (rate,) = child_rates(history)
         assert (rate.held, rate.present, rate.absent, rate.rate) == (1, 1, 0, 1.0)
 
 

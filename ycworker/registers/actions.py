@@ -9,29 +9,32 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ycworker.registers import clubs
+from db.engine import Store
+from ycworker.registers import clubs, history
 from ycworker.registers import register as registers
 
 # -- the registers area -----------------------------------------------------------------------------
 
 
-def load_area(store, worker_id: str | None, today: date, everyone: bool):
+def load_area(store: Store, worker_id: str | None, today: date, everyone: bool
+              ) -> tuple[list[clubs.SessionRow], list[clubs.ClubRow]]:
     """Today's sessions and the clubs list. A write: today's sessions are materialised first."""
     with store.write() as s:
         today_rows = registers.todays_sessions(s, worker_id, today, everyone=everyone)
         return today_rows, clubs.list_clubs(s, worker_id, today, everyone=everyone)
 
 
-def load_sessions(store, club_id: str, today: date):
+def load_sessions(store: Store, club_id: str, today: date
+                  ) -> tuple[list[history.SessionRate], dict[str, clubs.SessionRow], history.Rate]:
     """A club's sessions around today with their attendance, and the overall rate."""
     start, end = today - clubs.WINDOW_BEFORE, today + clubs.WINDOW_AFTER
     with store.read() as s:
-        rates = registers.club_attendance(s, club_id, start, end)
+        rates = history.club_attendance(s, club_id, start, end)
         sessions = {x.id: x for x in clubs.club_sessions(s, club_id, start, end)}
-        return rates, sessions, registers.overall_rate(rates, today)
+        return rates, sessions, history.overall_rate(rates, today)
 
 
-def reinstate(store, session_id: str, worker_id: str | None) -> None:
+def reinstate(store: Store, session_id: str, worker_id: str | None) -> None:
     with store.write() as s:
         clubs.reinstate_session(s, session_id, worker_id=worker_id)
 
@@ -39,13 +42,14 @@ def reinstate(store, session_id: str, worker_id: str | None) -> None:
 # -- taking a register ------------------------------------------------------------------------------
 
 
-def open_register(store, session_id: str, worker_id: str | None):
+def open_register(store: Store, session_id: str, worker_id: str | None) -> registers.Register:
     """Load a register. A write: viewing a register is audited."""
     with store.write() as s:
         return registers.load_register(s, session_id, worker_id=worker_id)
 
 
-def apply_ops(store, session_id: str, ops: list[tuple[str, str, Any]], worker_id: str | None):
+def apply_ops(store: Store, session_id: str, ops: list[tuple[str, str, Any]], worker_id: str | None
+              ) -> list[tuple[str, str, Any]]:
     """Apply a batch of register changes in one transaction, in order."""
     with store.write() as s:
         for kind, carer_id, value in ops:
@@ -60,7 +64,7 @@ def apply_ops(store, session_id: str, ops: list[tuple[str, str, Any]], worker_id
     return ops
 
 
-def export_register(store, session_id: str, folder: str, worker_id: str | None) -> tuple[Path, int]:
+def export_register(store: Store, session_id: str, folder: str, worker_id: str | None) -> tuple[Path, int]:
     """Write the register to a file in ``folder``; returns the path and the rows written."""
     with store.write() as s:
         reg = registers.load_register(s, session_id)
@@ -69,8 +73,8 @@ def export_register(store, session_id: str, folder: str, worker_id: str | None) 
     return path, n
 
 
-def walk_in(store, session_id: str, first: str, last: str, born, today: date, worker_id: str | None,
-            link: str | None, force_new: bool):
+def walk_in(store: Store, session_id: str, first: str, last: str, born: str, today: date,
+            worker_id: str | None, link: str | None, force_new: bool) -> registers.WalkIn:
     with store.write() as s:
         return registers.walk_in(s, session_id, first, last, born, today=today, worker_id=worker_id,
                                  link_carer_id=link, force_new=force_new)
@@ -79,32 +83,35 @@ def walk_in(store, session_id: str, first: str, last: str, born, today: date, wo
 # -- clubs and their sessions -----------------------------------------------------------------------
 
 
-def load_club_form(store, club_id: str | None):
+def load_club_form(store: Store, club_id: str | None
+                   ) -> tuple[clubs.ClubForm | None, list[tuple[str, str]]]:
     with store.read() as s:
         return (clubs.club_form(s, club_id) if club_id else None), clubs.districts(s)
 
 
-def save_club(store, form, worker_id: str | None, today: date, club_id: str | None):
+def save_club(store: Store, form: clubs.ClubForm, worker_id: str | None, today: date,
+              club_id: str | None) -> str:
     with store.write() as s:
         return clubs.save_club(s, form, worker_id=worker_id, today=today, club_id=club_id)
 
 
-def add_one_off(store, club_id: str, day: str, start: str, end: str, worker_id: str | None):
+def add_one_off(store: Store, club_id: str, day: str, start: str, end: str, worker_id: str | None) -> str:
     with store.write() as s:
         return clubs.add_one_off(s, club_id, day, start, end, worker_id=worker_id)
 
 
-def cancel_session(store, session_id: str, reason: str, worker_id: str | None) -> str:
+def cancel_session(store: Store, session_id: str, reason: str, worker_id: str | None) -> str:
     with store.write() as s:
         clubs.cancel_session(s, session_id, reason, worker_id=worker_id)
     return session_id
 
 
-def find_carers(store, text: str):
+def find_carers(store: Store, text: str) -> list[tuple[str, str]]:
     with store.read() as s:
         return clubs.find_carers(s, text)
 
 
-def add_member(store, club_id: str, carer_id: str, today: date, worker_id: str | None):
+def add_member(store: Store, club_id: str, carer_id: str, today: date, worker_id: str | None
+               ) -> clubs.Added:
     with store.write() as s:
         return clubs.add_member(s, club_id, carer_id, today=today, worker_id=worker_id)

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import Select, func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db.models import Attendance, Club, ClubMember, ClubSession, District, utcnow
@@ -244,7 +245,7 @@ def list_clubs(session: Session, worker_id: str | None, today: date, *, everyone
     )
     q = (
         select(Club, District.name, func.coalesce(member_counts.c.n, 0), upcoming.c.d)
-        .join(District, District.id == Club.district_id, isouter=True)
+        .join(District, col(District.id) == Club.district_id, isouter=True)
         .join(member_counts, member_counts.c.club_id == Club.id, isouter=True)
         .join(upcoming, upcoming.c.club_id == Club.id, isouter=True)
         .where(Club.active == True)  # noqa: E712
@@ -252,7 +253,7 @@ def list_clubs(session: Session, worker_id: str | None, today: date, *, everyone
     )
     if worker_id is not None and not everyone:
         q = q.where(Club.worker_id == worker_id)
-    out = []
+    out: list[ClubRow] = []
     for club, district, n, next_d in session.exec(q).all():
         when = describe(Recurrence.of(club))
         times = format_times(club.start_time, club.end_time)
@@ -275,9 +276,10 @@ def materialise(session: Session, club_id: str, start: date, end: date, *, today
         return 0
     wanted = set(dates_between(Recurrence.of(club), start, end))
     existing = session.exec(
-        select(ClubSession.id, ClubSession.session_date, ClubSession.one_off, ClubSession.cancelled)
-        .where(ClubSession.club_id == club_id, ClubSession.session_date >= start,
-               ClubSession.session_date <= end)
+        select(col(ClubSession.id), col(ClubSession.session_date), col(ClubSession.one_off),
+               col(ClubSession.cancelled))
+        .where(ClubSession.club_id == club_id, col(ClubSession.session_date) >= start,
+               col(ClubSession.session_date) <= end)
     ).all()
     have = {d for _i, d, _o, _c in existing}
     stale = [i for i, d, one_off, cancelled in existing
@@ -305,8 +307,11 @@ def materialise_all(session: Session, today: date, *, worker_id: str | None = No
                for cid in session.exec(q).all())
 
 
-def _session_rows(session: Session, q, *, counts: bool = True) -> list[SessionRow]:
-    rows = session.exec(q).all()
+_SessionSelect = Select[str, str, str, str, date, time | None, time | None, bool, bool, str]
+
+
+def _session_rows(session: Session, q: _SessionSelect, *, counts: bool = True) -> list[SessionRow]:
+    rows = session.execute(q).all()
     if not rows:
         return []
     dates = [r[4] for r in rows]
@@ -322,28 +327,28 @@ def _session_rows(session: Session, q, *, counts: bool = True) -> list[SessionRo
                 .group_by(Attendance.session_id, Attendance.status)
             ).all():
                 marks.setdefault(sid, {})[status] = n
-    out = []
-    for r in rows:
-        m = marks.get(r[0], {})
-        out.append(SessionRow(*r[:10], r[4] in hols, m.get("present", 0), m.get("late", 0),
-                              m.get("absent", 0)))
+    out: list[SessionRow] = []
+    for sid, club_id, name, venue, day, start, end, one_off, cancelled, reason in rows:
+        m = marks.get(sid, {})
+        out.append(SessionRow(sid, club_id, name, venue, day, start, end, one_off, cancelled, reason,
+                              day in hols, m.get("present", 0), m.get("late", 0), m.get("absent", 0)))
     return out
 
 
-def _session_select():
+def _session_select() -> _SessionSelect:
     return (
-        select(ClubSession.id, ClubSession.club_id, Club.name, Club.venue, ClubSession.session_date,
-               ClubSession.start_time, ClubSession.end_time, ClubSession.one_off, ClubSession.cancelled,
-               ClubSession.cancel_reason)
-        .join(Club, Club.id == ClubSession.club_id)
+        sa_select(col(ClubSession.id), col(ClubSession.club_id), col(Club.name), col(Club.venue),
+                  col(ClubSession.session_date), col(ClubSession.start_time), col(ClubSession.end_time),
+                  col(ClubSession.one_off), col(ClubSession.cancelled), col(ClubSession.cancel_reason))
+        .join(Club, col(Club.id) == ClubSession.club_id)
     )
 
 
 def club_sessions(session: Session, club_id: str, start: date, end: date) -> list[SessionRow]:
     q = (_session_select()
-         .where(ClubSession.club_id == club_id, ClubSession.session_date >= start,
-                ClubSession.session_date <= end)
-         .order_by(ClubSession.session_date, ClubSession.start_time))
+         .where(col(ClubSession.club_id) == club_id, col(ClubSession.session_date) >= start,
+                col(ClubSession.session_date) <= end)
+         .order_by(col(ClubSession.session_date), col(ClubSession.start_time)))
     return _session_rows(session, q)
 
 
@@ -351,15 +356,15 @@ def sessions_on(session: Session, day: date, worker_id: str | None, *, everyone:
                 ) -> list[SessionRow]:
     """Sessions on a day (cancelled ones included, flagged), the worker's clubs unless everyone."""
     q = (_session_select()
-         .where(ClubSession.session_date == day, Club.active == True)  # noqa: E712
-         .order_by(ClubSession.start_time, Club.name))
+         .where(col(ClubSession.session_date) == day, col(Club.active) == True)  # noqa: E712
+         .order_by(col(ClubSession.start_time), col(Club.name)))
     if worker_id is not None and not everyone:
-        q = q.where(Club.worker_id == worker_id)
+        q = q.where(col(Club.worker_id) == worker_id)
     return _session_rows(session, q)
 
 
 def get_session(session: Session, session_id: str, *, counts: bool = True) -> SessionRow:
-    rows = _session_rows(session, _session_select().where(ClubSession.id == session_id), counts=counts)
+    rows = _session_rows(session, _session_select().where(col(ClubSession.id) == session_id), counts=counts)
     if not rows:
         raise FieldError("session", "That session is no longer on this laptop.")
     return rows[0]
@@ -371,12 +376,12 @@ def add_one_off(session: Session, club_id: str, day_text: str, start_text: str =
     club = session.get(Club, club_id)
     if club is None:
         raise FieldError("date", "That club is no longer on this laptop.")
-    errors = []
+    errors: list[FieldError] = []
+    day: date | None = None
     try:
         day = parse_date(day_text, "date", required=True)
     except FieldError as e:
         errors.append(e)
-        day = None
     try:
         start = parse_time(start_text, "start_time") or club.start_time
     except FieldError as e:
@@ -389,6 +394,7 @@ def add_one_off(session: Session, club_id: str, day_text: str, start_text: str =
         end = None
     if errors:
         raise FormErrors(errors)
+    assert day is not None  # required=True: no date raised a FieldError
     clash = session.exec(
         select(ClubSession.id).where(ClubSession.club_id == club_id, ClubSession.session_date == day,
                                      ClubSession.start_time == start if start else

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
+from sqlalchemy import ColumnElement
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, and_, col, or_, select
 
 from db.models import Carer, Club, ClubMember, utcnow
@@ -88,14 +90,14 @@ def members(session: Session, club_id: str, on: date) -> list[MemberRow]:
     club = session.get(Club, club_id)
     if club is None:
         return []
-    rows = session.exec(
-        select(Carer.id, Carer.carer_ref, Carer.first_name, Carer.last_name, Carer.preferred_name,
-               Carer.date_of_birth, ClubMember.joined_date)
-        .join(ClubMember, ClubMember.carer_id == Carer.id)
-        .where(ClubMember.club_id == club_id, _member_on(on))
-        .order_by(Carer.first_name, Carer.last_name)
+    rows = session.execute(
+        sa_select(col(Carer.id), col(Carer.carer_ref), col(Carer.first_name), col(Carer.last_name),
+                  col(Carer.preferred_name), col(Carer.date_of_birth), col(ClubMember.joined_date))
+        .join(ClubMember, col(ClubMember.carer_id) == Carer.id)
+        .where(col(ClubMember.club_id) == club_id, _member_on(on))
+        .order_by(col(Carer.first_name), col(Carer.last_name))
     ).all()
-    out = []
+    out: list[MemberRow] = []
     for cid, ref, first, last, preferred, dob, joined in rows:
         age = age_on(dob, on)
         out.append(MemberRow(cid, ref, f"{preferred or first} {last}", dob, age, joined,
@@ -103,9 +105,9 @@ def members(session: Session, club_id: str, on: date) -> list[MemberRow]:
     return out
 
 
-def _member_on(day: date):
-    return and_(or_(col(ClubMember.joined_date).is_(None), ClubMember.joined_date <= day),
-                or_(col(ClubMember.left_date).is_(None), ClubMember.left_date > day))
+def _member_on(day: date) -> ColumnElement[bool]:
+    return and_(or_(col(ClubMember.joined_date).is_(None), col(ClubMember.joined_date) <= day),
+                or_(col(ClubMember.left_date).is_(None), col(ClubMember.left_date) > day))
 
 
 def find_carers(session: Session, text: str, *, limit: int = 20) -> list[tuple[str, str]]:
@@ -113,8 +115,8 @@ def find_carers(session: Session, text: str, *, limit: int = 20) -> list[tuple[s
     words = text.split()
     if not words:
         return []
-    q = select(Carer.id, Carer.carer_ref, Carer.first_name, Carer.last_name, Carer.preferred_name,
-               Carer.date_of_birth).where(col(Carer.archived_at).is_(None))
+    q = sa_select(col(Carer.id), col(Carer.carer_ref), col(Carer.first_name), col(Carer.last_name),
+                  col(Carer.preferred_name), col(Carer.date_of_birth)).where(col(Carer.archived_at).is_(None))
     if len(words) == 1:
         w = words[0]
         q = q.where(or_(col(Carer.first_name).istartswith(w), col(Carer.last_name).istartswith(w),
@@ -123,5 +125,5 @@ def find_carers(session: Session, text: str, *, limit: int = 20) -> list[tuple[s
         w = words[0]
         q = q.where(or_(col(Carer.first_name).istartswith(w), col(Carer.preferred_name).istartswith(w)),
                     col(Carer.last_name).istartswith(words[-1]))
-    rows = session.exec(q.order_by(Carer.last_name, Carer.first_name).limit(limit)).all()
+    rows = session.execute(q.order_by(col(Carer.last_name), col(Carer.first_name)).limit(limit)).all()
     return [(f"{p or f} {la} ({ref}, born {dob:%d/%m/%Y})", cid) for cid, ref, f, la, p, dob in rows]

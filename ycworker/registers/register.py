@@ -1,4 +1,4 @@
-"""Registers: today's sessions, marks saved the moment they are made, walk-ins, history, CSV.
+"""Registers: today's sessions, marks saved the moment they are made, walk-ins, CSV.
 
 A mark is one ``attendance`` row, upserted on (session_id, carer_id): marking again changes the
 status and keeps the transport and note; undoing a mark deletes the row. A cancelled session
@@ -8,11 +8,12 @@ takes no marks and never marks anyone absent; it is left out of every attendance
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import delete, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.sqlite import insert
 from sqlmodel import Session, col, select
 
@@ -122,26 +123,29 @@ def load_register(session: Session, session_id: str, *, worker_id: str | None = 
     if club is None:
         raise UserError("That club is no longer on this laptop.")
     day = info.session_date
-    person = (Carer.id, Carer.carer_ref, Carer.first_name, Carer.last_name, Carer.preferred_name,
-              Carer.date_of_birth, Carer.needs_referral_details)
-    marks = {
+    person = (col(Carer.id), col(Carer.carer_ref), col(Carer.first_name), col(Carer.last_name),
+              col(Carer.preferred_name), col(Carer.date_of_birth), col(Carer.needs_referral_details))
+    marks: dict[str, tuple[str, str, str, bool]] = {
         cid: (status, transport, note, walk_in)
-        for cid, status, transport, note, walk_in in session.exec(
-            select(Attendance.carer_id, Attendance.status, Attendance.transport, Attendance.note,
-                   Attendance.walk_in).where(Attendance.session_id == session_id)
+        for cid, status, transport, note, walk_in in session.execute(
+            sa_select(col(Attendance.carer_id), col(Attendance.status), col(Attendance.transport),
+                      col(Attendance.note), col(Attendance.walk_in))
+            .where(col(Attendance.session_id) == session_id)
         ).all()
     }
-    rows_by_id: dict[str, tuple] = {}
-    for row in session.exec(
-        select(*person).join(ClubMember, ClubMember.carer_id == Carer.id)
-        .where(ClubMember.club_id == info.club_id, _member_on(day), col(Carer.archived_at).is_(None))
+    rows_by_id: dict[str, tuple[str, str, str, str, str, date, bool]] = {}
+    for cid, ref, first, last, preferred, dob, needs in session.execute(
+        sa_select(*person).join(ClubMember, col(ClubMember.carer_id) == Carer.id)
+        .where(col(ClubMember.club_id) == info.club_id, _member_on(day), col(Carer.archived_at).is_(None))
     ).all():
-        rows_by_id[row[0]] = row
+        rows_by_id[cid] = (cid, ref, first, last, preferred, dob, needs)
     missing = [cid for cid in marks if cid not in rows_by_id]
     if missing:
-        for row in session.exec(select(*person).where(col(Carer.id).in_(missing))).all():
-            rows_by_id[row[0]] = row
-    rows = []
+        for cid, ref, first, last, preferred, dob, needs in session.execute(
+            sa_select(*person).where(col(Carer.id).in_(missing))
+        ).all():
+            rows_by_id[cid] = (cid, ref, first, last, preferred, dob, needs)
+    rows: list[RegisterRow] = []
     for cid, ref, first, last, preferred, dob, needs in rows_by_id.values():
         age = age_on(dob, day)
         status, transport, note, walk_in = marks.get(cid, ("", "none", "", False))
@@ -187,17 +191,18 @@ def clear_mark(session: Session, session_id: str, carer_id: str, *, worker_id: s
     ).first()
     if row is None:
         return ("none", "")
-    session.exec(delete(Attendance).where(Attendance.session_id == session_id,
-                                          Attendance.carer_id == carer_id))
+    session.exec(delete(Attendance).where(col(Attendance.session_id) == session_id,
+                                          col(Attendance.carer_id) == carer_id))
     audit.record(session, "update", "register", session_id, worker_id)
-    return tuple(row)
+    transport, note = row
+    return transport, note
 
 
-def _update_mark(session: Session, session_id: str, carer_id: str, what: str, **values) -> None:
+def _update_mark(session: Session, session_id: str, carer_id: str, what: str, **values: str) -> None:
     _open_session(session, session_id)
     result = session.exec(
         update(Attendance)
-        .where(Attendance.session_id == session_id, Attendance.carer_id == carer_id)
+        .where(col(Attendance.session_id) == session_id, col(Attendance.carer_id) == carer_id)
         .values(updated_at=utcnow(), **values)
     )
     if result.rowcount == 0:
@@ -246,6 +251,7 @@ def parse_born(text: str, today: date) -> tuple[date, bool]:
         # The middle of the year of ages that fits: flagged for the worker to correct later.
         return today - relativedelta(years=age, months=6), True
     dob = parse_date(text, "born", required=True)
+    assert dob is not None  # required=True: no date raises a FieldError
     if dob >= today:
         raise FieldError("born", "That date of birth is not in the past.")
     if age_on(dob, today) > 30:
@@ -257,13 +263,13 @@ def _matches_for_age(session: Session, first: str, last: str, dob: date) -> list
     """Like duplicates.likely_duplicates, over the year of dates of birth an age allows."""
     lo, hi = dob - relativedelta(months=6, days=1), dob + relativedelta(months=6, days=1)
     wanted = f"{first} {last}"
-    rows = session.exec(
-        select(Carer.id, Carer.carer_ref, Carer.first_name, Carer.last_name, Carer.preferred_name,
-               Carer.date_of_birth, School.name)
-        .join(School, School.id == Carer.school_id, isouter=True)
-        .where(Carer.date_of_birth >= lo, Carer.date_of_birth <= hi, col(Carer.archived_at).is_(None))
+    rows = session.execute(
+        sa_select(col(Carer.id), col(Carer.carer_ref), col(Carer.first_name), col(Carer.last_name),
+                  col(Carer.preferred_name), col(Carer.date_of_birth), col(School.name))
+        .join(School, col(School.id) == Carer.school_id, isouter=True)
+        .where(col(Carer.date_of_birth).between(lo, hi), col(Carer.archived_at).is_(None))
     ).all()
-    out = []
+    out: list[duplicates.Match] = []
     for cid, ref, f, la, p, d, school in rows:
         score = duplicates.similarity(wanted, f"{f} {la}")
         if p:
@@ -286,7 +292,7 @@ def walk_in(session: Session, session_id: str, first_name: str, last_name: str, 
     if club is None:
         raise UserError("That club is no longer on this laptop.")
     first, last = " ".join(first_name.split()), " ".join(last_name.split())
-    errors = []
+    errors: list[FieldError] = []
     if link_carer_id is None:
         for field, value, label, missing in (("first_name", first, "First name", "Give their first name."),
                                              ("last_name", last, "Last name", "Give their last name.")):
@@ -297,7 +303,8 @@ def walk_in(session: Session, session_id: str, first_name: str, last_name: str, 
                 field_text(field, value, label, limit=100)
             except FieldError as e:
                 errors.append(e)
-    dob, estimated = None, False
+    dob: date | None = None
+    estimated = False
     if link_carer_id is None:
         try:
             dob, estimated = parse_born(born, today)
@@ -308,6 +315,7 @@ def walk_in(session: Session, session_id: str, first_name: str, last_name: str, 
 
     created = False
     if link_carer_id is None:
+        assert dob is not None  # no error raised: parse_born gave a date
         if not force_new:
             if estimated:
                 found = _matches_for_age(session, first, last, dob)
@@ -324,153 +332,20 @@ def walk_in(session: Session, session_id: str, first_name: str, last_name: str, 
         audit.record(session, "create", "carer", carer.id, worker_id)
         created = True
     else:
-        carer = session.get(Carer, link_carer_id)
-        if carer is None:
+        linked = session.get(Carer, link_carer_id)
+        if linked is None:
             raise FieldError("first_name", "That young carer is no longer on this laptop.")
+        carer = linked
     added = add_member(session, club.id, carer.id, today=info.session_date, worker_id=worker_id)
     mark(session, session_id, carer.id, status, worker_id=worker_id, walk_in=True)
-    session.exec(update(Attendance).where(Attendance.session_id == session_id,
-                                          Attendance.carer_id == carer.id).values(walk_in=True))
+    session.exec(update(Attendance).where(col(Attendance.session_id) == session_id,
+                                          col(Attendance.carer_id) == carer.id).values(walk_in=True))
     age = age_on(carer.date_of_birth, info.session_date)
     row = RegisterRow(carer.id, carer.carer_ref, carer.first_name, carer.last_name, carer.preferred_name,
                       carer.date_of_birth, age, club.min_age <= age <= club.max_age, status, "none", "",
                       True, carer.needs_referral_details)
     warning = age_warning(row.name, age, club.min_age, club.max_age, club.name)
     return WalkIn(row=row, created=created, warning=warning or added.warning, estimated_dob=estimated)
-
-
-# -- history -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    session_id: str
-    club_id: str
-    club_name: str
-    session_date: date
-    start_time: time | None
-    status: str  # present | late | absent | "" (not marked) | cancelled
-    transport: str
-    note: str
-    walk_in: bool
-    cancel_reason: str = ""
-
-
-def attendance_history(session: Session, carer_id: str, *, today: date | None = None,
-                       limit: int = 200) -> list[HistoryRow]:
-    """A child's sessions, newest first: every mark; with ``today``, also the sessions of their
-    clubs held up to today while they were a member that have no mark ("" status) and the ones
-    that were cancelled ("cancelled": never counted as absent)."""
-    marked = session.exec(
-        select(ClubSession.id, Club.id, Club.name, ClubSession.session_date, ClubSession.start_time,
-               Attendance.status, Attendance.transport, Attendance.note, Attendance.walk_in,
-               ClubSession.cancelled, ClubSession.cancel_reason)
-        .join(ClubSession, ClubSession.id == Attendance.session_id)
-        .join(Club, Club.id == ClubSession.club_id)
-        .where(Attendance.carer_id == carer_id)
-    ).all()
-    rows = {r[0]: HistoryRow(*r[:5], r[5], r[6], r[7], r[8], r[10] if r[9] else "") for r in marked}
-    if today is not None:
-        memberships = session.exec(
-            select(ClubMember.club_id, ClubMember.joined_date, ClubMember.left_date)
-            .where(ClubMember.carer_id == carer_id)
-        ).all()
-        for club_id, joined, left in memberships:
-            q = (select(ClubSession.id, Club.id, Club.name, ClubSession.session_date, ClubSession.start_time,
-                        ClubSession.cancelled, ClubSession.cancel_reason)
-                 .join(Club, Club.id == ClubSession.club_id)
-                 .where(ClubSession.club_id == club_id, ClubSession.session_date <= today))
-            if joined:
-                q = q.where(ClubSession.session_date >= joined)
-            if left:
-                q = q.where(ClubSession.session_date < left)
-            for sid, cid, name, d, t, cancelled, reason in session.exec(q).all():
-                if sid not in rows:
-                    rows[sid] = HistoryRow(sid, cid, name, d, t, "cancelled" if cancelled else "", "none",
-                                           "", False, reason if cancelled else "")
-    out = sorted(rows.values(), key=lambda r: (r.session_date, r.start_time or time()), reverse=True)
-    return out[:limit]
-
-
-@dataclass(frozen=True)
-class Rate:
-    """Attendance over held sessions: present and late count as attended."""
-
-    label: str
-    held: int
-    present: int
-    late: int
-    absent: int
-    unmarked: int
-
-    @property
-    def rate(self) -> float | None:
-        return (self.present + self.late) / self.held if self.held else None
-
-    def describe(self) -> str:
-        if self.rate is None:
-            return f"{self.label}: no sessions held yet"
-        return (f"{self.label}: {self.rate:.0%} attended ({self.present + self.late} of {self.held}; "
-                f"{self.late} late, {self.absent} absent, {self.unmarked} not marked)")
-
-
-def child_rates(history: list[HistoryRow]) -> list[Rate]:
-    """Per club, from attendance_history(..., today=...)."""
-    by_club: dict[str, list[HistoryRow]] = {}
-    for r in history:
-        by_club.setdefault(r.club_name, []).append(r)
-    out = []
-    for name, rows in sorted(by_club.items()):
-        held = [r for r in rows if r.status != "cancelled"]
-        out.append(Rate(name, len(held), sum(r.status == "present" for r in held),
-                        sum(r.status == "late" for r in held), sum(r.status == "absent" for r in held),
-                        sum(r.status == "" for r in held)))
-    return out
-
-
-@dataclass(frozen=True)
-class SessionRate:
-    session_id: str
-    session_date: date
-    start_time: time | None
-    cancelled: bool
-    cancel_reason: str
-    members: int
-    present: int
-    late: int
-    absent: int
-
-    @property
-    def unmarked(self) -> int:
-        return max(0, self.members - self.present - self.late - self.absent)
-
-    @property
-    def rate(self) -> float | None:
-        if self.cancelled or not self.members:
-            return None
-        return (self.present + self.late) / self.members
-
-
-def club_attendance(session: Session, club_id: str, start: date, end: date) -> list[SessionRate]:
-    """The club's sessions from start to end with their attendance rate (cancelled: no rate)."""
-    from ycworker.registers.clubs import club_sessions
-
-    out = []
-    for s in club_sessions(session, club_id, start, end):
-        members = len(session.exec(
-            select(ClubMember.carer_id).where(ClubMember.club_id == club_id, _member_on(s.session_date))
-        ).all())
-        marked = s.present + s.late + s.absent
-        out.append(SessionRate(s.id, s.session_date, s.start_time, s.cancelled, s.cancel_reason,
-                               max(members, marked), s.present, s.late, s.absent))
-    return out
-
-
-def overall_rate(rates: list[SessionRate], today: date) -> Rate:
-    # Sessions whose register was taken (cancelled and untaken ones say nothing about attendance).
-    held = [r for r in rates if not r.cancelled and r.session_date <= today and r.present + r.late + r.absent]
-    return Rate("All sessions", sum(r.members for r in held), sum(r.present for r in held),
-                sum(r.late for r in held), sum(r.absent for r in held), sum(r.unmarked for r in held))
 
 
 # -- export ------------------------------------------------------------------------------------
