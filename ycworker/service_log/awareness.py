@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from db.models import AwarenessSession, District, School
 from ycworker.service_log import entries as log
@@ -34,11 +35,13 @@ class AwarenessRow:
 def list_sessions(session: Session, w: log.Window, limit: int = log.LIMIT) -> log.Listing:
     a = AwarenessSession
     where = log.within(a.session_date, w)
-    q = (select(a.id, a.session_date, a.audience, a.headcount, School.name, District.name, a.notes)
-         .outerjoin(School, School.id == a.school_id).outerjoin(District, District.id == a.district_id)
-         .where(*where).order_by(a.session_date.desc(), a.created_at.desc()).limit(limit))
+    q = (sa_select(col(a.id), col(a.session_date), col(a.audience), col(a.headcount), col(School.name),
+                   col(District.name), col(a.notes))
+         .outerjoin(School, col(School.id) == a.school_id)
+         .outerjoin(District, col(District.id) == a.district_id)
+         .where(*where).order_by(col(a.session_date).desc(), col(a.created_at).desc()).limit(limit))
     rows = [AwarenessRow(i, d, aud, n, sch or "", dis or "", notes)
-            for i, d, aud, n, sch, dis, notes in session.exec(q)]
+            for i, d, aud, n, sch, dis, notes in session.execute(q)]
     total, people = session.exec(select(func.count(), func.coalesce(func.sum(a.headcount), 0))
                                  .select_from(a).where(*where)).one()
     summary = f"{total} awareness session{'s' if total != 1 else ''} (KPI 8) reaching {people:,} people"
@@ -47,9 +50,10 @@ def list_sessions(session: Session, w: log.Window, limit: int = log.LIMIT) -> lo
 
 def form_for(session: Session, entry_id: str) -> dict[str, str]:
     row = log.get(session, AwarenessSession, entry_id, "session")
-    school = session.get(School, row.school_id).name if row.school_id else ""
+    school = session.get(School, row.school_id) if row.school_id else None
     return {"session_date": log.uk(row.session_date), "audience": row.audience,
-            "headcount": str(row.headcount), "school": school, "district": row.district_id or "",
+            "headcount": str(row.headcount), "school": school.name if school else "",
+            "district": row.district_id or "",
             "notes": row.notes}
 
 
@@ -65,7 +69,9 @@ def save(session: Session, form: dict[str, str], today: date, entry_id: str | No
     notes = check(log.field_text, "notes", form.get("notes", ""), "Notes")
     check.done()
     if district_id is None and school_id is not None:
-        district_id = session.get(School, school_id).district_id
+        school = session.get(School, school_id)
+        assert school is not None  # found by find_school in this transaction
+        district_id = school.district_id
     values = {"session_date": day, "audience": audience, "headcount": headcount, "school_id": school_id,
               "district_id": district_id, "notes": notes}
     if entry_id is None:

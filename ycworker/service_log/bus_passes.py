@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from db.models import BusPass, Carer
 from ycworker.common import audit
@@ -31,15 +32,17 @@ class BusPassRow:
 def list_passes(session: Session, w: log.Window, today: date, limit: int = log.LIMIT) -> log.Listing:
     b = BusPass
     where = log.within(b.applied_date, w)
-    q = (select(b.id, b.carer_id, Carer.carer_ref, Carer.first_name, Carer.last_name, b.applied_date,
-                b.issued_date).join(Carer, Carer.id == b.carer_id).where(*where)
-         .order_by(b.applied_date.desc(), b.created_at.desc()).limit(limit))
+    q = (sa_select(col(b.id), col(b.carer_id), col(Carer.carer_ref), col(Carer.first_name),
+                   col(Carer.last_name), col(b.applied_date), col(b.issued_date))
+         .join(Carer, col(Carer.id) == b.carer_id).where(*where)
+         .order_by(col(b.applied_date).desc(), col(b.created_at).desc()).limit(limit))
     rows = [BusPassRow(i, cid, ref, f"{first} {last}".strip(), applied, issued,
                        ((issued or today) - applied).days)
-            for i, cid, ref, first, last, applied, issued in session.exec(q)]
+            for i, cid, ref, first, last, applied, issued in session.execute(q)]
     total = session.exec(select(func.count()).select_from(b).where(*where)).one()
-    issued = session.exec(select(func.count()).select_from(b).where(*where, b.issued_date.is_not(None))).one()
-    waiting = session.exec(select(func.count()).select_from(b).where(b.issued_date.is_(None))).one()
+    issued = session.exec(select(func.count()).select_from(b)
+                          .where(*where, col(b.issued_date).is_not(None))).one()
+    waiting = session.exec(select(func.count()).select_from(b).where(col(b.issued_date).is_(None))).one()
     summary = (f"{total} application{'s' if total != 1 else ''}, {issued} issued; "
                f"{waiting} waiting for a pass now")
     return log.Listing(rows, total, summary)

@@ -14,12 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlalchemy import ColumnElement, func
+from sqlmodel import Session, col, select
 
 from db.models import Carer, District, School, utcnow
+from db.models.base import Record
 from ycworker.caseload.carers import MAX_LONG_TEXT, field_date, field_text  # noqa: F401  (for the modules)
 from ycworker.common import audit, periods
 from ycworker.common.errors import FieldError, FormErrors
@@ -59,11 +61,11 @@ def next_window(kind: str) -> str:
     return WINDOWS[(WINDOWS.index(kind) + 1) % len(WINDOWS)] if kind in WINDOWS else "year"
 
 
-def within(column, w: Window) -> list:
-    """SQL conditions putting ``column`` inside the window (none for everything)."""
+def within(column: Any, w: Window) -> list[ColumnElement[bool]]:
+    """SQL conditions putting ``column`` (a model's date field) inside the window (none for everything)."""
     if w.start is None or w.end is None:
         return []
-    return [column >= w.start, column <= w.end]
+    return [col(column) >= w.start, col(column) <= w.end]
 
 
 @dataclass(frozen=True)
@@ -199,18 +201,28 @@ class NotFound(FieldError):
         super().__init__("", f"That {what} is no longer there; refresh the list.")
 
 
-def save(session: Session, model: type, entry_id: str | None, values: dict[str, Any],
+R = TypeVar("R", bound=Record)
+
+
+def table_name(model: type[Record]) -> str:
+    """The model's table, as the audit log names it."""
+    name: str = sa.inspect(model).local_table.name
+    return name
+
+
+def save(session: Session, model: type[Record], entry_id: str | None, values: dict[str, Any],
          worker_id: str | None, what: str) -> str:
     """Create the entry (no id) or change it; audited in the same transaction."""
     if entry_id is None:
         row = model(**values)
         session.add(row)
         session.flush()
-        audit.record(session, "create", model.__tablename__, row.id, worker_id)
+        audit.record(session, "create", table_name(model), row.id, worker_id)
         return row.id
-    row = session.get(model, entry_id)
-    if row is None:
+    found = session.get(model, entry_id)
+    if found is None:
         raise NotFound(what)
+    row = found
     changed = False
     for key, value in values.items():
         if getattr(row, key) != value:
@@ -220,11 +232,11 @@ def save(session: Session, model: type, entry_id: str | None, values: dict[str, 
         row.updated_at = utcnow()
         session.add(row)
         session.flush()
-        audit.record(session, "update", model.__tablename__, row.id, worker_id)
+        audit.record(session, "update", table_name(model), row.id, worker_id)
     return row.id
 
 
-def get(session: Session, model: type, entry_id: str, what: str):
+def get(session: Session, model: type[R], entry_id: str, what: str) -> R:
     row = session.get(model, entry_id)
     if row is None:
         raise NotFound(what)

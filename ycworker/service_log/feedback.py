@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import case, func
-from sqlmodel import Session, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from db.models import Carer, Feedback
 from ycworker.common.percent import percent_text
@@ -33,12 +34,13 @@ class FeedbackRow:
 def list_feedback(session: Session, w: log.Window, limit: int = log.LIMIT) -> log.Listing:
     f = Feedback
     where = log.within(f.feedback_date, w)
-    q = (select(f.id, f.feedback_date, f.satisfied, f.source, Carer.carer_ref, f.comment)
-         .outerjoin(Carer, Carer.id == f.carer_id).where(*where)
-         .order_by(f.feedback_date.desc(), f.created_at.desc()).limit(limit))
+    q = (sa_select(col(f.id), col(f.feedback_date), col(f.satisfied), col(f.source), col(Carer.carer_ref),
+                   col(f.comment))
+         .outerjoin(Carer, col(Carer.id) == f.carer_id).where(*where)
+         .order_by(col(f.feedback_date).desc(), col(f.created_at).desc()).limit(limit))
     rows = [FeedbackRow(i, d, bool(ok), src, ref or "", comment) for i, d, ok, src, ref, comment
-            in session.exec(q)]
-    total, happy = session.exec(select(func.count(), func.coalesce(func.sum(case((f.satisfied, 1),
+            in session.execute(q)]
+    total, happy = session.exec(select(func.count(), func.coalesce(func.sum(case((col(f.satisfied), 1),
                                                                                   else_=0)), 0))
                                 .select_from(f).where(*where)).one()
     share = percent_text(happy, total)

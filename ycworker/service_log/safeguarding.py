@@ -11,7 +11,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from db.models import Carer, SafeguardingEntry
 from ycworker.common import audit
@@ -36,10 +37,11 @@ class SafeguardingRow:
 def list_entries(session: Session, w: log.Window, limit: int = log.LIMIT) -> log.Listing:
     e = SafeguardingEntry
     where = log.within(e.entry_date, w)
-    q = (select(e.id, e.entry_date, e.theme, e.action, Carer.carer_ref)
-         .outerjoin(Carer, Carer.id == e.carer_id).where(*where)
-         .order_by(e.entry_date.desc(), e.created_at.desc()).limit(limit))
-    rows = [SafeguardingRow(i, d, theme, action, ref or "") for i, d, theme, action, ref in session.exec(q)]
+    q = (sa_select(col(e.id), col(e.entry_date), col(e.theme), col(e.action), col(Carer.carer_ref))
+         .outerjoin(Carer, col(Carer.id) == e.carer_id).where(*where)
+         .order_by(col(e.entry_date).desc(), col(e.created_at).desc()).limit(limit))
+    rows = [SafeguardingRow(i, d, theme, action, ref or "")
+            for i, d, theme, action, ref in session.execute(q)]
     themes = Counter(session.exec(select(e.theme).where(*where)).all())
     total = sum(themes.values())
     summary = (f"{total} entr{'ies' if total != 1 else 'y'} under {len(themes)} "

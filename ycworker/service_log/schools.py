@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, or_
-from sqlmodel import Session, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from db.models import District, School
 from ycworker.common.percent import percent_text
@@ -52,17 +53,18 @@ class SchoolRow:
 def list_schools(session: Session, today: date, *, everyone: bool = False,
                  limit: int = log.LIMIT) -> log.Listing:
     s = School
-    where = [] if everyone else [s.on_list.is_(True)]
-    q = (select(s.id, s.name, District.name, s.phase, s.on_list, s.champion_name, s.champion_since,
-                s.champion_until).outerjoin(District, District.id == s.district_id).where(*where)
-         .order_by(s.on_list.desc(), func.lower(s.name)).limit(limit))
+    where = [] if everyone else [col(s.on_list).is_(True)]
+    q = (sa_select(col(s.id), col(s.name), col(District.name), col(s.phase), col(s.on_list),
+                   col(s.champion_name), col(s.champion_since), col(s.champion_until))
+         .outerjoin(District, col(District.id) == s.district_id).where(*where)
+         .order_by(col(s.on_list).desc(), func.lower(s.name)).limit(limit))
     rows = [SchoolRow(i, n, d or "", p, bool(o), c, since, until) for i, n, d, p, o, c, since, until
-            in session.exec(q)]
+            in session.execute(q)]
     total = session.exec(select(func.count()).select_from(s).where(*where)).one()
-    listed = session.exec(select(func.count()).select_from(s).where(s.on_list.is_(True))).one()
+    listed = session.exec(select(func.count()).select_from(s).where(col(s.on_list).is_(True))).one()
     champions = session.exec(select(func.count()).select_from(s).where(
-        s.on_list.is_(True), s.champion_since.is_not(None), s.champion_since <= today,
-        or_(s.champion_until.is_(None), s.champion_until > today))).one()
+        col(s.on_list).is_(True), col(s.champion_since).is_not(None), col(s.champion_since) <= today,
+        or_(col(s.champion_until).is_(None), col(s.champion_until) > today))).one()
     share = percent_text(champions, listed)
     summary = (f"{listed} school{'s' if listed != 1 else ''} on the list, {champions} with a Young Carer "
                f"Champion today" + (f": {share}% (KPI 9, target 95%)" if share else " (KPI 9, target 95%)"))

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from db.models import TrainingSession
 from ycworker.service_log import entries as log
@@ -29,9 +30,10 @@ class TrainingRow:
 def list_sessions(session: Session, w: log.Window, limit: int = log.LIMIT) -> log.Listing:
     t = TrainingSession
     where = log.within(t.session_date, w)
-    q = (select(t.id, t.session_date, t.title, t.audience, t.professionals_trained).where(*where)
-         .order_by(t.session_date.desc(), t.created_at.desc()).limit(limit))
-    rows = [TrainingRow(*r) for r in session.exec(q)]
+    q = (sa_select(col(t.id), col(t.session_date), col(t.title), col(t.audience),
+                   col(t.professionals_trained))
+         .where(*where).order_by(col(t.session_date).desc(), col(t.created_at).desc()).limit(limit))
+    rows = [TrainingRow(*r) for r in session.execute(q)]
     total, trained = session.exec(select(func.count(), func.coalesce(func.sum(t.professionals_trained), 0))
                                   .select_from(t).where(*where)).one()
     summary = (f"{total} training session{'s' if total != 1 else ''}; "

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from db.models import TripleCEntry
 from ycworker.common import workdays
@@ -48,11 +49,11 @@ class TripleCRow:
 def list_entries(session: Session, w: log.Window, today: date, limit: int = log.LIMIT) -> log.Listing:
     t = TripleCEntry
     where = log.within(t.entry_date, w)
-    q = (select(t.id, t.entry_date, t.kind, t.received_from, t.theme, t.detail, t.response,
-                t.responded_date).where(*where).order_by(t.entry_date.desc(), t.created_at.desc())
-         .limit(limit))
-    rows = []
-    for i, day, kind, whom, theme, detail, response, responded in session.exec(q):
+    q = (sa_select(col(t.id), col(t.entry_date), col(t.kind), col(t.received_from), col(t.theme),
+                   col(t.detail), col(t.response), col(t.responded_date)).where(*where)
+         .order_by(col(t.entry_date).desc(), col(t.created_at).desc()).limit(limit))
+    rows: list[TripleCRow] = []
+    for i, day, kind, whom, theme, detail, response, responded in session.execute(q):
         waiting = None
         if responded is None and kind != "compliment":
             waiting = max(0, workdays.working_days_between(day, today))
@@ -60,9 +61,9 @@ def list_entries(session: Session, w: log.Window, today: date, limit: int = log.
                                days_to_respond(day, responded), waiting))
     counts = dict(session.exec(select(t.kind, func.count()).where(*where).group_by(t.kind)).all())
     total = sum(counts.values())
-    answered = session.exec(select(t.entry_date, t.responded_date).where(
-        *where, t.kind == "complaint", t.responded_date.is_not(None))).all()
-    days = [days_to_respond(a, b) for a, b in answered]
+    answered = session.exec(select(col(t.entry_date), col(t.responded_date)).where(
+        *where, t.kind == "complaint", col(t.responded_date).is_not(None))).all()
+    days = [d for a, b in answered if (d := days_to_respond(a, b)) is not None]
     parts = [f"{counts.get(k, 0)} {label.lower()}{'s' if counts.get(k, 0) != 1 else ''}"
              for k, label in KINDS.items()]
     summary = ", ".join(parts)
@@ -70,7 +71,7 @@ def list_entries(session: Session, w: log.Window, today: date, limit: int = log.
         summary += (f"; complaints answered in {sum(days) / len(days):.1f} working days on average "
                     f"(longest {max(days)})")
     open_complaints = session.exec(select(func.count()).select_from(t).where(
-        *where, t.kind == "complaint", t.responded_date.is_(None))).one()
+        *where, t.kind == "complaint", col(t.responded_date).is_(None))).one()
     if open_complaints:
         summary += f"; {open_complaints} complaint{'s' if open_complaints != 1 else ''} awaiting a response"
     return log.Listing(rows, total, summary)
