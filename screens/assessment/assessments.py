@@ -58,7 +58,7 @@ class AssessmentsScreen(AreaScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        worker = self.app.worker_info
+        worker = self.ycapp.worker_info
         self.everyone = bool(worker and worker.is_manager)
         self.query_one("#as-drafts", OptionList).focus()
         self.action_refresh()
@@ -66,9 +66,6 @@ class AssessmentsScreen(AreaScreen):
     def on_screen_resume(self) -> None:
         if self.overview is not None:
             self.action_refresh()
-
-    def _worker_id(self) -> str | None:
-        return self.app.worker_info.id if self.app.worker_info else None
 
     def action_refresh(self) -> None:
         self.run_db(actions.load_overview, self.context(), bool(self.everyone), then=self.show,
@@ -143,7 +140,7 @@ class AssessmentsScreen(AreaScreen):
     def action_record(self) -> None:
         current = self._current()
         if current is not None:
-            self.app.open_carer(current[1].carer_id)
+            self.ycapp.open_carer(current[1].carer_id)
 
     def action_toggle_everyone(self) -> None:
         self.everyone = not self.everyone

@@ -12,6 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Header, Label, Sparkline, Static
 
 from screens.assessment.form import ask_document, open_assessment
@@ -98,9 +99,6 @@ class CarerAssessmentsScreen(AreaScreen):
         if self._loaded:
             self.action_refresh()
 
-    def _worker_id(self) -> str | None:
-        return self.app.worker_info.id if self.app.worker_info else None
-
     def action_refresh(self) -> None:
         self.run_db(actions.open_carer_assessments, self.context(), self.carer_id, then=self.show,
                     what="open the assessments", group="carer-assessments", exclusive=True)
@@ -164,7 +162,7 @@ class CarerAssessmentsScreen(AreaScreen):
         table = self.query_one(table_id, DataTable)
         if not table.row_count:
             return None
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
         return None if key == "none" else key
 
     def action_open(self) -> None:
@@ -228,9 +226,11 @@ class CarerAssessmentsScreen(AreaScreen):
     def action_discard(self) -> None:
         aid = self._selected("#ca-assessments")
         if aid:
-            self.run_db(actions.discard_draft, self.context(), aid,
-                        then=lambda _ok: (self.notify("Empty draft discarded."), self.action_refresh()),
-                        what="discard the draft")
+            def discarded(_ok: object) -> None:
+                self.notify("Empty draft discarded.")
+                self.action_refresh()
+
+            self.run_db(actions.discard_draft, self.context(), aid, then=discarded, what="discard the draft")
 
     def action_record(self) -> None:
         self.ycapp.back_to_carer(self.carer_id)

@@ -172,7 +172,7 @@ class AssessmentFormScreen(AreaScreen):
         return "\n".join(lines)
 
     def on_mount(self) -> None:
-        worker = self.app.worker_info
+        worker = self.ycapp.worker_info
         self._worker_id = worker.id if worker else None
         self.saved.update(participants=", ".join(self.view.participants),
                           combined_with=self.view.combined_with, impact_level=self.view.impact_level)
@@ -234,7 +234,7 @@ class AssessmentFormScreen(AreaScreen):
         if (self._errors_shown.get(key) or "") == message:
             return
         self._errors_shown[key] = message
-        for label in self.query(f"#err-{key}"):
+        for label in self.query(f"#err-{key}").results(Label):
             label.update(message)
 
     def _changed(self, key: str, value) -> None:

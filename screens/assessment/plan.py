@@ -10,6 +10,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Header, Static
 
 from screens.common.base import AreaScreen
@@ -54,9 +55,6 @@ class PlanScreen(AreaScreen):
         table.focus()
         self.action_refresh()
 
-    def _worker_id(self) -> str | None:
-        return self.app.worker_info.id if self.app.worker_info else None
-
     def action_refresh(self) -> None:
         self.run_db(actions.load_plan, self.context(), self.carer_id, then=self.show, what="open the plan",
                     group="plan", exclusive=True)
@@ -83,7 +81,7 @@ class PlanScreen(AreaScreen):
         table = self.query_one("#plan-table", DataTable)
         if self.plan is None or not table.row_count:
             return None
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
         return next((a for a in self.plan.actions if a.id == key), None)
 
     @on(DataTable.RowSelected)

@@ -155,7 +155,7 @@ class ReviewScreen(AreaScreen):
         state = "support request open" if form.referral_open else "no open support request"
         what = "Correcting the review" if form.review_id else "Review"
         self.query_one("#rv-title", Static).update(f"{what} · {form.name} ({form.carer_ref}) · {state}")
-        today = self.app.today()
+        today = self.ycapp.today()
         self.query_one("#f-review_date", Input).value = f"{(form.review_date or today):%d/%m/%Y}"
         sheet = self.query_one(OutcomeSheet)
         sheet.ratings = dict(form.ratings)
@@ -219,7 +219,7 @@ class ReviewScreen(AreaScreen):
     def action_save(self) -> None:
         if self.form is None:
             return
-        for label in self.query(".rv-error"):
+        for label in self.query(".rv-error").results(Label):
             label.update("")
         sheet = self.query_one(OutcomeSheet)
         sheet.missing = set()
@@ -260,7 +260,7 @@ class ReviewScreen(AreaScreen):
             if e.field not in OUTCOMES:
                 labels = self.query(f"#err-{e.field}")
                 if labels:
-                    labels.first().update(e.message)
+                    labels.first(Label).update(e.message)
                 else:
                     other.append(e.message)
         self._message(" ".join(["Not saved: see the messages beside the fields.", *other,

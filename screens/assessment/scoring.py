@@ -172,7 +172,7 @@ class ScoringScreen(AreaScreen):
         return self.query_one("#sc-sheet", ScoreSheet)
 
     def on_mount(self) -> None:
-        worker = self.app.worker_info
+        worker = self.ycapp.worker_info
         self._worker_id = worker.id if worker else None
         self.sheet.focus()
 
