@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from db.models import ActivityDay, Booking, BookingDay, Carer, HolidayActivity, utcnow
 from ycworker.bookings.offers import _name
@@ -34,15 +35,17 @@ def attendance_list(session: Session, day_id: str) -> list[AttendanceRow]:
     day = session.get(ActivityDay, day_id)
     if day is None:
         raise FieldError("day", "That day is no longer part of the activity.")
-    rows = session.exec(
-        select(BookingDay.id, Carer.id, Carer.first_name, Carer.last_name, Carer.preferred_name,
-               Carer.carer_ref, Carer.date_of_birth, Carer.fsm, Carer.send,
-               (Booking.allergies != "") | (Booking.medical != "") | (Booking.medication != ""),
-               BookingDay.attendance)
-        .join(Booking, Booking.id == BookingDay.booking_id)
-        .join(Carer, Carer.id == Booking.carer_id)
-        .where(BookingDay.day_id == day_id, Booking.status == "booked")
-        .order_by(Carer.last_name, Carer.first_name)
+    rows = session.execute(
+        sa_select(col(BookingDay.id), col(Carer.id), col(Carer.first_name), col(Carer.last_name),
+                  col(Carer.preferred_name), col(Carer.carer_ref), col(Carer.date_of_birth), col(Carer.fsm),
+                  col(Carer.send),
+                  (col(Booking.allergies) != "") | (col(Booking.medical) != "")
+                  | (col(Booking.medication) != ""),
+                  col(BookingDay.attendance))
+        .join(Booking, col(Booking.id) == BookingDay.booking_id)
+        .join(Carer, col(Carer.id) == Booking.carer_id)
+        .where(col(BookingDay.day_id) == day_id, col(Booking.status) == "booked")
+        .order_by(col(Carer.last_name), col(Carer.first_name))
     ).all()
     return [AttendanceRow(r[0], r[1], _name(r[2], r[3], r[4]), r[5],
                           describe_school_year(school_year(r[6], day.day_date)), bool(r[7]), bool(r[8]),
@@ -51,10 +54,11 @@ def attendance_list(session: Session, day_id: str) -> list[AttendanceRow]:
 
 def day_heading(session: Session, day_id: str) -> str:
     """'Winter party · Mon 21 Dec 2026 10:00-14:00 · Dover Youth Hub'."""
-    row = session.exec(
-        select(HolidayActivity.title, HolidayActivity.venue, ActivityDay.day_date, ActivityDay.start_time,
-               ActivityDay.end_time)
-        .join(HolidayActivity, HolidayActivity.id == ActivityDay.activity_id).where(ActivityDay.id == day_id)
+    row = session.execute(
+        sa_select(col(HolidayActivity.title), col(HolidayActivity.venue), col(ActivityDay.day_date),
+                  col(ActivityDay.start_time), col(ActivityDay.end_time))
+        .join(HolidayActivity, col(HolidayActivity.id) == ActivityDay.activity_id)
+        .where(col(ActivityDay.id) == day_id)
     ).first()
     if row is None:
         raise FieldError("day", "That day is no longer part of the activity.")
@@ -65,8 +69,8 @@ def day_heading(session: Session, day_id: str) -> str:
 def attendance_days(session: Session, booking_id: str) -> list[str]:
     """The booking's booking-day ids, in day order (for marking one child across days)."""
     return list(session.exec(
-        select(BookingDay.id).join(ActivityDay, ActivityDay.id == BookingDay.day_id)
-        .where(BookingDay.booking_id == booking_id).order_by(ActivityDay.day_date)
+        select(BookingDay.id).join(ActivityDay, col(ActivityDay.id) == BookingDay.day_id)
+        .where(BookingDay.booking_id == booking_id).order_by(col(ActivityDay.day_date))
     ).all())
 
 

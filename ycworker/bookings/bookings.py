@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import case, func
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db.models import (
@@ -109,7 +111,7 @@ def waiting_rank(session: Session, booking: Booking) -> int:
     """1 for the first child waiting."""
     return session.exec(
         select(func.count()).where(Booking.activity_id == booking.activity_id, Booking.status == "waiting",
-                                   Booking.waiting_position <= booking.waiting_position)
+                                   col(Booking.waiting_position) <= booking.waiting_position)
     ).one()
 
 
@@ -136,9 +138,9 @@ def book(session: Session, activity_id: str, carer_id: str, day_ids: list[str] |
     past = [by_id[d] for d in chosen if by_id[d] < today]
     if past:
         raise FieldError("days", f"{_fmt_days(past)} has already happened: choose days from today on.")
-    carer = session.exec(select(Carer.first_name, Carer.last_name, Carer.preferred_name,
-                                Carer.date_of_birth, Carer.impact_level, Carer.fsm)
-                         .where(Carer.id == carer_id)).first()
+    carer = session.execute(sa_select(col(Carer.first_name), col(Carer.last_name), col(Carer.preferred_name),
+                                      col(Carer.date_of_birth), col(Carer.impact_level), col(Carer.fsm))
+                            .where(col(Carer.id) == carer_id)).first()
     if carer is None:
         raise FieldError("carer", "That young carer's record no longer exists.")
     name = _name(carer[0], carer[1], carer[2])
@@ -305,12 +307,14 @@ def list_bookings(session: Session, activity_id: str, *, statuses: tuple[str, ..
                   text: str = "", limit: int = 200, offset: int = 0) -> tuple[list[BookingRow], bool]:
     """Bookings on an activity: booked, offered, waiting (in order), then cancelled; by name."""
     q = (
-        select(Booking.id, Carer.id, Carer.first_name, Carer.last_name, Carer.preferred_name, Carer.carer_ref,
-               Booking.status, Booking.waiting_position, Carer.fsm, Carer.send,
-               (Booking.allergies != "") | (Booking.medical != "") | (Booking.medication != ""),
-               Booking.cancel_reason)
-        .join(Carer, Carer.id == Booking.carer_id)
-        .where(Booking.activity_id == activity_id)
+        sa_select(col(Booking.id), col(Carer.id), col(Carer.first_name), col(Carer.last_name),
+                  col(Carer.preferred_name), col(Carer.carer_ref), col(Booking.status),
+                  col(Booking.waiting_position), col(Carer.fsm), col(Carer.send),
+                  (col(Booking.allergies) != "") | (col(Booking.medical) != "")
+                  | (col(Booking.medication) != ""),
+                  col(Booking.cancel_reason))
+        .join(Carer, col(Carer.id) == Booking.carer_id)
+        .where(col(Booking.activity_id) == activity_id)
     )
     if statuses:
         q = q.where(col(Booking.status).in_(statuses))
@@ -318,18 +322,19 @@ def list_bookings(session: Session, activity_id: str, *, statuses: tuple[str, ..
         like = text.strip().replace("%", "").replace("_", "") + "%"
         q = q.where(col(Carer.last_name).like(like) | col(Carer.first_name).like(like)
                     | col(Carer.preferred_name).like(like) | col(Carer.carer_ref).like(like))
-    order = case(*((Booking.status == s, n) for s, n in STATUS_ORDER.items()), else_=9)
-    q = q.order_by(order, Booking.waiting_position, Carer.last_name, Carer.first_name).offset(offset)
-    rows = session.exec(q.limit(limit + 1)).all()[:limit + 1]
+    order = case(*((col(Booking.status) == s, n) for s, n in STATUS_ORDER.items()), else_=9)
+    q = q.order_by(order, col(Booking.waiting_position), col(Carer.last_name),
+                   col(Carer.first_name)).offset(offset)
+    rows = session.execute(q.limit(limit + 1)).all()[:limit + 1]
     more = len(rows) > limit
     rows = rows[:limit]
     ids = [r[0] for r in rows]
     days: dict[str, list[date]] = {}
     if ids:
         for bid, d in session.exec(
-            select(BookingDay.booking_id, ActivityDay.day_date)
-            .join(ActivityDay, ActivityDay.id == BookingDay.day_id)
-            .where(col(BookingDay.booking_id).in_(ids)).order_by(ActivityDay.day_date)
+            select(col(BookingDay.booking_id), col(ActivityDay.day_date))
+            .join(ActivityDay, col(ActivityDay.id) == BookingDay.day_id)
+            .where(col(BookingDay.booking_id).in_(ids)).order_by(col(ActivityDay.day_date))
         ).all():
             days.setdefault(bid, []).append(d)
     return [
@@ -371,8 +376,8 @@ class WaitingList:
 def waiting_list(session: Session, activity_id: str) -> WaitingList:
     rows, _ = list_bookings(session, activity_id, statuses=("offered", "waiting"), limit=10_000)
     pending = dict(session.exec(
-        select(BookingOffer.booking_id, BookingOffer.offered_at)
-        .join(Booking, Booking.id == BookingOffer.booking_id)
+        select(col(BookingOffer.booking_id), col(BookingOffer.offered_at))
+        .join(Booking, col(Booking.id) == BookingOffer.booking_id)
         .where(Booking.activity_id == activity_id, BookingOffer.response == "pending")
     ).all())
     out = WaitingList()
@@ -382,18 +387,18 @@ def waiting_list(session: Session, activity_id: str) -> WaitingList:
             rank += 1
         out.waiting.append(WaitingRow(r.booking_id, rank if r.status == "waiting" else None, r.name,
                                       r.carer_ref, r.status, r.days, pending.get(r.booking_id)))
-    offered_by = Worker.__table__.alias("offered_by")
-    answered_by = Worker.__table__.alias("answered_by")
-    for o in session.exec(
-        select(BookingOffer.id, Booking.id, Carer.first_name, Carer.last_name, Carer.preferred_name,
-               BookingOffer.offered_at, offered_by.c.name, BookingOffer.response, BookingOffer.responded_at,
-               answered_by.c.name)
-        .join(Booking, Booking.id == BookingOffer.booking_id)
-        .join(Carer, Carer.id == Booking.carer_id)
+    offered_by = sa_inspect(Worker).local_table.alias("offered_by")
+    answered_by = sa_inspect(Worker).local_table.alias("answered_by")
+    for o in session.execute(
+        sa_select(col(BookingOffer.id), col(Booking.id), col(Carer.first_name), col(Carer.last_name),
+                  col(Carer.preferred_name), col(BookingOffer.offered_at), offered_by.c.name,
+                  col(BookingOffer.response), col(BookingOffer.responded_at), answered_by.c.name)
+        .join(Booking, col(Booking.id) == BookingOffer.booking_id)
+        .join(Carer, col(Carer.id) == Booking.carer_id)
         .outerjoin(offered_by, offered_by.c.id == BookingOffer.offered_by_id)
         .outerjoin(answered_by, answered_by.c.id == BookingOffer.responded_by_id)
-        .where(Booking.activity_id == activity_id)
-        .order_by(col(BookingOffer.offered_at).desc(), BookingOffer.id)
+        .where(col(Booking.activity_id) == activity_id)
+        .order_by(col(BookingOffer.offered_at).desc(), col(BookingOffer.id))
     ).all():
         out.offers.append(OfferRow(o[0], o[1], _name(o[2], o[3], o[4]), o[5], o[6] or "", o[7], o[8],
                                    o[9] or ""))

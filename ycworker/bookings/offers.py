@@ -44,15 +44,15 @@ def _carer_name(session: Session, carer_id: str) -> str:
 
 def _days(session: Session, activity_id: str) -> list[tuple[str, date]]:
     return [(r[0], r[1]) for r in session.exec(
-        select(ActivityDay.id, ActivityDay.day_date).where(ActivityDay.activity_id == activity_id)
-        .order_by(ActivityDay.day_date)).all()]
+        select(col(ActivityDay.id), col(ActivityDay.day_date)).where(ActivityDay.activity_id == activity_id)
+        .order_by(col(ActivityDay.day_date))).all()]
 
 
 def places_taken(session: Session, activity_id: str) -> dict[str, int]:
     """Places held (booked or offered) on each day of the activity, by day id."""
     rows = session.exec(
         select(BookingDay.day_id, func.count())
-        .join(Booking, Booking.id == BookingDay.booking_id)
+        .join(Booking, col(Booking.id) == BookingDay.booking_id)
         .where(Booking.activity_id == activity_id, col(Booking.status).in_(HOLDING))
         .group_by(BookingDay.day_id)
     ).all()
@@ -74,7 +74,7 @@ def offer_free_places(session: Session, activity_id: str, worker_id: str | None)
     waiting = session.exec(
         select(Booking.id, Booking.carer_id).where(Booking.activity_id == activity_id,
                                                    Booking.status == "waiting")
-        .order_by(Booking.waiting_position)
+        .order_by(col(Booking.waiting_position))
     ).all()
     if not waiting:
         return []
@@ -82,11 +82,11 @@ def offer_free_places(session: Session, activity_id: str, worker_id: str | None)
     wanted: dict[str, list[str]] = {}
     for booking_id, day_id in session.exec(
         select(BookingDay.booking_id, BookingDay.day_id)
-        .join(Booking, Booking.id == BookingDay.booking_id)
+        .join(Booking, col(Booking.id) == BookingDay.booking_id)
         .where(Booking.activity_id == activity_id, Booking.status == "waiting")
     ).all():
         wanted.setdefault(booking_id, []).append(day_id)
-    offers = []
+    offers: list[Offer] = []
     now = utcnow()
     for booking_id, carer_id in waiting:
         days = wanted.get(booking_id, [])
