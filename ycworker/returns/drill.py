@@ -65,7 +65,7 @@ class OutcomeDrillRow:
 
 
 def _names(session: Session, carer_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
-    c = Carer.__table__.c
+    c = sa.inspect(Carer).local_table.c
     names: dict[str, tuple[str, str]] = {}
     ids = sorted(set(carer_ids))
     for chunk in range(0, len(ids), 500):

@@ -339,7 +339,7 @@ def reconcile(store, *folders: Path) -> list[str]:
     place; one that is not recorded (the kill came before the record) is removed, as is one
     that no longer matches its recorded manifest. The outbox, every folder a return was
     delivered to and ``folders`` are looked at. Returns what was done, as sentences."""
-    t = SealedReturn.__table__.c
+    t = sa.inspect(SealedReturn).local_table.c
     with store.read() as s:
         rows = s.connection().execute(sa.select(t.folder_name, t.manifest_sha256, t.synced_to)).all()
     recorded = {name: sha for name, sha, _to in rows}
@@ -438,7 +438,8 @@ def export_return(store, period: Period, to_dir: Path | None, *, today: date,
     pseudo = pseudonyms.for_store(store)  # the secret is made (one short write) on first use
     with store.read() as s:  # counting holds no write lock: the app keeps saving meanwhile
         report = kpis.compute(s, period, today)
-        taken = set(s.connection().execute(sa.select(SealedReturn.__table__.c.folder_name)).scalars())
+        taken = set(s.connection().execute(
+            sa.select(sa.inspect(SealedReturn).local_table.c.folder_name)).scalars())
     name = _unique_name(period, made_at, outbox, *( [dest] if dest else []), taken=taken)
     files = assemble(report, pseudo, made_at, name)
     manifest_sha = files[-1].sha256
@@ -465,7 +466,7 @@ def export_return(store, period: Period, to_dir: Path | None, *, today: date,
                 row = SealedReturn(label=period.label, period_start=period.start, period_end=period.end,
                                    folder_name=name, path=str(sealed_path), manifest_sha256=manifest_sha,
                                    made_by_id=worker_id, created_at=made_at, updated_at=made_at)
-                if delivered is not None:
+                if dest is not None:  # delivered: staged there above
                     row.synced_to, row.synced_at = str(dest.resolve()), made_at
                 s.add(row)
                 s.flush()

@@ -49,6 +49,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -326,24 +327,31 @@ def sql_params(period: Period) -> dict[str, str]:
             "early": (period.start - MARGIN).isoformat()}
 
 
-def _cursor(session: Session, sql: str, params: dict[str, str]):
+def _cursor(session: Session, sql: str, params: dict[str, str]) -> Any:
     """The driver's cursor on the session's own connection (inside its transaction)."""
-    return session.connection().connection.driver_connection.execute(sql, params)
+    driver = session.connection().connection.driver_connection
+    assert driver is not None  # the session's connection is open: we are inside its transaction
+    return driver.execute(sql, params)
 
 
-def _day(text):
+def _day(text: str | None) -> date | None:
     return None if text is None else date.fromisoformat(text[:10])
+
+
+def _date(text: str) -> date:
+    """A date the schema requires (NOT NULL), as the driver returns it."""
+    return date.fromisoformat(text[:10])
 
 
 def _referral_rows(session: Session, period: Period) -> list[RefRow]:
     day = _day
-    rows = []
+    rows: list[RefRow] = []
     cur = _cursor(session, REFERRALS_SQL, sql_params(period))
     while batch := cur.fetchmany(5000):
         for (rid, cid, referred, source, consent, allocated, assessed, closed, reason, sex, ethnicity,
              dob, district, household, impact, referral_impact) in batch:
-            rows.append(RefRow(rid, cid, day(referred), source, consent, day(allocated), day(assessed),
-                               day(closed), reason, sex, ethnicity, day(dob), district or "", household,
+            rows.append(RefRow(rid, cid, _date(referred), source, consent, day(allocated), day(assessed),
+                               day(closed), reason, sex, ethnicity, _date(dob), district or "", household,
                                impact, referral_impact))
     return rows
 
@@ -360,7 +368,7 @@ def _outcomes(session: Session, period: Period) -> list[OutcomeFigure]:
     while batch := cur.fetchmany(5000):
         for carer_id, outcome, rating in batch:
             latest[(carer_id, outcome)] = rating  # read oldest first: the latest review wins
-    out = []
+    out: list[OutcomeFigure] = []
     for code in OUTCOMES:
         rated = sorted(cid for (cid, oc) in latest if oc == code)
         improved = tuple(cid for cid in rated if latest[(cid, code)] == "improved")
@@ -368,13 +376,14 @@ def _outcomes(session: Session, period: Period) -> list[OutcomeFigure]:
     return out
 
 
-def _scalar(session: Session, query) -> int:
+def _scalar(session: Session, query: sa.Select[Any]) -> int:
     return int(session.connection().execute(query).scalar() or 0)
 
 
 def _service_figures(session: Session, period: Period) -> list[Figure]:
-    f, t, a, s = (Feedback.__table__.c, TrainingSession.__table__.c, AwarenessSession.__table__.c,
-                  School.__table__.c)
+    schools = sa.inspect(School).local_table
+    f, t, a, s = (sa.inspect(Feedback).local_table.c, sa.inspect(TrainingSession).local_table.c,
+                  sa.inspect(AwarenessSession).local_table.c, schools.c)
     in_f = f.feedback_date.between(period.start, period.end)
     responses = _scalar(session, sa.select(sa.func.count()).where(in_f))
     satisfied = _scalar(session, sa.select(sa.func.count()).where(in_f, f.satisfied.is_(True)))
@@ -382,9 +391,9 @@ def _service_figures(session: Session, period: Period) -> list[Figure]:
                       .where(t.session_date.between(period.start, period.end)))
     sessions = _scalar(session, sa.select(sa.func.count())
                        .where(a.session_date.between(period.start, period.end)))
-    listed = _scalar(session, sa.select(sa.func.count()).select_from(School.__table__)
+    listed = _scalar(session, sa.select(sa.func.count()).select_from(schools)
                      .where(s.on_list.is_(True)))
-    champions = _scalar(session, sa.select(sa.func.count()).select_from(School.__table__).where(
+    champions = _scalar(session, sa.select(sa.func.count()).select_from(schools).where(
         s.on_list.is_(True), s.champion_since.is_not(None), s.champion_since <= period.end,
         sa.or_(s.champion_until.is_(None), s.champion_until > period.end)))
     return [

@@ -27,10 +27,11 @@ class ReturnRow:
 
 def list_returns(session: Session) -> list[ReturnRow]:
     """Every sealed return, newest first."""
-    t, w = SealedReturn.__table__.c, Worker.__table__.c  # type: ignore[attr-defined]
+    sealed, workers = sa.inspect(SealedReturn).local_table, sa.inspect(Worker).local_table
+    t, w = sealed.c, workers.c
     q = (sa.select(t.id, t.label, t.period_start, t.period_end, t.folder_name, t.path, t.created_at,
                    w.name, t.synced_to, t.synced_at)
-         .select_from(SealedReturn.__table__.outerjoin(Worker.__table__, t.made_by_id == w.id))  # type: ignore[attr-defined]
+         .select_from(sealed.outerjoin(workers, t.made_by_id == w.id))
          .order_by(t.created_at.desc(), t.folder_name.desc()))
     return [ReturnRow(*row[:7], row[7] or "", row[8] or "", row[9])
             for row in session.connection().execute(q)]

@@ -18,6 +18,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import sqlalchemy as sa
 
@@ -70,7 +71,8 @@ def sync_to(store, target: Path, worker_id: str | None = None) -> SyncResult:
         raise UserError(f"The folder {target} cannot be written to. Nothing was copied.")
     atomic.remove_orphans(target)
     reconcile(store, target)  # a killed export's seals: finished or undone before copying
-    t = SealedReturn.__table__.c
+    sealed = cast(sa.Table, sa.inspect(SealedReturn).local_table)
+    t = sealed.c
     with store.read() as s:
         rows = s.connection().execute(
             sa.select(t.id, t.folder_name, t.path, t.manifest_sha256).order_by(t.created_at, t.folder_name)
@@ -106,7 +108,7 @@ def sync_to(store, target: Path, worker_id: str | None = None) -> SyncResult:
             result.problems.append(f"{name}: could not be written ({exc.strerror or exc}).")
             continue
         with store.write() as s:
-            s.connection().execute(sa.update(SealedReturn.__table__).where(t.id == rid).values(
+            s.connection().execute(sa.update(sealed).where(t.id == rid).values(
                 synced_to=str(target.resolve()), synced_at=utcnow(), updated_at=utcnow()))
             audit.record(s, "sync", "sealed_return", rid, worker_id)
         result.copied.append(name)
