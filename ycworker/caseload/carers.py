@@ -11,7 +11,9 @@ also reachable from here).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection, Iterable
 from datetime import date
+from typing import Any, Literal, overload
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -142,7 +144,13 @@ def field_dob(name: str, raw: str, today: date, *, at: date | None = None) -> da
     return dob
 
 
-def field_choice(name: str, raw: str, choices, label: str, *, required: bool = True,
+@overload
+def field_choice(name: str, raw: str, choices: Collection[str], label: str, *,
+                 required: Literal[True] = True, upper: bool = False) -> str: ...
+@overload
+def field_choice(name: str, raw: str, choices: Collection[str], label: str, *, required: bool,
+                 upper: bool = False) -> str | None: ...
+def field_choice(name: str, raw: str, choices: Collection[str], label: str, *, required: bool = True,
                  upper: bool = False) -> str | None:
     value = (raw or "").strip()
     value = value.upper() if upper else value.lower().replace(" ", "_").replace("-", "_")
@@ -265,9 +273,9 @@ def update_field(session: Session, carer_id: str, name: str, raw: str, today: da
     elif name == "ethnicity":
         c.ethnicity = shown = field_choice(name, raw, ETHNICITIES, "ethnicity code", upper=True)
     elif name in ("disability", "send", "fsm"):
-        value = field_yes_no(name, raw, label)
-        setattr(c, name, value)
-        shown = "yes" if value else "no"
+        yes = field_yes_no(name, raw, label)
+        setattr(c, name, yes)
+        shown = "yes" if yes else "no"
     elif name == "school":
         value = field_text(name, raw, label)
         c.school_id = find_or_add_school(session, value, c.district_id)
@@ -366,9 +374,9 @@ def add_cared_for(session: Session, carer_id: str, form: dict[str, object],
     ``form["existing"]`` may name a cared-for person of the same household (a sibling already
     cares for them), who is then linked instead of added twice."""
     c = carer_row(session, carer_id)
-    errors = []
+    errors: list[FieldError] = []
 
-    def check(fn, *a, **kw):
+    def check(fn: Callable[..., Any], *a: Any, **kw: Any) -> Any:
         try:
             return fn(*a, **kw)
         except FieldError as e:
@@ -382,7 +390,8 @@ def add_cared_for(session: Session, carer_id: str, form: dict[str, object],
     raw_conditions = form.get("conditions") or ()
     if isinstance(raw_conditions, str):
         raw_conditions = [p for p in re.split(r"[,;]", raw_conditions) if p.strip()]
-    conditions = []
+    assert isinstance(raw_conditions, Iterable)  # a list of codes, or the codes as one text
+    conditions: list[str] = []
     for cond in raw_conditions:
         value = check(field_choice, "conditions", str(cond), tuple(CONDITIONS), "Condition")
         if value and value not in conditions:
@@ -415,9 +424,9 @@ def add_contact(session: Session, carer_id: str, form: dict[str, str], today: da
                 worker_id: str | None = None) -> str:
     """A contact or note on the timeline: kind, date, duration in minutes, note."""
     c = carer_row(session, carer_id)
-    errors = []
+    errors: list[FieldError] = []
 
-    def check(fn, *a, **kw):
+    def check(fn: Callable[..., Any], *a: Any, **kw: Any) -> Any:
         try:
             return fn(*a, **kw)
         except FieldError as e:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from rapidfuzz import fuzz
-from sqlmodel import Session, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
 
 from db.models import Carer, School
 
@@ -38,13 +39,13 @@ def likely_duplicates(
 ) -> list[Match]:
     """People born on that day whose name looks like this one, best first."""
     wanted = f"{first_name} {last_name}"
-    rows = session.exec(
-        select(Carer.id, Carer.carer_ref, Carer.first_name, Carer.last_name, Carer.preferred_name,
-               Carer.date_of_birth, School.name)
-        .join(School, School.id == Carer.school_id, isouter=True)
-        .where(Carer.date_of_birth == date_of_birth)
+    rows = session.execute(
+        sa_select(col(Carer.id), col(Carer.carer_ref), col(Carer.first_name), col(Carer.last_name),
+                  col(Carer.preferred_name), col(Carer.date_of_birth), col(School.name))
+        .join(School, col(School.id) == Carer.school_id, isouter=True)
+        .where(col(Carer.date_of_birth) == date_of_birth)
     ).all()
-    matches = []
+    matches: list[Match] = []
     for cid, ref, first, last, preferred, dob, school in rows:
         score = similarity(wanted, f"{first} {last}")
         if preferred:

@@ -17,15 +17,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import insert, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from db.models import Carer, District, Household, Referral, School, new_id, utcnow
 from db.search_index import carers_indexed_in_bulk
 from ycworker.caseload.carers import ETHNICITIES, hidden_character_problem, parse_date
 from ycworker.caseload.search import age_on
 from ycworker.common import audit
+
+T = TypeVar("T")
 
 REQUIRED = ("carer_ref", "first_name", "last_name", "date_of_birth", "sex", "ethnicity", "district",
             "referral_date", "referral_source", "consent")
@@ -198,7 +201,7 @@ def check_text(text: str, file_name: str, today: date) -> Plan:
     return plan
 
 
-def _show(value) -> str:
+def _show(value: object) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
@@ -279,13 +282,16 @@ def _check_row(file_name: str, number: int, v: dict[str, str], today: date,
         if not MIN_AGE <= age <= MAX_AGE:
             bad("date_of_birth", f"makes them {age} at referral ({ref_date.isoformat()}); the age must be "
                                  f"{MIN_AGE} to {MAX_AGE}")
-    for col in ("carer_ref", "first_name", "last_name", "district", "school", "household_ref"):
-        if len(v.get(col, "")) > 200:
-            bad(col, "is longer than 200 characters")
-        elif hidden_character_problem(v.get(col, "")):
-            bad(col, hidden_character_problem(v.get(col, "")))
+    for column in ("carer_ref", "first_name", "last_name", "district", "school", "household_ref"):
+        if len(v.get(column, "")) > 200:
+            bad(column, "is longer than 200 characters")
+        elif hidden_character_problem(v.get(column, "")):
+            bad(column, hidden_character_problem(v.get(column, "")))
     if len(errors) > before:
         return None
+    # Every needed value is there: a blank or bad one was an error above.
+    assert dob is not None and ref_date is not None
+    assert sex is not None and ethnicity is not None and source is not None and consent is not None
     return Row(number, ref, first, last, dob, sex, ethnicity, district, v.get("school", ""),
                v.get("household_ref", ""), ref_date, source, consent, allocated, assessed, impact,
                closed, reason)
@@ -294,7 +300,7 @@ def _check_row(file_name: str, number: int, v: dict[str, str], today: date,
 # -- against the database ------------------------------------------------------------------------
 
 
-def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
+def _chunks(items: list[T], size: int = CHUNK) -> Iterable[list[T]]:
     for i in range(0, len(items), size):
         yield items[i: i + size]
 
@@ -304,18 +310,19 @@ def plan_against(session: Session, plan: Plan) -> Plan:
     refs = sorted({r.carer_ref for r in plan.rows})
     conn = session.connection()
     for part in _chunks(refs):
-        for cid, ref in conn.execute(select(Carer.id, Carer.carer_ref).where(Carer.carer_ref.in_(part))):
+        for cid, ref in conn.execute(
+                select(col(Carer.id), col(Carer.carer_ref)).where(col(Carer.carer_ref).in_(part))):
             plan.existing_carers[ref] = cid
     keys = sorted({r.import_key for r in plan.rows})
     for part in _chunks(keys):
         plan.existing_keys.update(k for (k,) in conn.execute(
-            select(Referral.import_key).where(Referral.import_key.in_(part))))
+            select(col(Referral.import_key)).where(col(Referral.import_key).in_(part))) if k is not None)
     # Referrals made in the app for a carer already known, on the same date, count as present.
     known_ids = list(plan.existing_carers.values())
     by_id = {cid: ref for ref, cid in plan.existing_carers.items()}
     for part in _chunks(known_ids):
-        for cid, day in conn.execute(select(Referral.carer_id, Referral.referral_date)
-                                     .where(Referral.carer_id.in_(part))):
+        for cid, day in conn.execute(select(col(Referral.carer_id), col(Referral.referral_date))
+                                     .where(col(Referral.carer_id).in_(part))):
             plan.existing_keys.add(f"{by_id[cid]}|{day.isoformat()}")
     plan.new_rows = [r for r in plan.rows if r.import_key not in plan.existing_keys]
     new_people: dict[str, Row] = {}
@@ -324,16 +331,17 @@ def plan_against(session: Session, plan: Plan) -> Plan:
             new_people.setdefault(r.carer_ref, r)
     plan.new_carer_refs = sorted(new_people)
     wanted_households = sorted({r.household_ref for r in new_people.values() if r.household_ref})
-    have = set()
+    have: set[str | None] = set()
     for part in _chunks(wanted_households):
-        have.update(h for (h,) in conn.execute(select(Household.ref).where(Household.ref.in_(part))))
+        have.update(h for (h,) in conn.execute(
+            select(col(Household.ref)).where(col(Household.ref).in_(part))))
     plan.new_households = [h for h in wanted_households if h not in have]
     plan.new_households += [f"(one-person household of {ref})" for ref, r in new_people.items()
                             if not r.household_ref]
-    districts = {d.lower() for (d,) in conn.execute(select(District.name))}
+    districts = {d.lower() for (d,) in conn.execute(select(col(District.name)))}
     plan.new_districts = sorted({r.district for r in new_people.values()
                                  if r.district.lower() not in districts}, key=str.lower)
-    schools = {s.lower() for (s,) in conn.execute(select(School.name))}
+    schools = {s.lower() for (s,) in conn.execute(select(col(School.name)))}
     plan.new_schools = sorted({r.school for r in new_people.values()
                                if r.school and r.school.lower() not in schools}, key=str.lower)
     return plan
@@ -362,7 +370,8 @@ def apply(session: Session, plan: Plan, worker_id: str | None = None) -> Importe
     stamp = {"created_at": now, "updated_at": now}
 
     # Districts and schools, matched by name whatever the case.
-    districts = {name.lower(): did for did, name in conn.execute(select(District.id, District.name))}
+    districts = {name.lower(): did
+                 for did, name in conn.execute(select(col(District.id), col(District.name)))}
     new_rows = plan.new_rows
     new_people: dict[str, Row] = {}
     for r in new_rows:
@@ -376,7 +385,7 @@ def apply(session: Session, plan: Plan, worker_id: str | None = None) -> Importe
             add_districts.append({"id": did, "name": r.district, **stamp})
     if add_districts:
         conn.execute(insert(District), add_districts)
-    schools = {name.lower(): sid for sid, name in conn.execute(select(School.id, School.name))}
+    schools = {name.lower(): sid for sid, name in conn.execute(select(col(School.id), col(School.name)))}
     add_schools = []
     for r in new_people.values():
         if r.school and r.school.lower() not in schools:
@@ -392,7 +401,8 @@ def apply(session: Session, plan: Plan, worker_id: str | None = None) -> Importe
     households: dict[str, str] = {}
     for part in _chunks(wanted):
         households.update({ref: hid for hid, ref in conn.execute(
-            select(Household.id, Household.ref).where(Household.ref.in_(part)))})
+            select(col(Household.id), col(Household.ref)).where(col(Household.ref).in_(part)))
+            if ref is not None})
     add_households = []
     carer_household: dict[str, str] = {}
     for ref, r in new_people.items():
@@ -452,7 +462,7 @@ def apply(session: Session, plan: Plan, worker_id: str | None = None) -> Importe
     reopened = sorted({carer_ids[r.carer_ref] for r in new_rows
                        if r.carer_ref in plan.existing_carers and r.closed_date is None})
     for part in _chunks(reopened):
-        conn.execute(update(Carer).where(Carer.id.in_(part), Carer.status != "open")
+        conn.execute(update(Carer).where(col(Carer.id).in_(part), col(Carer.status) != "open")
                      .values(status="open", updated_at=now))
     if add_referrals:
         audit.record(session, "import", "caseload", "", worker_id)

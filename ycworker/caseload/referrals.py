@@ -159,7 +159,7 @@ def create_request(session: Session, form: dict[str, str], today: date, worker_i
         carer = session.get(Carer, attach_to)
         if carer is None:
             raise FieldError("attach", "That young carer is no longer there.")
-        open_ref = session.exec(select(Referral.referral_date).where(
+        open_ref = session.exec(select(col(Referral.referral_date)).where(
             Referral.carer_id == carer.id, col(Referral.closed_date).is_(None))).first()
         if open_ref is not None:
             raise FieldError("attach", f"{carer.first_name} {carer.last_name} already has an open "
@@ -297,7 +297,7 @@ def reopen(session: Session, referral_id: str, today: date, worker_id: str | Non
     r = _referral(session, referral_id)
     if r.closed_date is None:
         raise FieldError("referral", "This request is not closed.")
-    other = session.exec(select(Referral.referral_date).where(
+    other = session.exec(select(col(Referral.referral_date)).where(
         Referral.carer_id == r.carer_id, col(Referral.closed_date).is_(None), Referral.id != r.id)).first()
     if other is not None:
         raise FieldError("referral", f"Another request (from {other:%d/%m/%Y}) is open; close it first "
