@@ -7,12 +7,15 @@ and walk-ins that still need referral details. Each list is bounded; counts are 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, literal_column
-from sqlmodel import Session, and_, or_, select
+from sqlalchemy import ColumnElement, func, literal_column
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, and_, col, or_, select
 
 from db.engine import Store
 from db.models import Carer, Club, ClubSession, PlanAction, Referral
@@ -49,8 +52,9 @@ def _name(first: str, last: str, preferred: str = "") -> str:
     return f"{preferred or first} {last}"
 
 
-def _deadline_items(rows, deadline_of, horizon: date, today: date, what: str) -> list[DayItem]:
-    items = []
+def _deadline_items(rows: Iterable[Sequence[Any]], deadline_of: Callable[[date], date], horizon: date,
+                    today: date, what: str) -> list[DayItem]:
+    items: list[DayItem] = []
     for ref_id, carer_id, first, last, preferred, carer_ref, start in rows:
         deadline = deadline_of(start)
         if deadline > horizon:
@@ -65,7 +69,7 @@ def _deadline_items(rows, deadline_of, horizon: date, today: date, what: str) ->
                 ref_id=ref_id,
             )
         )
-    items.sort(key=lambda i: i.when)
+    items.sort(key=lambda i: i.when or date.min)  # every item here has its deadline
     return items
 
 
@@ -73,89 +77,94 @@ def worker_day(session: Session, worker_id: str | None, today: date, *, everyone
     day = WorkerDay(today=today)
     horizon = workdays.working_days_after(today, SOON_WORKING_DAYS)
     mine_only = worker_id is not None and not everyone
-    person = (Carer.id, Carer.first_name, Carer.last_name, Carer.preferred_name, Carer.carer_ref)
+    person = (col(Carer.id), col(Carer.first_name), col(Carer.last_name), col(Carer.preferred_name),
+              col(Carer.carer_ref))
 
     # Sessions today.
-    q = (
-        select(ClubSession.id, Club.name, Club.venue, ClubSession.start_time, Club.worker_id)
-        .join(Club, Club.id == ClubSession.club_id)
-        .where(ClubSession.session_date == today, ClubSession.cancelled == False)  # noqa: E712
-        .order_by(ClubSession.start_time, Club.name)
+    sessions_q = (
+        sa_select(col(ClubSession.id), col(Club.name), col(Club.venue), col(ClubSession.start_time),
+                  col(Club.worker_id))
+        .join(Club, col(Club.id) == ClubSession.club_id)
+        .where(col(ClubSession.session_date) == today, col(ClubSession.cancelled) == False)  # noqa: E712
+        .order_by(col(ClubSession.start_time), col(Club.name))
     )
     if mine_only:
-        q = q.where(Club.worker_id == worker_id)
-    for sid, name, venue, start, _w in session.exec(q.limit(LIST_LIMIT)).all():
+        sessions_q = sessions_q.where(col(Club.worker_id) == worker_id)
+    for sid, name, venue, start, _w in session.execute(sessions_q.limit(LIST_LIMIT)).all():
         at = start.strftime("%H:%M") if start else "today"
         day.sessions.append(DayItem(None, name, f"{at} at {venue}" if venue else at, today, ref_id=sid))
 
     # Allocations: unallocated open referrals (anyone may pick these up), oldest first.
     open_unallocated = and_(
-        Referral.allocated_date.is_(None), Referral.closed_date.is_(None), Referral.consent != "refused"
+        col(Referral.allocated_date).is_(None), col(Referral.closed_date).is_(None),
+        col(Referral.consent) != "refused"
     )
-    rows = session.exec(
-        select(Referral.id, Carer.id, Carer.first_name, Carer.last_name, Carer.preferred_name,
-               Carer.carer_ref, Referral.referral_date)
-        .join(Carer, Carer.id == Referral.carer_id)
+    unallocated = session.execute(
+        sa_select(col(Referral.id), *person, col(Referral.referral_date))
+        .join(Carer, col(Carer.id) == Referral.carer_id)
         .where(open_unallocated)
-        .order_by(Referral.referral_date)
+        .order_by(col(Referral.referral_date))
         .limit(2000)
     ).all()
-    day.allocations = _deadline_items(rows, workdays.allocation_deadline, horizon, today, "allocation")
+    day.allocations = _deadline_items(unallocated, workdays.allocation_deadline, horizon, today,
+                                      "allocation")
 
     # Assessments: allocated, not yet assessed, open; the worker's own unless everyone.
-    q = (
-        select(Referral.id, Carer.id, Carer.first_name, Carer.last_name, Carer.preferred_name,
-               Carer.carer_ref, Referral.allocated_date)
-        .join(Carer, Carer.id == Referral.carer_id)
-        .where(Referral.allocated_date.is_not(None), Referral.assessment_completed_date.is_(None),
-               Referral.closed_date.is_(None))
-        .order_by(Referral.allocated_date)
+    assess_q = (
+        sa_select(col(Referral.id), *person, col(Referral.allocated_date))
+        .join(Carer, col(Carer.id) == Referral.carer_id)
+        .where(col(Referral.allocated_date).is_not(None), col(Referral.assessment_completed_date).is_(None),
+               col(Referral.closed_date).is_(None))
+        .order_by(col(Referral.allocated_date))
         .limit(2000)
     )
     if mine_only:
-        q = q.where(Referral.worker_id == worker_id)
-    day.assessments = _deadline_items(session.exec(q).all(), workdays.assessment_deadline, horizon,
-                                      today, "assessment")
+        assess_q = assess_q.where(col(Referral.worker_id) == worker_id)
+    day.assessments = _deadline_items(session.execute(assess_q).all(), workdays.assessment_deadline,
+                                      horizon, today, "assessment")
 
     # Turning 18 within six months: 18th birthday after today and on or before today + 6 months.
     born_after = today - relativedelta(years=18)
     born_by = today + relativedelta(months=TRANSITION_MONTHS) - relativedelta(years=18)
-    q = (
-        select(*person, Carer.date_of_birth)
-        .where(Carer.status == "open", Carer.archived_at.is_(None),
-               Carer.date_of_birth > born_after, Carer.date_of_birth <= born_by)
-        .order_by(Carer.date_of_birth)
+    turning_q = (
+        sa_select(*person, col(Carer.date_of_birth))
+        .where(col(Carer.status) == "open", col(Carer.archived_at).is_(None),
+               col(Carer.date_of_birth) > born_after, col(Carer.date_of_birth) <= born_by)
+        .order_by(col(Carer.date_of_birth))
     )
     if mine_only:
-        q = q.where(Carer.worker_id == worker_id)
-    for cid, first, last, preferred, ref, dob in session.exec(q.limit(LIST_LIMIT)).all():
+        turning_q = turning_q.where(col(Carer.worker_id) == worker_id)
+    for cid, first, last, preferred, ref, dob in session.execute(turning_q.limit(LIST_LIMIT)).all():
         birthday = dob + relativedelta(years=18)
         day.turning_18.append(DayItem(cid, f"{_name(first, last, preferred)} ({ref})",
                                       f"turns 18 on {birthday:%d %b %Y}: transition assessment",
                                       birthday))
 
     # Overdue plan actions of open cases (a closed case's plan is over).
-    overdue = (PlanAction.status == "open", PlanAction.due_date < today)
+    overdue: tuple[ColumnElement[Any], ...] = (col(PlanAction.status) == "open",
+                                               col(PlanAction.due_date) < today)
     if mine_only:
         # From the worker's carers to their actions: the hints tell SQLite these two terms are
         # not selective, or it walks every overdue action of the service in date order.
         overdue = tuple(func.likelihood(term, literal_column("0.9")) for term in overdue)
-    q = (
-        select(PlanAction.id, *person, PlanAction.what, PlanAction.due_date)
-        .join(Carer, Carer.id == PlanAction.carer_id)
-        .where(*overdue, Carer.status == "open", Carer.archived_at.is_(None))
-        .order_by(PlanAction.due_date)
+    actions_q = (
+        sa_select(col(PlanAction.id), *person, col(PlanAction.what), col(PlanAction.due_date))
+        .join(Carer, col(Carer.id) == PlanAction.carer_id)
+        .where(*overdue, col(Carer.status) == "open", col(Carer.archived_at).is_(None))
+        .order_by(col(PlanAction.due_date))
     )
     if mine_only:
-        q = q.where(Carer.worker_id == worker_id)
-    for aid, cid, first, last, preferred, ref, what, due in session.exec(q.limit(LIST_LIMIT)).all():
+        actions_q = actions_q.where(col(Carer.worker_id) == worker_id)
+    actions = session.execute(actions_q.limit(LIST_LIMIT)).all()
+    for aid, cid, first, last, preferred, ref, what, due in actions:
         day.plan_actions.append(DayItem(cid, f"{_name(first, last, preferred)} ({ref})",
                                         f"{what}: due {due:%d %b %Y}", due, overdue=True, ref_id=aid))
 
     # Walk-ins and quick adds that still need referral details.
-    q = select(*person).where(Carer.needs_referral_details == True, Carer.archived_at.is_(None))  # noqa: E712
-    rows = session.exec(q.order_by(Carer.created_at).limit(LIST_LIMIT)).all()
-    for cid, first, last, preferred, ref in rows:
+    details_q = sa_select(*person).where(col(Carer.needs_referral_details) == True,  # noqa: E712
+                                         col(Carer.archived_at).is_(None))
+    for cid, first, last, preferred, ref in session.execute(
+            details_q.order_by(col(Carer.created_at)).limit(LIST_LIMIT)).all():
         day.needs_details.append(DayItem(cid, f"{_name(first, last, preferred)} ({ref})",
                                          "needs referral details"))
 
@@ -165,7 +174,7 @@ def worker_day(session: Session, worker_id: str | None, today: date, *, everyone
         "assessments_overdue": sum(i.overdue for i in day.assessments),
         "open_carers": session.exec(
             select(func.count()).select_from(Carer).where(Carer.status == "open",
-                                                          or_(Carer.archived_at.is_(None)))
+                                                          or_(col(Carer.archived_at).is_(None)))
         ).one(),
     }
     return day
