@@ -6,24 +6,27 @@ The screens in ``screens/bookings/`` call these through ``run_db``; none opens a
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from pathlib import Path
 
+from db.engine import Store
 from ycworker.bookings import activities, bookings, day_sheet, haf
+from ycworker.bookings.offers import Offer
 
 # -- activities -------------------------------------------------------------------------------------
 
 
-def list_activities(store, today: date, include_past: bool):
+def list_activities(store: Store, today: date, include_past: bool) -> list[activities.ActivityRow]:
     with store.read() as s:
         return activities.list_activities(s, today, include_past=include_past)
 
 
-def open_activity(store, activity_id: str):
+def open_activity(store: Store, activity_id: str) -> activities.ActivityDetail:
     with store.read() as s:
         return activities.get_activity(s, activity_id)
 
 
-def save_activity(store, activity_id: str | None, data: activities.ActivityInput, worker_id: str | None):
+def save_activity(store: Store, activity_id: str | None, data: activities.ActivityInput, worker_id: str | None
+                  ) -> tuple[str, list[Offer]]:
     """Create or update an activity; returns its id and the offers a capacity increase made."""
     with store.write() as s:
         if activity_id is None:
@@ -31,7 +34,8 @@ def save_activity(store, activity_id: str | None, data: activities.ActivityInput
         return activity_id, activities.update_activity(s, activity_id, data, worker_id)
 
 
-def load_bookings(store, activity_id: str):
+def load_bookings(store: Store, activity_id: str
+                  ) -> tuple[activities.ActivityDetail, list[bookings.BookingRow], bool]:
     """The activity, its bookings (up to 500) and whether there are more."""
     with store.read() as s:
         detail = activities.get_activity(s, activity_id)
@@ -39,7 +43,8 @@ def load_bookings(store, activity_id: str):
     return detail, rows, more
 
 
-def load_invites(store, activity_id: str, flt, today: date, offset: int):
+def load_invites(store: Store, activity_id: str, flt: activities.InviteFilter, today: date, offset: int
+                 ) -> activities.InvitePage:
     with store.read() as s:
         return activities.invitation_list(s, activity_id, flt, today, offset=offset)
 
@@ -47,30 +52,31 @@ def load_invites(store, activity_id: str, flt, today: date, offset: int):
 # -- a booking --------------------------------------------------------------------------------------
 
 
-def open_booking(store, booking_id: str, worker_id: str | None):
+def open_booking(store: Store, booking_id: str, worker_id: str | None) -> bookings.BookingDetail:
     """A booking with the child's needs. A write: viewing a child's needs is audited."""
     with store.write() as s:
         return bookings.get_booking(s, booking_id, worker_id)
 
 
-def previous_details(store, carer_id: str):
+def previous_details(store: Store, carer_id: str) -> bookings.BookingDetails | None:
     with store.read() as s:
         return bookings.previous_details(s, carer_id)
 
 
-def book_place(store, activity_id: str, carer_id: str, day_ids: list[str] | None,
-               details: bookings.BookingDetails, worker_id: str | None, today: date, override: bool):
+def book_place(store: Store, activity_id: str, carer_id: str, day_ids: list[str] | None,
+               details: bookings.BookingDetails, worker_id: str | None, today: date, override: bool
+               ) -> bookings.BookResult:
     return bookings.book_place(store, activity_id, carer_id, day_ids, details, worker_id, today, override)
 
 
-def save_booking_details(store, booking_id: str, details: bookings.BookingDetails,
+def save_booking_details(store: Store, booking_id: str, details: bookings.BookingDetails,
                          worker_id: str | None) -> str:
     with store.write() as s:
         bookings.update_details(s, booking_id, details, worker_id)
     return "saved"
 
 
-def cancel_booking(store, booking_id: str, reason: str, worker_id: str | None):
+def cancel_booking(store: Store, booking_id: str, reason: str, worker_id: str | None) -> list[Offer]:
     with store.write() as s:
         return bookings.cancel(s, booking_id, reason, worker_id)
 
@@ -78,17 +84,17 @@ def cancel_booking(store, booking_id: str, reason: str, worker_id: str | None):
 # -- the waiting list -------------------------------------------------------------------------------
 
 
-def load_waiting_list(store, activity_id: str):
+def load_waiting_list(store: Store, activity_id: str) -> bookings.WaitingList:
     with store.read() as s:
         return bookings.waiting_list(s, activity_id)
 
 
-def respond_to_offer(store, booking_id: str, accepted: bool, worker_id: str | None):
+def respond_to_offer(store: Store, booking_id: str, accepted: bool, worker_id: str | None) -> list[Offer]:
     with store.write() as s:
         return bookings.respond_to_offer(s, booking_id, accepted, worker_id)
 
 
-def offer_free_places(store, activity_id: str, worker_id: str | None):
+def offer_free_places(store: Store, activity_id: str, worker_id: str | None) -> list[Offer]:
     with store.write() as s:
         return bookings.offer_free_places(s, activity_id, worker_id)
 
@@ -96,12 +102,13 @@ def offer_free_places(store, activity_id: str, worker_id: str | None):
 # -- a day: attendance and the day sheet ------------------------------------------------------------
 
 
-def load_attendance(store, day_id: str):
+def load_attendance(store: Store, day_id: str) -> tuple[list[bookings.AttendanceRow], str]:
     with store.read() as s:
         return bookings.attendance_list(s, day_id), bookings.day_heading(s, day_id)
 
 
-def save_attendance(store, ops: list[tuple[str, Any]], worker_id: str | None):
+def save_attendance(store: Store, ops: list[tuple[str, str | None]], worker_id: str | None
+                    ) -> list[tuple[str, str | None]]:
     """Apply a batch of attendance marks in one transaction, in order."""
     with store.write() as s:
         for booking_day_id, value in ops:
@@ -109,7 +116,7 @@ def save_attendance(store, ops: list[tuple[str, Any]], worker_id: str | None):
     return ops
 
 
-def open_day_sheet(store, day_id: str, worker_id: str | None):
+def open_day_sheet(store: Store, day_id: str, worker_id: str | None) -> tuple[day_sheet.DaySheet, list[str]]:
     """The day sheet and the activity's day ids. A write: viewing children's medical details is audited."""
     with store.write() as s:
         sheet = day_sheet.build(s, day_id, worker_id)
@@ -117,7 +124,7 @@ def open_day_sheet(store, day_id: str, worker_id: str | None):
     return sheet, days
 
 
-def export_day_sheet(store, day_id: str, folder, worker_id: str | None):
+def export_day_sheet(store: Store, day_id: str, folder: Path, worker_id: str | None) -> list[Path]:
     with store.write() as s:
         return day_sheet.export(s, day_id, folder, worker_id)
 
@@ -125,6 +132,6 @@ def export_day_sheet(store, day_id: str, folder, worker_id: str | None):
 # -- HAF returns ------------------------------------------------------------------------------------
 
 
-def haf_counts(store, haf_only: bool):
+def haf_counts(store: Store, haf_only: bool) -> haf.HafReport:
     with store.read() as s:
         return haf.haf_counts(s, haf_only=haf_only)

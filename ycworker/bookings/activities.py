@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from sqlalchemy import case, func, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db.models import ActivityDay, Booking, BookingDay, Carer, District, HolidayActivity, utcnow
@@ -120,14 +121,14 @@ def list_activities(session: Session, today: date, *, include_past: bool = False
     counts = (
         select(col(Booking.activity_id).label("aid"),
                func.sum(case((col(Booking.status).in_(HOLDING), 1), else_=0)).label("held"),
-               func.sum(case((Booking.status == "waiting", 1), else_=0)).label("waiting"))
+               func.sum(case((col(Booking.status) == "waiting", 1), else_=0)).label("waiting"))
         .group_by(Booking.activity_id).subquery()
     )
     q = (
-        select(HolidayActivity.id, HolidayActivity.title, HolidayActivity.venue,
-               HolidayActivity.holiday_period, days.c.first, days.c.last, days.c.n,
-               HolidayActivity.capacity, counts.c.held, counts.c.waiting, HolidayActivity.haf,
-               HolidayActivity.archived_at)
+        sa_select(col(HolidayActivity.id), col(HolidayActivity.title), col(HolidayActivity.venue),
+                  col(HolidayActivity.holiday_period), days.c.first, days.c.last, days.c.n,
+                  col(HolidayActivity.capacity), counts.c.held, counts.c.waiting, col(HolidayActivity.haf),
+                  col(HolidayActivity.archived_at))
         .outerjoin(days, days.c.aid == HolidayActivity.id)
         .outerjoin(counts, counts.c.aid == HolidayActivity.id)
     )
@@ -135,11 +136,11 @@ def list_activities(session: Session, today: date, *, include_past: bool = False
         q = q.where(col(HolidayActivity.archived_at).is_(None))
     if not include_past:
         q = q.where(or_(days.c.last.is_(None), days.c.last >= today))
-    q = q.order_by(days.c.first.is_(None), days.c.first, HolidayActivity.title)
+    q = q.order_by(days.c.first.is_(None), days.c.first, col(HolidayActivity.title))
     return [
         ActivityRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or 0, r[7], r[8] or 0, r[9] or 0,
                     bool(r[10]), r[11] is not None)
-        for r in session.exec(q).all()
+        for r in session.execute(q).all()
     ]
 
 
@@ -147,16 +148,16 @@ def day_infos(session: Session, activity_id: str) -> list[DayInfo]:
     held = (
         select(col(BookingDay.day_id).label("day_id"), func.count().label("n"),
                func.sum(case((col(BookingDay.attendance).in_(("present", "late")), 1), else_=0)).label("att"))
-        .join(Booking, Booking.id == BookingDay.booking_id)
+        .join(Booking, col(Booking.id) == BookingDay.booking_id)
         .where(Booking.activity_id == activity_id, col(Booking.status).in_(HOLDING))
         .group_by(BookingDay.day_id).subquery()
     )
-    rows = session.exec(
-        select(ActivityDay.id, ActivityDay.day_date, ActivityDay.start_time, ActivityDay.end_time,
-               held.c.n, held.c.att)
+    rows = session.execute(
+        sa_select(col(ActivityDay.id), col(ActivityDay.day_date), col(ActivityDay.start_time),
+                  col(ActivityDay.end_time), held.c.n, held.c.att)
         .outerjoin(held, held.c.day_id == ActivityDay.id)
-        .where(ActivityDay.activity_id == activity_id)
-        .order_by(ActivityDay.day_date, ActivityDay.start_time)
+        .where(col(ActivityDay.activity_id) == activity_id)
+        .order_by(col(ActivityDay.day_date), col(ActivityDay.start_time))
     ).all()
     return [DayInfo(r[0], r[1], r[2], r[3], r[4] or 0, r[5] or 0) for r in rows]
 
@@ -357,25 +358,26 @@ def invitation_list(session: Session, activity_id: str, flt: InviteFilter, today
         .correlate(Carer).scalar_subquery()
     )
     q = (
-        select(Carer.id, Carer.first_name, Carer.last_name, Carer.preferred_name, Carer.carer_ref,
-               Carer.date_of_birth, Carer.impact_level, Carer.fsm, Carer.send, District.name, booked)
-        .outerjoin(District, District.id == Carer.district_id)
-        .where(Carer.status == "open", col(Carer.archived_at).is_(None))
+        sa_select(col(Carer.id), col(Carer.first_name), col(Carer.last_name), col(Carer.preferred_name),
+                  col(Carer.carer_ref), col(Carer.date_of_birth), col(Carer.impact_level), col(Carer.fsm),
+                  col(Carer.send), col(District.name), booked)
+        .outerjoin(District, col(District.id) == Carer.district_id)
+        .where(col(Carer.status) == "open", col(Carer.archived_at).is_(None))
     )
     if flt.eligible_only:
         earliest, latest = rule.dob_range()
-        q = q.where(Carer.date_of_birth >= earliest, Carer.date_of_birth <= latest)
+        q = q.where(col(Carer.date_of_birth) >= earliest, col(Carer.date_of_birth) <= latest)
         if rule.haf:
-            q = q.where(Carer.fsm == True)  # noqa: E712
+            q = q.where(col(Carer.fsm) == True)  # noqa: E712
     impact = flt.impact if flt.impact is not None else (rule.impact if flt.eligible_only else ())
     if impact:
         q = q.where(col(Carer.impact_level).in_(impact))
     if flt.fsm_only:
-        q = q.where(Carer.fsm == True)  # noqa: E712
+        q = q.where(col(Carer.fsm) == True)  # noqa: E712
     if flt.send_only:
-        q = q.where(Carer.send == True)  # noqa: E712
+        q = q.where(col(Carer.send) == True)  # noqa: E712
     if flt.district_id:
-        q = q.where(Carer.district_id == flt.district_id)
+        q = q.where(col(Carer.district_id) == flt.district_id)
     # The caseload's own search (its FTS indexes): "abena abdi", "abdi abe" and "willow moo" find
     # the child whatever the order of the words, as on the caseload; no second matcher here.
     ids, capped = caseload.candidates(session, flt.text)
@@ -383,8 +385,8 @@ def invitation_list(session: Session, activity_id: str, flt: InviteFilter, today
         q = q.where(col(Carer.id).in_(sorted(ids)))
     if not flt.include_booked:
         q = q.where(booked.is_(None))
-    q = q.order_by(Carer.last_name, Carer.first_name, Carer.id).offset(offset).limit(limit + 1)
-    rows = session.exec(q).all()
+    q = q.order_by(col(Carer.last_name), col(Carer.first_name), col(Carer.id)).offset(offset).limit(limit + 1)
+    rows = session.execute(q).all()
     out = [
         InviteRow(r[0], f"{r[3] or r[1]} {r[2]}", r[4], r[5], age_on(r[5], rule.on),
                   describe_school_year(school_year(r[5], rule.on)), r[6] or "", bool(r[7]), bool(r[8]),

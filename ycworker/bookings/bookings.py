@@ -28,6 +28,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from db.engine import Store
 from db.models import (
     ActivityDay,
     Booking,
@@ -198,8 +199,9 @@ def book(session: Session, activity_id: str, carer_id: str, day_ids: list[str] |
     return BookResult(booking.id, "waiting", message, full, rank)
 
 
-def book_place(store, activity_id: str, carer_id: str, day_ids: list[str] | None, details: BookingDetails,
-               worker_id: str | None, today: date, override_eligibility: bool = False) -> BookResult:
+def book_place(store: Store, activity_id: str, carer_id: str, day_ids: list[str] | None,
+               details: BookingDetails, worker_id: str | None, today: date,
+               override_eligibility: bool = False) -> BookResult:
     """``book`` in its own write transaction (BEGIN IMMEDIATE): the capacity check and the insert
     commit together or not at all."""
     with store.write() as session:

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
 
 from db.models import ActivityDay, Booking, BookingDay, Carer, HolidayActivity, Household
 from ycworker.bookings.activities import age_on, describe_school_year, school_year
@@ -51,7 +52,9 @@ class SheetChild:
         return any(is_need(v) for v in (self.allergies, self.medical, self.medication))
 
     def photo_text(self) -> str:
-        return {True: "yes", False: "NO PHOTOS"}.get(self.photo_consent, "not asked")
+        if self.photo_consent is None:
+            return "not asked"
+        return "yes" if self.photo_consent else "NO PHOTOS"
 
 
 @dataclass
@@ -81,27 +84,29 @@ class DaySheet:
 
 def build(session: Session, day_id: str, worker_id: str | None = None) -> DaySheet:
     """The sheet for one day of an activity (booked children only). Records a 'view'."""
-    head = session.exec(
-        select(ActivityDay.activity_id, ActivityDay.day_date, ActivityDay.start_time, ActivityDay.end_time,
-               HolidayActivity.title, HolidayActivity.venue, HolidayActivity.capacity,
-               HolidayActivity.staff_notes, HolidayActivity.haf)
-        .join(HolidayActivity, HolidayActivity.id == ActivityDay.activity_id)
-        .where(ActivityDay.id == day_id)
+    head = session.execute(
+        sa_select(col(ActivityDay.activity_id), col(ActivityDay.day_date), col(ActivityDay.start_time),
+                  col(ActivityDay.end_time), col(HolidayActivity.title), col(HolidayActivity.venue),
+                  col(HolidayActivity.capacity), col(HolidayActivity.staff_notes), col(HolidayActivity.haf))
+        .join(HolidayActivity, col(HolidayActivity.id) == ActivityDay.activity_id)
+        .where(col(ActivityDay.id) == day_id)
     ).first()
     if head is None:
         raise FieldError("day", "That day is no longer part of the activity.")
     sheet = DaySheet(head[0], day_id, head[4], head[5], head[1], head[2], head[3], head[6], head[7], head[8])
-    rows = session.exec(
-        select(Carer.first_name, Carer.last_name, Carer.preferred_name, Carer.carer_ref, Carer.date_of_birth,
-               Carer.fsm, Carer.send, Booking.dietary, Booking.allergies, Booking.medical, Booking.medication,
-               Booking.photo_consent, Booking.emergency_contact, Household.phone, Carer.phone,
-               Booking.collection, Booking.transport, BookingDay.attendance)
+    rows = session.execute(
+        sa_select(col(Carer.first_name), col(Carer.last_name), col(Carer.preferred_name),
+                  col(Carer.carer_ref), col(Carer.date_of_birth), col(Carer.fsm), col(Carer.send),
+                  col(Booking.dietary), col(Booking.allergies), col(Booking.medical), col(Booking.medication),
+                  col(Booking.photo_consent), col(Booking.emergency_contact), col(Household.phone),
+                  col(Carer.phone), col(Booking.collection), col(Booking.transport),
+                  col(BookingDay.attendance))
         .select_from(BookingDay)
-        .join(Booking, Booking.id == BookingDay.booking_id)
-        .join(Carer, Carer.id == Booking.carer_id)
-        .outerjoin(Household, Household.id == Carer.household_id)
-        .where(BookingDay.day_id == day_id, Booking.status == "booked")
-        .order_by(Carer.last_name, Carer.first_name, Carer.carer_ref)
+        .join(Booking, col(Booking.id) == BookingDay.booking_id)
+        .join(Carer, col(Carer.id) == Booking.carer_id)
+        .outerjoin(Household, col(Household.id) == Carer.household_id)
+        .where(col(BookingDay.day_id) == day_id, col(Booking.status) == "booked")
+        .order_by(col(Carer.last_name), col(Carer.first_name), col(Carer.carer_ref))
     ).all()
     for r in rows:
         dob = r[4]
