@@ -115,7 +115,7 @@ class CaseloadScreen(AreaScreen):
             offset = (self.listing.cursor // PAGE) * PAGE
         # The first rows paint before the count is known (a search counts its bounded set at once).
         self.run_db(actions.caseload_window, query, self.context(), offset, FIRST_WINDOW, False,
-                    then=lambda w, q=query, k=keep_cursor: self._loaded(q, w, k),
+                    then=lambda w: self._loaded(query, w, keep_cursor),
                     on_error=self._load_failed, what="load the caseload", group="caseload")
 
     def _loaded(self, query: CaseloadQuery, window: caseload.Window, keep_cursor: bool) -> None:
@@ -128,7 +128,7 @@ class CaseloadScreen(AreaScreen):
         if not counted and query == self.query_state:
             generation = self.listing.generation
             self.run_db(actions.caseload_count, query, self.context(),
-                        then=lambda n, q=query, g=generation: self._counted(q, g, n),
+                        then=lambda n: self._counted(query, generation, n),
                         what="count the caseload", group="caseload-count")
         self._next_if_asked()
 
