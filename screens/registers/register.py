@@ -103,7 +103,7 @@ class RegisterScreen(AreaScreen):
     # -- loading ------------------------------------------------------------------------------
 
     def action_reload(self) -> None:
-        worker = self.app.worker_info
+        worker = self.ycapp.worker_info
         self.run_db(open_register, self.session_id, worker.id if worker else None, then=self.show,
                     what="open the register", group="register-load", exclusive=True)
 
@@ -295,8 +295,8 @@ class RegisterScreen(AreaScreen):
             self.notify(result.warning, severity="warning", timeout=8)
 
     def action_export(self) -> None:
-        folder = Path(self.app.db_path).parent / "exports"
-        worker = self.app.worker_info
+        folder = Path(self.ycapp.db_path).parent / "exports"
+        worker = self.ycapp.worker_info
 
         def done(result) -> None:
             path, n = result
@@ -358,7 +358,7 @@ class RegisterScreen(AreaScreen):
         self._failed.clear()
         self._queue.clear()
         self._in_flight = batch
-        worker = self.app.worker_info
+        worker = self.ycapp.worker_info
         self.run_db(apply_ops, self.session_id, batch, worker.id if worker else None,
                     then=self.saved, on_error=partial(self.save_failed, batch), what="save the mark",
                     group="register-save")

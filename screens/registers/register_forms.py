@@ -88,7 +88,8 @@ class WalkInForm(DbModalScreen):
         self.query_one("#first_name", Input).focus()
 
     def values(self) -> tuple[str, str, str]:
-        return tuple(self.query_one(f"#{f}", Input).value for f in self.FIELDS)
+        first, last, born = (self.query_one(f"#{f}", Input).value for f in self.FIELDS)
+        return first, last, born
 
     @on(Input.Submitted)
     def next_field(self, event: Input.Submitted) -> None:
@@ -112,8 +113,8 @@ class WalkInForm(DbModalScreen):
         for f in self.FIELDS:
             self.query_one(f"#{f}-error", Static).update("")
         first, last, born = self.values()
-        worker = self.app.worker_info
-        self.run_db(walk_in, self.session_id, first, last, born, self.app.today(),
+        worker = self.ycapp.worker_info
+        self.run_db(walk_in, self.session_id, first, last, born, self.ycapp.today(),
                     worker.id if worker else None, link, force_new, then=self.done,
                     on_error=self.failed, what="add the walk-in")
 

@@ -83,7 +83,7 @@ class RegisterList(ScrollView, can_focus=True):
         self._index = {r.carer_id: i for i, r in enumerate(rows)}
         self._cache.clear()
         self.virtual_size = Size(self.size.width, len(rows))
-        self.cursor = self._index.get(cursor_id, 0) if rows else 0
+        self.cursor = self._index.get(cursor_id, 0) if rows and cursor_id is not None else 0
         self.cursor = min(self.cursor, max(0, len(rows) - 1))
         self.refresh()
         self.call_after_refresh(self.scroll_to_cursor)
