@@ -6,10 +6,10 @@ connection costs no key derivation. The salt is SQLCipher's own: a new file is c
 raw key *and* salt (``x'<key><salt>'``) so SQLCipher writes that salt into the first 16 bytes
 of the file, where it is read back at the next unlock. No sidecar file, nothing in plain text.
 
-Every connection: cipher_log_level NONE, the key, a read of sqlite_master that proves it,
-then WAL, synchronous FULL, foreign keys, busy timeout and secure delete. Write transactions
-start with BEGIN IMMEDIATE so that two processes writing wait for each other instead of
-failing at once with "database is locked".
+Where things are: the store once open, its engine and pool in ``db/store.py``; the key and
+salt in ``db/keys.py``; private files and fsync in ``db/files.py``; what a file is in
+``db/identify.py``. This module opens, checks, rekeys and upgrades a file, and is the import
+point for all of them (it re-exports their names).
 
 Changing the passphrase (``rekey_file``) follows the same scheme: the file is rekeyed to a new
 raw key derived from the new passphrase and a *new* salt (``x'<key><salt>'``), so SQLCipher
@@ -18,24 +18,14 @@ writes the new salt into the header; it is then reopened with the new passphrase
 Files are created under a private umask (0077) and chmod-ed 0600; folders are 0700.
 """
 
-from __future__ import annotations
-
-import contextlib
-import hashlib
 import os
 import secrets
 import stat
-import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.pool import QueuePool
-from sqlmodel import Session
 
 from db.errors import (
     DamagedDatabase,
@@ -48,311 +38,20 @@ from db.errors import (
     classify_error,
     read_only_sentence,
 )
-from db.identify import identify, is_not_a_database, prove_key
-
-KDF_ITERATIONS = 256_000
-SALT_BYTES = 16
-BUSY_TIMEOUT_MS = 10_000
-#: SQLCipher's page size (its default, never changed here): an encrypted file is whole pages.
-#: A write first waits this long for another writer without a word, then says it is waiting.
-QUIET_WAIT_MS = 500
-WAITING_LINE = "Waiting for another ycworker working on this file…"
-
-
-def derive_key(passphrase: str, salt: bytes, iterations: int = KDF_ITERATIONS) -> bytes:
-    return hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, iterations, dklen=32)
-
-
-def read_salt(path: Path) -> bytes | None:
-    """The salt SQLCipher keeps in the first 16 bytes of an existing file, or None for a new one."""
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(SALT_BYTES)
-    except FileNotFoundError:
-        return None
-    return head if len(head) == SALT_BYTES else None
-
-
-def secure_folder(folder: Path) -> str | None:
-    """Make the folder if it is missing: it, and every parent made with it, 0700.
-
-    A folder that already exists is left exactly as it is (it may be /tmp, a shared folder, the
-    user's own choice). Returns a warning sentence for the caller to show when others can read
-    or write in it, else None. Raises OSError when it cannot be made."""
-    folder = Path(folder)
-    missing = []
-    probe = folder
-    while not probe.exists():
-        missing.append(probe)
-        if probe.parent == probe:
-            break
-        probe = probe.parent
-    for made in reversed(missing):
-        with private_umask():
-            made.mkdir(mode=0o700, exist_ok=True)
-        os.chmod(made, 0o700)  # ours: made just now
-    if missing:
-        return None
-    return folder_warning(folder)
-
-
-def folder_warning(folder: Path) -> str | None:
-    """A sentence when people other than you can read or write in this (existing) folder."""
-    try:
-        mode = stat.S_IMODE(Path(folder).stat().st_mode)
-    except OSError:
-        return None
-    if not mode & 0o077:
-        return None
-    who = "can write in" if mode & 0o022 else "can see the files in"
-    folder = Path(folder).absolute()
-    return (f"Other users of this computer {who} the folder {folder} (permissions "
-            f"{mode:04o}). ycworker has not changed it; the database is encrypted, but a private "
-            f"folder (chmod 700) keeps its companions and backups out of sight.")
-
-
-def secure_file(path: Path) -> None:
-    """0600 for a file ycworker has just made (never call it on a file the user had)."""
-    with contextlib.suppress(OSError):
-        if path.exists():
-            os.chmod(path, 0o600)
-
-
-@contextlib.contextmanager
-def private_umask() -> Iterator[None]:
-    """Files created inside the block are 0600 and folders 0700, whatever the user's umask."""
-    old = os.umask(0o077)
-    try:
-        yield
-    finally:
-        os.umask(old)
-
-
-def fsync_file(path: Path) -> None:
-    with path.open("rb+") as fh:
-        os.fsync(fh.fileno())
-
-
-def fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-@dataclass
-class Store:
-    """An unlocked database. ``write()`` and ``read()`` give sessions; ``close()`` drops the key."""
-
-    path: Path
-    engine: sa.Engine
-    created: bool = False
-    backup_path: Path | None = None
-    #: Set by ``stop_writing`` (a failed integrity check): every write is then refused.
-    writing_stopped: str | None = None
-    #: Set when the file does not allow writing (its permissions): every write is refused.
-    read_only: str | None = None
-    #: Sentences for the caller to show once (e.g. the folder is open to other users).
-    warnings: list[str] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        # The engine's error hook stops writing on damage found by any statement.
-        holder = getattr(self.engine, "ycw_store", None)
-        if holder is not None:
-            holder[0] = self
-
-    def waiting(self, on_wait: Callable[[], object] | None = None, seconds: float | None = None) -> None:
-        """How a write waits for another ycworker: ``on_wait()`` is called once when the quiet
-        half second is over (e.g. print WAITING_LINE), and after ``seconds`` in all it gives up
-        with DatabaseBusy."""
-        wait = self.engine.ycw_wait  # type: ignore[attr-defined]
-        wait["on_wait"] = on_wait
-        if seconds is not None:
-            wait["seconds"] = seconds
-
-    @property
-    def key_hex(self) -> str:
-        """The raw key as handed to SQLCipher (for verifying copies made with ``VACUUM INTO``)."""
-        password = self.engine.url.password or ""
-        return password[2:-1] if password.startswith("x'") else password
-
-    def stop_writing(self, reason: str) -> None:
-        """Refuse every later write (the file failed an integrity check)."""
-        self.writing_stopped = reason
-
-    def _check_writable(self) -> None:
-        if self.writing_stopped:
-            raise DamagedDatabase(self.writing_stopped)
-        if self.read_only:
-            raise ReadOnlyDatabase(self.read_only)
-
-    @contextlib.contextmanager
-    def fresh(self) -> Iterator[object]:
-        """A new driver connection of its own (not from the pool), closed at the end.
-
-        Integrity checks run here: a pooled connection can hold a stale view of an FTS5 index
-        after another connection wrote to it (SQLite 3.53: integrity_check then reports
-        "fts5: checksum mismatch" on a sound file), and a fresh one has no history."""
-        conn = self.fresh_connection()
-        try:
-            yield conn
-        finally:
-            conn.close()
-
-    def fresh_connection(self) -> Any:
-        """A new keyed driver connection, not from the pool (the caller closes it)."""
-        conn = _driver_connect(self.path, self.key_hex)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        return conn
-
-    @contextlib.contextmanager
-    def write(self) -> Iterator[Session]:
-        """A session in a BEGIN IMMEDIATE transaction, committed on success, rolled back on error."""
-        self._check_writable()
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
-
-    @contextlib.contextmanager
-    def read(self) -> Iterator[Session]:
-        """A session for reading (a deferred transaction, never holds the write lock)."""
-        engine = self.engine.execution_options(ycw_read=True)
-        with Session(engine, expire_on_commit=False) as session:
-            yield session
-            session.rollback()
-
-    @contextlib.contextmanager
-    def connect(self, *, write: bool = False) -> Iterator[sa.Connection]:
-        """A Core connection (bulk inserts, raw reads). Writes commit at the end of the block."""
-        if write:
-            self._check_writable()
-            with self.engine.begin() as conn:
-                yield conn
-        else:
-            with self.engine.execution_options(ycw_read=True).connect() as conn:
-                yield conn
-                conn.rollback()
-
-    @contextlib.contextmanager
-    def raw(self) -> Iterator[Any]:
-        """The driver connection in autocommit, for statements that refuse a transaction
-        (VACUUM, checkpoints, integrity checks, rekey)."""
-        fairy = self.engine.raw_connection()
-        try:
-            yield fairy.driver_connection
-        finally:
-            fairy.close()
-
-    def checkpoint(self) -> tuple[int, int, int]:
-        """Move the WAL into the main file and truncate it (so erased data leaves the WAL too).
-
-        Returns SQLite's (busy, wal frames, frames checkpointed); busy is 1 when another
-        reader kept the checkpoint from finishing."""
-        with self.raw() as conn:
-            row = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        return tuple(row) if row else (0, 0, 0)
-
-    def close(self) -> None:
-        """Dispose every connection; the key goes with the engine. A connection in use by a
-        thread at this moment is closed when that thread gives it back."""
-        generation = getattr(self.engine, "ycw_generation", None)
-        if generation is not None:
-            generation[0] += 1
-        self.engine.dispose()
-
-
-def _make_engine(path: Path, raw_key_hex: str) -> sa.Engine:
-    url = sa.URL.create("sqlite+pysqlcipher", password=f"x'{raw_key_hex}'", database=str(path))
-    extra = {}
-    if not raw_key_hex:  # a plaintext file, same driver and pragmas: only test harnesses (to read bytes)
-        import sqlcipher3.dbapi2
-
-        url = sa.URL.create("sqlite+pysqlite", database=str(path))
-        extra["module"] = sqlcipher3.dbapi2
-    engine = sa.create_engine(
-        url,
-        **extra,
-        poolclass=QueuePool,
-        pool_size=4,
-        max_overflow=8,
-        # The connection used last is used next: its page cache (decrypted pages) is warm.
-        pool_use_lifo=True,
-        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
-    )
-
-    # Store.close() bumps the generation: a connection that was checked out at that moment (a
-    # query still running in a thread) is closed when it comes back, not kept in the old pool
-    # until the garbage collector finds it (a locked app must hold no handle on the file).
-    generation = [0]
-    engine.ycw_generation = generation  # type: ignore[attr-defined]
-
-    @event.listens_for(engine, "checkin")
-    def _on_checkin(dbapi_conn, record):
-        if dbapi_conn is not None and record.info.get("ycw_generation") != generation[0]:
-            record.invalidate()
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, record):  # the dialect has already sent PRAGMA key
-        record.info["ycw_generation"] = generation[0]
-        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
-        cur = dbapi_conn.cursor()
-        try:
-            cur.execute("PRAGMA cipher_log_level = NONE")
-            cur.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            cur.execute("PRAGMA journal_mode = WAL")
-            cur.execute("PRAGMA synchronous = FULL")
-            cur.execute("PRAGMA foreign_keys = ON")
-            cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            cur.execute("PRAGMA secure_delete = ON")
-            cur.execute("PRAGMA temp_store = MEMORY")
-        finally:
-            cur.close()
-
-    # Waiting for another writer (another ycworker window or command): half a second quietly,
-    # then ``on_wait`` (a line saying so) and the rest of the wait; after it, DatabaseBusy.
-    wait = {"on_wait": None, "seconds": BUSY_TIMEOUT_MS / 1000}
-    engine.ycw_wait = wait  # type: ignore[attr-defined]
-    store_ref: list = [None]
-    engine.ycw_store = store_ref  # type: ignore[attr-defined]
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn):
-        if conn.get_execution_options().get("ycw_read"):
-            conn.exec_driver_sql("BEGIN")
-            return
-        _begin_immediate(conn, path, wait)
-
-    @event.listens_for(engine, "handle_error")
-    def _on_error(ctx):
-        """Any statement's error about the file itself becomes a plain StoreError of its kind
-        (never SQL text or parameters); damage stops every later write."""
-        error = classify_error(ctx.original_exception, path)
-        store = store_ref[0]
-        if isinstance(error, DamagedDatabase) and store is not None and not store.writing_stopped:
-            store.stop_writing(str(error))
-        return error
-
-    return engine
-
-
-def _begin_immediate(conn, path: Path, wait: dict) -> None:
-    """BEGIN IMMEDIATE, waiting for another writer: quietly, then with ``on_wait`` called.
-    (A "database is locked" reaches here as DatabaseBusy: the handle_error hook.)"""
-    total_ms = max(int(wait["seconds"] * 1000), QUIET_WAIT_MS)
-    conn.exec_driver_sql(f"PRAGMA busy_timeout = {QUIET_WAIT_MS}")
-    try:
-        try:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-            return
-        except DatabaseBusy:
-            pass
-        if wait["on_wait"] is not None:
-            wait["on_wait"]()
-        conn.exec_driver_sql(f"PRAGMA busy_timeout = {total_ms - QUIET_WAIT_MS}")
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    finally:
-        conn.exec_driver_sql(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+from db.files import folder_warning, fsync_dir, fsync_file, private_umask, secure_file, secure_folder
+from db.identify import identify, prove_key
+from db.keys import KDF_ITERATIONS, SALT_BYTES, derive_key, key_for_file, read_salt
+from db.store import (
+    BUSY_TIMEOUT_MS,
+    QUIET_WAIT_MS,
+    WAITING_LINE,
+    Interrupted,
+    Store,
+    _driver_connect,
+    _make_engine,
+    interrupt_long_work,
+    long_work,
+)
 
 
 def _writable(path: Path) -> bool:
@@ -435,64 +134,6 @@ def open_store(path: Path | str, passphrase: str, *, migrate: bool = True,
     return store
 
 
-# -- long work that can be stopped: integrity checks, VACUUM INTO -------------------------------
-# A full check or a backup of a large file takes tens of seconds in a thread. Quitting or locking
-# must not wait for it: those statements run on a connection registered here, and
-# ``interrupt_long_work`` makes SQLite stop them (they raise "interrupted"; nothing is half kept).
-
-_LONG_WORK: set[Any] = set()
-_LONG_WORK_LOCK = threading.Lock()
-
-
-class Interrupted(StoreError):
-    """Long work on the file was stopped (the app quit or locked)."""
-
-
-@contextlib.contextmanager
-def long_work(conn: Any) -> Iterator[Any]:
-    """Register a driver connection for the length of a long statement."""
-    with _LONG_WORK_LOCK:
-        _LONG_WORK.add(conn)
-    try:
-        yield conn
-    except Exception as exc:
-        if "interrupt" in str(exc).lower():
-            raise Interrupted("Stopped: ycworker was closed or locked.") from None
-        raise
-    finally:
-        with _LONG_WORK_LOCK:
-            _LONG_WORK.discard(conn)
-
-
-def interrupt_long_work() -> int:
-    """Stop every registered long statement now. Returns how many were running."""
-    with _LONG_WORK_LOCK:
-        running = list(_LONG_WORK)
-    for conn in running:
-        with contextlib.suppress(Exception):
-            conn.interrupt()
-    return len(running)
-
-
-def _driver_connect(path: Path, key_hex: str) -> Any:
-    """A single SQLCipher driver connection (not the stdlib sqlite3), keyed and proved."""
-    import sqlcipher3
-
-    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
-    try:
-        conn.execute("PRAGMA cipher_log_level = NONE")
-        if key_hex:  # no key: a plaintext file, as _make_engine allows (test harnesses only)
-            conn.execute(f"PRAGMA key = \"x'{key_hex}'\"")
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlcipher3.DatabaseError as exc:
-        conn.close()
-        if is_not_a_database(exc):
-            raise WrongPassphrase("That passphrase does not open this file.") from None
-        raise classify_error(exc, path) or StoreError(
-            f"{Path(path).name} could not be opened.") from None
-    return conn
-
-
 def check_file(path: Path | str, key_hex: str, *, full: bool = True) -> list[str]:
     """Open ``path`` with the raw key and run integrity_check (or quick_check).
 
@@ -513,15 +154,6 @@ def check_file(path: Path | str, key_hex: str, *, full: bool = True) -> list[str
     finally:
         conn.close()
     return [] if problems == ["ok"] else [p for p in problems if p != "ok"]
-
-
-def key_for_file(path: Path | str, passphrase: str) -> str:
-    """The raw key (hex) that ``passphrase`` gives for the existing file at ``path``."""
-    identify(Path(path))
-    salt = read_salt(Path(path))
-    if salt is None:
-        raise NotADatabase(f"{path} is not a ycworker database (it is empty or missing).")
-    return derive_key(passphrase, salt).hex()
 
 
 _SHM_DMS_BYTE = 128  # SQLite's unix VFS: every open WAL connection holds a read lock on this byte
@@ -622,7 +254,15 @@ def backup_copy(store: Store, reason: str) -> Path:
 
 
 __all__ = [
+    "BUSY_TIMEOUT_MS",
+    "KDF_ITERATIONS",
+    "QUIET_WAIT_MS",
+    "SALT_BYTES",
     "WAITING_LINE",
+    "Interrupted",
+    "interrupt_long_work",
+    "long_work",
+    "read_salt",
     "DamagedDatabase",
     "DatabaseBusy",
     "DiskFull",

@@ -54,6 +54,7 @@ from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 
+from db.files import fsync_dir
 from db.recovery_code import data_key_from_recovery, recovery_code
 from db.slot_crypto import (
     DEFAULT_KDF,
@@ -90,14 +91,6 @@ def keys_path(db_path: Path | str) -> Path:
     return db_path.with_name(db_path.name + ".keys")
 
 
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves the old file or the new, never a mix:
     a temporary file in the same folder (0600), written, fsync-ed, renamed, the folder fsync-ed."""
@@ -116,7 +109,7 @@ def atomic_write(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 @contextlib.contextmanager
@@ -247,7 +240,7 @@ class KeySlotFile:
         """After an interrupted rekey: keep the wraps of the key that opened the database."""
         opened = key_id(opened_key)
 
-        def apply(slots, current, pending):
+        def apply(slots: list[Slot], current: str, pending: str | None) -> tuple[list[Slot], str, str | None]:
             if pending is None:
                 return slots, current, None
             if opened == pending:
@@ -272,7 +265,7 @@ class KeySlotFile:
                  worker_id: str | None = None, kdf: KdfCost = DEFAULT_KDF) -> SlotInfo:
         slot = new_slot(data_key, worker_id or str(uuid.uuid4()), name, role, passphrase, kdf)
 
-        def apply(slots, current, pending):
+        def apply(slots: list[Slot], current: str, pending: str | None) -> tuple[list[Slot], str, str | None]:
             self._check_key(data_key, current, pending)
             if any(s.worker_id == slot.worker_id for s in slots):
                 raise KeySlotError(f"{slot.name} already has a passphrase on this database.")
@@ -284,7 +277,7 @@ class KeySlotFile:
         return slot.info
 
     def remove_slot(self, worker_id: str) -> None:
-        def apply(slots, current, pending):
+        def apply(slots: list[Slot], current: str, pending: str | None) -> tuple[list[Slot], str, str | None]:
             kept = [s for s in slots if s.worker_id != worker_id]
             if len(kept) == len(slots):
                 raise KeySlotError("That worker has no passphrase on this database.")
@@ -302,7 +295,7 @@ class KeySlotFile:
             raise KeySlotError("That worker has no passphrase on this database.")
         slot = new_slot(data_key, worker_id, old.name, old.role, passphrase, kdf)
 
-        def apply(slots, current, pending):
+        def apply(slots: list[Slot], current: str, pending: str | None) -> tuple[list[Slot], str, str | None]:
             self._check_key(data_key, current, pending)
             if not any(s.worker_id == worker_id for s in slots):
                 raise KeySlotError("That worker has no passphrase on this database.")
@@ -325,7 +318,7 @@ class KeySlotFile:
             raise WrongPassphrase("That is not your current passphrase.")
         resealed = seal_private(slot, private, new_passphrase, kdf)
 
-        def apply(slots, current, pending):
+        def apply(slots: list[Slot], current: str, pending: str | None) -> tuple[list[Slot], str, str | None]:
             if slot not in slots:  # changed by another process since this file was read
                 raise KeySlotError("Your slot was changed meanwhile: lock, unlock and try again.")
             return [resealed if s == slot else s for s in slots], current, pending
@@ -342,7 +335,7 @@ class KeySlotFile:
         if key_id(new_key) == key_id(data_key):
             raise KeySlotError("The new key is the old key.")
 
-        def apply(slots, current, pending):
+        def apply(slots: list[Slot], current: str, pending: str | None) -> tuple[list[Slot], str, str | None]:
             self._check_key(data_key, current, pending)
             for s in slots:
                 if not hmac.compare_digest(unb64(s.wrap.get("mac", "")), slot_mac(s, data_key)):
@@ -391,7 +384,7 @@ def recover(db_path: Path | str, code: str, manager_name: str, new_passphrase: s
         with _locked(path.parent):
             if path.exists():
                 os.replace(path, path.with_name(path.name + ".damaged"))
-                _fsync_dir(path.parent)
+                fsync_dir(path.parent)
         keys, _, _ = KeySlotFile.create(db_path, manager_name, new_passphrase, worker_id=worker_id,
                                         data_key=data_key, kdf=kdf)
         return keys, data_key, keys.slots[0].info

@@ -14,6 +14,7 @@ import secrets
 import unicodedata
 import uuid
 from dataclasses import dataclass, replace
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
@@ -110,7 +111,7 @@ def key_id(data_key: bytes) -> str:
     return hkdf(data_key, b"ycworker key id v1")[:8].hex()
 
 
-def _slot_key(passphrase: str, kdf: dict) -> bytes:
+def _slot_key(passphrase: str, kdf: dict[str, Any]) -> bytes:
     n, r, p = kdf["n"], kdf["r"], kdf["p"]
     if not (1 < n <= _MAX_N and n & (n - 1) == 0 and 0 < r <= _MAX_R and 0 < p <= _MAX_P):
         raise KeysFileDamaged("The keys file asks for an impossible key derivation: it is damaged.")
@@ -144,11 +145,11 @@ class Slot:
     worker_id: str
     name: str
     role: str
-    kdf: dict  # {"name": "scrypt", "n", "r", "p", "salt"}
+    kdf: dict[str, Any]  # {"name": "scrypt", "n", "r", "p", "salt"}
     public_key: str
-    private_key: dict  # {"nonce", "sealed"}
-    wrap: dict  # {"ephemeral", "nonce", "sealed", "mac"}
-    pending: dict | None = None
+    private_key: dict[str, Any]  # {"nonce", "sealed"}
+    wrap: dict[str, Any]  # {"ephemeral", "nonce", "sealed", "mac"}
+    pending: dict[str, Any] | None = None
 
     @property
     def info(self) -> SlotInfo:
@@ -160,7 +161,7 @@ class Slot:
                   "role": self.role, "public_key": self.public_key}
         return json.dumps(fields, sort_keys=True, ensure_ascii=True).encode("ascii")
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         out = {"worker_id": self.worker_id, "name": self.name, "role": self.role, "kdf": self.kdf,
                "public_key": self.public_key, "private_key": self.private_key, "wrap": self.wrap}
         if self.pending is not None:
@@ -168,7 +169,7 @@ class Slot:
         return out
 
 
-def seal_to(slot: Slot, data_key: bytes) -> dict:
+def seal_to(slot: Slot, data_key: bytes) -> dict[str, Any]:
     """The data key sealed to the slot's public key, with a MAC of the slot under the data key."""
     ephemeral = X25519PrivateKey.generate()
     ephemeral_pub = _raw_public(ephemeral.public_key())
@@ -185,7 +186,7 @@ def slot_mac(slot: Slot, data_key: bytes) -> bytes:
     return hmac.new(hkdf(data_key, b"ycworker slot mac v1"), slot.binding(), hashlib.sha256).digest()
 
 
-def open_wrap(slot: Slot, private: X25519PrivateKey, wrap: dict) -> bytes:
+def open_wrap(slot: Slot, private: X25519PrivateKey, wrap: dict[str, Any]) -> bytes:
     ephemeral_pub = unb64(wrap["ephemeral"])
     shared = private.exchange(X25519PublicKey.from_public_bytes(ephemeral_pub))
     wrap_key = hkdf(shared, b"ycworker slot wrap v1" + ephemeral_pub + unb64(slot.public_key))

@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from db.engine import fsync_dir
+from db.files import fsync_dir, secure_folder
 
 _STARTED = time.time() - 1  # this process's start, give or take (see _building)
 
@@ -21,8 +21,6 @@ def make_folder(folder: Path) -> None:
     """Make ``folder`` (and any missing parents) 0700 when it is missing; an existing folder is
     left exactly as it is (it may be /tmp, a USB stick, the worker's own choice). Raises OSError
     when it cannot be made."""
-    from db.engine import secure_folder
-
     secure_folder(Path(folder))
 
 
@@ -115,7 +113,7 @@ def remove_orphans(folder: Path) -> list[Path]:
     """
     import shutil
 
-    removed = []
+    removed: list[Path] = []
     if not Path(folder).is_dir():
         return removed
     for child in Path(folder).iterdir():
