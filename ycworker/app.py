@@ -30,11 +30,21 @@ from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
 from screens.areas import AREAS, Area
+from screens.common.app_commands import (
+    PROTECTION_SCREENS,
+    AreaLetters,
+    leave_field,
+    protection_commands,
+    run_area_action,
+    screen_commands,
+)
 from ycworker.common.errors import describe
 
 if TYPE_CHECKING:
     from db.engine import Store
+    from screens.common.palette import AreaAction
     from ycworker.common.workers import WorkerInfo
+    from ycworker.protection.session import LockPolicy
 
 CSS_FILE = Path(__file__).resolve().parent.parent / "screens" / "app.tcss"
 
@@ -48,7 +58,11 @@ def _screen_factory(area: Area):
 
 
 class YcWorkerApp(App[int]):
-    """ycworker's terminal UI."""
+    """ycworker's terminal UI.
+
+    The App is the composition root: it knows every area; no area knows the App's internals.
+    Screens read what they need of it through the typed ``ycapp`` of the screen base; its
+    palette commands and area letters are in ``screens.common.app_commands``."""
 
     TITLE = "ycworker"
     SUB_TITLE = "Young Carers Service"
@@ -97,14 +111,14 @@ class YcWorkerApp(App[int]):
         self.worker_info: WorkerInfo | None = None
         # a fixed "today" (tests, demos) means no automatic daily backup unless asked for
         self.auto_backup = (today is None) if auto_backup is None else auto_backup
-        self.lock_policy = None  # protection.LockPolicy, loaded at unlock
+        self.lock_policy: LockPolicy | None = None  # loaded at unlock
         self.failed_unlocks: list[datetime] = []  # audited after the next successful unlock
         self.sync_folder = ""  # the folder returns were synced to last (the sync dialog starts there)
         self._last_activity = time.monotonic()
         self._session_started = time.monotonic()
         self._resume_mode: str | None = None
         self._locked_worker_id: str | None = None
-        self._screen_keys: tuple[Any, Any, set[str]] | None = None  # area_letter_active's cache
+        self._area_letters = AreaLetters()
 
     # -- state shared with the screens -------------------------------------------------------
 
@@ -353,67 +367,23 @@ class YcWorkerApp(App[int]):
         except a pop-up form or an unsaved review, which stay open to be finished or closed."""
         if not self.unlocked:
             return
-        await self._leave_field(self.screen)
+        await leave_field(self.screen)
         if mode != self.current_mode:
             await self.switch_mode(mode)
         while len(self.screen_stack) > 1:
             top = self.screen
             if isinstance(top, ModalScreen) or getattr(top, "changed", False):
                 break
-            await self._leave_field(top)
+            await leave_field(top)
             await self.pop_screen()
 
-    @staticmethod
-    async def _leave_field(screen: Screen) -> None:
-        """Take the focus off the screen's text field and let its 'left the field' handlers run."""
-        import asyncio
-
-        if isinstance(screen, ModalScreen) or screen.focused is None:
-            return
-        screen.set_focus(None)
-        quiet = 0
-        for _ in range(200):  # until the screen and its widgets have no message waiting, twice over
-            busy = any(not node._message_queue.empty() for node in (screen, *screen.walk_children()))
-            quiet = 0 if busy else quiet + 1
-            if quiet >= 2:
-                return
-            await asyncio.sleep(0.005)
-
     def area_letter_active(self, mode: str) -> bool:
-        """The area's letter is an area key here: no text field has the focus and the screen does
-        not use that letter itself (the review's a = Not applicable, the register's a = absent)."""
-        from textual.widgets import Input, TextArea
+        """The area's plain letter is an area key on the screen on top (see AreaLetters)."""
+        return self._area_letters.active(self.screen, mode)
 
-        area = next((a for a in AREAS if a.mode == mode), None)
-        screen = self.screen
-        if area is None or isinstance(screen, ModalScreen):
-            return False
-        focused = screen.focused
-        if isinstance(focused, (Input, TextArea)):
-            return False
-        cached = self._screen_keys
-        if cached is None or cached[0] is not screen or cached[1] is not focused:
-            keys: set[str] = set()
-            for node in (screen, *screen.walk_children()):
-                keys.update(node._bindings.key_to_bindings)
-            self._screen_keys = cached = (screen, focused, keys)
-        return area.key not in cached[2]
-
-    def run_area_action(self, item: Any) -> None:
+    def run_area_action(self, item: AreaAction) -> None:
         """A palette command from an area's screen (screens.common.palette.AreaAction)."""
-        self.run_worker(self._run_area_action(item), group="palette", exclusive=True)
-
-    async def _run_area_action(self, item: Any) -> None:
-        if isinstance(self.screen, item.cls):
-            await self.screen.run_action(item.action)
-            return
-        await self.go_to_area(item.mode)
-        screen = self.screen
-        if isinstance(screen, item.cls):
-            await screen.run_action(item.action)
-        elif item.where:
-            self.notify(f"{item.title.rsplit(' [', 1)[0]} is {item.where}; then press {item.key}.",
-                        title=item.area_title, timeout=15, markup=False)
+        self.run_worker(run_area_action(self, item), group="palette", exclusive=True)
 
     def action_help(self) -> None:
         from screens.common.help import HelpScreen
@@ -486,27 +456,7 @@ class YcWorkerApp(App[int]):
         self.push_screen(getattr(importlib.import_module(module), cls)())
 
     def protection_commands(self) -> Iterable[SystemCommand]:
-        worker = self.worker_info
-        yield SystemCommand("Data protection [F9]", "Backups, passphrase, and for a manager the audit "
-                            "log, retention review, erasure and settings", self.action_protection)
-        yield SystemCommand("Lock now [ctrl+l]", "Drop the key and show the unlock screen",
-                            self.action_lock)
-        yield SystemCommand("Switch worker", "Lock, then choose who is using this laptop",
-                            self.action_lock)
-        yield SystemCommand("Backups: back up now, restore", "Verified encrypted backups",
-                            lambda: self.open_protection("backups"))
-        yield SystemCommand("Change passphrase", "Rekey the database (the old passphrase is needed)",
-                            lambda: self.open_protection("passphrase"))
-        if worker and worker.is_manager:
-            yield SystemCommand("Audit log (manager)", "Who did what, when: paged",
-                                lambda: self.open_protection("audit"))
-            yield SystemCommand("Retention review (manager)", "Closed cases past the retention period",
-                                lambda: self.open_protection("retention"))
-            yield SystemCommand("Erase a person (manager)", "Right to erasure, by carer reference",
-                                lambda: self.open_protection("erase"))
-            yield SystemCommand("Lock and retention settings (manager)",
-                                "Idle lock minutes, session hours, retention years, backups kept",
-                                lambda: self.open_protection("settings"))
+        return protection_commands(self)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -517,35 +467,6 @@ class YcWorkerApp(App[int]):
                                 lambda mode=area.mode: self.run_worker(self.go_to_area(mode)))
         yield from self.protection_commands()
         yield from screen_commands(screen)
-
-
-PROTECTION_SCREENS = {
-    "hub": ("screens.protection.settings", "ProtectionScreen"),
-    "backups": ("screens.protection.backups", "BackupsScreen"),
-    "passphrase": ("screens.protection.settings", "PassphraseScreen"),
-    "settings": ("screens.protection.settings", "SettingsScreen"),
-    "audit": ("screens.protection.audit_log", "AuditLogScreen"),
-    "retention": ("screens.protection.erase", "RetentionScreen"),
-    "erase": ("screens.protection.erase", "EraseScreen"),
-}
-
-
-def screen_commands(screen: Screen) -> Iterable[SystemCommand]:
-    """Every described binding of the screen, as a palette command."""
-    seen: set[str] = set()
-    for binding in getattr(screen, "BINDINGS", []):
-        if isinstance(binding, tuple):
-            binding = Binding(*binding)
-        if not isinstance(binding, Binding) or not binding.description or binding.action in seen:
-            continue
-        seen.add(binding.action)
-        action = binding.action
-
-        def run(action: str = action) -> Any:
-            return screen.run_action(action)
-
-        key = binding.key_display or binding.key
-        yield SystemCommand(f"{binding.description} [{key}]", f"on {screen.__class__.__name__}", run)
 
 
 GC_THRESHOLDS = (10_000, 20, 20)

@@ -116,7 +116,7 @@ class FormModal(DbModalScreen):
                 form[spec.name] = "" if widget.is_blank() else str(widget.value)
             elif isinstance(widget, SelectionList):
                 form[spec.name] = list(widget.selected)
-            else:
+            elif isinstance(widget, (Input, NoteArea)):
                 form[spec.name] = widget.value
         return form
 

@@ -14,13 +14,19 @@ record (a register, a carer's record), the area is opened with a sentence saying
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING, Any, cast
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+
+if TYPE_CHECKING:
+    from textual.fuzzy import Matcher
+
+    from ycworker.app import YcWorkerApp
 
 # Keys that move around a screen: not actions a worker looks for by name.
 NAVIGATION_ACTIONS = {"back", "list_move", "list_page", "cursor", "move", "row", "step", "first",
@@ -74,7 +80,7 @@ def key_text(binding: Binding) -> str:
     return binding.key_display or binding.key.split(",")[0]
 
 
-def described(bindings) -> Iterator[Binding]:
+def described(bindings: Iterable[BindingType]) -> Iterator[Binding]:
     """The bindings with a description, each action once (a key's first binding)."""
     seen: set[str] = set()
     for binding in bindings:
@@ -119,10 +125,10 @@ def area_actions() -> list[AreaAction]:
 class ActionsProvider(Provider):
     """Commands as plain text: the App's system commands, the screen's keys, every area's keys."""
 
-    def _commands(self) -> list[tuple[str, str, object]]:
-        app = self.app
+    def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        app = cast("YcWorkerApp", self.app)
         screen = self.screen
-        commands: list[tuple[str, str, object]] = []
+        commands: list[tuple[str, str, Callable[[], Any]]] = []
         titles: set[str] = set()
         for command in app.get_system_commands(screen):
             if command.title not in titles:
@@ -141,18 +147,23 @@ class ActionsProvider(Provider):
 
     async def discover(self) -> Hits:
         for title, help_text, callback in sorted(self._commands(), key=lambda c: c[0]):
-            yield DiscoveryHit(Content(title), callback, help=help_text and Content(help_text))
+            yield DiscoveryHit(Content(title), callback, help=_help(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for title, help_text, callback in self._commands():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, highlight(matcher, title), callback,
-                          help=help_text and Content(help_text))
+                yield Hit(score, highlight(matcher, title), callback, help=_help(help_text))
 
 
-def highlight(matcher, title: str) -> Content:
+def _help(text: str) -> str | None:
+    """The help line as plain text. Textual's hits take a ``Content`` here and render it as it
+    is, though their annotation says str: the cast keeps the type checker to the annotation."""
+    return cast(str, Content(text)) if text else None
+
+
+def highlight(matcher: Matcher, title: str) -> Content:
     """The title with the matched letters marked, as plain text (no markup is read)."""
     content = Content(title)
     score, offsets = matcher.fuzzy_search.match(matcher.query, title)
