@@ -13,6 +13,7 @@ put in its place, and the app shows the unlock screen: unlock with the current p
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -25,8 +26,18 @@ from screens.common.base import AreaScreen, plain_error
 from screens.common.footer import Footer
 from ycworker.common.errors import FieldError
 from ycworker.protection.actions import back_up_now, backups_kept
+from ycworker.protection.backups import RestoreFailed, RestoreResult, restore_over_store
+
+if TYPE_CHECKING:
+    from db.engine import Store
 
 REASONS = {"daily": "daily", "manual": "made by hand", "before-restore": "file replaced by a restore"}
+
+
+def _restore_over(store: Store, backup: Path, secret: str, worker_id: str | None,
+                  current: str | None) -> RestoreResult:
+    """The restore, off the UI thread (``run_job``)."""
+    return restore_over_store(store, backup, secret, worker_id, current_passphrase=current)
 
 
 def made_under_another_passphrase(db_path: Path, backup: Path) -> bool:
@@ -167,7 +178,7 @@ class BackupsScreen(AreaScreen):
         from ycworker.common.paths import backups_dir
 
         self.query_one("#backups-where", Static).update(
-            f"Folder: {backups_dir(self.app.db_path)} (private: only you can read it). "
+            f"Folder: {backups_dir(self.ycapp.db_path)} (private: only you can read it). "
             "A daily backup is made at the first unlock of the day; b makes one now.")
         self.query_one(DataTable).focus()
         self.action_refresh()
@@ -203,7 +214,7 @@ class BackupsScreen(AreaScreen):
             return
         self.busy = True
         self.status("Backing up: writing, then checking the copy opens and is sound…")
-        worker = self.app.worker_info
+        worker = self.ycapp.worker_info
         self.run_db(back_up_now, worker.id if worker else None, then=self._backed_up,
                     on_error=self._backup_failed, what="back up", group="backup", exclusive=True)
 
@@ -234,7 +245,7 @@ class BackupsScreen(AreaScreen):
         if chosen is None:
             self.status("There is no backup to restore yet: b makes one.", error=True)
             return
-        other = made_under_another_passphrase(self.app.db_path, chosen.path)
+        other = made_under_another_passphrase(self.ycapp.db_path, chosen.path)
         self.app.push_screen(RestoreModal(chosen.name, chosen.describe(), other),
                              lambda answer, b=chosen: self._restore(b, answer))
 
@@ -247,48 +258,42 @@ class BackupsScreen(AreaScreen):
         if not answer:
             return
         secret, current = answer
-        store = self.app.detach_store()
+        store = self.ycapp.detach_store()
         if store is None:
             return
         self.busy = True
         self.status(f"Checking {backup.name}, then restoring it…")
-        worker = self.app.worker_info
+        worker = self.ycapp.worker_info
         worker_id = worker.id if worker else None
-        self.run_worker(lambda: self._restore_job(store, backup, secret, current, worker_id), thread=True,
-                        group="restore", exclusive=True, exit_on_error=False)
 
-    def _restore_job(self, store, backup, secret: str, current: str | None, worker_id: str | None) -> None:
-        from ycworker.protection import backups
+        def failed(error: BaseException) -> None:
+            if isinstance(error, RestoreFailed):  # the file was closed: lock, say what happened
+                self._restore_lost(str(error))
+            else:  # checked before closing: nothing changed, the store is as it was
+                self._restore_refused(store, backup, error)
 
-        try:
-            result = backups.restore_over_store(store, backup.path, secret, worker_id,
-                                                current_passphrase=current)
-        except backups.RestoreFailed as exc:  # the file was closed: lock, say what happened
-            self.app.call_from_thread(self._restore_lost, str(exc))
-        except Exception as exc:  # checked before closing: nothing changed, the store is as it was
-            self.app.call_from_thread(self._restore_refused, store, backup, exc)
-        else:
-            self.app.call_from_thread(self._restored, result)
+        self.run_job(_restore_over, store, backup.path, secret, worker_id, current, then=self._restored,
+                     on_error=failed, group="restore", exclusive=True)
 
     def _restore_refused(self, store, backup, error: BaseException) -> None:
         self.busy = False
-        self.app.attach_store(store)
+        self.ycapp.attach_store(store)
         text = error.message if isinstance(error, FieldError) else plain_error(error, "restore")
         self.status(text, error=True)
         if isinstance(error, FieldError):  # ask again, with the reason beside its field
-            other = error.field == "current" or made_under_another_passphrase(self.app.db_path, backup.path)
+            other = error.field == "current" or made_under_another_passphrase(self.ycapp.db_path, backup.path)
             modal = RestoreModal(backup.name, backup.describe(), other)
             self.app.push_screen(modal, lambda answer, b=backup: self._restore(b, answer))
             modal.call_after_refresh(modal.show_error, text, error.field)
 
     def _restore_lost(self, text: str) -> None:
         self.busy = False
-        self.app.locked_after(text)
+        self.ycapp.locked_after(text)
 
     def _restored(self, result) -> None:
         self.busy = False
         kept = f" The file it replaced is kept as {result.kept_copy.name}." if result.kept_copy else ""
-        self.app.locked_after(f"Restored {result.restored_from.name}.{kept} "
+        self.ycapp.locked_after(f"Restored {result.restored_from.name}.{kept} "
                               "Unlock with the passphrase the database opened with before; the "
                               "restore did not change it.")
 

@@ -14,6 +14,8 @@ number of backups kept. Saved together, or each bad field says why beside it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,6 +27,10 @@ from screens.common.base import AreaScreen, plain_error
 from screens.common.footer import Footer
 from ycworker.common.errors import FieldError, describe, field_errors
 from ycworker.protection.actions import protection_settings, save_protection_settings
+
+if TYPE_CHECKING:
+    from db.engine import Store
+    from ycworker.protection.session import Rekeyed
 
 FORM_CSS = """
 .prot-box { width: 100%; max-width: 140; height: auto; padding: 0 1; }
@@ -111,7 +117,7 @@ class ProtectionScreen(AreaScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        worker = self.app.worker_info
+        worker = self.ycapp.worker_info
         manager = bool(worker and worker.is_manager)
         role = "a manager" if manager else "a youth worker"
         who = f"{worker.name}, signed in as {role}." if worker else ""
@@ -132,7 +138,7 @@ class ProtectionScreen(AreaScreen):
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
-            self.app.open_protection(event.option.id)
+            self.ycapp.open_protection(event.option.id)
 
     def action_open(self) -> None:
         menu = self.query_one("#prot-menu", OptionList)
@@ -201,42 +207,40 @@ class PassphraseScreen(FormMixin, AreaScreen):
         except FieldError as exc:
             self.show_errors(exc)
             return
-        store = self.app.detach_store()
+        from ycworker.protection import session as protection
+
+        store = self.ycapp.detach_store()
         if store is None:
             return
         self.busy = True
         self.say("Checking the current passphrase and changing it…")
-        worker = self.app.worker_info
-        self.run_worker(lambda: self._rekey(store, form, worker.id if worker else None), thread=True,
-                        group="rekey", exclusive=True, exit_on_error=False)
+        worker = self.ycapp.worker_info
 
-    def _rekey(self, store, form: dict, worker_id: str | None) -> None:
-        from ycworker.protection import session as protection
+        def failed(error: BaseException) -> None:
+            if isinstance(error, protection.RekeyFailed):
+                self._failed(error.store, error)
+            elif isinstance(error, FieldError):  # before the file was closed: the store is as it was
+                self._failed(store, error)
+            else:  # the file is closed and could not be reopened: lock
+                self._lost(error)
 
-        try:
-            done = protection.rekey_store(store, form["old"], form["new"], form["again"], worker_id)
-        except protection.RekeyFailed as exc:
-            self.app.call_from_thread(self._failed, exc.store, exc)
-        except FieldError as exc:  # before the file was closed: the store is as it was
-            self.app.call_from_thread(self._failed, store, exc)
-        except Exception as exc:  # the file is closed and could not be reopened: lock
-            self.app.call_from_thread(self._lost, exc)
-        else:
-            self.app.call_from_thread(self._done, done)
+        self.run_job(protection.rekey_store, store, form["old"], form["new"], form["again"],
+                     worker.id if worker else None, then=self._done, on_error=failed, group="rekey",
+                     exclusive=True)
 
-    def _failed(self, store, error: BaseException) -> None:
+    def _failed(self, store: Store, error: BaseException) -> None:
         self.busy = False
-        self.app.attach_store(store)
+        self.ycapp.attach_store(store)
         self.say("")
         self.show_errors(error)
 
     def _lost(self, error: BaseException) -> None:
         self.busy = False
-        self.app.locked_after(f"The passphrase could not be changed. {describe(error)} Unlock to go on.")
+        self.ycapp.locked_after(f"The passphrase could not be changed. {describe(error)} Unlock to go on.")
 
-    def _done(self, done) -> None:
+    def _done(self, done: Rekeyed) -> None:
         self.busy = False
-        self.app.attach_store(done.store)
+        self.ycapp.attach_store(done.store)
         for name in self.FIELDS:
             self.query_one(f"#f-{name}", Input).value = ""
         if done.backup:
@@ -296,13 +300,13 @@ class SettingsScreen(FormMixin, AreaScreen):
 
     def action_save(self) -> None:
         self.clear_errors()
-        worker = self.app.worker_info
+        worker = self.ycapp.worker_info
         self.run_db(save_protection_settings, self.values(), worker.id if worker else None, then=self._saved,
                     on_error=self.show_errors, what="save the settings", group="settings",
                     exclusive=True)
 
     def _saved(self, values) -> None:
-        self.app.lock_policy = values.policy
+        self.ycapp.lock_policy = values.policy
         self.say(f"Saved. Locks after {values.idle_minutes} minutes idle; a session lasts at most "
                  f"{values.max_hours} hours; closed cases kept {values.retention_years} years; "
                  f"{values.backups_kept} backups kept.")

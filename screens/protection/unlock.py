@@ -10,19 +10,56 @@ This module imports no database code at import time, so the first paint stays fa
 
 from __future__ import annotations
 
-from textual import on, work
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.screen import Screen
 from textual.widgets import Input, Label, LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.common.base import AreaScreen
 from screens.common.footer import Footer
 from ycworker.common.errors import describe
 
+if TYPE_CHECKING:
+    from db.engine import Store
+    from ycworker.common.workers import WorkerInfo
+    from ycworker.protection.session import LockPolicy, UnlockInfo
+    from ycworker.protection.unlocking import Unlocked
 
-class UnlockScreen(Screen):
+
+# The work, off the UI thread (``run_job``); each imports the database code there, not at import
+# time and not on the UI thread, so the first paint and the loading indicator stay smooth.
+
+def _unlock(path: Path, secret: str, prepare: Callable[[Store], object] | None) -> Unlocked:
+    from ycworker.protection import unlocking
+
+    return unlocking.unlock(path, secret, prepare)
+
+
+def _restore_backup(path: Path, backup: Path, secret: str) -> None:
+    from ycworker.protection.backups import restore
+
+    restore(path, backup, secret)
+
+
+def _start_session(store: Store, worker_id: str, failed: list[datetime]) -> WorkerInfo:
+    """Start the worker's session; the store is closed when it cannot be."""
+    from ycworker.protection import session as protection
+
+    try:
+        return protection.start_session(store, worker_id, failed)
+    except Exception:
+        store.close()
+        raise
+
+
+class UnlockScreen(AreaScreen):
     """Ask for the passphrase; a new database asks for it twice."""
 
     BINDINGS = [
@@ -41,13 +78,13 @@ class UnlockScreen(Screen):
     def __init__(self, locked: str | None = None):
         super().__init__()
         self.locked = locked
-        self._store = None
-        self._info = None
+        self._store: Store | None = None
+        self._info: UnlockInfo | None = None
         self._secret: str | None = None  # held only while a damaged file's restore is offered
         self._given = False
 
     def compose(self) -> ComposeResult:
-        path = self.app.db_path
+        path = self.ycapp.db_path
         self.new_db = not path.exists() or path.stat().st_size == 0
         with Center(), Vertical(id="unlock-box"):
             yield Static("ycworker", id="unlock-title")
@@ -70,7 +107,7 @@ class UnlockScreen(Screen):
     def on_mount(self) -> None:
         for wid in ("#unlock-busy", "#unlock-damaged", "#unlock-who-label", "#unlock-who"):
             self.query_one(wid).display = False
-        given = None if self.locked else self.app.take_passphrase()
+        given = None if self.locked else self.ycapp.take_passphrase()
         if given is not None:
             self._given = True
             self.unlock(given)
@@ -113,35 +150,40 @@ class UnlockScreen(Screen):
         self.query_one("#unlock-busy").display = True
         self._open(secret)
 
-    @work(thread=True, exclusive=True, group="unlock-open", exit_on_error=False)
     def _open(self, secret: str) -> None:
-        from ycworker.protection import unlocking
+        def opened(unlocked: Unlocked) -> None:
+            self._opened_store(unlocked.store, unlocked.info, secret)
 
-        try:
-            unlocked = unlocking.unlock(self.app.db_path, secret, self._demo_fill())
-        except unlocking.WrongPassphrase as exc:
-            self.app.call_from_thread(self._failed, str(exc), True)
-            return
-        except (unlocking.StoreError, unlocking.UnlockFailed) as exc:
-            self.app.call_from_thread(self._failed, str(exc))
-            return
-        self.app.call_from_thread(self._opened_store, unlocked.store, unlocked.info, secret)
+        self.run_job(_unlock, self.ycapp.db_path, secret, self._demo_fill(), then=opened,
+                     on_error=self._open_failed, group="unlock-open", exclusive=True)
 
-    def _demo_fill(self):
+    def _open_failed(self, error: BaseException) -> None:
+        from ycworker.protection import unlocking  # imported already, by the work
+
+        if isinstance(error, unlocking.WrongPassphrase):
+            self._failed(str(error), True)
+        elif isinstance(error, (unlocking.StoreError, unlocking.UnlockFailed)):
+            self._failed(str(error))
+        else:  # anything else: said plainly, and the passphrase can be typed again
+            self._failed(describe(error, "open the database"))
+
+    def _demo_fill(self) -> Callable[[Store], None] | None:
         """In demo mode: fill an empty database with a demo service (the thread says so first)."""
-        if not self.app.demo:
+        app = self.ycapp
+        if not app.demo:
             return None
-        from ycworker.demo import demo_if_empty
 
-        def fill(store) -> None:
-            self.app.call_from_thread(self._error, "Filling a demo service…")
-            demo_if_empty(store, self.app.demo_carers)
+        def fill(store: Store) -> None:
+            from ycworker.demo import demo_if_empty
+
+            app.call_from_thread(self._error, "Filling a demo service…")  # progress, mid-work
+            demo_if_empty(store, app.demo_carers)
 
         return fill
 
     def _failed(self, message: str, wrong_passphrase: bool = False) -> None:
         if wrong_passphrase:
-            self.app.note_failed_unlock()
+            self.ycapp.note_failed_unlock()
         self.query_one("#unlock-busy").display = False
         for field in self.query(Input):
             field.disabled = False
@@ -152,7 +194,7 @@ class UnlockScreen(Screen):
 
     # -- after the store has opened ----------------------------------------------------------
 
-    def _opened_store(self, store, info, secret: str) -> None:
+    def _opened_store(self, store: Store, info: UnlockInfo, secret: str) -> None:
         self._store, self._info = store, info
         self.query_one("#unlock-busy").display = False
         self._error("")  # "Filling a demo service…" is done
@@ -195,21 +237,21 @@ class UnlockScreen(Screen):
         self.query_one("#unlock-busy").display = True
         self._restore(newest, secret)
 
-    @work(thread=True, exclusive=True, group="unlock-restore", exit_on_error=False)
-    def _restore(self, backup, secret: str) -> None:
-        from ycworker.protection.backups import restore
+    def _restore(self, backup: Path, secret: str) -> None:
+        def restored(_: None) -> None:
+            self.notify(f"Restored {backup.name}; the damaged file is kept in the backups folder.",
+                        title="Restored", timeout=15)
+            self._open(secret)
 
-        try:
-            restore(self.app.db_path, backup, secret)
-        except Exception as exc:
-            self.app.call_from_thread(self._failed, f"The backup was not restored. {describe(exc)}")
-            return
-        self.app.call_from_thread(self.notify, f"Restored {backup.name}; the damaged file is kept "
-                                  "in the backups folder.", title="Restored", timeout=15)
-        self._open(secret)
+        def failed(error: BaseException) -> None:
+            self._failed(f"The backup was not restored. {describe(error)}")
+
+        self.run_job(_restore_backup, self.ycapp.db_path, backup, secret, then=restored,
+                     on_error=failed, group="unlock-restore", exclusive=True)
 
     def _choose_worker(self) -> None:
         info = self._info
+        assert info is not None  # the store is open
         workers = list(info.workers)
         remembered = info.remembered
         if len(workers) <= 1 or self._given or remembered is None:
@@ -235,24 +277,21 @@ class UnlockScreen(Screen):
             self._start(event.option.id)
 
     def _start(self, worker_id: str) -> None:
+        store, info = self._store, self._info
+        assert store is not None and info is not None  # the store is open
         self.query_one("#unlock-busy").display = True
-        self._begin(self._store, self._info, worker_id, self.app.take_failed_unlocks())
 
-    @work(thread=True, exclusive=True, group="unlock-begin", exit_on_error=False)
-    def _begin(self, store, info, worker_id: str, failed: list) -> None:
-        from ycworker.protection import session as protection
+        def started(worker: WorkerInfo) -> None:
+            self._opened(store, worker, info.policy, getattr(info, "check_deferred", False))
 
-        try:
-            worker = protection.start_session(store, worker_id, failed)
-        except Exception as exc:
-            store.close()
+        def failed(error: BaseException) -> None:  # the work has closed the store
             self._store = None
-            self.app.call_from_thread(self._failed,
-                                      f"The database opened but could not be saved to. {describe(exc)}")
-            return
-        self.app.call_from_thread(self._opened, store, worker, info.policy,
-                                  getattr(info, "check_deferred", False))
+            self._failed(f"The database opened but could not be saved to. {describe(error)}")
 
-    def _opened(self, store, worker, policy=None, check_deferred: bool = False) -> None:
+        self.run_job(_start_session, store, worker_id, self.ycapp.take_failed_unlocks(), then=started,
+                     on_error=failed, group="unlock-begin", exclusive=True)
+
+    def _opened(self, store: Store, worker: WorkerInfo, policy: LockPolicy | None = None,
+                check_deferred: bool = False) -> None:
         self._store = self._info = None
-        self.app.unlocked_with(store, worker, policy, check_deferred=check_deferred)
+        self.ycapp.unlocked_with(store, worker, policy, check_deferred=check_deferred)

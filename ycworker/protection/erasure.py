@@ -197,15 +197,18 @@ class Found:
 
 def find_by_ref(session: Session, carer_ref: str) -> Found:
     """The young carer with this reference (any case), for the erase screen."""
-    from sqlmodel import func, select
+    from sqlalchemy import func
+    from sqlalchemy import select as sa_select
+    from sqlmodel import col
 
     from db.models import Carer
 
     ref = carer_ref.strip()
     if not ref:
         raise FieldError("ref", "Type the young carer's reference, e.g. YC-AMIR01.")
-    row = session.exec(
-        select(Carer.id, Carer.carer_ref, Carer.first_name, Carer.last_name, Carer.status)
+    row = session.execute(
+        sa_select(col(Carer.id), col(Carer.carer_ref), col(Carer.first_name), col(Carer.last_name),
+                  col(Carer.status))
         .where(func.lower(Carer.carer_ref) == ref.casefold())
     ).first()
     if row is None:

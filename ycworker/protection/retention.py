@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db.models import Carer, Referral
@@ -54,10 +55,11 @@ def due_for_review(session: Session, today: date, years: int | None = None) -> l
         .group_by(Referral.carer_id)
         .subquery()
     )
-    rows = session.exec(
-        select(Carer.id, Carer.carer_ref, Carer.first_name, Carer.last_name, latest.c.closed)
+    rows = session.execute(
+        sa_select(col(Carer.id), col(Carer.carer_ref), col(Carer.first_name), col(Carer.last_name),
+                  latest.c.closed)
         .join(latest, latest.c.carer_id == Carer.id)
-        .where(Carer.status == "closed", latest.c.open_count == 0, latest.c.closed <= cutoff)
+        .where(col(Carer.status) == "closed", latest.c.open_count == 0, latest.c.closed <= cutoff)
         .order_by(latest.c.closed, Carer.last_name, Carer.first_name)
     ).all()
     return [

@@ -8,7 +8,9 @@ engine is disposed (``Store.close``), the key dropped and the unlock screen show
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col
 
@@ -16,6 +18,10 @@ from db.engine import WrongPassphrase, rekey_file
 from ycworker.common import audit, settings
 from ycworker.common.errors import FieldError, FormErrors
 from ycworker.protection.passphrase import MIN_LENGTH
+
+if TYPE_CHECKING:
+    from db.engine import Store
+    from ycworker.common.workers import WorkerInfo
 
 IDLE_RANGE = (1, 120)
 SESSION_RANGE = (1, 12)
@@ -150,7 +156,7 @@ def change_passphrase(path: Path, old: str, new: str, again: str | None = None) 
 
 @dataclass
 class Rekeyed:
-    store: object  # the Store reopened with the new passphrase
+    store: Store  # reopened with the new passphrase
     backup: str  # the name of the new backup that opens with it ("" if it could not be made)
     backup_error: str = ""
 
@@ -158,12 +164,12 @@ class Rekeyed:
 class RekeyFailed(FieldError):
     """The file was not changed; ``store`` is the database opened again with the old passphrase."""
 
-    def __init__(self, field: str, message: str, store):
+    def __init__(self, field: str, message: str, store: Store):
         super().__init__(field, message)
         self.store = store
 
 
-def rekey_store(store, old: str, new: str, again: str, worker_id: str | None = None) -> Rekeyed:
+def rekey_store(store: Store, old: str, new: str, again: str, worker_id: str | None = None) -> Rekeyed:
     """Change the passphrase of the open store: check the form and the old passphrase without
     touching the file, close the store, ``PRAGMA rekey``, reopen with the new passphrase, audit
     it and make a backup that opens with it. A FieldError before the close leaves ``store`` open
@@ -199,8 +205,8 @@ def rekey_store(store, old: str, new: str, again: str, worker_id: str | None = N
 class UnlockInfo:
     """What the unlock screen needs once the store is open."""
 
-    workers: list
-    remembered: object  # WorkerInfo | None
+    workers: list[WorkerInfo]
+    remembered: WorkerInfo | None
     check: object  # integrity.CheckResult
     policy: LockPolicy
     damaged: str | None  # the plain message when the quick check failed (writing is stopped)
@@ -233,7 +239,7 @@ def after_open(store) -> UnlockInfo:
     return UnlockInfo(listed, remembered, check, policy, None, check_deferred=deferred)
 
 
-def start_session(store, worker_id: str, failed_at: list | None = None):
+def start_session(store: Store, worker_id: str, failed_at: list[datetime] | None = None) -> WorkerInfo:
     """Remember who is using the laptop; audit the unlock and any failed attempts before it
     (they could not be written while the store was locked). Returns the WorkerInfo."""
     from db.models import AuditEntry
@@ -286,18 +292,19 @@ class AuditPage:
 
 def audit_page(session: Session, page: int = 0, size: int = 50, action: str | None = None) -> AuditPage:
     """Newest first, ``size`` a page. Worker names come from the worker table (the log holds ids)."""
+    from sqlalchemy import select as sa_select
     from sqlmodel import func, select
 
     from db.models import AuditEntry, Worker
 
-    where = [AuditEntry.action == action] if action else []
+    where = [col(AuditEntry.action) == action] if action else []
     total = session.exec(select(func.count()).select_from(AuditEntry).where(*where)).one()
     pages = max(1, -(-total // size))
     page = min(max(0, page), pages - 1)
-    rows = session.exec(
-        select(AuditEntry.at, Worker.name, AuditEntry.worker_id, AuditEntry.action, AuditEntry.entity,
-               AuditEntry.record_id)
-        .outerjoin(Worker, Worker.id == AuditEntry.worker_id)
+    rows = session.execute(
+        sa_select(col(AuditEntry.at), col(Worker.name), col(AuditEntry.worker_id), col(AuditEntry.action),
+                  col(AuditEntry.entity), col(AuditEntry.record_id))
+        .outerjoin(Worker, col(Worker.id) == AuditEntry.worker_id)
         .where(*where)
         .order_by(col(AuditEntry.at).desc(), col(AuditEntry.id))
         .offset(page * size).limit(size)
