@@ -14,6 +14,7 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from ycworker.common import atomic
 
@@ -38,13 +39,13 @@ _SUSPECT_SET = _DANGEROUS_SET | frozenset(_INVISIBLE)
 
 def safe_cell(value: object) -> str:
     kind = type(value)
-    if kind is str:  # the common case first: text whose first character is plainly harmless
+    if kind is str and isinstance(value, str):  # the common case first: plainly harmless text
         if not value:
             return value
         first = value[0]
         if first not in _SUSPECT_SET and not first.isspace():
             return value
-    elif kind is date:
+    elif kind is date and isinstance(value, date):
         return value.isoformat()
     elif kind is int:
         return str(value)
@@ -76,6 +77,7 @@ def render(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 def _safe_rows(rows: Iterable[Sequence[object]]) -> Iterator[list[object]]:
     """Every cell through ``safe_cell``, with its common cases inline (a return has ~400,000 cells)."""
     bad, is_date = _SUSPECT_SET, date
+    v: Any  # each cell: its type is read once, below
     for row in rows:
         out = []
         for v in row:

@@ -25,9 +25,12 @@ from datetime import date
 from random import Random
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from db.models import Carer, District
 from db.search_index import carers_indexed_in_bulk
+
+CARERS = sa.inspect(Carer).local_table
 
 CACHE_KIB = 1024 * 1024  # page cache while generating (restored afterwards)
 
@@ -70,7 +73,7 @@ class DemoSummary:
 
 def carer_count(store) -> int:
     with store.connect() as conn:
-        return conn.execute(sa.select(sa.func.count()).select_from(Carer.__table__)).scalar_one()
+        return conn.execute(sa.select(sa.func.count()).select_from(CARERS)).scalar_one()
 
 
 def generate(store, carers: int, seed: int = 1, *, today: date | None = None) -> DemoSummary:
@@ -84,7 +87,7 @@ def generate(store, carers: int, seed: int = 1, *, today: date | None = None) ->
     started = time.perf_counter()
     rng = Random(seed)
     with store.connect(write=True) as conn:
-        held = conn.execute(sa.select(sa.func.count()).select_from(Carer.__table__)).scalar_one()
+        held = conn.execute(sa.select(sa.func.count()).select_from(CARERS)).scalar_one()
         if held:
             raise DemoRefused(
                 f"This database already holds {held:,} young carer{'s' if held != 1 else ''}, so no demo "
@@ -108,7 +111,7 @@ def _fill(conn, rng: Random, today: date, carers: int) -> DemoSummary:
     from ycworker.demo import activity, cases, groups, people
     from ycworker.demo.base import Demo
 
-    existing = dict(conn.execute(sa.select(District.name, District.id)).all())
+    existing = dict(conn.execute(sa.select(col(District.name), col(District.id))).all())
     demo = Demo(conn, rng, today, carers)
     try:
         clock = time.perf_counter()

@@ -19,6 +19,7 @@ from time import perf_counter
 
 import sqlalchemy as sa
 import sqlcipher3.dbapi2
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 from sqlmodel import SQLModel
 
 import db.models  # noqa: F401  (registers every table on the metadata)
@@ -137,7 +138,7 @@ class Demo:
         converters = []
         for i, col in enumerate(table.columns):
             d = col.default
-            defaults.append((col.name, d.arg if d is not None and d.is_scalar else None))
+            defaults.append((col.name, d.arg if isinstance(d, ScalarElementColumnDefault) else None))
             kind = getattr(col.type, "impl_instance", col.type)
             if isinstance(kind, sa.Time):
                 converters.append((i, _time_text))

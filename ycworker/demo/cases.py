@@ -256,6 +256,7 @@ class CaseMaker:
             return None
         started = max(allocated, done - timedelta(days=rng.randrange(0, 12)))
         impact = self._assessment(p, ref, worker, "initial", started, done)
+        assert impact is not None  # a completed assessment has its impact level
         ref.update(assessment_completed_date=done, impact_level=impact)
         last_change = done
         self._contact(p, worker, started, "home_visit")
@@ -398,13 +399,13 @@ class CaseMaker:
             d += timedelta(days=rng.randrange(*every))
             made += 1
         # Reviews: about every four months, and one at a planned closure.
-        review_days = []
+        review_days: list[date] = []
         d = start + timedelta(days=rng.randrange(90, 130))
         while d < end and len(review_days) < 1:
             review_days.append(d)
             d += timedelta(days=rng.randrange(100, 140))
         closing = closed is not None and reason in ("intervention_completed", "stepped_down", "aged_out")
-        if closing:
+        if closing and closed is not None:
             last = closed - timedelta(days=rng.randrange(0, 8))
             if review_days and (last - review_days[-1]).days < 30:
                 review_days.pop()

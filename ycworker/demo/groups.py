@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
+from typing import Any
 
 from dateutil.easter import easter
 
@@ -124,7 +125,7 @@ def clubs(demo: Demo, svc: Service, totals: GroupTotals) -> None:
     plans: list[ClubPlan] = []
     walk_in_ids = {p.id for p in walk_ins}
     for d, info in enumerate(places.DISTRICTS):
-        for kind, (label, lo, hi, freq, start, end, size) in CLUB_KINDS.items():
+        for kind, (label, lo, hi, freq, start_at, end_at, size) in CLUB_KINDS.items():
             people = wanting.get((d, kind), [])
             n_clubs = max(1, round(len(people) / size))
             used_names: set[str] = set()
@@ -156,7 +157,7 @@ def clubs(demo: Demo, svc: Service, totals: GroupTotals) -> None:
                     "name": name, "district_id": svc.district_ids[d], "venue": venue, "min_age": lo,
                     "max_age": hi, "frequency": freq, "weekday": weekday,
                     "nth_weekday": nth if freq == "monthly" else None, "month_day": None,
-                    "start_time": start, "end_time": end, "first_date": first, "last_date": None,
+                    "start_time": start_at, "end_time": end_at, "first_date": first, "last_date": None,
                     "worker_id": worker, "active": True,
                 })
                 plans.append(ClubPlan(club_id, kind, d, worker, first, weekday, nth))
@@ -172,20 +173,20 @@ def clubs(demo: Demo, svc: Service, totals: GroupTotals) -> None:
                 plan.members.append((p, joined, end, keen))
 
     for plan in plans:
-        label, lo, hi, freq, start, end, _size = CLUB_KINDS[plan.kind]
+        label, lo, hi, freq, start_at, end_at, _size = CLUB_KINDS[plan.kind]
         first_session = max(plan.first, year_ago)
         dates = _session_dates(plan, freq, first_session, horizon)
         for day in dates:
             cancelled = day < today and rng.random() < 0.02
             sid = demo.add("club_session", day - timedelta(days=14) if day > plan.first + timedelta(days=14)
                            else plan.first, {
-                "club_id": plan.id, "session_date": day, "start_time": start, "end_time": end,
+                "club_id": plan.id, "session_date": day, "start_time": start_at, "end_time": end_at,
                 "one_off": False, "cancelled": cancelled,
                 "cancel_reason": rng.choice(CANCEL_REASONS) if cancelled else "",
             })
             totals.sessions += 1
             if not cancelled:
-                plan.sessions.append((sid, day, start))
+                plan.sessions.append((sid, day, start_at))
         # Walk-ins join on the day of a recent session.
         past = [s for s in plan.sessions if s[1] < today]
         fixed = []
@@ -246,9 +247,11 @@ def _session_dates(plan: ClubPlan, freq: str, start: date, end: date) -> list[da
             day += timedelta(days=step)
         return out
     # monthly on the nth weekday (nth -1: the last)
+    nth = plan.nth
+    assert nth is not None  # a monthly club has its weekday of the month
     y, m = start.year, start.month
     while True:
-        day = _nth_weekday(y, m, plan.weekday, plan.nth)
+        day = _nth_weekday(y, m, plan.weekday, nth)
         if day > end:
             break
         if day >= start and day >= plan.first:
@@ -328,7 +331,7 @@ def _holidays(today: date) -> list[tuple[str, str, date, int]]:
 
 
 def _weekdays_from(first: date, count: int) -> list[date]:
-    days = []
+    days: list[date] = []
     d = first
     while len(days) < count:
         if d.weekday() < 4 or (count <= 4 and d.weekday() < 5):  # HAF runs Monday to Thursday
@@ -415,7 +418,7 @@ def _bookings(demo: Demo, pool: list[Person], known: dict[str, date], act_id: st
     booked_n = min(len(candidates), round(capacity * fill))
     waiting_n = min(len(candidates) - booked_n, rng.randrange(2, 9)) if booked_n == capacity else 0
     chosen = candidates[: booked_n + waiting_n]
-    rows = []
+    rows: list[list[Any]] = []  # [person, status, when]: the status changes below
     for i, p in enumerate(chosen):
         when = made + timedelta(days=rng.randrange(0, max(1, (min(first, today) - made).days)))
         rows.append([p, "booked" if i < booked_n else "waiting", when])

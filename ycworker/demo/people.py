@@ -127,7 +127,7 @@ def service(demo: Demo, existing_districts: dict[str, str]) -> Service:
     # Districts without their own worker are covered by the workers of the nearest ones.
     case_workers = [w[0] for w in workers if w[2] == "worker"]
     for (wid, _n, role, district) in workers:
-        if role == "worker":
+        if role == "worker" and district is not None:  # a worker always has a district
             district_workers[district].append(wid)
     for i, lst in enumerate(district_workers):
         if not lst:
@@ -313,10 +313,10 @@ def people(demo: Demo, svc: Service) -> None:
             rel_conds: list[str] = []
             main_rel = "mother"
             links = []
-            for j, (cf_id, label, conds) in enumerate(cared):
+            for j, (cf_id, label, cared_conds) in enumerate(cared):
                 links.append(demo.row(since, {"carer_id": carer_id, "cared_for_id": cf_id,
                                               "relationship": label}))
-                rel_conds.extend(conds)
+                rel_conds.extend(cared_conds)
                 if j == 0:
                     main_rel = label
             svc.people.append(Person(
