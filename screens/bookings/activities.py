@@ -21,13 +21,14 @@ from ycworker.bookings.actions import list_activities
 
 
 def dates_text(row: activities.ActivityRow) -> str:
-    if row.first_day is None:
+    first, last = row.first_day, row.last_day
+    if first is None or last is None:  # an activity's first and last days come together
         return "no days"
-    if row.first_day == row.last_day:
-        return f"{row.first_day:%a %d %b %Y}"
-    if row.first_day.year == row.last_day.year:
-        return f"{row.first_day:%d %b} - {row.last_day:%d %b %Y}"
-    return f"{row.first_day:%d %b %Y} - {row.last_day:%d %b %Y}"
+    if first == last:
+        return f"{first:%a %d %b %Y}"
+    if first.year == last.year:
+        return f"{first:%d %b} - {last:%d %b %Y}"
+    return f"{first:%d %b %Y} - {last:%d %b %Y}"
 
 
 class ActivitiesTable(DataTable):
@@ -90,7 +91,7 @@ class ActivitiesScreen(AreaScreen):
     def action_refresh(self, select: str | None = None) -> None:
         self.run_db(
             list_activities,
-            self.app.today(),
+            self.ycapp.today(),
             self.include_past,
             then=lambda rows: self.show(rows, select),
             what="load the activities",

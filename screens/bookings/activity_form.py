@@ -154,7 +154,7 @@ class ActivityFormScreen(DbModalScreen):
         return data
 
     def show_errors(self, by_field: dict[str, str]) -> None:
-        for widget in self.query(".field-error"):
+        for widget in self.query(".field-error").results(Static):
             fid = (widget.id or "").removeprefix("err-")
             message = by_field.get(fid, "")
             widget.update(message)
@@ -177,7 +177,7 @@ class ActivityFormScreen(DbModalScreen):
             return
         self.show_errors({})
         self.query_one("#af-status", Static).update("Saving…")
-        worker = self.app.worker_info
+        worker = self.ycapp.worker_info
         self.run_db(
             save_activity,
             self.activity_id,

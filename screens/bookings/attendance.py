@@ -168,7 +168,7 @@ class AttendanceScreen(AreaScreen):
             return
         self.in_flight = list(self.queue)
         self.queue.clear()
-        worker = self.app.worker_info
+        worker = self.ycapp.worker_info
         self.run_db(
             save_attendance,
             self.in_flight,

@@ -149,7 +149,7 @@ class BookingFormScreen(DbModalScreen):
             )
 
     def on_mount(self) -> None:
-        worker = self.app.worker_info
+        worker = self.ycapp.worker_info
         if self.booking_id:
             self.run_db(
                 open_booking,
@@ -203,7 +203,7 @@ class BookingFormScreen(DbModalScreen):
         return days, details
 
     def show_errors(self, by_field: dict[str, str]) -> None:
-        for widget in self.query(".field-error"):
+        for widget in self.query(".field-error").results(Static):
             message = by_field.get((widget.id or "").removeprefix("err-"), "")
             widget.update(message)
             widget.set_class(bool(message), "shown")
@@ -220,7 +220,7 @@ class BookingFormScreen(DbModalScreen):
             return
         self.show_errors({})
         self.query_one("#bf-status", Static).update("Saving…")
-        worker = self.app.worker_info
+        worker = self.ycapp.worker_info
         worker_id = worker.id if worker else None
         if self.booking_id:
             self.run_db(
@@ -302,7 +302,7 @@ class CancelBookingScreen(DbModalScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        worker = self.app.worker_info
+        worker = self.ycapp.worker_info
         self.run_db(
             cancel_booking,
             self.booking_id,

@@ -11,6 +11,7 @@ Anywhere: ``w`` waiting list and offers, ``d`` day sheet, ``t`` attendance, ``f2
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -109,7 +110,7 @@ class BookingsScreen(AreaScreen):
                     placeholder="/ to find a name or reference; Enter or ↓ back to the list", id="inv-text"
                 )
                 yield Static("", id="inv-filters")
-                table = InviteTable(id="inv-table", cursor_type="row", zebra_stripes=True)
+                invites = InviteTable(id="inv-table", cursor_type="row", zebra_stripes=True)
                 for label, width in (
                     ("Name", 24),
                     ("Ref", 10),
@@ -121,8 +122,8 @@ class BookingsScreen(AreaScreen):
                     ("District", 16),
                     ("Booking", 9),
                 ):
-                    table.add_column(label, width=width)
-                yield table
+                    invites.add_column(label, width=width)
+                yield invites
         yield Footer()
 
     def on_mount(self) -> None:
@@ -147,7 +148,7 @@ class BookingsScreen(AreaScreen):
             load_invites,
             self.activity_id,
             self.invite_filter,
-            self.app.today(),
+            self.ycapp.today(),
             self.page_offset,
             then=self.show_invites,
             what="load the invitation list",
@@ -303,14 +304,14 @@ class BookingsScreen(AreaScreen):
                 )
                 return
             screen = BookingFormScreen(
-                self.detail, carer_id=row.carer_id, name=row.name, today=self.app.today()
+                self.detail, carer_id=row.carer_id, name=row.name, today=self.ycapp.today()
             )
         else:
-            row = self.current_booking()
-            if row is None:
+            booking = self.current_booking()
+            if booking is None:
                 return
             screen = BookingFormScreen(
-                self.detail, booking_id=row.booking_id, name=row.name, today=self.app.today()
+                self.detail, booking_id=booking.booking_id, name=booking.name, today=self.ycapp.today()
             )
         self.app.push_screen(screen, self.after_form)
 
@@ -359,7 +360,7 @@ class BookingsScreen(AreaScreen):
             then(days[0].id)
             return
         self.app.push_screen(
-            DayPickScreen(days, default_day(days, self.app.today())), lambda day_id: day_id and then(day_id)
+            DayPickScreen(days, default_day(days, self.ycapp.today())), lambda day_id: day_id and then(day_id)
         )
 
     def action_day_sheet(self) -> None:
@@ -375,9 +376,11 @@ class BookingsScreen(AreaScreen):
     def action_edit(self) -> None:
         from screens.bookings.activity_form import ActivityFormScreen
 
-        self.app.push_screen(
-            ActivityFormScreen(self.activity_id), lambda saved: saved and self.action_refresh()
-        )
+        def after(saved: bool | None) -> None:
+            if saved:
+                self.action_refresh()
+
+        self.app.push_screen(ActivityFormScreen(self.activity_id), after)
 
     def action_search(self) -> None:
         self.action_tab("invite")
@@ -399,7 +402,8 @@ class BookingsScreen(AreaScreen):
             self.query_one(InviteTable).focus()
 
     def action_invite_filter(self, name: str) -> None:
-        self.invite_filter = replace(self.invite_filter, **{name: not getattr(self.invite_filter, name)})
+        flipped: dict[str, Any] = {name: not getattr(self.invite_filter, name)}
+        self.invite_filter = replace(self.invite_filter, **flipped)
         self.page_offset = 0
         self.load_invites()
 

@@ -55,7 +55,7 @@ class DaySheetScreen(AreaScreen):
             self.action_reload()
 
     def action_reload(self) -> None:
-        worker = self.app.worker_info
+        worker = self.ycapp.worker_info
         self.run_db(
             open_day_sheet,
             self.day_id,
@@ -77,10 +77,10 @@ class DaySheetScreen(AreaScreen):
         self.query_one("#ds-markdown", Markdown).update(day_sheet.render_markdown(self.sheet))
 
     def folder(self):
-        return self.app.db_path.parent / "day-sheets"
+        return self.ycapp.db_path.parent / "day-sheets"
 
     def action_export(self) -> None:
-        worker = self.app.worker_info
+        worker = self.ycapp.worker_info
 
         def done(paths) -> None:
             self.notify(

@@ -63,12 +63,12 @@ class WaitingListScreen(AreaScreen):
             "Waiting list: a freed place goes to the first child whose days all have room.", id="wl-head"
         )
         yield Static("Waiting, in order", classes="section-title")
-        table = DataTable(id="wl-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str | Text] = DataTable(id="wl-table", cursor_type="row", zebra_stripes=True)
         for label, width in (("#", 4), ("Name", 26), ("Ref", 10), ("Status", 22), ("Days", 30)):
             table.add_column(label, width=width)
         yield table
         yield Static("Offers made (newest first)", classes="section-title")
-        offers = DataTable(id="wl-offers", cursor_type="row", zebra_stripes=True)
+        offers: DataTable[str | Text] = DataTable(id="wl-offers", cursor_type="row", zebra_stripes=True)
         for label, width in (
             ("Name", 26),
             ("Offered", 13),
@@ -147,7 +147,7 @@ class WaitingListScreen(AreaScreen):
         if row.status != "offered":
             self.notify(f"{row.name} has not been offered a place yet.")
             return
-        worker = self.app.worker_info
+        worker = self.ycapp.worker_info
 
         def done(offers: list[bookings.Offer]) -> None:
             withdraw_offer_notices(self.app, row.name)  # answered: "Press w" would now mislead
@@ -166,7 +166,7 @@ class WaitingListScreen(AreaScreen):
         )
 
     def action_offer(self) -> None:
-        worker = self.app.worker_info
+        worker = self.ycapp.worker_info
 
         def done(offers: list[bookings.Offer]) -> None:
             if not offers:

@@ -159,11 +159,13 @@ class ClubFormScreen(FormScreen):
             "last_date")}
         repeat = self.query_one("#frequency", Select).value
         district = self.query_one("#district_id", Select).value
+        weekday = self.query_one("#weekday", Select).value
+        assert isinstance(weekday, int)  # allow_blank=False: a day is always chosen
         frequency, _, which = str(repeat).partition(":")
         form = clubs.ClubForm(
             name=text["name"], district_id=district if isinstance(district, str) else None,
             venue=text["venue"], min_age=text["min_age"], max_age=text["max_age"], frequency=frequency,
-            weekday=int(self.query_one("#weekday", Select).value),
+            weekday=weekday,
             nth_weekday=int(which) if which and which != "date" else None,
             month_day=text["month_day"] if which == "date" else "",
             start_time=text["start_time"], end_time=text["end_time"], first_date=text["first_date"],
@@ -172,8 +174,8 @@ class ClubFormScreen(FormScreen):
         if which == "date" and not text["month_day"].strip():
             self.show_errors(FieldError("month_day", "Give the date in the month, 1 to 31."))
             return
-        worker = self.app.worker_info
-        self.run_db(save_club, form, worker.id if worker else None, self.app.today(), self.club_id,
+        worker = self.ycapp.worker_info
+        self.run_db(save_club, form, worker.id if worker else None, self.ycapp.today(), self.club_id,
                     then=self.dismiss, on_error=self.show_errors, what="save the club")
 
 
@@ -199,7 +201,7 @@ class OneOffForm(FormScreen):
 
     def action_save(self) -> None:
         self.clear_errors()
-        worker = self.app.worker_info
+        worker = self.ycapp.worker_info
         self.run_db(add_one_off, self.club_id, *(self.query_one(f"#{f}", Input).value for f in self.FIELDS),
                     worker.id if worker else None, then=self.dismiss, on_error=self.show_errors,
                     what="add the session")
@@ -228,7 +230,7 @@ class CancelForm(FormScreen):
 
     def action_save(self) -> None:
         self.clear_errors()
-        worker = self.app.worker_info
+        worker = self.ycapp.worker_info
         self.run_db(cancel_session, self.session_id, self.query_one("#reason", Input).value,
                     worker.id if worker else None, then=self.dismiss, on_error=self.show_errors,
                     what="cancel the session")
@@ -279,9 +281,9 @@ class MemberPicker(DbModalScreen):
 
     @on(OptionList.OptionSelected, "#results")
     def chosen(self, event: OptionList.OptionSelected) -> None:
-        worker = self.app.worker_info
+        worker = self.ycapp.worker_info
         label = str(event.option.prompt).split(" (")[0]
-        self.run_db(add_member, self.club_id, event.option.id, self.app.today(),
+        self.run_db(add_member, self.club_id, event.option.id, self.ycapp.today(),
                     worker.id if worker else None, then=lambda added: self.was_added(label, added),
                     what="add the member")
 

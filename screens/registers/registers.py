@@ -110,7 +110,7 @@ class RegistersScreen(AreaScreen):
         with Horizontal(id="regs-panes"):
             with Vertical(id="regs-clubs-box"):
                 yield Label("Clubs", classes="pane-title")
-                table = DataTable(id="regs-clubs", cursor_type="row", zebra_stripes=True)
+                table: DataTable[str] = DataTable(id="regs-clubs", cursor_type="row", zebra_stripes=True)
                 table.add_columns("Club", "When", "Ages", "Members")
                 yield table
             with Vertical(id="regs-sessions-box"):
@@ -132,12 +132,12 @@ class RegistersScreen(AreaScreen):
     # -- loading ------------------------------------------------------------------------------
 
     def _worker(self):
-        w = self.app.worker_info
+        w = self.ycapp.worker_info
         return (w.id if w else None), bool(w and w.is_manager)
 
     def action_refresh(self) -> None:
         worker_id, everyone = self._worker()
-        self.run_db(load_area, worker_id, self.app.today(), everyone, then=self.show, what="load the clubs",
+        self.run_db(load_area, worker_id, self.ycapp.today(), everyone, then=self.show, what="load the clubs",
                     group="regs-load", exclusive=True)
 
     def show(self, loaded) -> None:
@@ -146,7 +146,7 @@ class RegistersScreen(AreaScreen):
         held = [x for x in self.today_rows if not x.cancelled]
         today = self.query_one("#regs-today", Static)
         if not self.today_rows:
-            today.update(f"{self.app.today():%A %d %B}: no sessions today · n makes a new club")
+            today.update(f"{self.ycapp.today():%A %d %B}: no sessions today · n makes a new club")
         else:
             parts = [f"{x.club_name} {x.times}".strip() + (" (cancelled)" if x.cancelled else "")
                      for x in self.today_rows]
@@ -162,7 +162,7 @@ class RegistersScreen(AreaScreen):
         if not self.landed:
             self.landed = True
             if len(held) == 1:
-                self.app.open_register(held[0].id)
+                self.ycapp.open_register(held[0].id)
             elif len(held) > 1:
                 self.action_today()
 
@@ -186,12 +186,12 @@ class RegistersScreen(AreaScreen):
         club = self.selected_club()
         if club is None:
             return
-        self.run_db(load_sessions, club.id, self.app.today(), then=lambda r: self.show_sessions(club, r),
+        self.run_db(load_sessions, club.id, self.ycapp.today(), then=lambda r: self.show_sessions(club, r),
                     what="load the sessions", group="regs-sessions", exclusive=True)
 
     def show_sessions(self, club: clubs.ClubRow, loaded) -> None:
         rates, self.sessions, overall = loaded
-        today = self.app.today()
+        today = self.ycapp.today()
         self.query_one("#regs-sessions-title", Label).update(
             f"Sessions of {club.name} · {club.venue or 'no venue'}")
         table = self.query_one("#regs-sessions", DataTable)
@@ -220,7 +220,7 @@ class RegistersScreen(AreaScreen):
             return
         session = self.selected_session()
         if session is not None:
-            self.app.open_register(session.id)
+            self.ycapp.open_register(session.id)
 
     @on(DataTable.RowSelected, "#regs-sessions")
     def session_selected(self, _event) -> None:
@@ -235,11 +235,11 @@ class RegistersScreen(AreaScreen):
         if not held:
             self.notify("No session of your clubs today.", severity="information")
         elif len(held) == 1:
-            self.app.open_register(held[0].id)
+            self.ycapp.open_register(held[0].id)
         else:
             def chosen(session_id: str | None) -> None:
                 if session_id:
-                    self.app.open_register(session_id)
+                    self.ycapp.open_register(session_id)
 
             self.app.push_screen(SessionPicker(held), chosen)
 
