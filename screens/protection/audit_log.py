@@ -61,7 +61,7 @@ class AuditLogScreen(AreaScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Reading the audit log…", id="audit-status", markup=False)
-        table = DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str] = DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
         table.add_columns("When", "Worker", "Did", "Table", "Record id")
         yield table
         yield Footer()

@@ -168,7 +168,7 @@ class BackupsScreen(AreaScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Reading the backups…", id="backups-status", markup=False)
-        table = DataTable(id="backups-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str] = DataTable(id="backups-table", cursor_type="row", zebra_stripes=True)
         table.add_columns("Made", "Kind", "Size", "File")
         yield table
         yield Static("", id="backups-where", markup=False)
@@ -184,7 +184,7 @@ class BackupsScreen(AreaScreen):
         self.action_refresh()
 
     def on_screen_resume(self) -> None:
-        if self.app.store is not None and not self.busy:
+        if self.ycapp.store is not None and not self.busy:
             self.action_refresh()
 
     def status(self, text: str, error: bool = False) -> None:
@@ -210,7 +210,7 @@ class BackupsScreen(AreaScreen):
                         f"{count}. Enter restores the highlighted one; b backs up now.")
 
     def action_back_up(self) -> None:
-        if self.busy or self.app.store is None:
+        if self.busy or self.ycapp.store is None:
             return
         self.busy = True
         self.status("Backing up: writing, then checking the copy opens and is sound…")
@@ -239,7 +239,7 @@ class BackupsScreen(AreaScreen):
         return self.rows[table.cursor_row]
 
     def action_restore(self) -> None:
-        if self.busy or self.app.store is None:
+        if self.busy or self.ycapp.store is None:
             return
         chosen = self._highlighted()
         if chosen is None:

@@ -30,6 +30,7 @@ from ycworker.protection.actions import (
     preview_erasure,
     retention_review,
 )
+from ycworker.protection.erasure import Found
 
 
 class RetentionScreen(AreaScreen):
@@ -54,7 +55,7 @@ class RetentionScreen(AreaScreen):
         yield Header()
         yield Static("Looking for closed cases past the retention period…", id="retention-status",
                      markup=False)
-        table = DataTable(id="retention-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str] = DataTable(id="retention-table", cursor_type="row", zebra_stripes=True)
         table.add_columns("Name", "Ref", "Closed", "Years ago", "Review from")
         yield table
         yield Footer()
@@ -64,17 +65,17 @@ class RetentionScreen(AreaScreen):
         self.action_refresh()
 
     def on_screen_resume(self) -> None:
-        if self.app.store is not None:
+        if self.ycapp.store is not None:
             self.action_refresh()
 
     def action_refresh(self) -> None:
-        self.run_db(retention_review, self.app.today(), then=self._show, what="find cases for review",
+        self.run_db(retention_review, self.ycapp.today(), then=self._show, what="find cases for review",
                     group="retention", exclusive=True)
 
     def _show(self, loaded: RetentionReview) -> None:
         years, rows = loaded.years, loaded.due
         self.rows = rows
-        today = self.app.today()
+        today = self.ycapp.today()
         table = self.query_one(DataTable)
         table.clear()
         for d in rows:
@@ -125,7 +126,7 @@ class EraseScreen(FormMixin, AreaScreen):
     def __init__(self, carer_ref: str = "") -> None:
         super().__init__()
         self.start_ref = carer_ref
-        self.found = None
+        self.found: Found | None = None
         self.busy = False
 
     def compose(self) -> ComposeResult:
@@ -204,7 +205,7 @@ class EraseScreen(FormMixin, AreaScreen):
             return
         self.busy = True
         self.say("Erasing, then clearing the freed pages and the journal…")
-        self.run_db(erase_person, self.found.carer_id, self.app.worker_info, confirm, then=self._erased,
+        self.run_db(erase_person, self.found.carer_id, self.ycapp.worker_info, confirm, then=self._erased,
                     on_error=self._failed, what="erase", group="erase", exclusive=True)
 
     def _failed(self, error: BaseException) -> None:

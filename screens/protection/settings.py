@@ -14,7 +14,7 @@ number of backups kept. Saved together, or each bad field says why beside it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -29,8 +29,14 @@ from ycworker.common.errors import FieldError, describe, field_errors
 from ycworker.protection.actions import protection_settings, save_protection_settings
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from db.engine import Store
     from ycworker.protection.session import Rekeyed
+
+    _FormBase = Screen[Any]  # what the mixin is mixed into, for the type checker
+else:
+    _FormBase = object
 
 FORM_CSS = """
 .prot-box { width: 100%; max-width: 140; height: auto; padding: 0 1; }
@@ -56,7 +62,7 @@ def field_row(name: str, label: str, value: str = "", *, password: bool = False,
     )
 
 
-class FormMixin:
+class FormMixin(_FormBase):
     """Clear and show field errors on a screen built with ``field_row``."""
 
     FIELDS: tuple[str, ...] = ()

@@ -190,6 +190,7 @@ class ReturnDrillScreen(AreaScreen):
     def fit_columns(self) -> None:
         """The name (and "To check") take the width the other columns leave (read at each fill)."""
         table = self.query_one(DrillTable)
+        fixed: tuple[tuple[str, int], ...]
         if self.outcome:
             fixed = (("Ref", REF_WIDTH), ("Latest rating", RATING_WIDTH))
             table.columns[ColumnKey("name")].width = flexible_width(table, fixed, NAME_MIN)

@@ -186,10 +186,11 @@ class ReturnsScreen(AreaScreen):
         if not self.sealed:
             return "No sealed returns yet."
         unsent = [r for r in self.sealed if not r.synced_to]
-        same = [r for r in self.sealed if self.period and r.label == self.period.label]
+        period = self.period
+        same = [r for r in self.sealed if period and r.label == period.label]
         text = f"{len(self.sealed)} sealed return(s), {len(unsent)} not sent"
-        if same:
-            text += (f" · {self.period.label} sealed {len(same)} time(s), last "
+        if period and same:
+            text += (f" · {period.label} sealed {len(same)} time(s), last "
                      f"{same[0].made_at:%d/%m/%Y %H:%M}")
         return text + " · l lists them"
 
@@ -241,12 +242,13 @@ class ReturnsScreen(AreaScreen):
         row = self.current()
         if row is None or self.period is None or self.report is None:
             return
-        kind, fig = row
+        _kind, fig = row
         from screens.returns.drill import ReturnDrillScreen
 
-        if kind == "outcome":
+        if isinstance(fig, kpis.OutcomeFigure):
             self.app.push_screen(ReturnDrillScreen(self.period, fig.outcome))
             return
+        assert isinstance(fig, kpis.Figure)
         if fig.kpi in self.SERVICE_TABS:
             self.open_service_log(self.SERVICE_TABS[fig.kpi])
             return
