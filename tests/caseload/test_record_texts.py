@@ -10,6 +10,7 @@ from tests.conftest import on_screen, unlocked, until_shows
 from tests.helpers import caseload_data
 from ycworker.caseload import carers, referrals
 from ycworker.caseload.importing import check_text
+from ycworker.common import validators
 from ycworker.common.errors import FormErrors
 
 TODAY = date(2026, 11, 24)
@@ -46,7 +47,7 @@ def test_record_edit_refuses_hidden_characters(store, bad):
 
 def test_names_in_other_scripts_still_pass():
     for name in ("أميرة", "Zoë", "Siobhán", "נועה", "O'Neil-Brown"):
-        assert carers.field_text("first_name", name, "First name") == name
+        assert validators.field_text("first_name", name, "First name") == name
 
 
 def test_import_refuses_hidden_characters_in_names():

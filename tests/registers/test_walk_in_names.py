@@ -1,5 +1,5 @@
 """Issue 12 item 19 (walk-ins): a walk-in's name with a NUL or a right-to-left override is refused
-with a field error, as every other name is (carers.field_text), and no child is made."""
+with a field error, as every other name is (validators.field_text), and no child is made."""
 
 from __future__ import annotations
 

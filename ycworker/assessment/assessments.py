@@ -433,7 +433,7 @@ def record_change(session: Session, carer_id: str, form: Mapping[str, str], toda
     """Circumstances changed: record when and what; a re-assessment draft is due. Returns its id.
 
     If a re-assessment draft is already open, the change is added to it (and the due date kept)."""
-    from ycworker.caseload.carers import field_date, field_text
+    from ycworker.common.validators import field_date, field_text
 
     errors: list[FieldError] = []
     when: date | None = None

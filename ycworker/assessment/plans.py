@@ -15,10 +15,10 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from db.models import Assessment, Carer, PlanAction, utcnow
-from ycworker.caseload.carers import field_date, field_text, parse_date
 from ycworker.caseload.closure import drop_open_plan_actions as drop_open_actions
 from ycworker.common import audit
 from ycworker.common.errors import FieldError, FormErrors
+from ycworker.common.validators import field_date, field_text, parse_date
 
 STATUSES = {"open": "Open", "done": "Done", "dropped": "Dropped"}
 WHO_SUGGESTIONS = ("Worker", "Carer", "Parent", "School", "Cared-for person", "Other")

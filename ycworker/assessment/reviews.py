@@ -28,9 +28,9 @@ from db.models import Carer, Feedback, Referral, Review, ReviewOutcome, Worker, 
 from ycworker.assessment import plans
 from ycworker.assessment.outcomes import OUTCOMES
 from ycworker.caseload import referrals
-from ycworker.caseload.carers import field_date, field_text
 from ycworker.common import audit
 from ycworker.common.errors import FieldError, FormErrors
+from ycworker.common.validators import field_date, field_text
 
 RATINGS = {"improved": "Improved", "no_change": "No change", "worse": "Worse",
            "not_applicable": "Not applicable"}

@@ -24,9 +24,10 @@ from sqlmodel import Session, col
 
 from db.models import Carer, District, Household, Referral, School, new_id, utcnow
 from db.search_index import carers_indexed_in_bulk
-from ycworker.caseload.carers import ETHNICITIES, hidden_character_problem, parse_date
+from ycworker.caseload.carers import ETHNICITIES
 from ycworker.caseload.search import age_on
 from ycworker.common import audit
+from ycworker.common.validators import hidden_character_problem, parse_date
 
 T = TypeVar("T")
 

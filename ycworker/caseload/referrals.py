@@ -18,19 +18,13 @@ from sqlmodel import Session, col, select
 
 from db.models import Carer, Referral, School, Worker, utcnow
 from ycworker.caseload import carer_refs, closure
-from ycworker.caseload.carers import (
-    field_choice,
-    field_date,
-    field_dob,
-    field_text,
-    find_district,
-    find_or_add_school,
-)
+from ycworker.caseload.carers import field_dob, find_district, find_or_add_school
 from ycworker.caseload.duplicates import Match, likely_duplicates
 from ycworker.caseload.record import carer_row
 from ycworker.caseload.search import describe_pending, pending_deadline
 from ycworker.common import audit
 from ycworker.common.errors import FieldError, FormErrors
+from ycworker.common.validators import field_choice, field_date, field_text
 
 SOURCES = {
     "school": "School", "gp": "GP", "health": "Health", "self": "Self", "parent": "Parent",

@@ -20,9 +20,9 @@ from sqlmodel import Session, col, select
 from db.models import Attendance, Carer, Club, ClubMember, ClubSession, School, new_id, utcnow
 from ycworker.caseload import duplicates
 from ycworker.caseload.carer_refs import new_carer_ref
-from ycworker.caseload.carers import field_text
 from ycworker.common import audit, csv_safe
 from ycworker.common.errors import FieldError, FormErrors, UserError
+from ycworker.common.validators import field_text
 from ycworker.registers.clubs import (
     SessionRow,
     format_times,

@@ -22,9 +22,9 @@ from sqlmodel import Session, col, select
 
 from db.models import Carer, District, School, utcnow
 from db.models.base import Record
-from ycworker.caseload.carers import MAX_LONG_TEXT, field_date, field_text  # noqa: F401  (for the modules)
 from ycworker.common import audit, periods
 from ycworker.common.errors import FieldError, FormErrors
+from ycworker.common.validators import MAX_LONG_TEXT, field_date, field_text  # noqa: F401  (for the modules)
 
 LIMIT = 1000  # rows a list shows at most (newest first); the summary counts them all
 
