@@ -8,9 +8,10 @@ be in the future (that is the point of a plan); the day an action was done may n
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -18,6 +19,7 @@ from db.models import Assessment, Carer, PlanAction, utcnow
 from ycworker.caseload.closure import drop_open_plan_actions as drop_open_actions
 from ycworker.common import audit
 from ycworker.common.errors import FieldError, FormErrors
+from ycworker.common.errors import collect as errors_collect
 from ycworker.common.validators import field_date, field_text, parse_date
 
 STATUSES = {"open": "Open", "done": "Done", "dropped": "Dropped"}
@@ -98,12 +100,8 @@ def _check(form: Mapping[str, str], today: date, *, created: date | None = None
            ) -> tuple[str, str, date | None, str, date | None]:
     errors: list[FieldError] = []
 
-    def collect(fn, *args, **kw):
-        try:
-            return fn(*args, **kw)
-        except FieldError as e:
-            errors.append(e)
-            return None
+    def collect(fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
+        return errors_collect(errors, fn, *args, **kw)
 
     what = collect(field_text, "what", form.get("what", ""), "What", required=True)
     who = collect(field_text, "who", form.get("who", ""), "Who", required=True, limit=100)

@@ -29,7 +29,7 @@ from ycworker.assessment import plans
 from ycworker.assessment.outcomes import OUTCOMES
 from ycworker.caseload import referrals
 from ycworker.common import audit
-from ycworker.common.errors import FieldError, FormErrors
+from ycworker.common.errors import FieldError, FormErrors, collect
 from ycworker.common.validators import field_date, field_text
 
 RATINGS = {"improved": "Improved", "no_change": "No change", "worse": "Worse",
@@ -137,14 +137,6 @@ def _satisfied(raw: Any) -> bool | None:
     raise FieldError("satisfied", "Satisfied: yes, no, or not asked.")
 
 
-def _collect(errors: list[FieldError], fn, *args, **kw):
-    try:
-        return fn(*args, **kw)
-    except FieldError as e:
-        errors.append(e)
-        return None
-
-
 def save_review(session: Session, carer_id: str, form: Mapping[str, Any], today: date,
                 worker_id: str | None = None, *, review_id: str | None = None) -> str:
     """Record a review (or correct one): outcomes, satisfaction, next step. Returns its id."""
@@ -158,7 +150,7 @@ def save_review(session: Session, carer_id: str, form: Mapping[str, Any], today:
                 else _open_referral(session, carer_id))
     errors: list[FieldError] = []
     not_before = referral.referral_date if referral else None
-    when = _collect(errors, field_date, "review_date", str(form.get("review_date") or f"{today:%d/%m/%Y}"),
+    when = collect(errors, field_date, "review_date", str(form.get("review_date") or f"{today:%d/%m/%Y}"),
                     today, label="Date of the review", not_before=not_before,
                     not_before_label="the support request")
     ratings: dict[str, str] = {}
@@ -171,10 +163,10 @@ def save_review(session: Session, carer_id: str, form: Mapping[str, Any], today:
             errors.append(FieldError(code, f"'{rating}' is not a rating."))
         else:
             ratings[code] = rating
-    satisfied = _collect(errors, _satisfied, form.get("satisfied"))
-    comment = _collect(errors, field_text, "satisfaction_comment",
+    satisfied = collect(errors, _satisfied, form.get("satisfied"))
+    comment = collect(errors, field_text, "satisfaction_comment",
                        str(form.get("satisfaction_comment") or ""), "Comment", limit=2000)
-    notes = _collect(errors, field_text, "notes", str(form.get("notes") or ""), "Notes", limit=4000)
+    notes = collect(errors, field_text, "notes", str(form.get("notes") or ""), "Notes", limit=4000)
     step = str(form.get("next_step") or "continue").strip().lower()
     if step not in NEXT_STEPS:
         errors.append(FieldError("next_step", "Next step: continue, step down to clubs only, or close."))

@@ -34,7 +34,7 @@ from ycworker.caseload.record import carer_row
 from ycworker.caseload.record import load_record as load_record  # the record, opened from here too
 from ycworker.caseload.search import age_on
 from ycworker.common import audit
-from ycworker.common.errors import FieldError, FormErrors
+from ycworker.common.errors import FieldError, FormErrors, collect
 from ycworker.common.validators import (
     MAX_LONG_TEXT,
     MAX_TEXT,
@@ -259,11 +259,7 @@ def add_cared_for(session: Session, carer_id: str, form: dict[str, object],
     errors: list[FieldError] = []
 
     def check(fn: Callable[..., Any], *a: Any, **kw: Any) -> Any:
-        try:
-            return fn(*a, **kw)
-        except FieldError as e:
-            errors.append(e)
-            return None
+        return collect(errors, fn, *a, **kw)
 
     existing = str(form.get("existing") or "")
     name = check(field_text, "name", str(form.get("name") or ""), "Name", limit=100)
@@ -309,11 +305,7 @@ def add_contact(session: Session, carer_id: str, form: dict[str, str], today: da
     errors: list[FieldError] = []
 
     def check(fn: Callable[..., Any], *a: Any, **kw: Any) -> Any:
-        try:
-            return fn(*a, **kw)
-        except FieldError as e:
-            errors.append(e)
-            return None
+        return collect(errors, fn, *a, **kw)
 
     kind = check(field_choice, "kind", form.get("kind", "note"), tuple(CONTACT_KINDS), "Kind of contact")
     when = check(field_date, "contact_date", form.get("contact_date", ""), today, label="Date")

@@ -23,7 +23,7 @@ from ycworker.caseload.duplicates import Match, likely_duplicates
 from ycworker.caseload.record import carer_row
 from ycworker.caseload.search import describe_pending, pending_deadline
 from ycworker.common import audit
-from ycworker.common.errors import FieldError, FormErrors
+from ycworker.common.errors import FieldError, FormErrors, collect
 from ycworker.common.validators import field_choice, field_date, field_text
 
 SOURCES = {
@@ -96,37 +96,29 @@ def name_from_search(text: str) -> tuple[str, str]:
     return words[0], " ".join(words[1:])
 
 
-def _collect(errors: list[FieldError], fn, *args, **kw):
-    try:
-        return fn(*args, **kw)
-    except FieldError as e:
-        errors.append(e)
-        return None
-
-
 def check_request(session: Session, form: dict[str, str], today: date) -> CleanRequest:
     """Every field of the short form checked; all problems raised together as FormErrors."""
     errors: list[FieldError] = []
     get = lambda k: str(form.get(k) or "")  # noqa: E731
-    first = _collect(errors, field_text, "first_name", get("first_name"), "First name", required=True,
+    first = collect(errors, field_text, "first_name", get("first_name"), "First name", required=True,
                      limit=100)
-    last = _collect(errors, field_text, "last_name", get("last_name"), "Last name", required=True,
+    last = collect(errors, field_text, "last_name", get("last_name"), "Last name", required=True,
                     limit=100)
-    ref_date = _collect(errors, field_date, "referral_date", get("referral_date") or f"{today:%d/%m/%Y}",
+    ref_date = collect(errors, field_date, "referral_date", get("referral_date") or f"{today:%d/%m/%Y}",
                         today, label="Date of the request")
-    dob = _collect(errors, field_dob, "date_of_birth", get("date_of_birth"), today, at=ref_date)
-    school = _collect(errors, field_text, "school", get("school"), "School")
-    district = _collect(errors, field_text, "district", get("district"), "District")
+    dob = collect(errors, field_dob, "date_of_birth", get("date_of_birth"), today, at=ref_date)
+    school = collect(errors, field_text, "school", get("school"), "School")
+    district = collect(errors, field_text, "district", get("district"), "District")
     district_id = None
     if district:
-        district_id = _collect(errors, find_district, session, "district", district)
+        district_id = collect(errors, find_district, session, "district", district)
     if not school and not district and not any(e.field in ("school", "district") for e in errors):
         errors.append(FieldError("school", "Give the school, or the district if they are not at school."))
-    source = _collect(errors, field_choice, "source", get("source"), tuple(SOURCES), "Who referred")
-    referrer = _collect(errors, field_text, "referrer_name", get("referrer_name"), "Referrer's name")
-    contact = _collect(errors, field_text, "referrer_contact", get("referrer_contact"),
+    source = collect(errors, field_choice, "source", get("source"), tuple(SOURCES), "Who referred")
+    referrer = collect(errors, field_text, "referrer_name", get("referrer_name"), "Referrer's name")
+    contact = collect(errors, field_text, "referrer_contact", get("referrer_contact"),
                        "Referrer's contact")
-    reason = _collect(errors, field_text, "reason", get("reason"), "Why", required=True, limit=4000)
+    reason = collect(errors, field_text, "reason", get("reason"), "Why", required=True, limit=4000)
     if errors:
         raise FormErrors(errors)
     return CleanRequest(first, last, dob, school or "", district or "", district_id, source,
@@ -201,13 +193,13 @@ def record_consent(session: Session, referral_id: str, form: dict[str, str], tod
     """Consent given / refused / pending, with the date and who gave (or refused) it."""
     r = _referral(session, referral_id)
     errors: list[FieldError] = []
-    status = _collect(errors, field_choice, "consent", form.get("consent", ""), tuple(CONSENTS), "Consent")
+    status = collect(errors, field_choice, "consent", form.get("consent", ""), tuple(CONSENTS), "Consent")
     when = None
     if status in ("given", "refused"):
-        when = _collect(errors, field_date, "consent_date", form.get("consent_date", ""), today,
+        when = collect(errors, field_date, "consent_date", form.get("consent_date", ""), today,
                         label="Date of consent", not_before=r.referral_date,
                         not_before_label="the request")
-    who = _collect(errors, field_text, "consent_given_by", form.get("consent_given_by", ""),
+    who = collect(errors, field_text, "consent_given_by", form.get("consent_given_by", ""),
                    "Who gave it", required=status in ("given", "refused"), limit=100)
     if errors:
         raise FormErrors(errors)
@@ -232,7 +224,7 @@ def allocate(session: Session, referral_id: str, form: dict[str, str], today: da
     worker = session.get(Worker, to) if to else None
     if worker is None or not worker.active:
         errors.append(FieldError("worker", "Choose the worker to allocate to."))
-    when = _collect(errors, field_date, "allocated_date", form.get("allocated_date", ""), today,
+    when = collect(errors, field_date, "allocated_date", form.get("allocated_date", ""), today,
                     label="Date of allocation", not_before=r.referral_date,
                     not_before_label="the request")
     if r.assessment_completed_date and when and when > r.assessment_completed_date:
@@ -256,11 +248,11 @@ def close(session: Session, referral_id: str, form: dict[str, str], today: date,
     if r.closed_date is not None:
         raise FieldError("closure_reason", "This request is already closed.")
     errors: list[FieldError] = []
-    reason = _collect(errors, field_choice, "closure_reason", form.get("closure_reason", ""),
+    reason = collect(errors, field_choice, "closure_reason", form.get("closure_reason", ""),
                       tuple(CLOSURE_REASONS), "Reason for closing")
-    when = _collect(errors, field_date, "closed_date", form.get("closed_date", ""), today,
+    when = collect(errors, field_date, "closed_date", form.get("closed_date", ""), today,
                     label="Date of closure", not_before=r.referral_date, not_before_label="the request")
-    note = _collect(errors, field_text, "closure_note", form.get("closure_note", ""), "Note", limit=4000)
+    note = collect(errors, field_text, "closure_note", form.get("closure_note", ""), "Note", limit=4000)
     if reason == "consent_not_given" and r.consent == "given":
         errors.append(FieldError("closure_reason", "Consent is recorded as given; record it as refused "
                                                    "first, or choose another reason."))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 
 class UserError(Exception):
     """A plain-sentence problem with what the user asked for."""
@@ -36,6 +39,18 @@ class FormErrors(ValueError):
 
     def by_field(self) -> dict[str, str]:
         return {e.field: e.message for e in self.errors}
+
+
+def collect(errors: list[FieldError], check: Callable[..., Any], *args: Any, **kw: Any) -> Any:
+    """One field's check, in a form that reports every problem at once: the checked value, or
+    None with the FieldError kept in ``errors`` (raised together afterwards as FormErrors, so the
+    values are read only when every check passed: typed as Any for that reason). The one error
+    collector of every form's service."""
+    try:
+        return check(*args, **kw)
+    except FieldError as e:
+        errors.append(e)
+        return None
 
 
 def field_errors(error: BaseException) -> list[FieldError]:
