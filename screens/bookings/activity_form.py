@@ -13,7 +13,7 @@ from textual.widgets import Checkbox, Input, Label, Static, TextArea
 from screens.common.base import DbModalScreen
 from ycworker.bookings import activities
 from ycworker.bookings.actions import open_activity, save_activity
-from ycworker.common.errors import FieldError, FormErrors
+from ycworker.common.errors import FieldError, FormErrors, field_errors
 
 FIELDS = (
     # id, label, placeholder
@@ -153,7 +153,9 @@ class ActivityFormScreen(DbModalScreen):
         activities.validate(data)
         return data
 
-    def show_errors(self, by_field: dict[str, str]) -> None:
+    def show_errors(self, error: BaseException | None) -> None:
+        """Each field's error beside it (none: clear them), the rest in the status line."""
+        by_field = {e.field: e.message for e in field_errors(error)} if error is not None else {}
         for widget in self.query(".field-error").results(Static):
             fid = (widget.id or "").removeprefix("err-")
             message = by_field.get(fid, "")
@@ -170,12 +172,12 @@ class ActivityFormScreen(DbModalScreen):
         try:
             data = self.gather()
         except FormErrors as e:
-            self.show_errors(e.by_field())
+            self.show_errors(e)
             return
         except FieldError as e:
-            self.show_errors({e.field: e.message})
+            self.show_errors(e)
             return
-        self.show_errors({})
+        self.show_errors(None)
         self.query_one("#af-status", Static).update("Saving…")
         worker = self.ycapp.worker_info
         self.run_db(
@@ -196,10 +198,8 @@ class ActivityFormScreen(DbModalScreen):
         self.dismiss(activity_id)
 
     def failed(self, error: BaseException) -> None:
-        if isinstance(error, FormErrors):
-            self.show_errors(error.by_field())
-        elif isinstance(error, FieldError):
-            self.show_errors({error.field: error.message})
+        if isinstance(error, (FormErrors, FieldError)):
+            self.show_errors(error)
         else:
             from screens.common.base import plain_error
 

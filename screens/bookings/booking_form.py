@@ -29,7 +29,7 @@ from ycworker.bookings.actions import (
     previous_details,
     save_booking_details,
 )
-from ycworker.common.errors import FieldError, FormErrors
+from ycworker.common.errors import FieldError, FormErrors, field_errors
 
 TEXT_FIELDS = (
     ("allergies", "Allergies", "e.g. peanuts (anaphylaxis), or none; blank: not asked yet"),
@@ -202,7 +202,9 @@ class BookingFormScreen(DbModalScreen):
             raise FieldError("days", "Choose at least one day.")
         return days, details
 
-    def show_errors(self, by_field: dict[str, str]) -> None:
+    def show_errors(self, error: BaseException | None) -> None:
+        """Each field's error beside it (none: clear them), the rest in the status line."""
+        by_field = {e.field: e.message for e in field_errors(error)} if error is not None else {}
         for widget in self.query(".field-error").results(Static):
             message = by_field.get((widget.id or "").removeprefix("err-"), "")
             widget.update(message)
@@ -216,9 +218,9 @@ class BookingFormScreen(DbModalScreen):
         try:
             days, details = self.gather()
         except FieldError as e:
-            self.show_errors({e.field: e.message})
+            self.show_errors(e)
             return
-        self.show_errors({})
+        self.show_errors(None)
         self.query_one("#bf-status", Static).update("Saving…")
         worker = self.ycapp.worker_info
         worker_id = worker.id if worker else None
@@ -249,10 +251,8 @@ class BookingFormScreen(DbModalScreen):
             )
 
     def failed(self, error: BaseException) -> None:
-        if isinstance(error, FormErrors):
-            self.show_errors(error.by_field())
-        elif isinstance(error, FieldError):
-            self.show_errors({error.field: error.message})
+        if isinstance(error, (FormErrors, FieldError)):
+            self.show_errors(error)
         else:
             self.query_one("#bf-status", Static).update(plain_error(error, "save the booking"))
 
