@@ -1,31 +1,29 @@
-"""The encrypted local store: one SQLCipher file, opened with a key derived once per unlock.
+"""The encrypted local store: one SQLCipher file under a random data key, opened through a worker's slot.
 
-How the key works: the passphrase is stretched once per unlock with PBKDF2-HMAC-SHA512 and a
-16-byte salt, and the raw 32-byte key is handed to SQLCipher as ``x'...'`` so that opening a
-connection costs no key derivation. The salt is SQLCipher's own: a new file is created with a
-raw key *and* salt (``x'<key><salt>'``) so SQLCipher writes that salt into the first 16 bytes
-of the file, where it is read back at the next unlock. No sidecar file, nothing in plain text.
+How the key works: the database is keyed (raw, ``x'...'``, so opening a connection costs no key
+derivation) with a random 256-bit data key made with the file. Each worker's passphrase opens their
+own slot in ``<db>.keys`` (``db/keyslots.py``), which gives the data key and says who is acting.
+A file made before key slots (no keys file: its key was PBKDF2 of the passphrase and the header's
+salt) is moved at its first open: backed up, given its first manager's slot, rekeyed in two phases.
 
-Where things are: the store once open, its engine and pool in ``db/store.py``; the key and
-salt in ``db/keys.py``; private files and fsync in ``db/files.py``; what a file is in
-``db/identify.py``. This module opens, checks, rekeys and upgrades a file, and is the import
-point for all of them (it re-exports their names).
-
-Changing the passphrase (``rekey_file``) follows the same scheme: the file is rekeyed to a new
-raw key derived from the new passphrase and a *new* salt (``x'<key><salt>'``), so SQLCipher
-writes the new salt into the header; it is then reopened with the new passphrase to prove it.
+Where things are: the store once open, its engine and pool in ``db/store.py``; the legacy key and
+``key_for_file`` in ``db/keys.py``; the slots in ``db/keyslots.py``; private files and fsync in
+``db/files.py``; what a file is in ``db/identify.py``. This module opens, checks, rekeys and
+upgrades a file, and is the import point for all of them (it re-exports their names).
 
 Files are created under a private umask (0077) and chmod-ed 0600; folders are 0700.
 """
 
 import os
-import secrets
 import stat
+import time
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlmodel import col, select
 
 from db.errors import (
     DamagedDatabase,
@@ -40,7 +38,19 @@ from db.errors import (
 )
 from db.files import folder_warning, fsync_dir, fsync_file, private_umask, secure_file, secure_folder
 from db.identify import identify, prove_key
-from db.keys import KDF_ITERATIONS, SALT_BYTES, derive_key, key_for_file, read_salt
+from db import keyslots
+from db.keys import (
+    KDF_ITERATIONS,
+    SALT_BYTES,
+    derive_key,
+    key_for_file,
+    last_worker,
+    legacy_keys,
+    read_salt,
+    remember_worker,
+)
+from db.keyslots import KdfCost
+from db.unlock_attempts import Attempts
 from db.store import (
     BUSY_TIMEOUT_MS,
     QUIET_WAIT_MS,
@@ -64,18 +74,37 @@ def _writable(path: Path) -> bool:
     return bool(mode & stat.S_IWUSR) and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
+class WeakPassphrase(StoreError):
+    """A new passphrase that is too short (the rule of ``check_new_passphrase``)."""
+
+
+#: The first manager's name on a new database, unless this environment variable gives one.
+NAME_ENV = "YCWORKER_NAME"
+FIRST_MANAGER = "Manager"
+
+
+def first_manager_name() -> str:
+    return (os.environ.get(NAME_ENV) or "").strip() or FIRST_MANAGER
+
+
 def open_store(path: Path | str, passphrase: str, *, migrate: bool = True,
                on_wait: Callable[[], object] | None = None,
-               wait_seconds: float | None = None) -> Store:
+               wait_seconds: float | None = None, kdf: KdfCost | None = None,
+               name: str | None = None, sleep: Callable[[float], object] = time.sleep) -> Store:
     """Unlock (or create) the database at ``path`` and bring its schema up to date.
 
-    Before SQLite opens an existing file: ``identify`` (NotADatabase: a folder, a plain SQLite
-    file, a CSV, a file cut short) and ``prove_key`` (WrongPassphrase): neither changes a byte
-    of the file, its -wal or its -shm. Before migrating an existing file, a backup copy is
-    written beside it. A folder that is missing is made 0700; an existing one is left alone
-    (``store.warnings`` says so if others can read it). A new file is 0600; an existing file
-    keeps its permissions (a read-only one gives a read-only store: ReadOnlyDatabase on write).
-    ``on_wait``/``wait_seconds``: see ``Store.waiting``.
+    A new file: a random data key, ``<db>.keys`` with its first worker a manager (``name``, else
+    $YCWORKER_NAME, else "Manager") and a Worker row of the same id; ``store.recovery_code`` is
+    set (show it once). An existing file with a keys file: the passphrase opens a worker's slot
+    (after the delay the failed attempts ask for; a failure is counted in ``<db>.attempts``, and
+    nothing else is written), then ``prove_key``. A legacy file (no keys file) that opens the old
+    way is backed up and moved to a random data key and a slot for its first manager.
+    ``store.acting`` is (worker id, name, role). ``kdf``: the KDF cost of new slots (tests).
+
+    Before SQLite opens an existing file: ``identify`` (NotADatabase) and ``prove_key``
+    (WrongPassphrase): neither changes a byte of the file, its -wal or its -shm. Before
+    migrating an existing file, a backup copy is written beside it. A missing folder is made
+    0700; a new file is 0600. ``on_wait``/``wait_seconds``: see ``Store.waiting``.
     """
     path = Path(path).expanduser()
     identify(path)
@@ -85,19 +114,72 @@ def open_store(path: Path | str, passphrase: str, *, migrate: bool = True,
         raise StoreError(f"The folder {path.parent} cannot be made "
                          f"({exc.strerror or 'not allowed'}). Choose another place with --db.") from None
     salt = read_salt(path)
-    created = salt is None
+    cost = kdf or keyslots.DEFAULT_KDF
     if salt is None:
-        salt = secrets.token_bytes(SALT_BYTES)
-        key_hex = derive_key(passphrase, salt).hex() + salt.hex()  # raw key with explicit salt
-    else:
-        key_hex = derive_key(passphrase, salt).hex()
-        prove_key(path, key_hex)
+        return _create(path, passphrase, name or first_manager_name(), cost, migrate, warning,
+                       on_wait, wait_seconds)
+    if keyslots.keys_path(path).exists():
+        key, acting, failures = _unlock_slot(path, passphrase, sleep)
+        store = _open_engine(path, key.hex(), False, warning, on_wait, wait_seconds)
+        store.acting, store.failed_unlocks = acting, failures
+        remember_worker(path, acting[0])
+        if migrate:
+            _migrate(store)
+        return store
+    return _migrate_legacy(path, passphrase, salt, cost, migrate, warning, on_wait, wait_seconds, sleep)
+
+
+def _slot_error(exc: keyslots.KeySlotError) -> StoreError:
+    if isinstance(exc, keyslots.WrongPassphrase):
+        return WrongPassphrase("That passphrase does not open this database. Nothing was changed.")
+    return StoreError(str(exc))
+
+
+def _proves(path: Path) -> Callable[[bytes], bool]:
+    def attempt(key: bytes) -> bool:
+        try:
+            prove_key(path, key.hex())
+        except WrongPassphrase:
+            return False
+        return True
+    return attempt
+
+
+def _unlock_slot(path: Path, passphrase: str, sleep: Callable[[float], object]
+                 ) -> tuple[bytes, tuple[str, str, str], list[datetime]]:
+    attempts = Attempts(path)
+    delay = attempts.delay_before_attempt()
+    if delay > 0:
+        sleep(delay)
+    try:
+        keys = keyslots.KeySlotFile.load(path)
+        opened = keys.unlock(passphrase, try_key=_proves(path), prefer=last_worker(path))
+    except keyslots.WrongPassphrase:
+        attempts.record_failure()
+        raise WrongPassphrase("That passphrase does not open this database. Nothing was changed.") from None
+    except keyslots.KeySlotError as exc:
+        raise _slot_error(exc) from None
+    if opened.rekey_interrupted:
+        keys.settle(opened.data_key)
+    info = opened.slot
+    return opened.data_key, (info.worker_id, info.name, info.role), attempts.record_success()
+
+
+def _migrate(store: Store) -> None:
+    try:
+        store.backup_path = upgrade_store(store)
+    except BaseException:
+        store.close()
+        raise
+
+
+def _open_engine(path: Path, key_hex: str, created: bool, warning: str | None,
+                 on_wait: Callable[[], object] | None, wait_seconds: float | None) -> Store:
     read_only = None if created or _writable(path) else read_only_sentence(path)
     if created and not os.access(path.parent, os.W_OK):
         raise ReadOnlyDatabase(f"ycworker cannot make a database in {path.parent}: the folder "
                                "does not allow writing. Choose another place with --db.")
-    old_umask = os.umask(0o077)
-    try:
+    with private_umask():
         engine = _make_engine(path, key_hex)
         engine.ycw_wait["on_wait"] = on_wait  # type: ignore[attr-defined]
         if wait_seconds is not None:
@@ -118,20 +200,109 @@ def open_store(path: Path | str, passphrase: str, *, migrate: bool = True,
             engine.dispose()
             raise StoreError(f"The database {path.name} could not be opened "
                              f"({exc.strerror or 'not allowed'}).") from None
-        store = Store(path=path, engine=engine, created=created, read_only=read_only,
-                      warnings=[warning] if warning else [])
-        if migrate:
-            try:
-                store.backup_path = upgrade_store(store)
-            except BaseException:
-                store.close()
-                raise
-    finally:
-        os.umask(old_umask)
-    if created:
-        for suffix in ("", "-wal", "-shm"):  # made just now, under the private umask
-            secure_file(Path(str(path) + suffix))
+    return Store(path=path, engine=engine, created=created, read_only=read_only,
+                 warnings=[warning] if warning else [])
+
+
+def _create(path: Path, passphrase: str, name: str, kdf: KdfCost, migrate: bool, warning: str | None,
+            on_wait: Callable[[], object] | None, wait_seconds: float | None) -> Store:
+    problem = keyslots.check_new_passphrase(passphrase)
+    if problem:
+        raise WeakPassphrase(f"{problem} Choose a longer one for the new database.")
+    keys_file = keyslots.keys_path(path)
+    if keys_file.exists():  # left by a database that is gone (or a crash before it was made)
+        os.replace(keys_file, keys_file.with_name(
+            f"{keys_file.name}.orphan-{datetime.now().strftime('%Y%m%d-%H%M%S')}"))
+    if not os.access(path.parent, os.W_OK):
+        raise ReadOnlyDatabase(f"ycworker cannot make a database in {path.parent}: the folder "
+                               "does not allow writing. Choose another place with --db.")
+    worker_id = str(uuid.uuid4())
+    with private_umask():
+        keys, data_key, code = keyslots.KeySlotFile.create(path, name, passphrase, worker_id=worker_id,
+                                                           kdf=kdf)
+    try:
+        store = _open_engine(path, data_key.hex(), True, warning, on_wait, wait_seconds)
+    except BaseException:
+        keys_file.unlink(missing_ok=True)
+        raise
+    store.acting, store.recovery_code = (worker_id, keys.slots[0].name, "manager"), code
+    remember_worker(path, worker_id)
+    if migrate:
+        _migrate(store)
+        _add_worker_row(store, worker_id, keys.slots[0].name, "manager")
+    for suffix in ("", "-wal", "-shm"):  # made just now, under the private umask
+        secure_file(Path(str(path) + suffix))
     return store
+
+
+def _add_worker_row(store: Store, worker_id: str, name: str, role: str) -> None:
+    from db.models import Worker
+
+    with store.write() as session:
+        if session.get(Worker, worker_id) is None:
+            initials = "".join(p[0] for p in name.split() if p)[:3].upper()
+            session.add(Worker(id=worker_id, name=name, role=role, initials=initials))
+
+
+def _legacy_key(path: Path, passphrase: str, salt: bytes) -> str | None:
+    for key_hex in legacy_keys(passphrase, salt):
+        try:
+            prove_key(path, key_hex)
+        except WrongPassphrase:
+            continue
+        return key_hex
+    return None
+
+
+def _migrate_legacy(path: Path, passphrase: str, salt: bytes, kdf: KdfCost, migrate: bool,
+                    warning: str | None, on_wait: Callable[[], object] | None,
+                    wait_seconds: float | None, sleep: Callable[[float], object]) -> Store:
+    """A file made before key slots: open it the old way; back it up; give its first manager a slot
+    (the passphrase) and move it to a random data key in two phases (pending wraps, ``PRAGMA rekey``,
+    commit). A crash at any point leaves a file that opens with the passphrase."""
+    from db.models import Worker
+
+    attempts = Attempts(path)
+    delay = attempts.delay_before_attempt()
+    if delay > 0:
+        sleep(delay)
+    old_hex = _legacy_key(path, passphrase, salt)
+    if old_hex is None:
+        attempts.record_failure()
+        raise WrongPassphrase("That passphrase does not open this database. Nothing was changed. "
+                              "(Its keys file is missing: if it was made with key slots, open it with "
+                              "the recovery key: ycworker unlock-recovery.)")
+    failures = attempts.record_success()
+    store = _open_engine(path, old_hex, False, warning, on_wait, wait_seconds)
+    try:
+        if store.read_only:
+            raise ReadOnlyDatabase(store.read_only)
+        store.backup_path = backup_copy(store, "pre-keyslots")
+        upgrade_store(store)
+        with store.write() as session:
+            rows = session.exec(select(Worker).where(col(Worker.active)).order_by(col(Worker.name))).all()
+            chosen = next((w for w in rows if w.role == "manager"), rows[0] if rows else None)
+            if chosen is None:
+                chosen = Worker(name=first_manager_name(), role="manager")
+                session.add(chosen)
+            chosen.role = "manager"
+            session.flush()
+            acting = (chosen.id, chosen.name, "manager")
+        store.checkpoint()
+    finally:
+        store.close()
+    old_key = bytes.fromhex(old_hex)
+    keys, _, _ = keyslots.KeySlotFile.create(path, acting[1], passphrase, worker_id=acting[0],
+                                             data_key=old_key, kdf=kdf)
+    new_key = keyslots.new_data_key()
+    code = keys.rewrap_all(old_key, new_key, lambda: rekey_raw(path, old_hex, new_key.hex()))
+    fresh = _open_engine(path, new_key.hex(), False, warning, on_wait, wait_seconds)
+    fresh.acting, fresh.recovery_code, fresh.failed_unlocks = acting, code, failures
+    fresh.backup_path = store.backup_path
+    remember_worker(path, acting[0])
+    if migrate:
+        _migrate(fresh)
+    return fresh
 
 
 def check_file(path: Path | str, key_hex: str, *, full: bool = True) -> list[str]:
@@ -188,34 +359,35 @@ IN_USE = ("Another ycworker is using this database (another terminal?): lock it 
           "close it, then try again. Nothing was changed.")
 
 
-def rekey_file(path: Path | str, old_passphrase: str, new_passphrase: str) -> None:
-    """Change the passphrase of a closed database file (``PRAGMA rekey``).
+def reopen(store: Store, key_hex: str) -> Store:
+    """The (closed) store's file opened again with a raw key (after a rekey); the same worker acts."""
+    fresh = _open_engine(store.path, key_hex, False, None, None, None)
+    fresh.acting = store.acting
+    return fresh
 
-    The old passphrase is required: it must open the file. The file is rekeyed to a raw key
-    derived from the new passphrase and a fresh salt (``x'<key><salt>'``), then reopened with
-    the new passphrase to prove it. Close every Store on the file first (other processes too).
-    """
+
+def rekey_raw(path: Path | str, old_hex: str, new_hex: str) -> None:
+    """Move the closed file at ``path`` from one raw key to another (``PRAGMA rekey``), then prove
+    the new key opens it. Close every Store on the file first (other processes too): refused with
+    nothing changed while another ycworker has it open. Callers keep both keys recoverable (the
+    keys file's pending wraps) until this returns."""
     path = Path(path)
-    old_key = key_for_file(path, old_passphrase)
     if others_using(path):  # their connections keep the old key: their next write would corrupt
         raise StoreError(IN_USE)
-    conn = _driver_connect(path, old_key)  # WrongPassphrase if the old one is wrong
+    conn = _driver_connect(path, old_hex)
     try:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
         if busy:
             raise StoreError(IN_USE)
-        new_salt = secrets.token_bytes(SALT_BYTES)
-        new_key = derive_key(new_passphrase, new_salt).hex()
-        conn.execute(f"PRAGMA rekey = \"x'{new_key}{new_salt.hex()}'\"")
+        conn.execute(f"PRAGMA rekey = \"x'{new_hex}'\"")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     finally:
         conn.close()
     fsync_file(path)
     fsync_dir(path.parent)
-    proof = _driver_connect(path, key_for_file(path, new_passphrase))
-    proof.close()
+    prove_key(path, new_hex)
 
 
 def upgrade_store(store: Store, target: str = "head") -> Path | None:
@@ -249,8 +421,17 @@ def backup_copy(store: Store, reason: str) -> Path:
     fsync_file(tmp)
     os.replace(tmp, target)
     secure_file(target)
+    copy_keys(store.path, target)
     fsync_dir(target.parent)
     return target
+
+
+def copy_keys(db_path: Path, copy: Path) -> None:
+    """A copy of the database carries the keys file as it is now (``<copy>.keys``), so it opens
+    with the same passphrases; a file without a keys file gives none."""
+    source = keyslots.keys_path(db_path)
+    if source.exists():
+        keyslots.atomic_write(keyslots.keys_path(copy), source.read_bytes())
 
 
 __all__ = [
@@ -285,7 +466,11 @@ __all__ = [
     "open_store",
     "others_using",
     "private_umask",
-    "rekey_file",
+    "rekey_raw",
+    "copy_keys",
+    "reopen",
+    "WeakPassphrase",
+    "NAME_ENV",
     "secure_file",
     "secure_folder",
 ]

@@ -52,6 +52,12 @@ class Store:
     read_only: str | None = None
     #: Sentences for the caller to show once (e.g. the folder is open to other users).
     warnings: list[str] = field(default_factory=list)
+    #: Who opened it: (worker id, name, role) of the key slot the passphrase opened.
+    acting: tuple[str, str, str] | None = None
+    #: The recovery key, set only by the open that made it (a new file, a legacy file's migration).
+    recovery_code: str | None = None
+    #: When passphrases failed since the last unlock (for the audit log).
+    failed_unlocks: list[Any] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         # The engine's error hook stops writing on damage found by any statement.
@@ -73,6 +79,11 @@ class Store:
         """The raw key as handed to SQLCipher (for verifying copies made with ``VACUUM INTO``)."""
         password = self.engine.url.password or ""
         return password[2:-1] if password.startswith("x'") else password
+
+    @property
+    def data_key(self) -> bytes:
+        """The raw data key (32 bytes) the file is keyed with."""
+        return bytes.fromhex(self.key_hex[:64])
 
     def stop_writing(self, reason: str) -> None:
         """Refuse every later write (the file failed an integrity check)."""

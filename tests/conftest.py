@@ -1,7 +1,10 @@
 """Shared fixtures: a temporary encrypted store, the App factory, and a pilot helper.
 
 The schema is migrated once per test session into a template file; each test gets a copy
-(same passphrase, same salt), so a test pays one key derivation, not a migration.
+(same data key, and the keys file beside it), so a test pays one key derivation, not a migration.
+The template's slot is made with a low KDF cost (``TEST_KDF``, through open_store's explicit
+parameter): the slot records its own cost, so the copies open cheaply, and nothing production runs
+can lower it.
 """
 
 from __future__ import annotations
@@ -13,15 +16,18 @@ from pathlib import Path
 import pytest
 
 PASSPHRASE = "correct horse battery"
-TODAY = date(2026, 11, 24)  # a Tuesday; tests and snapshots use a fixed day
+TODAY = date(2026, 11, 24)
+#: scrypt at 1 MiB: cheap for tests (each slot records its own cost; production uses the default).
+TEST_KDF_N = 2**10  # a Tuesday; tests and snapshots use a fixed day
 
 
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory) -> Path:
     from db.engine import open_store
+    from db.keyslots import KdfCost
 
     path = tmp_path_factory.mktemp("template") / "template.db"
-    store = open_store(path, PASSPHRASE)
+    store = open_store(path, PASSPHRASE, kdf=KdfCost(n=TEST_KDF_N))
     store.checkpoint()
     store.close()
     return path
@@ -35,6 +41,8 @@ def db_path(tmp_path, template_db) -> Path:
     path = folder / "ycworker.db"
     shutil.copyfile(template_db, path)
     path.chmod(0o600)
+    shutil.copyfile(f"{template_db}.keys", f"{path}.keys")
+    Path(f"{path}.keys").chmod(0o600)
     return path
 
 
@@ -175,3 +183,18 @@ def screen_text(app) -> str:
             for row in range(widget.row_count):
                 parts.append(" ".join(str(c) for c in widget.get_row_at(row)))
     return "\n".join(parts)
+
+
+def rekey_and_change(db_path: Path, old: str, new: str) -> None:
+    """What used to be "change the file's passphrase": a manager's rekey (a new data key) and a
+    change of their own passphrase to ``new``. Backups made before it open with ``old`` only."""
+    from db.engine import open_store
+    from ycworker.protection import workers
+
+    store = open_store(db_path, old, migrate=False)
+    acting = workers.acting_worker(store)
+    done = workers.rekey(store, acting)
+    try:
+        workers.change_own_passphrase(done.store, acting, old, new)
+    finally:
+        done.store.close()

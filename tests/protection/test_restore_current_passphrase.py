@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input
 
-from db.engine import WrongPassphrase, open_store, rekey_file
-from tests.conftest import PASSPHRASE, screen_text
+from db.engine import WrongPassphrase, open_store
+from tests.conftest import PASSPHRASE, rekey_and_change, screen_text
 from tests.protection.test_lock import unlock_as, wait_for
 from tests.protection.test_protection_screens import boot, open_from_menu
 from ycworker.protection import backups
@@ -38,7 +38,7 @@ async def test_restoring_an_older_passphrases_backup_asks_for_the_current_one(ma
                                                                               monkeypatch):
     backups.make_backup(store, reason="manual")
     store.close()
-    rekey_file(db_path, PASSPHRASE, NEW)  # the passphrase was changed after the backup
+    rekey_and_change(db_path, PASSPHRASE, NEW)  # the passphrase was changed after the backup
     app = make_app(passphrase=NEW)
     async with app.run_test(size=(120, 40)) as pilot:
         await boot(pilot)

@@ -8,8 +8,8 @@ import hashlib
 
 import pytest
 
-from db.engine import WrongPassphrase, open_store, rekey_file
-from tests.conftest import PASSPHRASE
+from db.engine import WrongPassphrase, open_store
+from tests.conftest import PASSPHRASE, rekey_and_change
 from ycworker.cli import main
 from ycworker.common.errors import FieldError
 from ycworker.protection import backups
@@ -29,7 +29,7 @@ def old_backup(db_path):
         made = backups.make_backup(store, reason="manual").backup.path
     finally:
         store.close()
-    rekey_file(db_path, PASSPHRASE, NEW)
+    rekey_and_change(db_path, PASSPHRASE, NEW)
     return made
 
 

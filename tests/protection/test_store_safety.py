@@ -145,6 +145,7 @@ def test_an_existing_folder_is_left_alone_and_warned_about(tmp_path, template_db
     folder.mkdir()
     folder.chmod(mode)
     shutil.copyfile(template_db, folder / "yc.db")
+    shutil.copyfile(f"{template_db}.keys", folder / "yc.db.keys")
     (folder / "yc.db").chmod(0o600)
     store = open_store(folder / "yc.db", PASSPHRASE)
     try:

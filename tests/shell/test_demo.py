@@ -33,6 +33,7 @@ def _new_store(tmp_path_factory, template_db, name: str):
     folder = tmp_path_factory.mktemp(name)
     path = folder / "ycworker.db"
     shutil.copyfile(template_db, path)
+    shutil.copyfile(f"{template_db}.keys", f"{path}.keys")  # its key slots
     return open_store(path, PASSPHRASE)
 
 

@@ -20,6 +20,7 @@ from ycworker.demo import generate
 def demo_store(tmp_path_factory, template_db):
     path = tmp_path_factory.mktemp("demo_e") / "ycworker.db"
     shutil.copyfile(template_db, path)
+    shutil.copyfile(f"{template_db}.keys", f"{path}.keys")  # its key slots
     store = open_store(path, PASSPHRASE)
     generate(store, 300, seed=7, today=TODAY)
     yield store

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from db.keyslots import KeySlotError, KeySlotFile, keys_path
 from db.engine import (
     IN_USE,
     Interrupted,
@@ -29,6 +30,7 @@ from db.engine import (
     StoreError,
     WrongPassphrase,
     check_file,
+    copy_keys,
     fsync_dir,
     fsync_file,
     key_for_file,
@@ -36,7 +38,7 @@ from db.engine import (
     others_using,
     private_umask,
     read_salt,
-    rekey_file,
+    rekey_raw,
     secure_file,
     secure_folder,
 )
@@ -99,7 +101,7 @@ def prune(db_path: Path, keep: int, folder: Path | None = None) -> list[Path]:
     ordered = good + [b for b in every if b not in good]  # the newest good one first, then by age
     removed = []
     for old in ordered[keep:]:
-        for path in (old.path, Path(f"{old.path}-wal")):
+        for path in (old.path, Path(f"{old.path}-wal"), keys_path(old.path)):
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
                 removed.append(path)
@@ -220,6 +222,7 @@ def make_backup(
         raise BackupFailed(f"The backup did not pass its check ({problems[0]}); nothing was kept.")
     os.replace(tmp, target)
     secure_file(target)
+    copy_keys(store.path, target)
     fsync_dir(folder)
     with store.write() as session:
         keep = generations_kept(session)
@@ -251,16 +254,29 @@ def verify_backup(backup: Path, passphrase: str) -> list[str]:
         raise UserError(f"There is no backup at {backup}.")
     try:
         key = key_for_file(backup, passphrase)
+    except WrongPassphrase:
+        raise
     except StoreError:
         raise UserError(f"{backup.name} is not a ycworker backup.") from None
     return check_file(backup, key, full=True)
 
 
 def made_under_another_passphrase(db_path: Path, backup: Path) -> bool:
-    """Was the backup made before a change of the database's passphrase? (A change of passphrase
-    gives the file a new salt; a backup keeps the salt of its day.) No database: False."""
-    here, there = read_salt(Path(db_path)), read_salt(Path(backup).expanduser())
-    return here is not None and there is not None and here != there
+    """Was the backup made under another key than the database has now (before a rekey, or before
+    the database had key slots)? Its copy of the keys file says; a backup without one is of a file
+    made before key slots. No database: False."""
+    db_path, backup = Path(db_path), Path(backup).expanduser()
+    here, there = read_salt(db_path), read_salt(backup)
+    if here is None or there is None:
+        return False
+    if not keys_path(db_path).exists():
+        return here != there
+    if not keys_path(backup).exists():
+        return True
+    try:
+        return KeySlotFile.load(db_path).key_id != KeySlotFile.load(backup).key_id
+    except KeySlotError:
+        return True
 
 
 def opens(path: Path, passphrase: str) -> bool:
@@ -286,9 +302,9 @@ def restore(db_path: Path, backup: Path, passphrase: str, *, backup_passphrase: 
     the database. ``passphrase`` must then open the database as it is now (exit 3 if not).
     """
     backup_passphrase = backup_passphrase or passphrase
-    rekey = backup_passphrase != passphrase
     db_path = Path(db_path)
     backup = Path(backup).expanduser()
+    rekey = made_under_another_passphrase(db_path, backup)
     if backup.exists() and db_path.exists() and backup.resolve() == db_path.resolve():
         raise UserError("That is the database itself, not a backup. Nothing was changed.")
     if others_using(db_path):  # it would go on writing to the replaced file: lost for good
@@ -314,6 +330,7 @@ def restore(db_path: Path, backup: Path, passphrase: str, *, backup_passphrase: 
             kept = _target(folder, db_path.stem, "before-restore", now)
             shutil.copyfile(db_path, kept)
             fsync_file(kept)
+            copy_keys(db_path, kept)
             wal = Path(str(db_path) + "-wal")
             if wal.exists() and wal.stat().st_size:
                 shutil.copyfile(wal, Path(str(kept) + "-wal"))
@@ -323,26 +340,37 @@ def restore(db_path: Path, backup: Path, passphrase: str, *, backup_passphrase: 
         tmp.unlink(missing_ok=True)
         shutil.copyfile(backup, tmp)
         fsync_file(tmp)
-        if rekey:  # it goes on opening with the current passphrase
+        current_key = key_for_file(db_path, passphrase) if db_path.exists() else ""
+        if rekey and current_key:  # it goes on opening with the current passphrase
             try:
-                rekey_file(tmp, backup_passphrase, passphrase)
+                rekey_raw(tmp, key_for_file(backup, backup_passphrase), current_key)
             except BaseException:
                 for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
                     leftover.unlink(missing_ok=True)
                 raise
             for companion in (Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
                 companion.unlink(missing_ok=True)
-        if check_file(tmp, key_for_file(tmp, passphrase), full=False):
+        if check_file(tmp, current_key or key_for_file(backup, backup_passphrase), full=False):
             tmp.unlink(missing_ok=True)
             raise UserError("The copy of the backup did not check out (is the disk full?). "
                             "Nothing was changed.")
         for suffix in ("-wal", "-shm"):  # a stale WAL would be replayed onto the restored file
             Path(str(db_path) + suffix).unlink(missing_ok=True)
         fsync_dir(db_path.parent)
+        if not keys_path(db_path).exists() and keys_path(backup).exists():  # the database was gone
+            copy_keys(backup, db_path)
         os.replace(tmp, db_path)
         secure_file(db_path)
         fsync_dir(db_path.parent)
     return RestoreResult(backup, kept)
+
+
+def _opens_store(store: Store, passphrase: str) -> bool:
+    """Does the passphrase give the key the store is open with (a slot of the keys file)?"""
+    try:
+        return store.key_hex.startswith(key_for_file(store.path, passphrase))
+    except StoreError:
+        return False
 
 
 def restore_over_store(store: Store, backup: Path, passphrase: str, worker_id: str | None = None,
@@ -366,12 +394,12 @@ def restore_over_store(store: Store, backup: Path, passphrase: str, worker_id: s
         raise UserError(f"{backup.name} is damaged ({problems[0]}); it was not restored. "
                         "Nothing was changed.")
     current = passphrase
-    if not store.key_hex.startswith(key_for_file(store.path, passphrase)):  # another passphrase
+    if not _opens_store(store, passphrase):  # another passphrase
         if not current_passphrase:
             raise FieldError("current", f"{backup.name} was made under another passphrase. Give the "
                              "passphrase the database opens with now as well: after the restore it "
                              "goes on opening with that one.")
-        if not store.key_hex.startswith(key_for_file(store.path, current_passphrase)):
+        if not _opens_store(store, current_passphrase):
             raise FieldError("current", "That is not the passphrase the database opens with now.")
         current = current_passphrase
     store.close()

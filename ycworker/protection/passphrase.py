@@ -9,7 +9,8 @@ import sys
 from ycworker.common.errors import UsageError
 
 PASSPHRASE_ENV = "YCWORKER_PASSPHRASE"
-MIN_LENGTH = 8
+NEW_ENV = "YCWORKER_NEW_PASSPHRASE"
+MIN_LENGTH = 10  # the rule of db.keyslots.check_new_passphrase (NFC characters)
 
 
 def from_env() -> str | None:
@@ -28,11 +29,35 @@ def prompt(new: bool) -> str:
         )
     if not new:
         return getpass.getpass("Passphrase: ")
+    return ask_new("New database. Choose your passphrase")
+
+
+def ask_new(question: str) -> str:
+    """A new passphrase, asked twice on the terminal until it passes the rule and both match."""
+    from db.keyslots import check_new_passphrase
+
     while True:
-        first = getpass.getpass("New database. Choose a passphrase (8 characters or more): ")
-        if len(first) < MIN_LENGTH:
-            print("That is too short; use at least 8 characters.", file=sys.stderr)
+        first = getpass.getpass(f"{question} ({MIN_LENGTH} characters or more): ")
+        problem = check_new_passphrase(first)
+        if problem:
+            print(problem, file=sys.stderr)
             continue
         if getpass.getpass("Type it again: ") == first:
             return first
         print("The two did not match. Try again.", file=sys.stderr)
+
+
+def new_passphrase(question: str = "New passphrase") -> str:
+    """A passphrase to set: YCWORKER_NEW_PASSPHRASE, else asked twice. Checked by the one rule
+    (at least 10 characters after NFC): UsageError (exit 2) with the sentence if it fails."""
+    from db.keyslots import check_new_passphrase
+
+    env = os.environ.get(NEW_ENV)
+    if env:
+        problem = check_new_passphrase(env)
+        if problem:
+            raise UsageError(f"{NEW_ENV}: {problem}")
+        return env
+    if not sys.stdin or not sys.stdin.isatty():
+        raise UsageError(f"No new passphrase: set {NEW_ENV} or run in a terminal so it can ask.")
+    return ask_new(question)

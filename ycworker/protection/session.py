@@ -1,4 +1,4 @@
-"""Session protection: the idle lock and session length, and changing the passphrase.
+"""Session protection: the idle lock and session length, and changing one's own passphrase.
 
 The App asks ``load_policy`` at every unlock and locks when the worker has been idle for
 ``idle_minutes`` or the session has lasted ``max_hours`` (one working day by default): the
@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col
 
-from db.engine import WrongPassphrase, rekey_file
+from db import keyslots
 from ycworker.common import audit, settings
 from ycworker.common.errors import FieldError, FormErrors
-from ycworker.protection.passphrase import MIN_LENGTH
+
+from ycworker.common.workers import WorkerInfo
 
 if TYPE_CHECKING:
     from db.engine import Store
-    from ycworker.common.workers import WorkerInfo
 
 IDLE_RANGE = (1, 120)
 SESSION_RANGE = (1, 12)
@@ -134,35 +134,37 @@ def save_settings(session: Session, form: dict, worker_id: str | None = None) ->
 
 
 def validate_new_passphrase(old: str, new: str, again: str) -> None:
-    if len(new) < MIN_LENGTH:
-        raise FieldError("new", f"Use at least {MIN_LENGTH} characters.")
+    problem = keyslots.check_new_passphrase(new)
+    if problem:
+        raise FieldError("new", problem)
     if new != again:
         raise FieldError("again", "The two new passphrases do not match.")
-    if new == old:
+    if keyslots.normalise(new) == keyslots.normalise(old):
         raise FieldError("new", "The new passphrase is the same as the old one.")
 
 
 def change_passphrase(path: Path, old: str, new: str, again: str | None = None) -> None:
-    """``PRAGMA rekey`` of the closed file at ``path``; the old passphrase is required.
-
-    Close every Store on the file first (the App locks itself, the CLI opens nothing). Raises
-    FieldError("old", ...) if the old passphrase is wrong; the file is then untouched."""
+    """Change the passphrase of the slot ``old`` opens in the keys file of the database at ``path``
+    (one slot resealed; the database and every other slot are untouched). Raises
+    FieldError("old", ...) if ``old`` opens no slot; nothing is then written."""
     validate_new_passphrase(old, new, new if again is None else again)
     try:
-        rekey_file(path, old, new)
-    except WrongPassphrase:
-        raise FieldError("old", "That is not the current passphrase. Nothing was changed.") from None
+        keyslots.KeySlotFile.load(path).change_own_passphrase(old, new)
+    except keyslots.WrongPassphrase:
+        raise FieldError("old", "That is not your current passphrase. Nothing was changed.") from None
+    except keyslots.KeySlotError as exc:
+        raise FieldError("", str(exc)) from None
 
 
 @dataclass
 class Rekeyed:
-    store: Store  # reopened with the new passphrase
-    backup: str  # the name of the new backup that opens with it ("" if it could not be made)
+    store: Store  # the same store, still open: the file's key does not change
+    backup: str  # the name of the new backup (with the new keys file) ("" if it could not be made)
     backup_error: str = ""
 
 
 class RekeyFailed(FieldError):
-    """The file was not changed; ``store`` is the database opened again with the old passphrase."""
+    """The passphrase was not changed; ``store`` is the database, still open."""
 
     def __init__(self, field: str, message: str, store: Store):
         super().__init__(field, message)
@@ -170,33 +172,31 @@ class RekeyFailed(FieldError):
 
 
 def rekey_store(store: Store, old: str, new: str, again: str, worker_id: str | None = None) -> Rekeyed:
-    """Change the passphrase of the open store: check the form and the old passphrase without
-    touching the file, close the store, ``PRAGMA rekey``, reopen with the new passphrase, audit
-    it and make a backup that opens with it. A FieldError before the close leaves ``store`` open
-    and usable; after the close a failure raises RekeyFailed carrying the store reopened with the
-    old passphrase (the file was not changed)."""
-    from db.engine import StoreError, open_store
+    """The acting worker changes their OWN passphrase: their slot in the keys file is resealed;
+    the database, its key and every other worker's slot stay as they were, so the store stays open.
+    A FieldError (the form, or ``old`` is not their passphrase) changes nothing. Audited, then a
+    backup is made that carries the new keys file."""
+    from ycworker.common.errors import UserError
+    from ycworker.common.workers import WorkerInfo
+    from ycworker.protection import workers
 
     validate_new_passphrase(old, new, again)
-    if not current_key_matches(store, old):
-        raise FieldError("old", "That is not the current passphrase. Nothing was changed.")
-    path = store.path
-    store.close()
+    acting = WorkerInfo(*store.acting) if store.acting else None
+    if acting is None or (worker_id is not None and worker_id != acting.id):
+        raise FieldError("old", "Only the worker who unlocked can change their passphrase here.")
     try:
-        change_passphrase(path, old, new, again)
-    except (StoreError, FieldError) as exc:  # a FieldError names its field; the rest is the form's
-        field, message = (exc.field, exc.message) if isinstance(exc, FieldError) else ("", str(exc))
-        raise RekeyFailed(field, message, open_store(path, old, migrate=False)) from None
-    fresh = open_store(path, new, migrate=False)
-    with fresh.write() as session:
-        audit.record(session, "rekey", "database", "", worker_id)
+        workers.change_own_passphrase(store, acting, old, new)
+    except keyslots.WrongPassphrase:
+        raise FieldError("old", "That is not your current passphrase. Nothing was changed.") from None
+    except UserError as exc:
+        raise RekeyFailed("", str(exc), store) from None
     from ycworker.protection.backups import make_backup
 
     try:
-        made = make_backup(fresh, reason="manual", worker_id=worker_id).backup.name
+        made = make_backup(store, reason="manual", worker_id=acting.id).backup.name
     except Exception as exc:  # the passphrase is changed all the same; say the backup was not made
-        return Rekeyed(fresh, "", str(exc))
-    return Rekeyed(fresh, made)
+        return Rekeyed(store, "", str(exc))
+    return Rekeyed(store, made)
 
 
 # -- unlocking: integrity, who is using the laptop, the audit of it ---------------------------
@@ -228,29 +228,55 @@ def after_open(store) -> UnlockInfo:
             policy = load_policy(session)
         remembered = listed[0] if listed else None
         with store.read() as session:
-            last = settings.get(session, settings.LAST_WORKER)
+            last = store.acting[0] if store.acting else settings.get(session, settings.LAST_WORKER)
         remembered = next((w for w in listed if w.id == last), remembered)
         return UnlockInfo(listed, remembered, check, policy, store.writing_stopped,
                           getattr(check, "restore_from", None))
     with store.write() as session:
-        remembered = workers.current_worker(session)  # makes a first worker on a new service
+        remembered = _acting(session, store) or workers.current_worker(session)
         listed = workers.list_workers(session)
         policy = load_policy(session)
     return UnlockInfo(listed, remembered, check, policy, None, check_deferred=deferred)
 
 
-def start_session(store: Store, worker_id: str, failed_at: list[datetime] | None = None) -> WorkerInfo:
-    """Remember who is using the laptop; audit the unlock and any failed attempts before it
-    (they could not be written while the store was locked). Returns the WorkerInfo."""
+def _acting(session: Session, store) -> WorkerInfo | None:
+    """The worker whose slot opened the store; their Worker row is made if it is missing (a keys
+    file re-made from the recovery key names a manager the records may not have)."""
+    from db.models import Worker
+    from ycworker.common.workers import WorkerInfo
+
+    if store.acting is None:
+        return None
+    wid, name, role = store.acting
+    row = session.get(Worker, wid)
+    if row is None:
+        row = Worker(id=wid, name=name, role=role, initials="".join(p[0] for p in name.split())[:3].upper())
+        session.add(row)
+    row.active, row.role = True, role
+    session.flush()
+    return WorkerInfo(wid, row.name, role)
+
+
+def start_session(store: Store, worker_id: str | None = None,
+                  failed_at: list[datetime] | None = None) -> WorkerInfo:
+    """Start the session of the worker whose passphrase opened the store (``store.acting``; the
+    ``worker_id`` of a store opened without a slot, for tests of old files); audit the unlock and
+    the failed attempts before it (they could not be written while the store was locked: those of
+    ``<db>.attempts``, else ``failed_at``). Returns the WorkerInfo."""
     from db.models import AuditEntry
     from ycworker.common import workers
 
+    if store.acting is not None:
+        worker_id = store.acting[0]
     if store.writing_stopped:
+        if store.acting is not None:
+            return WorkerInfo(*store.acting)
         with store.read() as session:
             return next(w for w in workers.list_workers(session) if w.id == worker_id)
     with store.write() as session:
-        worker = workers.choose(session, worker_id)
-        for when in failed_at or []:
+        acting = _acting(session, store)
+        worker = workers.choose(session, acting.id if acting else str(worker_id))
+        for when in store.failed_unlocks or failed_at or []:
             session.add(AuditEntry(action="failed_unlock", at=when, worker_id=None))
         audit.record(session, "unlock", worker_id=worker.id)
     return worker
@@ -265,10 +291,14 @@ def record_lock(store, worker_id: str | None, reason: str) -> None:
 
 
 def current_key_matches(store, passphrase: str) -> bool:
-    """Does this passphrase give the key the store was unlocked with? (No file is touched.)"""
-    from db.engine import key_for_file
+    """Does this passphrase open a slot that gives the key the store was unlocked with? (No file
+    is touched.)"""
+    from db.engine import StoreError, key_for_file
 
-    return bool(store.key_hex[:64] == key_for_file(store.path, passphrase))
+    try:
+        return bool(store.key_hex[:64] == key_for_file(store.path, passphrase))
+    except StoreError:
+        return False
 
 
 # -- the audit log, for a manager ------------------------------------------------------------
