@@ -7,9 +7,9 @@ from datetime import date, time
 
 import pytest
 
-from tests.bookings.test_bookings import make_activity
 from tests.conftest import TODAY
 from tests.helpers import factories
+from tests.helpers.bookings import make_activity
 from ycworker.bookings import activities, bookings
 from ycworker.bookings.activities import ActivityInput, DayInput, InviteFilter
 from ycworker.common.errors import FieldError, FormErrors

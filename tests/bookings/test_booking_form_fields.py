@@ -7,16 +7,13 @@ from __future__ import annotations
 from sqlmodel import select
 
 from db.models import Booking
-from tests.bookings.test_bookings import make_activity
-from tests.bookings.test_bookings_ui import _activity_with_children, open_bookings_area
 from tests.conftest import TODAY, on_screen, settle, until
+from tests.helpers.bookings import activity_with_children, kids, make_activity, open_bookings_area
 from ycworker.bookings import activities, bookings, day_sheet
 from ycworker.bookings.bookings import BookingDetails
 
 
 def test_a_blank_need_is_stored_blank_and_the_sheet_says_not_asked(store):
-    from tests.bookings.test_bookings import kids
-
     with store.write() as s:
         aid, day_ids = make_activity(s, capacity=4)
         (child,) = kids(s, 1)
@@ -32,7 +29,7 @@ def test_a_blank_need_is_stored_blank_and_the_sheet_says_not_asked(store):
 
 
 async def test_typing_into_a_new_booking_lands_in_the_right_fields(make_app, store):
-    aid, _day_ids, kids = _activity_with_children(store, capacity=4, n=1)
+    aid, _day_ids, kids = activity_with_children(store, capacity=4, n=1)
     store.close()
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

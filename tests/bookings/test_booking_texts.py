@@ -4,10 +4,9 @@ offer is answered."""
 
 from __future__ import annotations
 
-from tests.bookings.test_bookings import make_activity
-from tests.bookings.test_bookings_ui import notifications, open_bookings_area
 from tests.conftest import TODAY, on_screen, screen_text, until
 from tests.helpers import factories
+from tests.helpers.bookings import make_activity, notifications, open_bookings_area
 from ycworker.bookings import bookings
 from ycworker.bookings.bookings import BookingDetails
 

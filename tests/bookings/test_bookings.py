@@ -13,28 +13,10 @@ from sqlmodel import select
 from db.models import AuditEntry, Booking, BookingOffer
 from tests.conftest import PASSPHRASE, TODAY
 from tests.helpers import factories
+from tests.helpers.bookings import XMAS, kids, make_activity
 from ycworker.bookings import activities, bookings, haf
-from ycworker.bookings.activities import ActivityInput, DayInput
 from ycworker.bookings.bookings import BookingDetails
 from ycworker.common.errors import FieldError, FormErrors
-
-XMAS = (date(2026, 12, 21), date(2026, 12, 22), date(2026, 12, 23))
-
-
-def make_activity(session, *, capacity=2, days=XMAS, title="Winter party", **kw) -> tuple[str, list[str]]:
-    data = ActivityInput(title=title, days=[DayInput(d) for d in days], capacity=capacity, **kw)
-    aid = activities.create_activity(session, data, None)
-    return aid, [d.id for d in activities.day_infos(session, aid)]
-
-
-def kids(session, n, **kw) -> list[str]:
-    names = ["Amira Khan", "Ben Ortiz", "Cara Doyle", "Dev Patel", "Ela Nowak", "Finn Reid", "Gus Hale",
-             "Hana Ito"]
-    out = []
-    for i in range(n):
-        first, last = names[i % len(names)].split()
-        out.append(factories.carer(session, first_name=first, last_name=last, **kw).id)
-    return out
 
 
 def status_of(session, booking_id) -> str:

@@ -8,22 +8,10 @@ from datetime import date
 from sqlmodel import select
 
 from db.models import Booking, BookingDay, HolidayActivity
-from tests.bookings.test_bookings import make_activity
-from tests.conftest import TODAY, on_screen, screen_text, settle, unlocked
-from tests.helpers import factories
+from tests.conftest import TODAY, on_screen, screen_text, settle
+from tests.helpers.bookings import activity_with_children, notifications, open_bookings_area
 from ycworker.bookings import bookings
 from ycworker.bookings.bookings import BookingDetails
-
-
-async def open_bookings_area(pilot) -> None:
-    await unlocked(pilot)
-    await pilot.press("b")
-    await settle(pilot)
-    assert pilot.app.screen.__class__.__name__ == "ActivitiesScreen"
-
-
-def notifications(app) -> str:
-    return "\n".join(n.message for n in app._notifications)
 
 
 async def test_create_an_activity_with_the_form(make_app, store):
@@ -67,14 +55,6 @@ async def test_create_an_activity_with_the_form(make_app, store):
         check.close()
 
 
-def _activity_with_children(store, *, capacity=2, n=4, days=(date(2026, 12, 21),)):
-    with store.write() as s:
-        aid, day_ids = make_activity(s, capacity=capacity, days=days)
-        names = [("Amira", "Adams"), ("Ben", "Baker"), ("Cara", "Cole"), ("Dev", "Dean"), ("Ela", "Evans")]
-        kids = [factories.carer(s, first_name=f, last_name=last).id for f, last in names[:n]]
-    return aid, day_ids, kids
-
-
 async def book_highlighted(pilot) -> None:
     await pilot.press("enter")
     await on_screen(pilot, "BookingFormScreen")
@@ -83,7 +63,7 @@ async def book_highlighted(pilot) -> None:
 
 
 async def test_book_to_capacity_then_the_waiting_list(make_app, store):
-    aid, _day_ids, _kids = _activity_with_children(store, capacity=2, n=3)
+    aid, _day_ids, _kids = activity_with_children(store, capacity=2, n=3)
     store.close()
     app = make_app()
     async with app.run_test(size=(140, 44)) as pilot:
@@ -107,7 +87,7 @@ async def test_book_to_capacity_then_the_waiting_list(make_app, store):
 
 
 async def test_cancellation_offers_the_place_accept_and_decline(make_app, store):
-    aid, _day_ids, kids = _activity_with_children(store, capacity=1, n=3)
+    aid, _day_ids, kids = activity_with_children(store, capacity=1, n=3)
     with store.write() as s:
         ids = [bookings.book(s, aid, k, None, BookingDetails(), None, TODAY).booking_id for k in kids]
     store.close()
@@ -152,7 +132,7 @@ async def test_cancellation_offers_the_place_accept_and_decline(make_app, store)
 
 
 async def test_take_attendance_with_keys(make_app, store):
-    aid, day_ids, kids = _activity_with_children(store, capacity=5, n=4,
+    aid, day_ids, kids = activity_with_children(store, capacity=5, n=4,
                                                  days=(date(2026, 11, 24), date(2026, 11, 25)))
     with store.write() as s:
         for k in kids:
@@ -190,7 +170,7 @@ async def test_take_attendance_with_keys(make_app, store):
 
 
 async def test_every_action_has_a_described_binding(make_app, store):
-    _activity_with_children(store, n=1)
+    activity_with_children(store, n=1)
     store.close()
     app = make_app()
     async with app.run_test(size=(140, 44)) as pilot:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.bookings.test_bookings import make_activity
-from tests.bookings.test_bookings_ui import open_bookings_area
 from tests.conftest import TODAY, on_screen, until
 from tests.helpers import factories
+from tests.helpers.bookings import make_activity, open_bookings_area
 from ycworker.bookings import activities
 from ycworker.bookings.activities import InviteFilter
 

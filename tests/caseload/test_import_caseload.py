@@ -10,33 +10,11 @@ from sqlmodel import func, select
 
 from db.models import AuditEntry, Carer, District, Household, Referral, School
 from tests.conftest import PASSPHRASE
+from tests.helpers.caseload_import import GOOD, HEADER, csv_text, write
 from ycworker.caseload.importing import ImportRejected, check_text, import_file
 from ycworker.cli import main
 
 TODAY = date(2026, 11, 24)
-HEADER = ("carer_ref,first_name,last_name,date_of_birth,sex,ethnicity,district,school,household_ref,"
-          "referral_date,referral_source,consent,allocated_date,assessment_completed_date,impact_level,"
-          "closed_date,closure_reason")
-GOOD = [
-    "K1,Amira,Khan,01/05/2012,F,ABAN,Dover,St Mary's Primary,H1,2024-01-10,school,given,2024-01-12,"
-    "2024-01-30,high,,",
-    "K1,Amira,Khan,01/05/2012,F,ABAN,Dover,St Mary's Primary,H1,10/03/2025,gp,given,,,,2025-04-01,moved_away",
-    "K2,Zain,Khan,2014-09-03,M,ABAN,Dover,St Mary's Primary,H1,2025-03-10,parent,pending,,,,,",
-    'K3,"Ó Briain, Seán",Murphy,2010-02-02,M,WIRI,Thanet,,,2023-06-01,self,refused,,,,2023-06-20,'
-    "consent_not_given",
-]
-
-
-def csv_text(*rows: str, header: str = HEADER) -> str:
-    return "\r\n".join([header, *rows]) + "\r\n"
-
-
-def write(tmp_path, text: str, *, bom: bool = False, name: str = "caseload.csv"):
-    path = tmp_path / name
-    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
-    return path
-
-
 def counts(store) -> tuple[int, int, int]:
     with store.read() as s:
         return tuple(s.exec(select(func.count()).select_from(m)).one() for m in (Carer, Household, Referral))

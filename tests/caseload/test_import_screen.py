@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlmodel import func, select
 
 from db.models import Referral
-from tests.caseload.test_import_caseload import GOOD, csv_text, write
 from tests.conftest import settle, unlocked
+from tests.helpers.caseload_import import GOOD, csv_text, write
 
 
 async def _import_screen(pilot):

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import frame_text, on_screen, until_shows
-from tests.returns.test_returns_screen import counted, go_to_row, open_returns, seed
+from tests.conftest import frame_text, on_screen, until, until_shows
+from tests.helpers.returns_screen import counted, go_to_row, open_returns, seed
 
 
 def _no_sideways_scroll(table) -> None:
@@ -56,10 +56,8 @@ async def test_the_drill_down_refits_when_the_terminal_changes_size(make_app, st
         await open_returns(pilot)
         await _drill(pilot, "KPI 2 Allocated")
         await pilot.resize_terminal(80, 24)
-        for _ in range(100):
-            await pilot.pause()
-            if app.screen.fitted_width == 80:
-                break
+        await until(pilot, lambda: app.screen.fitted_width == 80,
+                    lambda: f"the drill-down fitted {app.screen.fitted_width} columns, not 80")
         await counted(pilot)
         _no_sideways_scroll(app.screen.query_one("#drill-table"))
         assert "To check" in frame_text(app)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import frame_text, on_screen, until_shows
-from tests.returns.test_returns_screen import counted, open_returns, seed
+from tests.conftest import frame_text, on_screen, until, until_shows
+from tests.helpers.bookings import make_activity, open_bookings_area
+from tests.helpers.returns_screen import counted, open_returns, seed
 
 
 def _no_sideways_scroll(table) -> None:
@@ -44,19 +45,14 @@ async def test_the_return_refits_when_the_terminal_changes_size(make_app, store)
         table = app.screen.query_one("#ret-table")
         await pilot.resize_terminal(80, 24)
         await counted(pilot)
-        for _ in range(50):
-            await pilot.pause()
-            if app.screen.fitted_width == app.screen.size.width:
-                break
+        await until(pilot, lambda: app.screen.fitted_width == app.screen.size.width,
+                    lambda: f"fitted {app.screen.fitted_width} columns in {app.screen.size.width}", 50)
         _no_sideways_scroll(table)
         assert "✗ missed" in frame_text(app)
 
 
 @pytest.mark.parametrize("size", [(120, 40)])
 async def test_the_sealed_returns_and_activities_fit_120_columns(make_app, store, size):
-    from tests.bookings.test_bookings import make_activity
-    from tests.bookings.test_bookings_ui import open_bookings_area
-
     with store.write() as s:
         make_activity(s, capacity=12, title="Beach day and fish and chips at the seaside with friends",
                       venue="Dover Youth Hub, Maison Dieu Road")

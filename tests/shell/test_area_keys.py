@@ -200,7 +200,7 @@ async def test_leaving_a_record_field_by_an_area_key_saves_it(make_app, store):
 
 async def test_a_screens_own_letter_wins_over_the_area_key(make_app, store):
     """The review's a (Not applicable) once jumped to Assessments when the ratings had no focus."""
-    from tests.assessment.test_reviews import build
+    from tests.helpers.assessment_data import build
     from ycworker.common import workers
 
     ids = build(store)

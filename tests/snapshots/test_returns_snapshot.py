@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from tests.conftest import screen_text, settle, unlocked, until, until_shows
-from tests.returns.test_returns_screen import open_returns, seed
+from tests.helpers.returns_screen import open_returns, seed
 
 
 def test_returns_screen(snap_compare, make_app, store):
