@@ -8,21 +8,8 @@ from datetime import date, timedelta
 import pytest
 
 from tests.helpers import factories as f
+from tests.helpers.kpis import compute, ref
 from ycworker.common.periods import custom, parse_quarter
-from ycworker.returns import kpis
-
-TODAY = date(2026, 11, 24)
-
-
-def compute(store, period, today=TODAY):
-    with store.read() as s:
-        return kpis.compute(s, period, today)
-
-
-def ref(s, carer, referral_date, **kw):
-    return f.referral(s, carer.id, referral_date, **kw)
-
-
 
 # -- KPI 2: allocation within 5 working days ---------------------------------------------------
 

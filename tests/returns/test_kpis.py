@@ -14,21 +14,10 @@ from db.models import (
     TrainingSession,
 )
 from tests.helpers import factories as f
+from tests.helpers.kpis import compute, ref
 from ycworker.common.percent import percent_text
 from ycworker.common.periods import parse_quarter
 from ycworker.returns import drill, kpis
-
-TODAY = date(2026, 11, 24)
-
-
-def compute(store, period, today=TODAY):
-    with store.read() as s:
-        return kpis.compute(s, period, today)
-
-
-def ref(s, carer, referral_date, **kw):
-    return f.referral(s, carer.id, referral_date, **kw)
-
 
 # -- arithmetic ------------------------------------------------------------------------------
 
