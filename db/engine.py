@@ -25,6 +25,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlmodel import col, select
 
+from db import keyslots
 from db.errors import (
     DamagedDatabase,
     DatabaseBusy,
@@ -38,7 +39,6 @@ from db.errors import (
 )
 from db.files import folder_warning, fsync_dir, fsync_file, private_umask, secure_file, secure_folder
 from db.identify import identify, prove_key
-from db import keyslots
 from db.keys import (
     KDF_ITERATIONS,
     SALT_BYTES,
@@ -47,10 +47,11 @@ from db.keys import (
     last_worker,
     legacy_keys,
     read_salt,
+    record_id,
     remember_worker,
+    slot_id,
 )
 from db.keyslots import KdfCost
-from db.unlock_attempts import Attempts
 from db.store import (
     BUSY_TIMEOUT_MS,
     QUIET_WAIT_MS,
@@ -62,6 +63,7 @@ from db.store import (
     interrupt_long_work,
     long_work,
 )
+from db.unlock_attempts import Attempts
 
 
 def _writable(path: Path) -> bool:
@@ -153,7 +155,8 @@ def _unlock_slot(path: Path, passphrase: str, sleep: Callable[[float], object]
         sleep(delay)
     try:
         keys = keyslots.KeySlotFile.load(path)
-        opened = keys.unlock(passphrase, try_key=_proves(path), prefer=last_worker(path))
+        opened = keys.unlock(passphrase, try_key=_proves(path),
+                             prefer=[slot_id(w) for w in last_worker(path)])
     except keyslots.WrongPassphrase:
         attempts.record_failure()
         raise WrongPassphrase("That passphrase does not open this database. Nothing was changed.") from None
@@ -162,7 +165,7 @@ def _unlock_slot(path: Path, passphrase: str, sleep: Callable[[float], object]
     if opened.rekey_interrupted:
         keys.settle(opened.data_key)
     info = opened.slot
-    return opened.data_key, (info.worker_id, info.name, info.role), attempts.record_success()
+    return opened.data_key, (record_id(info.worker_id), info.name, info.role), attempts.record_success()
 
 
 def _migrate(store: Store) -> None:
@@ -216,7 +219,7 @@ def _create(path: Path, passphrase: str, name: str, kdf: KdfCost, migrate: bool,
     if not os.access(path.parent, os.W_OK):
         raise ReadOnlyDatabase(f"ycworker cannot make a database in {path.parent}: the folder "
                                "does not allow writing. Choose another place with --db.")
-    worker_id = str(uuid.uuid4())
+    worker_id = uuid.uuid4().hex  # a record id; the slot keeps it as a UUID
     with private_umask():
         keys, data_key, code = keyslots.KeySlotFile.create(path, name, passphrase, worker_id=worker_id,
                                                            kdf=kdf)
@@ -359,6 +362,19 @@ IN_USE = ("Another ycworker is using this database (another terminal?): lock it 
           "close it, then try again. Nothing was changed.")
 
 
+def open_with_key(path: Path | str, data_key: bytes, *, migrate: bool = True) -> Store:
+    """Open an existing file with its data key itself (the recovery key); nobody acts yet."""
+    path = Path(path).expanduser()
+    identify(path)
+    if read_salt(path) is None:
+        raise NotADatabase(f"There is no database at {path}.")
+    prove_key(path, data_key.hex())
+    store = _open_engine(path, data_key.hex(), False, None, None, None)
+    if migrate:
+        _migrate(store)
+    return store
+
+
 def reopen(store: Store, key_hex: str) -> Store:
     """The (closed) store's file opened again with a raw key (after a rekey); the same worker acts."""
     fresh = _open_engine(store.path, key_hex, False, None, None, None)
@@ -469,6 +485,7 @@ __all__ = [
     "rekey_raw",
     "copy_keys",
     "reopen",
+    "open_with_key",
     "WeakPassphrase",
     "NAME_ENV",
     "secure_file",

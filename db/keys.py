@@ -60,7 +60,8 @@ def key_for_file(path: Path | str, passphrase: str) -> str:
         try:
             return keyslots.KeySlotFile.load(path).unlock(passphrase).data_key.hex()
         except keyslots.WrongPassphrase:
-            raise WrongPassphrase("That passphrase does not open this database. Nothing was changed.") from None
+            raise WrongPassphrase(
+                "That passphrase does not open this database. Nothing was changed.") from None
         except keyslots.KeySlotError as exc:
             raise StoreError(str(exc)) from None
     return derive_key(passphrase, salt).hex()
@@ -72,11 +73,14 @@ def last_worker_path(db_path: Path) -> Path:
 
 def last_worker(db_path: Path) -> list[str]:
     """The worker id that unlocked last (its slot is tried first), or nothing."""
+    import uuid
+
     try:
         text = last_worker_path(db_path).read_text("ascii").strip()
-    except (OSError, UnicodeDecodeError):
+        uuid.UUID(text)
+    except (OSError, UnicodeDecodeError, ValueError):
         return []
-    return [text] if text else []
+    return [text]
 
 
 def remember_worker(db_path: Path, worker_id: str) -> None:
@@ -91,3 +95,17 @@ def remember_worker(db_path: Path, worker_id: str) -> None:
             os.write(fd, worker_id.encode("ascii", "ignore"))
         finally:
             os.close(fd)
+
+
+def record_id(slot_worker_id: str) -> str:
+    """The Worker row's id (32 hex digits, as every record's) of a slot's worker id (a UUID)."""
+    import uuid
+
+    return uuid.UUID(slot_worker_id).hex
+
+
+def slot_id(worker_record_id: str) -> str:
+    """The slot's worker id (a UUID with dashes, as the keys file keeps it) of a Worker row's id."""
+    import uuid
+
+    return str(uuid.UUID(worker_record_id))

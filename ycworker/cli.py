@@ -18,6 +18,7 @@ from ycworker.common.errors import DEBUG_ENV, UsageError, UserError, describe
 COMMAND_MODULES = {
     "demo": "demo", "import": "import_caseload", "export": "export", "sync": "sync",
     "backup": "backup", "restore": "restore", "passphrase": "passphrase",
+    "worker": "worker", "rekey": "rekey", "unlock-recovery": "unlock_recovery",
 }
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_WRONG_PASSPHRASE = 0, 1, 2, 3
@@ -75,8 +76,30 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", parents=[common], help="replace the database with a backup")
     p.add_argument("file", metavar="FILE")
 
-    sub.add_parser("passphrase", parents=[common], help="change the database passphrase")
+    sub.add_parser("passphrase", parents=[common], help="change your own passphrase")
+
+    p = sub.add_parser("worker", parents=[common], help="the workers who can sign in (managers)")
+    acts = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    acts.add_parser("list", parents=[common], help="name, role, whether they can sign in here")
+    a = acts.add_parser("add", parents=[common], help="give a worker a first passphrase")
+    a.add_argument("name", metavar="NAME")
+    a.add_argument("--manager", action="store_true", help="the new worker is a manager")
+    for action, text in (("remove", "remove a worker's passphrase (their records stay)"),
+                         ("reset", "a new passphrase for a worker who forgot theirs")):
+        acts.add_parser(action, parents=[common], help=text).add_argument("name", metavar="NAME")
+
+    sub.add_parser("rekey", parents=[common], help="replace the database's key (a manager)")
+    p = sub.add_parser("unlock-recovery", parents=[common],
+                       help="open with the recovery key and set a manager's new passphrase")
+    p.add_argument("name", metavar="NAME", nargs="?", help="the manager (asked if not given)")
     return parser
+
+
+def print_recovery_code(code: str, *, new: bool = True) -> None:
+    """The recovery key, once, on standard error (never on standard output, which scripts read)."""
+    what = "This new database's" if new else "The database's new"
+    print(f"ycworker: {what} recovery key opens it when every passphrase is forgotten. Write it on "
+          f"paper and keep it locked away; it is not shown again:\n\n    {code}\n", file=sys.stderr)
 
 
 def open_cli_store(args: argparse.Namespace, *, must_exist: bool = False):
@@ -97,6 +120,7 @@ def open_cli_store(args: argparse.Namespace, *, must_exist: bool = False):
     if must_exist and new:
         raise UserError(f"There is no database at {path}.")
     secret = passphrase.prompt(new=new)
+    args.passphrase_given = secret
 
     def waiting() -> None:
         print(f"ycworker: {WAITING_LINE}", file=sys.stderr, flush=True)
@@ -109,6 +133,11 @@ def open_cli_store(args: argparse.Namespace, *, must_exist: bool = False):
         raise UserError(str(exc)) from None
     for warning in store.warnings:
         print(f"ycworker: {warning}", file=sys.stderr)
+    if store.recovery_code:
+        if store.acting and not new:
+            print(f"ycworker: {path.name} now has key slots: your passphrase is {store.acting[1]}'s "
+                  f"({store.acting[2]}). A backup was written first.", file=sys.stderr)
+        print_recovery_code(store.recovery_code, new=new)
     if not new and getattr(args, "command", None) not in ("backup", "export"):
         _refuse_damaged(store)
     return store

@@ -1,9 +1,11 @@
 """The unlock screen: the passphrase, then the store is opened off the UI thread.
 
-After the store opens: the quick integrity check (a damaged file is opened read-only, said so
-plainly, with the newest backup offered: ``r`` restores it), then "who is using ycworker?" on a
-shared laptop (the worker picker, when the service has more than one worker and the passphrase
-was typed here), then the App takes over. The same screen is shown when the App locks itself.
+The passphrase says who is unlocking: it opens that worker's key slot, so there is no list of
+names to pick from. After the store opens: the quick integrity check (a damaged file is opened
+read-only, said so plainly, with the newest backup offered: ``r`` restores it), then, when the
+open made a recovery key (a new database, or a file moved to key slots), the key is shown once
+until Enter; then the App takes over, the worker at their own home. The same screen is shown when
+the App locks itself.
 
 This module imports no database code at import time, so the first paint stays fast.
 """
@@ -19,8 +21,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.widgets import Input, Label, LoadingIndicator, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Input, Label, LoadingIndicator, Static
 
 from screens.common.base import AreaScreen
 from screens.common.footer import Footer
@@ -48,7 +49,7 @@ def _restore_backup(path: Path, backup: Path, secret: str) -> None:
     restore(path, backup, secret)
 
 
-def _start_session(store: Store, worker_id: str, failed: list[datetime]) -> WorkerInfo:
+def _start_session(store: Store, worker_id: str | None, failed: list[datetime]) -> WorkerInfo:
     """Start the worker's session; the store is closed when it cannot be."""
     from ycworker.protection import session as protection
 
@@ -66,12 +67,13 @@ class UnlockScreen(AreaScreen):
         ("escape", "clear", "Clear"),
         Binding("r", "restore_newest", "Restore newest backup", show=False),
         Binding("c", "continue_read_only", "Continue read-only", show=False),
+        Binding("enter", "go_on", "Go on", show=False),
     ]
 
     DEFAULT_CSS = """
     #unlock-locked { color: $warning; text-style: bold; height: auto; width: 100%; }
     #unlock-error { width: 100%; }
-    #unlock-who { height: auto; max-height: 12; border: round $accent; }
+    #unlock-recovery { height: auto; border: round $warning; padding: 0 1; }
     #unlock-damaged { color: $error; height: auto; border: round $error; padding: 0 1; }
     """
 
@@ -93,19 +95,18 @@ class UnlockScreen(AreaScreen):
             if self.locked:
                 yield Label(self.locked, id="unlock-locked")
             if self.new_db:
-                yield Label("New database: choose a passphrase (8 characters or more).")
+                yield Label("New database: choose your passphrase (10 characters or more).")
             yield Input(placeholder="Passphrase", password=True, id="passphrase")
             if self.new_db:
                 yield Input(placeholder="Type it again", password=True, id="confirm")
             yield Label("", id="unlock-error", classes="field-error")
             yield LoadingIndicator(id="unlock-busy")
             yield Static("", id="unlock-damaged")
-            yield Label("Who is using ycworker? (↑ ↓ then Enter)", id="unlock-who-label")
-            yield OptionList(id="unlock-who")
+            yield Static("", id="unlock-recovery")
         yield Footer()
 
     def on_mount(self) -> None:
-        for wid in ("#unlock-busy", "#unlock-damaged", "#unlock-who-label", "#unlock-who"):
+        for wid in ("#unlock-busy", "#unlock-damaged", "#unlock-recovery"):
             self.query_one(wid).display = False
         given = None if self.locked else self.ycapp.take_passphrase()
         if given is not None:
@@ -130,8 +131,11 @@ class UnlockScreen(AreaScreen):
         secret = self.query_one("#passphrase", Input).value
         if self.new_db:
             if event.input.id == "passphrase":
-                if len(secret) < 8:
-                    self._error("Use at least 8 characters.")
+                from ycworker.protection.passphrase import check_new
+
+                problem = check_new(secret)
+                if problem:
+                    self._error(problem)
                     return
                 self.query_one("#confirm", Input).focus()
                 return
@@ -250,33 +254,30 @@ class UnlockScreen(AreaScreen):
                      on_error=failed, group="unlock-restore", exclusive=True)
 
     def _choose_worker(self) -> None:
-        info = self._info
-        assert info is not None  # the store is open
-        workers = list(info.workers)
-        remembered = info.remembered
-        if len(workers) <= 1 or self._given or remembered is None:
-            self._start(remembered.id if remembered else workers[0].id)
+        """The passphrase said who it is: show a new recovery key once, then start their session."""
+        store = self._store
+        assert store is not None  # the store is open
+        if store.recovery_code:
+            panel = self.query_one("#unlock-recovery", Static)
+            panel.update("Write this recovery key on paper and keep it locked away: "
+                         f"{store.recovery_code}\n\nIt opens the database when every passphrase is "
+                         "forgotten, and it is not shown again. Press Enter to go on.")
+            panel.display = True
+            for field in self.query(Input):
+                field.display = False
+            self.set_focus(None)
             return
-        picker = self.query_one("#unlock-who", OptionList)
-        picker.clear_options()
-        for w in workers:
-            role = " (manager)" if w.is_manager else ""
-            picker.add_option(Option(f"{w.name}{role}", id=w.id))
-        picker.highlighted = next((i for i, w in enumerate(workers) if w.id == remembered.id), 0)
-        self.query_one("#unlock-who-label").display = True
-        picker.display = True
-        for field in self.query(Input):
-            field.display = False
-        picker.focus()
+        self._start(store.acting[0] if store.acting else None)
 
-    @on(OptionList.OptionSelected, "#unlock-who")
-    def _picked(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id:
-            self.query_one("#unlock-who").disabled = True
-            self._start(event.option.id)
+    def action_go_on(self) -> None:
+        store = self._store
+        if store is None or not store.recovery_code or not self.query_one("#unlock-recovery").display:
+            return
+        store.recovery_code = None  # shown once
+        self.query_one("#unlock-recovery").display = False
+        self._start(store.acting[0] if store.acting else None)
 
-    def _start(self, worker_id: str) -> None:
+    def _start(self, worker_id: str | None) -> None:
         store, info = self._store, self._info
         assert store is not None and info is not None  # the store is open
         self.query_one("#unlock-busy").display = True

@@ -1,4 +1,7 @@
-"""Changing the passphrase: PRAGMA rekey to a new raw key with a new salt; the old one is required."""
+"""Changing one's own passphrase: one key slot resealed, the database and its key untouched; the
+old passphrase is required. (Before key slots this was a PRAGMA rekey of the whole file: it now
+leaves the file's key as it is. A manager's rekey, which does change it, is refused while another
+process has the file open.)"""
 
 from __future__ import annotations
 
@@ -7,23 +10,30 @@ import hashlib
 import pytest
 from sqlmodel import select
 
-from db.engine import StoreError, WrongPassphrase, key_for_file, open_store, read_salt
+from db.engine import WrongPassphrase, key_for_file, open_store
+from db.keyslots import keys_path
 from db.models import AuditEntry, District
 from tests.conftest import PASSPHRASE
 from ycworker.cli import main
-from ycworker.common.errors import FieldError
+from ycworker.common.errors import FieldError, UserError
 from ycworker.protection import session as protection
+from ycworker.protection import workers
 
 NEW = "a new passphrase 2026"
 
 
-def test_rekey_changes_key_and_salt_and_reopens(store, db_path):
+def _sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_changing_the_passphrase_reseals_one_slot_and_nothing_else(store, db_path):
     with store.write() as s:
         s.add(District(name="Thanet"))
     store.close()
-    old_salt = read_salt(db_path)
+    key, before = key_for_file(db_path, PASSPHRASE), _sha(db_path)
     protection.change_passphrase(db_path, PASSPHRASE, NEW)
-    assert read_salt(db_path) != old_salt
+    assert _sha(db_path) == before  # the database is not touched
+    assert key_for_file(db_path, NEW) == key  # the file's key does not change
     with pytest.raises(WrongPassphrase):
         open_store(db_path, PASSPHRASE)
     s = open_store(db_path, NEW)
@@ -36,15 +46,15 @@ def test_rekey_changes_key_and_salt_and_reopens(store, db_path):
 
 def test_the_old_passphrase_is_required_and_nothing_changes_without_it(store, db_path):
     store.close()
-    before = hashlib.sha256(db_path.read_bytes()).hexdigest()
-    with pytest.raises(FieldError, match="not the current passphrase") as err:
+    before, keys_before = _sha(db_path), _sha(keys_path(db_path))
+    with pytest.raises(FieldError, match="not your current passphrase") as err:
         protection.change_passphrase(db_path, "a guess at it", NEW)
     assert err.value.field == "old"
     with pytest.raises(FieldError, match="do not match"):
         protection.change_passphrase(db_path, PASSPHRASE, NEW, "something else")
-    with pytest.raises(FieldError, match="at least 8"):
-        protection.change_passphrase(db_path, PASSPHRASE, "short")
-    assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
+    with pytest.raises(FieldError, match="at least 10"):
+        protection.change_passphrase(db_path, PASSPHRASE, "123456789")
+    assert _sha(db_path) == before and _sha(keys_path(db_path)) == keys_before
 
 
 def test_cli_passphrase_command(db_path, monkeypatch, capsys):
@@ -54,34 +64,40 @@ def test_cli_passphrase_command(db_path, monkeypatch, capsys):
     assert "Passphrase changed" in capsys.readouterr().out
     monkeypatch.setenv("YCWORKER_PASSPHRASE", PASSPHRASE)  # the old one no longer opens it
     assert main(["passphrase", "--db", str(db_path)]) == 3
-    assert "not the current passphrase" in capsys.readouterr().err
+    assert "does not open" in capsys.readouterr().err
+    monkeypatch.setenv("YCWORKER_PASSPHRASE", NEW)
+    monkeypatch.setenv("YCWORKER_NEW_PASSPHRASE", "123456789")  # 9 characters: refused, exit 2
+    assert main(["passphrase", "--db", str(db_path)]) == 2
+    assert "at least 10 characters" in capsys.readouterr().err
     s = open_store(db_path, NEW)
     try:
         with s.read() as session:
-            assert "rekey" in session.exec(select(AuditEntry.action)).all()
+            assert "update" in session.exec(select(AuditEntry.action)).all()
     finally:
         s.close()
 
 
-def test_the_passphrase_is_not_changed_while_another_process_has_the_database_open(
-        store, db_path, monkeypatch, capsys):
-    """Its connections keep the old key: a rekey under them would break it, its next write
-    would corrupt the file. A locked ycworker holds nothing open, so it does not stop this."""
+def test_a_rekey_is_refused_while_another_process_has_the_database_open(store, db_path, monkeypatch, capsys):
+    """Its connections keep the old key: a rekey under them would break it. Changing one's own
+    passphrase touches only the keys file, so it goes ahead."""
     from tests.protection.test_backup import HeldOpen
 
     key = store.key_hex
-    store.close()
+    acting = workers.acting_worker(store)
     other = HeldOpen(db_path, key)
     try:
-        before = hashlib.sha256(db_path.read_bytes()).hexdigest()
-        with pytest.raises(StoreError, match="Another ycworker is using this database"):
-            protection.change_passphrase(db_path, PASSPHRASE, NEW)
+        before = _sha(db_path)
+        with pytest.raises(UserError, match="Another ycworker is using this database"):
+            workers.rekey(store, acting)
+        assert _sha(db_path) == before
         monkeypatch.setenv("YCWORKER_PASSPHRASE", PASSPHRASE)
-        monkeypatch.setenv("YCWORKER_NEW_PASSPHRASE", NEW)
-        assert main(["passphrase", "--db", str(db_path)]) == 1
+        assert main(["rekey", "--db", str(db_path)]) == 1
         assert "lock it with ctrl+l or close it" in capsys.readouterr().err
-        assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
+        assert _sha(db_path) == before
+        monkeypatch.setenv("YCWORKER_NEW_PASSPHRASE", NEW)
+        assert main(["passphrase", "--db", str(db_path)]) == 0
     finally:
         other.close()
-    protection.change_passphrase(db_path, PASSPHRASE, NEW)
-    assert key_for_file(db_path, NEW) != key
+    assert key_for_file(db_path, NEW) == key  # the failed rekeys left the key as it was
+    s = open_store(db_path, NEW)
+    s.close()

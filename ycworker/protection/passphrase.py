@@ -13,6 +13,13 @@ NEW_ENV = "YCWORKER_NEW_PASSPHRASE"
 MIN_LENGTH = 10  # the rule of db.keyslots.check_new_passphrase (NFC characters)
 
 
+def check_new(passphrase: str) -> str | None:
+    """Why a new passphrase is refused (a sentence), or None: the one rule, everywhere."""
+    from db.keyslots import check_new_passphrase
+
+    return check_new_passphrase(passphrase)
+
+
 def from_env() -> str | None:
     value = os.environ.get(PASSPHRASE_ENV)
     return value if value else None

@@ -10,13 +10,18 @@ the file was made with), so a file keeps one cost throughout.
 
 from __future__ import annotations
 
+import contextlib
+import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlmodel import col, select
 
 from db import keyslots
 from db.engine import Store, StoreError, rekey_raw, reopen
+from db.keys import record_id, slot_id
 from db.keyslots import KdfCost, KeySlotError, KeySlotFile
+from db.slot_crypto import open_private
 from ycworker.common import audit
 from ycworker.common.errors import UserError
 from ycworker.common.workers import WorkerInfo
@@ -55,7 +60,7 @@ def _keys(store: Store) -> KeySlotFile:
 
 
 def _cost(keys: KeySlotFile, acting: WorkerInfo) -> KdfCost:
-    slot = next((s for s in keys.slots if s.worker_id == acting.id), None)
+    slot = next((s for s in keys.slots if record_id(s.worker_id) == acting.id), None)
     if slot is None:
         return keyslots.DEFAULT_KDF
     return KdfCost(n=int(slot.kdf["n"]), r=int(slot.kdf["r"]), p=int(slot.kdf["p"]))
@@ -73,14 +78,15 @@ def list_workers(store: Store) -> list[WorkerLine]:
     from db.models import Worker
 
     keys = _keys(store)
-    slotted = {s.worker_id: s for s in keys.slots}
+    slotted = {record_id(s.worker_id): s for s in keys.slots}
     with store.read() as session:
         rows = session.exec(select(Worker.id, Worker.name, Worker.role)
                             .where(col(Worker.active)).order_by(col(Worker.name))).all()
     lines = [WorkerLine(name, slotted[wid].role if wid in slotted else role, wid in slotted, wid)
              for wid, name, role in rows]
     known = {line.id for line in lines}
-    lines += [WorkerLine(s.name, s.role, True, s.worker_id) for s in keys.slots if s.worker_id not in known]
+    lines += [WorkerLine(s.name, s.role, True, record_id(s.worker_id)) for s in keys.slots
+              if record_id(s.worker_id) not in known]
     return sorted(lines, key=lambda w: w.name.casefold())
 
 
@@ -108,7 +114,7 @@ def add_worker(store: Store, acting: WorkerInfo, name: str, passphrase: str, *,
     keys = _keys(store)
     role = "manager" if manager else "worker"
     existing = _find(store, name)
-    if existing is not None and any(s.worker_id == existing[0] for s in keys.slots):
+    if existing is not None and any(record_id(s.worker_id) == existing[0] for s in keys.slots):
         raise UserError(f"There is already a worker called {existing[1]} who can sign in here.")
     with store.write() as session:
         if existing is None:
@@ -134,7 +140,7 @@ def _slot_of(store: Store, keys: KeySlotFile, name: str) -> keyslots.SlotInfo:
     wanted = keyslots.normalise(name).strip().casefold()
     found = _find(store, name)
     for slot in keys.workers:
-        if (found and slot.worker_id == found[0]) or slot.name.casefold() == wanted:
+        if (found and record_id(slot.worker_id) == found[0]) or slot.name.casefold() == wanted:
             return slot
     if found is not None:
         raise UserError(f"{found[1]} has no passphrase on this database.")
@@ -147,12 +153,12 @@ def remove_worker(store: Store, acting: WorkerInfo, name: str) -> WorkerLine:
     keys = _keys(store)
     slot = _slot_of(store, keys, name)
     with store.write() as session:
-        audit.record(session, "update", "worker", slot.worker_id, acting.id)
+        audit.record(session, "update", "worker", record_id(slot.worker_id), acting.id)
         try:
             keys.remove_slot(slot.worker_id)
         except KeySlotError as exc:
             raise UserError(str(exc)) from None
-    return WorkerLine(slot.name, slot.role, False, slot.worker_id)
+    return WorkerLine(slot.name, slot.role, False, record_id(slot.worker_id))
 
 
 def reset_worker(store: Store, acting: WorkerInfo, name: str, passphrase: str) -> WorkerLine:
@@ -162,12 +168,12 @@ def reset_worker(store: Store, acting: WorkerInfo, name: str, passphrase: str) -
     keys = _keys(store)
     slot = _slot_of(store, keys, name)
     with store.write() as session:
-        audit.record(session, "update", "worker", slot.worker_id, acting.id)
+        audit.record(session, "update", "worker", record_id(slot.worker_id), acting.id)
         try:
             keys.reset(store.data_key, slot.worker_id, passphrase, kdf=_cost(keys, acting))
         except KeySlotError as exc:
             raise UserError(str(exc)) from None
-    return WorkerLine(slot.name, slot.role, True, slot.worker_id)
+    return WorkerLine(slot.name, slot.role, True, record_id(slot.worker_id))
 
 
 def change_own_passphrase(store: Store, acting: WorkerInfo, old: str, new: str) -> None:
@@ -177,8 +183,8 @@ def change_own_passphrase(store: Store, acting: WorkerInfo, old: str, new: str) 
     if keyslots.normalise(new) == keyslots.normalise(old):
         raise UserError("The new passphrase is the same as the old one.")
     keys = _keys(store)
-    mine = [s for s in keys.slots if s.worker_id == acting.id]
-    if not mine or keyslots.open_private(mine[0], old) is None:
+    mine = [s for s in keys.slots if record_id(s.worker_id) == acting.id]
+    if not mine or open_private(mine[0], old) is None:
         raise keyslots.WrongPassphrase("That is not your current passphrase. Nothing was changed.")
     own = KeySlotFile(store.path, mine, keys.key_id, keys.pending_key_id)  # only their slot is tried
     try:
@@ -229,3 +235,62 @@ def rekey(store: Store, acting: WorkerInfo) -> Rekeyed:
     with fresh.write() as session:
         audit.record(session, "rekey", "database", "", acting.id)
     return Rekeyed(fresh, code)
+
+
+@dataclass
+class Recovered:
+    store: Store  # open, the named manager acting
+    worker: WorkerInfo
+    keys_remade: bool  # the keys file was missing or damaged: the other workers need slots again
+
+
+def unlock_with_recovery(path: Path, code: str, manager_name: str, new_passphrase: str) -> Recovered:
+    """Open with the recovery key and give the named manager a new passphrase (a new slot; a keys
+    file that is missing or damaged is set aside and made again with that manager alone).
+    Raises keyslots.RecoveryCodeTypo or keyslots.WrongPassphrase (exit 3) before anything is written;
+    UserError when the name is another worker's who is not a manager."""
+    from db.engine import WrongPassphrase as StoreWrongPassphrase
+    from db.engine import open_with_key, prove_key
+    from db.models import Worker
+
+    data_key = keyslots.data_key_from_recovery(code)
+    try:
+        prove_key(path, data_key.hex())
+    except StoreWrongPassphrase:
+        raise keyslots.WrongPassphrase("That recovery key does not open this database. Nothing was "
+                                       "changed.") from None
+    _check_new(new_passphrase)
+    name = keyslots.normalise(manager_name).strip()
+    if not name:
+        raise UserError("Give the name of the manager who will sign in.")
+    store = open_with_key(path, data_key)
+    try:
+        found = _find(store, name)
+        if found is not None and found[2] != "manager":
+            raise UserError(f"{found[1]} is not a manager: give a manager's name.")
+        worker_id = found[0] if found else uuid.uuid4().hex
+        name = found[1] if found else name
+        try:
+            cost = keyslots.DEFAULT_KDF
+            with contextlib.suppress(KeySlotError, IndexError):  # the cost the file was made with
+                keys_now = KeySlotFile.load(path)
+                first = keys_now.workers[0]
+                cost = _cost(keys_now, WorkerInfo(record_id(first.worker_id), first.name, first.role))
+            remade = not keyslots.keys_path(path).exists()
+            keys, _, info = keyslots.recover(path, code, name, new_passphrase,
+                                             try_key=lambda k: k == data_key, worker_id=slot_id(worker_id),
+                                             kdf=cost)
+            remade = remade or len(keys.slots) == 1 and not found
+        except KeySlotError as exc:
+            raise UserError(str(exc)) from None
+        with store.write() as session:
+            row = session.get(Worker, worker_id)
+            if row is None:
+                session.add(Worker(id=worker_id, name=name, role="manager",
+                                   initials="".join(p[0] for p in name.split())[:3].upper()))
+            audit.record(session, "update", "passphrase", worker_id, worker_id)
+    except BaseException:
+        store.close()
+        raise
+    store.acting = (record_id(info.worker_id), info.name, info.role)
+    return Recovered(store, WorkerInfo(*store.acting), remade)
