@@ -22,7 +22,7 @@ ACTION_WORDS = {
     "view": "viewed", "create": "created", "update": "changed", "export": "exported",
     "import": "imported", "erase": "erased", "unlock": "unlocked", "failed_unlock": "failed unlock",
     "lock": "locked", "backup": "backed up", "restore": "restored", "sync": "synced",
-    "rekey": "passphrase changed", "archive": "archived",
+    "rekey": "key replaced", "archive": "archived",
 }
 
 

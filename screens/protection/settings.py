@@ -1,12 +1,13 @@
-"""Data protection: the F9 menu, changing the passphrase, and the manager's settings.
+"""Data protection: the F9 menu, changing my passphrase, and the manager's settings.
 
-``ProtectionScreen`` lists what can be done (back up and restore, change the passphrase, and for
-a manager the audit log, retention review, erasure and settings); Enter opens one.
+``ProtectionScreen`` lists what the signed-in worker can do: back up and restore, change their own
+passphrase; a manager also sees the workers, replacing the database's key, the audit log,
+retention review, erasure and settings (a youth worker is not offered them; the services refuse
+them too). Enter opens one.
 
-``PassphraseScreen`` asks for the current passphrase and the new one twice. The check of the old
-passphrase and the rekey run off the UI thread: the App's store is detached while the file is
-closed, rekeyed and reopened with the new passphrase, then handed back (a backup that opens with
-the new passphrase is made at once). Each field shows its own error; what was typed is kept.
+``PassphraseScreen`` asks for the worker's current passphrase and the new one twice; off the UI
+thread their own key slot is sealed again (nothing else in the file changes) and a backup that
+carries it is made. Each field shows its own error; what was typed is kept.
 
 ``SettingsScreen`` (manager): idle lock minutes, maximum session hours, retention years and the
 number of backups kept. Saved together, or each bad field says why beside it.
@@ -25,13 +26,12 @@ from textual.widgets.option_list import Option
 
 from screens.common.base import AreaScreen, plain_error
 from screens.common.footer import Footer
-from ycworker.common.errors import FieldError, describe, field_errors
+from ycworker.common.errors import FieldError, field_errors
 from ycworker.protection.actions import protection_settings, save_protection_settings
 
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from db.engine import Store
     from ycworker.protection.session import Rekeyed
 
     _FormBase = Screen[Any]  # what the mixin is mixed into, for the type checker
@@ -100,12 +100,17 @@ class FormMixin(_FormBase):
 
 ENTRIES = (
     ("backups", "Backups: back up now, or restore one", False),
-    ("passphrase", "Change the passphrase", False),
+    ("passphrase", "Change my passphrase", False),
+    ("workers", "Workers: who can sign in, add, reset, remove", True),
+    ("rekey", "Replace the database's key (after a suspected leak)", True),
     ("audit", "Audit log: who did what, when", True),
     ("retention", "Retention review: closed cases past the retention period", True),
     ("erase", "Erase a person (right to erasure)", True),
     ("settings", "Lock, retention and backup settings", True),
 )
+
+#: the manager's screens of issue 14, opened from this menu (screens.protection.workers)
+WORKER_SCREENS = {"workers": "WorkersScreen", "rekey": "RekeyScreen"}
 
 
 class ProtectionScreen(AreaScreen):
@@ -128,10 +133,8 @@ class ProtectionScreen(AreaScreen):
         role = "a manager" if manager else "a youth worker"
         who = f"{worker.name}, signed in as {role}." if worker else ""
         yield Static(who, id="prot-who", markup=False)
-        options = []
-        for what, text, manager_only in ENTRIES:
-            label = text + (" (manager only)" if manager_only and not manager else "")
-            options.append(Option(label, id=what))
+        options = [Option(text, id=what) for what, text, manager_only in ENTRIES
+                   if manager or not manager_only]  # a youth worker is not offered a manager's work
         yield OptionList(*options, id="prot-menu")
         yield Static("↑ ↓ to choose, Enter to open, Esc to go back. ctrl+l locks at any time.",
                      classes="muted", id="prot-keys")
@@ -143,8 +146,15 @@ class ProtectionScreen(AreaScreen):
     @on(OptionList.OptionSelected, "#prot-menu")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id:
-            self.ycapp.open_protection(event.option.id)
+        what = event.option.id
+        if what in WORKER_SCREENS:
+            from screens.protection import workers
+
+            worker = self.ycapp.worker_info
+            if worker and worker.is_manager:
+                self.app.push_screen(getattr(workers, WORKER_SCREENS[what])())
+        elif what:
+            self.ycapp.open_protection(what)
 
     def action_open(self) -> None:
         menu = self.query_one("#prot-menu", OptionList)
@@ -155,17 +165,19 @@ class ProtectionScreen(AreaScreen):
         self.dismiss()
 
 
-# -- change of passphrase ----------------------------------------------------------------------
+# -- change of my passphrase ------------------------------------------------------------------
 
 class PassphraseScreen(FormMixin, AreaScreen):
-    """The old passphrase, the new one twice; the rekey runs off the UI thread."""
+    """The worker's current passphrase, the new one twice: their own key slot is sealed again;
+    nobody else's passphrase and nothing in the database changes."""
 
-    HELP_TITLE = "Change the passphrase"
+    HELP_TITLE = "Change my passphrase"
     FIELDS = ("old", "new", "again")
     DEFAULT_CSS = FORM_CSS
     BINDINGS = [
-        Binding("ctrl+s", "save", "Change passphrase", key_display="^s", show=True),
-        Binding("escape", "back", "Back", show=True),
+        Binding("ctrl+s", "save", "Change my passphrase", key_display="^s", show=True,
+                id="passphrase.save"),
+        Binding("escape", "back", "Back", show=True, id="passphrase.back"),
     ]
 
     def __init__(self) -> None:
@@ -174,13 +186,14 @@ class PassphraseScreen(FormMixin, AreaScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        worker = self.ycapp.worker_info
         with Vertical(classes="prot-box"):
-            yield Label("Change the passphrase", classes="prot-title")
-            yield Static("Everyone who uses this database will need the new passphrase. Backups made "
-                         "before the change still open with the old one until they age out.",
-                         classes="prot-help")
-            yield field_row("old", "Current passphrase", password=True)
-            yield field_row("new", "New passphrase (8 or more)", password=True)
+            yield Label("Change my passphrase", classes="prot-title")
+            yield Static(f"{worker.name if worker else 'You'}: only your own passphrase changes; "
+                         "everyone else signs in as before. Backups made before the change still "
+                         "open with your old one until they age out.", classes="prot-help", markup=False)
+            yield field_row("old", "My current passphrase", password=True)
+            yield field_row("new", "New passphrase (10 or more)", password=True)
             yield field_row("again", "New passphrase again", password=True)
             yield Static("", id="prot-message", classes="prot-message", markup=False)
             yield Static("Enter moves to the next field and, on the last, changes it. Esc goes back.",
@@ -199,60 +212,40 @@ class PassphraseScreen(FormMixin, AreaScreen):
             self.focus_next()
 
     def action_save(self) -> None:
-        from ycworker.protection.session import validate_new_passphrase
+        from ycworker.protection.session import rekey_store, validate_new_passphrase
 
         if self.busy:
             return
         self.clear_errors()
         form = self.values()
         if not form["old"]:
-            self.show_errors(FieldError("old", "Type the current passphrase."))
+            self.show_errors(FieldError("old", "Type your current passphrase."))
             return
-        try:  # the quick checks first, on the UI thread: nothing is closed for a typo
+        try:  # the quick checks first, on the UI thread
             validate_new_passphrase(form["old"], form["new"], form["again"])
         except FieldError as exc:
             self.show_errors(exc)
             return
-        from ycworker.protection import session as protection
-
-        store = self.ycapp.detach_store()
-        if store is None:
-            return
         self.busy = True
-        self.say("Checking the current passphrase and changing it…")
+        self.say("Checking your current passphrase and changing it…")
         worker = self.ycapp.worker_info
+        self.run_db(rekey_store, form["old"], form["new"], form["again"], worker.id if worker else None,
+                    then=self._done, on_error=self._failed, what="change your passphrase",
+                    group="passphrase", exclusive=True)
 
-        def failed(error: BaseException) -> None:
-            if isinstance(error, protection.RekeyFailed):
-                self._failed(error.store, error)
-            elif isinstance(error, FieldError):  # before the file was closed: the store is as it was
-                self._failed(store, error)
-            else:  # the file is closed and could not be reopened: lock
-                self._lost(error)
-
-        self.run_job(protection.rekey_store, store, form["old"], form["new"], form["again"],
-                     worker.id if worker else None, then=self._done, on_error=failed, group="rekey",
-                     exclusive=True)
-
-    def _failed(self, store: Store, error: BaseException) -> None:
+    def _failed(self, error: BaseException) -> None:
         self.busy = False
-        self.ycapp.attach_store(store)
         self.say("")
         self.show_errors(error)
 
-    def _lost(self, error: BaseException) -> None:
-        self.busy = False
-        self.ycapp.locked_after(f"The passphrase could not be changed. {describe(error)} Unlock to go on.")
-
     def _done(self, done: Rekeyed) -> None:
         self.busy = False
-        self.ycapp.attach_store(done.store)
         for name in self.FIELDS:
             self.query_one(f"#f-{name}", Input).value = ""
         if done.backup:
-            text = f"Passphrase changed. A new backup that opens with it: {done.backup}."
+            text = f"Your passphrase is changed. A new backup that opens with it: {done.backup}."
         else:
-            text = f"Passphrase changed, but the backup was not made: {done.backup_error}"
+            text = f"Your passphrase is changed, but the backup was not made: {done.backup_error}"
         self.say(text)
         self.notify(text, title="Passphrase changed", timeout=10)
 
