@@ -31,6 +31,7 @@ from textual.screen import ModalScreen, Screen
 
 from screens.areas import AREAS, Area
 from screens.common.app_commands import (
+    MANAGER_ONLY,
     PROTECTION_SCREENS,
     AreaLetters,
     leave_field,
@@ -448,8 +449,7 @@ class YcWorkerApp(App[int]):
         if not self.unlocked:
             return
         worker = self.worker_info
-        manager_only = {"audit", "retention", "erase", "settings"}
-        if what in manager_only and not (worker and worker.is_manager):
+        if what in MANAGER_ONLY and not (worker and worker.is_manager):
             self.notify("Only a manager can do that.", severity="warning")
             return
         module, cls = PROTECTION_SCREENS[what]

@@ -34,7 +34,10 @@ PROTECTION_SCREENS = {
     "audit": ("screens.protection.audit_log", "AuditLogScreen"),
     "retention": ("screens.protection.erase", "RetentionScreen"),
     "erase": ("screens.protection.erase", "EraseScreen"),
+    "workers": ("screens.protection.workers", "WorkersScreen"),
+    "rekey": ("screens.protection.workers", "RekeyScreen"),
 }
+MANAGER_ONLY = frozenset({"audit", "retention", "erase", "settings", "workers", "rekey"})
 
 
 class AreaLetters:
@@ -103,9 +106,13 @@ def protection_commands(app: YcWorkerApp) -> Iterable[SystemCommand]:
                         app.action_lock)
     yield SystemCommand("Backups: back up now, restore", "Verified encrypted backups",
                         lambda: app.open_protection("backups"))
-    yield SystemCommand("Change passphrase", "Rekey the database (the old passphrase is needed)",
+    yield SystemCommand("Change my passphrase", "Your own passphrase (the current one is needed)",
                         lambda: app.open_protection("passphrase"))
     if worker and worker.is_manager:
+        yield SystemCommand("Workers (manager)", "Add, reset or remove a worker's passphrase",
+                            lambda: app.open_protection("workers"))
+        yield SystemCommand("Replace the database's key (manager)", "A new data key and recovery key, "
+                            "after a suspected leak", lambda: app.open_protection("rekey"))
         yield SystemCommand("Audit log (manager)", "Who did what, when: paged",
                             lambda: app.open_protection("audit"))
         yield SystemCommand("Retention review (manager)", "Closed cases past the retention period",
