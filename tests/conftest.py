@@ -18,7 +18,9 @@ import pytest
 PASSPHRASE = "correct horse battery"
 TODAY = date(2026, 11, 24)
 #: scrypt at 1 MiB: cheap for tests (each slot records its own cost; production uses the default).
-TEST_KDF_N = 2**10  # a Tuesday; tests and snapshots use a fixed day
+TEST_KDF_N = 2**10
+#: The template's first manager (PASSPHRASE is theirs): the name an empty service's worker had.
+FIRST_MANAGER = "Duty worker"  # a Tuesday; tests and snapshots use a fixed day
 
 
 @pytest.fixture(scope="session")
@@ -27,7 +29,7 @@ def template_db(tmp_path_factory) -> Path:
     from db.keyslots import KdfCost
 
     path = tmp_path_factory.mktemp("template") / "template.db"
-    store = open_store(path, PASSPHRASE, kdf=KdfCost(n=TEST_KDF_N))
+    store = open_store(path, PASSPHRASE, kdf=KdfCost(n=TEST_KDF_N), name=FIRST_MANAGER)
     store.checkpoint()
     store.close()
     return path
@@ -82,7 +84,8 @@ def make_app(db_path, monkeypatch):
     from ycworker.app import create_app
 
     def make(**kw):
-        kw.setdefault("passphrase", PASSPHRASE)
+        if "passphrase" not in kw:
+            kw["passphrase"] = sign_in_as_before(kw.get("db_path", db_path))
         kw.setdefault("today", TODAY)
         app = create_app(kw.pop("db_path", db_path), **kw)
         # No animations in tests: a tab's underline slides after a 20 ms timer, and a frame taken
@@ -91,6 +94,52 @@ def make_app(db_path, monkeypatch):
         return app
 
     return make
+
+
+def sign_in_as_before(path: Path) -> str:
+    """The passphrase of the worker a test's data means to be at the keyboard: the one the app
+    chose before passphrases said who (the last chosen, else the first manager, else the first by
+    name). Through the workers service they are given PASSPHRASE (so a test that types it unlocks
+    as them again) and the template's manager, made inactive, "duty worker passphrase". A database
+    with no workers of its own: the template's manager, PASSPHRASE."""
+    from sqlmodel import col, select
+
+    from db.engine import StoreError, open_store
+    from db.keyslots import KeySlotFile
+    from db.models import Worker
+    from ycworker.common import settings
+    from ycworker.protection import workers
+
+    try:
+        store = open_store(path, PASSPHRASE, migrate=False)
+    except StoreError:
+        return PASSPHRASE
+    try:
+        acting = workers.acting_worker(store)
+        if acting.name != FIRST_MANAGER:  # done already (the test makes its second app)
+            return PASSPHRASE
+        with store.write() as s:
+            listed = s.exec(select(Worker).where(col(Worker.active)).order_by(col(Worker.name))).all()
+            rows = [w for w in listed if w.id != acting.id]
+            if not rows:
+                return PASSPHRASE
+            last = settings.get(s, settings.LAST_WORKER)
+            chosen = next((w for w in rows if w.id == last), None) or next(
+                (w for w in rows if w.role == "manager"), rows[0])
+            name, manager = chosen.name, chosen.role == "manager"
+            me = s.get(Worker, acting.id)
+            if me is not None:
+                me.active = False
+        if any(w.name == name for w in KeySlotFile.load(path).workers):  # given one by the test
+            return f"{name.lower()} passphrase"
+        # PASSPHRASE becomes theirs (a test types it to unlock as them again); the template's
+        # manager keeps a passphrase of their own
+        workers.change_own_passphrase(store, acting, PASSPHRASE, f"{FIRST_MANAGER.lower()} passphrase")
+        workers.add_worker(store, acting, name, PASSPHRASE, manager=manager)
+        secret = PASSPHRASE
+        return secret
+    finally:
+        store.close()
 
 
 async def settle(pilot, rounds: int = 3) -> None:
@@ -198,3 +247,13 @@ def rekey_and_change(db_path: Path, old: str, new: str) -> None:
         workers.change_own_passphrase(done.store, acting, old, new)
     finally:
         done.store.close()
+
+
+def give_passphrase(store, name: str, *, manager: bool = False) -> str:
+    """Give the worker called ``name`` (made if the records lack them) a key slot through the
+    workers service, acting as the store's manager; returns their passphrase, to unlock as them."""
+    from ycworker.protection import workers
+
+    secret = f"{name.lower()} passphrase"
+    workers.add_worker(store, workers.acting_worker(store), name, secret, manager=manager)
+    return secret

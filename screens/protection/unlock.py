@@ -267,7 +267,7 @@ class UnlockScreen(AreaScreen):
                 field.display = False
             self.set_focus(None)
             return
-        self._start(store.acting[0] if store.acting else None)
+        self._start(self._who())
 
     def action_go_on(self) -> None:
         store = self._store
@@ -275,7 +275,15 @@ class UnlockScreen(AreaScreen):
             return
         store.recovery_code = None  # shown once
         self.query_one("#unlock-recovery").display = False
-        self._start(store.acting[0] if store.acting else None)
+        self._start(self._who())
+
+    def _who(self) -> str | None:
+        """The worker whose slot opened the store (a store opened without one, as a test's
+        plain file is: the worker ``after_open`` remembered)."""
+        store, info = self._store, self._info
+        if store is not None and store.acting:
+            return store.acting[0]
+        return info.remembered.id if info and info.remembered else None
 
     def _start(self, worker_id: str | None) -> None:
         store, info = self._store, self._info

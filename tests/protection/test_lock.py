@@ -8,10 +8,10 @@ import time
 from pathlib import Path
 
 from sqlmodel import select
-from textual.widgets import Input, OptionList
+from textual.widgets import Input
 
 from db.models import AuditEntry
-from tests.conftest import PASSPHRASE, screen_text, settle
+from tests.conftest import PASSPHRASE, give_passphrase, screen_text, settle
 from tests.helpers import factories as f
 from tests.helpers import shell_data
 
@@ -53,7 +53,8 @@ async def wait_for(pilot, test, what: str, rounds: int = 200):
 
 
 async def unlock_as(pilot, name: str | None, passphrase: str = PASSPHRASE) -> None:
-    """On the unlock screen: type the passphrase; pick the worker when the picker shows."""
+    """On the unlock screen: type the passphrase; it says who is unlocking (``name``, when given,
+    is checked once unlocked)."""
     app = pilot.app
     await wait_for(pilot, lambda: app.screen.query("#passphrase") and
                    not app.screen.query_one("#passphrase", Input).disabled, "the unlock screen")
@@ -63,28 +64,21 @@ async def unlock_as(pilot, name: str | None, passphrase: str = PASSPHRASE) -> No
     await pilot.press("enter")
     if name is None:
         return
-    await wait_for(pilot, lambda: app.unlocked or (
-        app.screen.query("#unlock-who") and app.screen.query_one("#unlock-who").display),
-        "the worker picker")
-    if not app.unlocked:
-        picker = app.screen.query_one("#unlock-who", OptionList)
-        index = next(i for i in range(picker.option_count)
-                     if str(picker.get_option_at_index(i).prompt).startswith(name))
-        picker.highlighted = index
-        await pilot.press("enter")
     await wait_for(pilot, lambda: app.unlocked and app.current_mode != app.LOCKED_MODE, "the unlock")
     await settle(pilot)
+    assert app.worker_info is not None and app.worker_info.name == name
 
 
 async def test_lock_hides_everything_and_the_same_worker_resumes_a_different_one_starts_at_home(
         make_app, store):
     ids = shell_data.build(store)
+    priya, tom = give_passphrase(store, "Priya Shah"), give_passphrase(store, "Tom Evans")
     store.close()
-    app = make_app()
+    app = make_app(passphrase=priya)
     async with app.run_test(size=(160, 45)) as pilot:
         await wait_for(pilot, lambda: app.unlocked and app.current_mode == "home", "home")
         first = app.worker_info.name
-        assert first == "Priya Shah"  # the first worker when none was chosen before
+        assert first == "Priya Shah"  # her passphrase says it is her
         await pilot.press("c")
         await wait_for(pilot, lambda: getattr(app.screen, "last_window", None) is not None, "the caseload")
         await settle(pilot)
@@ -103,12 +97,12 @@ async def test_lock_hides_everything_and_the_same_worker_resumes_a_different_one
         await pilot.press("c")  # area keys do nothing while locked: it is typed into the passphrase
         assert app.current_mode == app.LOCKED_MODE and app.screen.query_one("#passphrase", Input).value == "c"
 
-        await unlock_as(pilot, "Priya Shah")
+        await unlock_as(pilot, "Priya Shah", priya)
         assert app.worker_info.name == "Priya Shah" and app.current_mode == "caseload"
 
         await pilot.press("ctrl+l")
         await settle(pilot)
-        await unlock_as(pilot, "Tom Evans")
+        await unlock_as(pilot, "Tom Evans", tom)
         assert app.worker_info.name == "Tom Evans" and app.current_mode == "home"
         assert "Tom Evans" in app.sub_title
 
@@ -174,12 +168,13 @@ async def test_idle_lock_and_session_length_leave_no_open_handle_on_the_database
         assert db_handles(app.db_path) == []
 
 
-async def test_failed_unlocks_are_audited_after_the_next_unlock_and_the_picker_lists_workers(
+async def test_failed_unlocks_are_audited_after_the_next_unlock_and_the_passphrase_says_who(
         make_app, store):
     with store.write() as s:
         f.worker(s, name="Ann Manager", role="manager")
         f.worker(s, name="Ben Worker")
         f.worker(s, name="Cat Worker")
+    ben_passphrase = give_passphrase(store, "Ben Worker")
     store.close()
     app = make_app(passphrase=None)
     async with app.run_test(size=(160, 45)) as pilot:
@@ -189,14 +184,9 @@ async def test_failed_unlocks_are_audited_after_the_next_unlock_and_the_picker_l
             await wait_for(pilot, lambda: "does not open" in screen_text(app), "the refusal")
             assert not app.unlocked
         assert len(app.failed_unlocks) == 2
-        await unlock_as(pilot, None)
-        await wait_for(pilot, lambda: app.screen.query_one("#unlock-who").display, "the picker")
-        picker = app.screen.query_one("#unlock-who", OptionList)
-        prompts = [str(picker.get_option_at_index(i).prompt) for i in range(picker.option_count)]
-        assert prompts == ["Ann Manager (manager)", "Ben Worker", "Cat Worker"]
-        assert not app.screen.query_one("#passphrase", Input).display  # nothing to type now
-        await pilot.press("down", "enter")
+        await unlock_as(pilot, None, passphrase=ben_passphrase)  # no list of names: it is Ben's
         await wait_for(pilot, lambda: app.unlocked and app.current_mode == "home", "home")
+        assert not app.screen.query("#unlock-who")
         assert app.worker_info.name == "Ben Worker" and not app.worker_info.is_manager
         assert app.failed_unlocks == []
         await pilot.press("ctrl+l")

@@ -82,7 +82,7 @@ def test_settings_defaults_and_a_secret_made_once(store):
 
 def test_current_worker_is_remembered(store):
     with store.write() as s:
-        assert workers.current_worker(s).name == "Manager"  # the first manager, made with the file
+        assert workers.current_worker(s).name == "Duty worker"  # an empty service gets one
         b = f.worker(s, "Bea", role="worker")
         workers.choose(s, b.id)
     with store.read() as s:

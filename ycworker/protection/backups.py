@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from db.keyslots import KeySlotError, KeySlotFile, keys_path
 from db.engine import (
     IN_USE,
     Interrupted,
@@ -42,6 +41,7 @@ from db.engine import (
     secure_file,
     secure_folder,
 )
+from db.keyslots import KeySlotError, KeySlotFile, keys_path
 from ycworker.common import audit, settings
 from ycworker.common.errors import FieldError, UserError, describe
 from ycworker.common.paths import backups_dir

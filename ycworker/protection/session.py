@@ -17,7 +17,6 @@ from sqlmodel import Session, col
 from db import keyslots
 from ycworker.common import audit, settings
 from ycworker.common.errors import FieldError, FormErrors
-
 from ycworker.common.workers import WorkerInfo
 
 if TYPE_CHECKING:
