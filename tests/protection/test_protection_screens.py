@@ -76,7 +76,7 @@ async def test_a_worker_cannot_open_the_managers_screens_and_a_manager_can(make_
                 menu.get_option_index(what)
         await pilot.press("escape")
         titles = [c.title for c in app.protection_commands()]
-        assert "Audit log (manager)" not in titles and "Change passphrase" in titles
+        assert "Audit log (manager)" not in titles and "Change my passphrase" in titles
 
         await pilot.press("ctrl+l")  # the manager unlocks with her own passphrase
         await settle(pilot)

@@ -17,8 +17,24 @@ from ycworker.protection.backups import BackupResult, make_backup
 from ycworker.protection.generations import BackupInfo, list_backups
 
 
+def _require_manager(store: Store, worker_id: str | None, what: str) -> None:
+    """Refuse a manager's work to anyone else: the worker who unlocked the store (their slot's
+    role), else (a store opened without a slot) the worker named by ``worker_id``."""
+    from db.models import Worker
+    from ycworker.protection.workers import require_manager
+
+    if store.acting is not None:
+        require_manager(WorkerInfo(*store.acting), what)
+        return
+    with store.read() as session:
+        row = session.get(Worker, worker_id) if worker_id else None
+        acting = WorkerInfo(row.id, row.name, row.role) if row is not None else None
+    require_manager(acting, what)
+
+
 def audit_log_page(store: Store, page: int, size: int, action: str | None) -> protection.AuditPage:
-    """One page of the audit log, newest first, optionally one kind of action only."""
+    """One page of the audit log, newest first, optionally one kind of action only (a manager's)."""
+    _require_manager(store, None, "read the audit log")
     with store.read() as session:
         return protection.audit_page(session, page, size, action)
 
@@ -66,7 +82,8 @@ def protection_settings(store: Store) -> protection.ProtectionSettings:
 def save_protection_settings(
     store: Store, form: dict[str, str], worker_id: str | None
 ) -> protection.ProtectionSettings:
-    """Check and save the settings form (FormErrors names every bad field); audited."""
+    """Check and save the settings form (FormErrors names every bad field); audited. A manager's."""
+    _require_manager(store, worker_id, "change the settings")
     with store.write() as session:
         return protection.save_settings(session, form, worker_id)
 

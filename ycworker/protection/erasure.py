@@ -232,7 +232,7 @@ def _fts_tables(conn: Connection) -> list[str]:
 
 def erase_carer(store: Store, carer_id: str, *, by: WorkerInfo, confirm: str) -> ErasureResult:
     """Erase a young carer for good. Only a manager; ``confirm`` must be the carer's reference."""
-    if by is None or not by.is_manager:
+    if by is None or not by.is_manager or (store.acting is not None and store.acting[2] != "manager"):
         raise UserError("Only a manager can erase a person's records.")
     with store.write() as session:
         conn = session.connection()
