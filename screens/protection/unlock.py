@@ -95,7 +95,7 @@ class UnlockScreen(AreaScreen):
             if self.locked:
                 yield Label(self.locked, id="unlock-locked")
             if self.new_db:
-                yield Label("New database: choose your passphrase (10 characters or more).")
+                yield Label("New database: choose a passphrase, 10 characters or more.")
             yield Input(placeholder="Passphrase", password=True, id="passphrase")
             if self.new_db:
                 yield Input(placeholder="Type it again", password=True, id="confirm")
