@@ -30,6 +30,7 @@ from pathlib import Path
 
 from bench.common import BENCH_TODAY as TODAY
 from bench.common import PASSPHRASE, bench_app, demo_db, settled_at_home, summary, timings
+from db.engine import copy_keys
 
 GOAL_MEDIAN, GOAL_P95 = 16.0, 50.0
 WORDS = ("Mum", "needs", "help", "to", "get", "up", "and", "dressed", "most", "mornings,", "then", "she",
@@ -319,6 +320,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ycw-bench-assess-") as tmp:
         path = Path(tmp) / "ycworker.db"
         shutil.copyfile(source, path)
+        copy_keys(source, path)  # the key slots go with the copy
         path.chmod(0o600)
         t = time.perf_counter()
         aid, worker = pick_draft(path)  # also brings the copy's schema up to date

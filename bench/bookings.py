@@ -22,6 +22,7 @@ from pathlib import Path
 
 from bench.common import BENCH_TODAY as TODAY
 from bench.common import PASSPHRASE, bench_app, bench_dir, demo_db, settled_at_home, summary, timings
+from db.engine import copy_keys
 
 
 def busiest_activity(store) -> tuple[str, str, int]:
@@ -131,6 +132,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ycw-bench-bookings-", dir=bench_dir()) as tmp:
         path = Path(tmp) / "ycworker.db"
         shutil.copyfile(source, path)
+        copy_keys(source, path)  # the key slots go with the copy
         path.chmod(0o600)
         store = open_store(path, PASSPHRASE)
         try:

@@ -25,6 +25,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from bench.common import PASSPHRASE, Frames, bench_app, demo_db, settled_at_home, summary, timings
+from db.engine import copy_keys
 
 TODAY = date(2026, 11, 24)
 SEARCH_GOAL_MEDIAN, SEARCH_GOAL_P95, IMPORT_GOAL = 30.0, 100.0, 3.0
@@ -313,6 +314,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ycw-bench-caseload-") as tmp:
         path = Path(tmp) / "ycworker.db"
         shutil.copyfile(source, path)
+        copy_keys(source, path)  # the key slots go with the copy
         path.chmod(0o600)
         texts = search_texts(path)
         print(f"caseload benchmark: {args.carers:,}-carer demo database, today {TODAY}; typing {texts}")

@@ -46,6 +46,9 @@ def demo_db(carers: int = 50_000, seed: int = 1) -> Path:
     store.checkpoint()
     store.close()
     print(f"(made demo database of {carers:,} carers in {time.perf_counter() - started:.1f} s)")
+    from db.keyslots import keys_path
+
+    os.replace(keys_path(tmp), keys_path(path))  # the key slots go with the file
     os.replace(tmp, path)
     return path
 

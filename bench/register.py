@@ -26,6 +26,7 @@ from datetime import time as dtime
 from pathlib import Path
 
 from bench.common import PASSPHRASE, Frames, bench_app, demo_db, settled_at_home, summary, timings
+from db.engine import copy_keys
 
 GOAL_MS = 16.0
 
@@ -174,6 +175,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ycw-bench-register-") as tmp:
         path = Path(tmp) / "ycworker.db"
         shutil.copyfile(source, path)
+        copy_keys(source, path)  # the key slots go with the copy
         path.chmod(0o600)
         session_id, worker_id = add_bench_club(path, args.members, today)
         print(f"register benchmark: {args.members} members, {args.carers:,}-carer demo database, "

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from bench.common import BENCH_TODAY as TODAY
 from bench.common import PASSPHRASE, bench_dir, demo_db
+from db.engine import copy_keys
 
 GOAL = 2.0
 
@@ -131,6 +132,7 @@ def main() -> None:
         path = tmp_path / "data" / "ycworker.db"
         path.parent.mkdir(mode=0o700)
         shutil.copyfile(source, path)
+        copy_keys(source, path)  # the key slots go with the copy
         path.chmod(0o600)
         store = open_store(path, PASSPHRASE)
         try:
