@@ -12,6 +12,7 @@ from sqlmodel import select
 from db.engine import open_store
 from db.models import AuditEntry, District
 from tests.conftest import PASSPHRASE
+from tests.helpers.protection import HeldOpen
 from ycworker.cli import main
 from ycworker.common import settings
 from ycworker.common.errors import UserError
@@ -139,30 +140,6 @@ def test_newest_backup_is_offered_when_the_quick_check_fails(store, monkeypatch)
     assert store.writing_stopped and made.name in store.writing_stopped
     assert "stopped saving" in store.writing_stopped
     assert date(2026, 11, 20) == backups.list_backups(store.path)[0].made_at.date()
-
-
-class HeldOpen:
-    """Another process with the database open (as an unlocked ycworker in another terminal)."""
-
-    def __init__(self, path, key_hex: str):
-        import subprocess
-        import sys
-
-        code = ("import sys, sqlcipher3\n"
-                "c = sqlcipher3.connect(sys.argv[1], isolation_level=None)\n"
-                "c.execute(f\"PRAGMA key = \\\"x'{sys.argv[2]}'\\\"\")\n"
-                "c.execute('PRAGMA journal_mode = WAL')\n"
-                "c.execute('SELECT count(*) FROM district').fetchall()\n"
-                "print('open', flush=True)\n"
-                "sys.stdin.read()\n")
-        self.proc = subprocess.Popen([sys.executable, "-c", code, str(path), key_hex],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        assert self.proc.stdout.readline().strip() == "open"
-
-    def close(self) -> None:
-        self.proc.stdin.close()
-        self.proc.wait(10)
-        self.proc.stdout.close()
 
 
 def test_restore_is_refused_while_another_process_has_the_database_open(store, db_path):

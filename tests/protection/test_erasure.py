@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -10,7 +10,6 @@ from sqlmodel import select
 
 from db.engine import Store, _make_engine, upgrade_store
 from db.models import (
-    ActivityDay,
     Assessment,
     AssessmentScore,
     AssessmentSection,
@@ -23,7 +22,6 @@ from db.models import (
     Carer,
     CareRelationship,
     Club,
-    ClubSession,
     Contact,
     Feedback,
     HolidayActivity,
@@ -35,59 +33,12 @@ from db.models import (
     SafeguardingEntry,
 )
 from tests.helpers import factories as f
+from tests.helpers.protection import CANARY
+from tests.helpers.protection import person as _person
 from ycworker.common import audit
 from ycworker.common.errors import FieldError, UserError
 from ycworker.common.workers import WorkerInfo
 from ycworker.protection import backups, erasure
-
-CANARY = "Quillonbright"
-
-
-def _person(session, first=CANARY, household=None, mother=None, ref=None):
-    """A carer with a record in every kind of table; names and notes carry the canary."""
-    hh = household or f.household(session, name=f"{CANARY} family", address=f"1 {CANARY} Road")
-    c = f.carer(session, first, f"{CANARY}son", date(2011, 2, 3), household_id=hh.id,
-                carer_ref=ref or f"YC-{first[:4].upper()}", caring_tasks=f"helps {CANARY} mum")
-    mum = mother or CaredFor(household_id=hh.id, name=f"{CANARY} mum", notes=f"{CANARY} diagnosis")
-    session.add(mum)
-    session.flush()
-    session.add(CareRelationship(carer_id=c.id, cared_for_id=mum.id, relationship="mother"))
-    if mother is None:
-        session.add(CaredForCondition(cared_for_id=mum.id, condition="mental_health"))
-    r = f.referral(session, c.id, date(2026, 9, 1), reason=f"{CANARY} referral")
-    a = Assessment(carer_id=c.id, referral_id=r.id)
-    session.add(a)
-    session.flush()
-    session.add(AssessmentSection(assessment_id=a.id, section="home", text=f"{CANARY} at home"))
-    session.add(AssessmentScore(assessment_id=a.id, instrument="MACA-YC18", item=1, score=2))
-    session.add(PlanAction(carer_id=c.id, assessment_id=a.id, what=f"{CANARY} plan"))
-    rv = Review(carer_id=c.id, referral_id=r.id, review_date=date(2026, 11, 1), notes=f"{CANARY} review")
-    session.add(rv)
-    session.flush()
-    session.add(ReviewOutcome(review_id=rv.id, outcome="OUT01", rating="improved"))
-    session.add(Contact(carer_id=c.id, contact_date=date(2026, 11, 2), note=f"{CANARY} phoned"))
-    club = Club(name="Chill Club")
-    session.add(club)
-    session.flush()
-    cs = ClubSession(club_id=club.id, session_date=date(2026, 11, 3), start_time=time(16, 30))
-    session.add(cs)
-    session.flush()
-    session.add(Attendance(session_id=cs.id, carer_id=c.id, status="present", note=f"{CANARY} came"))
-    act = HolidayActivity(title="Winter party")
-    session.add(act)
-    session.flush()
-    day = ActivityDay(activity_id=act.id, day_date=date(2026, 12, 20))
-    session.add(day)
-    session.flush()
-    b = Booking(activity_id=act.id, carer_id=c.id, allergies=f"{CANARY} nuts")
-    session.add(b)
-    session.flush()
-    session.add(BookingDay(booking_id=b.id, day_id=day.id))
-    session.add(Feedback(feedback_date=date(2026, 11, 4), carer_id=c.id, satisfied=True))
-    session.add(SafeguardingEntry(entry_date=date(2026, 11, 5), theme="neglect", carer_id=c.id))
-    session.flush()
-    return c, hh, mum
-
 
 MANAGER = WorkerInfo("m" * 32, "Mo Manager", "manager")
 

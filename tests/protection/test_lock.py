@@ -3,9 +3,7 @@ failed unlocks audited, and no open handle on the database while locked."""
 
 from __future__ import annotations
 
-import os
 import time
-from pathlib import Path
 
 from sqlmodel import select
 from textual.widgets import Input
@@ -14,22 +12,9 @@ from db.models import AuditEntry
 from tests.conftest import PASSPHRASE, give_passphrase, screen_text, settle
 from tests.helpers import factories as f
 from tests.helpers import shell_data
+from tests.helpers.protection import db_handles, unlock_as, wait_for
 
 NAMES = ("Leah", "Kacper", "Ellie", "Aisha", "Oscar", "Morgan", "YC-LEAH01")
-
-
-def db_handles(db_path: Path) -> list[str]:
-    """The files of this process's open descriptors that are the db, its -wal or its -shm."""
-    wanted = {str(db_path), f"{db_path}-wal", f"{db_path}-shm"}
-    found = []
-    for fd in os.listdir("/proc/self/fd"):
-        try:
-            target = os.readlink(f"/proc/self/fd/{fd}")
-        except OSError:
-            continue
-        if target.removesuffix(" (deleted)") in wanted:
-            found.append(target)
-    return found
 
 
 def painted(app) -> str:
@@ -42,31 +27,6 @@ def painted(app) -> str:
     for m in re.finditer(r'<text[^>]*x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', app.export_screenshot()):
         rows[float(m.group(2))].append((float(m.group(1)), html.unescape(m.group(3)).replace("\xa0", " ")))
     return "\n".join("".join(t for _x, t in sorted(parts)) for _y, parts in sorted(rows.items()))
-
-
-async def wait_for(pilot, test, what: str, rounds: int = 200):
-    for _ in range(rounds):
-        await settle(pilot, 1)
-        if test():
-            return
-    raise AssertionError(f"timed out waiting for {what}: {screen_text(pilot.app)[:600]}")
-
-
-async def unlock_as(pilot, name: str | None, passphrase: str = PASSPHRASE) -> None:
-    """On the unlock screen: type the passphrase; it says who is unlocking (``name``, when given,
-    is checked once unlocked)."""
-    app = pilot.app
-    await wait_for(pilot, lambda: app.screen.query("#passphrase") and
-                   not app.screen.query_one("#passphrase", Input).disabled, "the unlock screen")
-    field = app.screen.query_one("#passphrase", Input)
-    field.value = passphrase  # (test_app_shell types one key at a time; here only Enter is pressed)
-    field.focus()
-    await pilot.press("enter")
-    if name is None:
-        return
-    await wait_for(pilot, lambda: app.unlocked and app.current_mode != app.LOCKED_MODE, "the unlock")
-    await settle(pilot)
-    assert app.worker_info is not None and app.worker_info.name == name
 
 
 async def test_lock_hides_everything_and_the_same_worker_resumes_a_different_one_starts_at_home(

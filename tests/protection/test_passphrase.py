@@ -80,7 +80,7 @@ def test_cli_passphrase_command(db_path, monkeypatch, capsys):
 def test_a_rekey_is_refused_while_another_process_has_the_database_open(store, db_path, monkeypatch, capsys):
     """Its connections keep the old key: a rekey under them would break it. Changing one's own
     passphrase touches only the keys file, so it goes ahead."""
-    from tests.protection.test_backup import HeldOpen
+    from tests.helpers.protection import HeldOpen
 
     key = store.key_hex
     acting = workers.acting_worker(store)

@@ -16,24 +16,8 @@ from db.engine import WrongPassphrase, open_store
 from db.models import AuditEntry, Carer, District, Referral
 from tests.conftest import FIRST_MANAGER, PASSPHRASE, give_passphrase, screen_text, settle
 from tests.helpers import factories as f
-from tests.protection.test_lock import db_handles, unlock_as, wait_for
+from tests.helpers.protection import boot, db_handles, open_from_menu, unlock_as, wait_for
 from ycworker.common import audit, settings
-
-
-async def boot(pilot):
-    app = pilot.app
-    await wait_for(pilot, lambda: app.unlocked and app.current_mode == "home", "home")
-    await settle(pilot)
-
-
-async def open_from_menu(pilot, what: str) -> None:
-    """F9, highlight the entry, Enter."""
-    await pilot.press("f9")
-    await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ == "ProtectionScreen", "the menu")
-    menu = pilot.app.screen.query_one("#prot-menu", OptionList)
-    menu.highlighted = menu.get_option_index(what)
-    await pilot.press("enter")
-    await settle(pilot)
 
 
 def field(app, name: str) -> Input:
@@ -115,7 +99,8 @@ async def test_manager_settings_retention_review_and_erasure_through_the_ui(make
     """On a plaintext twin of the database (same engine, pragmas, schema and screens; no key) so
     the bytes of the db, -wal and -shm files can be searched for the canary after the erasure."""
     from db.engine import Store, _make_engine, upgrade_store
-    from tests.protection.test_erasure import CANARY, _person
+    from tests.helpers.protection import CANARY
+    from tests.helpers.protection import person as _person
     from ycworker.protection import unlocking
 
     path = tmp_path / "plain" / "ycworker.db"

@@ -8,8 +8,7 @@ from textual.widgets import DataTable, Input
 
 from db.engine import WrongPassphrase, open_store
 from tests.conftest import PASSPHRASE, rekey_and_change, screen_text
-from tests.protection.test_lock import unlock_as, wait_for
-from tests.protection.test_protection_screens import boot, open_from_menu
+from tests.helpers.protection import boot, open_from_menu, unlock_as, wait_for
 from ycworker.protection import backups
 
 NEW = "a brand new passphrase"
