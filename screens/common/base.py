@@ -65,6 +65,11 @@ class DbMixin(_ScreenBase):
     def ycapp(self) -> YcWorkerApp:
         return cast("YcWorkerApp", self.app)
 
+    def on_screen_resume(self) -> None:
+        """Back on top: the footer checks its keys again (it does not rebuild while covered).
+        (Textual calls this as well as a subclass's own on_screen_resume.)"""
+        self.refresh_bindings()
+
     def context(self) -> Context:
         """Today and the acting worker, for a service call."""
         worker = self.ycapp.worker_info

@@ -53,3 +53,27 @@ async def test_no_rebuild_for_the_same_keys_and_one_when_they_change():
         await pilot.pause()
         await pilot.pause()
         assert [k.description for k in keys(app)][:2] == ["Toggle", "Other"]
+
+
+async def test_a_covered_footer_waits_and_shows_its_own_keys_when_back_on_top(make_app, store):
+    """Home's footer is not rebuilt while a register covers it (its area letters were worked out
+    against the register on top: 26 ms each time a register opened), and when the register is
+    closed home shows its own keys again: the letters, not the alt+letter reminder."""
+    from tests.conftest import frame_text, unlocked, until_shows
+    from tests.helpers.register_data import build
+
+    ids = build(store, n=3)
+    store.close()
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await unlocked(pilot)
+        home = app.screen
+        await until_shows(pilot, "a Assessments")
+        shown = home.query_one(Footer)._shown
+        app.open_register(ids["session"])
+        await until_shows(pilot, "Absent")
+        assert home.query_one(Footer)._shown == shown  # not rebuilt while covered
+        app.pop_screen()
+        await until_shows(pilot, "a Assessments")
+        last = frame_text(app).rstrip().splitlines()[-1]
+        assert "alt+letter" not in last and "r Registers" in last, last
