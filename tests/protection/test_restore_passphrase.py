@@ -94,3 +94,23 @@ def test_a_backup_under_the_same_passphrase_restores_as_before(db_path, monkeypa
     assert main(["restore", str(made), "--db", str(db_path)]) == 0
     assert "another passphrase" not in capsys.readouterr().out
     assert _opens_with(db_path, PASSPHRASE)
+
+
+@pytest.mark.parametrize(("content", "says"), [
+    (b"carer_ref,first_name\nYC-1,Amira\n", "is a text file (a CSV or similar), not a ycworker database"),
+    (b"SQLite format 3\x00" + bytes(4080), "is a plain SQLite file, not encrypted"),
+])
+def test_restore_says_what_a_file_that_is_no_backup_is(db_path, tmp_path, monkeypatch, capsys,
+                                                      content, says):
+    """A CSV or a plain SQLite file given to restore is named for what it is (it said: made under
+    another passphrase), and nothing is changed."""
+    store = open_store(db_path, PASSPHRASE)
+    store.close()
+    before = db_path.read_bytes()
+    wrong = tmp_path / "not-a-backup.db"
+    wrong.write_bytes(content)
+    monkeypatch.setenv("YCWORKER_PASSPHRASE", PASSPHRASE)
+    assert main(["restore", str(wrong), "--db", str(db_path)]) == 1
+    err = capsys.readouterr().err
+    assert says in err and "another passphrase" not in err and "Nothing was changed" in err
+    assert db_path.read_bytes() == before

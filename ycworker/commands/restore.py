@@ -31,6 +31,7 @@ def _backup_passphrase(backup: Path) -> str:
 
 def run(args) -> int:
     from db.engine import StoreError, WrongPassphrase, open_store
+    from db.identify import identify
     from ycworker.common import audit
     from ycworker.common.paths import resolve_db
     from ycworker.protection import integrity, passphrase
@@ -44,6 +45,8 @@ def run(args) -> int:
 
     path = resolve_db(getattr(args, "db", None))
     backup = Path(args.file).expanduser()
+    if backup.exists():
+        identify(backup)  # a CSV, a plain SQLite file, a folder, a short file: say what it is
     secret = passphrase.prompt(new=False)
     backup_secret = None
     if backup.is_file() and made_under_another_passphrase(path, backup):
