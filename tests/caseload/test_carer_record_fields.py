@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from db.models import Referral
 from tests.helpers import caseload_data
-from ycworker.caseload import carers, referrals
+from ycworker.caseload import carers, record, referrals
 from ycworker.common.errors import FieldError, FormErrors
 
 TODAY = date(2026, 11, 24)
@@ -140,7 +140,7 @@ def test_known_values_are_saved_and_shown_back(store, data):
         assert carers.update_field(s, data["amira"], "district", "thanet", TODAY) == "thanet"
         assert carers.update_field(s, data["amira"], "send", "Y", TODAY) == "yes"
     with store.write() as s:
-        rec = carers.load_record(s, data["amira"], TODAY)
+        rec = record.load_record(s, data["amira"], TODAY)
     assert (rec.date_of_birth, rec.sex, rec.ethnicity, rec.postcode, rec.district, rec.send) == (
         date(2012, 5, 2), "F", "WBRI", "CT16 1AA", "Thanet", True)
     assert [p.name for p in rec.siblings] == ["Zain Khan"]

@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import on_screen, unlocked, until_shows
 from tests.helpers import caseload_data
-from ycworker.caseload import carers, referrals
+from ycworker.caseload import carers, record, referrals
 from ycworker.caseload.importing import check_text
 from ycworker.common import validators
 from ycworker.common.errors import FormErrors
@@ -62,8 +62,8 @@ def test_import_refuses_hidden_characters_in_names():
 def test_a_closed_record_asks_nothing_more(store):
     ids = caseload_data.build(store)
     with store.read() as s:
-        dan = carers.load_record(s, ids["dan"], TODAY)  # closed (moved away), nobody cared for
-        zain = carers.load_record(s, ids["zain"], TODAY)  # open, nobody cared for
+        dan = record.load_record(s, ids["dan"], TODAY)  # closed (moved away), nobody cared for
+        zain = record.load_record(s, ids["zain"], TODAY)  # open, nobody cared for
     assert dan.due_next == []
     assert "Add the person they care for." in zain.due_next
 

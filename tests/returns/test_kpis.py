@@ -17,7 +17,7 @@ from tests.helpers import factories as f
 from tests.helpers.kpis import compute, ref
 from ycworker.common.percent import percent_text
 from ycworker.common.periods import parse_quarter
-from ycworker.returns import drill, kpis
+from ycworker.returns import drill, kpi_results, kpis
 
 # -- arithmetic ------------------------------------------------------------------------------
 
@@ -196,7 +196,7 @@ def test_outcomes_count_each_carer_once_using_the_latest_review_in_the_period(st
 def test_figures_list_every_kpi_with_all_first(store):
     report = compute(store, parse_quarter("2025-26-Q2"))
     keys = [x.kpi for x in report.headline()]
-    assert keys == [k.key for k in kpis.KPI_DEFS]
+    assert keys == [k.key for k in kpi_results.KPI_DEFS]
     assert all(x.breakdown_value == "" for x in report.headline())
     assert [x for x in report.figures if x.breakdown != "all"] == []  # no data, no breakdown rows
 

@@ -5,8 +5,7 @@ conditions, contact kinds), the date-of-birth check, and the changes a worker ma
 Edits are saved one field at a time (``update_field``): the value is checked, and a problem raises
 ``FieldError`` naming the field with a sentence a youth worker can act on; nothing is written then.
 Every change is audited in the same transaction (no personal data in the audit entry). The record
-as shown, and the audited opening of it, are in ``ycworker.caseload.record`` (``load_record`` is
-also reachable from here).
+as shown, and the audited opening of it, are in ``ycworker.caseload.record``.
 """
 
 from __future__ import annotations
@@ -31,7 +30,6 @@ from db.models import (
     utcnow,
 )
 from ycworker.caseload.record import carer_row
-from ycworker.caseload.record import load_record as load_record  # the record, opened from here too
 from ycworker.caseload.search import age_on
 from ycworker.common import audit
 from ycworker.common.errors import FieldError, FormErrors, collect

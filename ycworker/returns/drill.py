@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from db.models import Carer
-from ycworker.returns.kpis import Figure, KpiReport, OutcomeFigure, RefRow
+from ycworker.returns.kpi_results import Figure, KpiReport, OutcomeFigure, RefRow
 
 
 @dataclass(frozen=True)

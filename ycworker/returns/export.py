@@ -46,7 +46,7 @@ from ycworker.common import atomic, audit, csv_safe, workdays
 from ycworker.common.errors import UserError
 from ycworker.common.paths import outbox_dir
 from ycworker.common.periods import Period
-from ycworker.returns import kpis, pseudonyms
+from ycworker.returns import kpi_results, kpis, pseudonyms
 
 PREFIX = "ycworker-return-"
 KPI_COLUMNS = ("kpi", "breakdown", "breakdown_value", "numerator", "denominator", "value", "unit",
@@ -175,7 +175,7 @@ def datapackage(report: kpis.KpiReport, name: str, made_at: datetime) -> dict:
                 "dialect": dialect, "schema": schema}
 
     kpi_fields = [
-        text("kpi", "the KPI's code", [k.key for k in kpis.KPI_DEFS], True),
+        text("kpi", "the KPI's code", [k.key for k in kpi_results.KPI_DEFS], True),
         text("breakdown", "'all' or what the figure is broken down by",
              ["all", "district", "source", "month", "sex", "ethnicity", "age_band"], True),
         text("breakdown_value", "the value of the breakdown (empty for 'all')"),
@@ -212,8 +212,8 @@ def datapackage(report: kpis.KpiReport, name: str, made_at: datetime) -> dict:
         pseudonym("referral_id", "R", "pseudonym of the referral"),
         pseudonym("person_id", "P", "pseudonym of the young carer"),
         typed("referral_date", "date", "when the referral was received", True),
-        text("referral_source", "who referred", _enum(kpis.SOURCES, {x.source for x in refs}), True),
-        text("consent", "parental consent", _enum(kpis.CONSENTS, {x.consent for x in refs}), True),
+        text("referral_source", "who referred", _enum(kpi_results.SOURCES, {x.source for x in refs}), True),
+        text("consent", "parental consent", _enum(kpi_results.CONSENTS, {x.consent for x in refs}), True),
         typed("allocated_date", "date", "when allocated to a worker"),
         typed("allocation_deadline", "date", "5 working days after the referral date", True),
         text("allocated_in_time", "Y, N, or empty while the deadline has not passed (or closed "
@@ -224,7 +224,7 @@ def datapackage(report: kpis.KpiReport, name: str, made_at: datetime) -> dict:
              "applicable)", list(YN)),
         typed("closed_date", "date", "when the referral was closed"),
         text("closure_reason", "why it was closed",
-             _enum(kpis.CLOSURE_REASONS, {x.closure_reason or "" for x in refs})),
+             _enum(kpi_results.CLOSURE_REASONS, {x.closure_reason or "" for x in refs})),
     ]
     return {
         "profile": "tabular-data-package",

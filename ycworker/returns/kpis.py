@@ -77,10 +77,6 @@ from ycworker.returns.kpi_results import (
 )
 
 # The return's vocabulary and results live in kpi_results; they are named here too, as before.
-from ycworker.returns.kpi_results import CLOSURE_REASONS as CLOSURE_REASONS
-from ycworker.returns.kpi_results import CONSENTS as CONSENTS
-from ycworker.returns.kpi_results import KPI_DEFS as KPI_DEFS
-from ycworker.returns.kpi_results import SOURCES as SOURCES
 
 # -- reading ---------------------------------------------------------------------------------
 
