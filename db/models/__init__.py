@@ -31,6 +31,7 @@ from db.models.service import (
     TripleCEntry,
 )
 from db.models.system import AuditEntry, SealedReturn, Setting
+from db.models.team import TeamChange, TeamConflict, TeamRevision
 
 __all__ = [
     "ActivityDay", "Assessment", "AssessmentScore", "AssessmentSection", "Attendance", "AuditEntry",
@@ -38,5 +39,6 @@ __all__ = [
     "CaredFor", "CaredForCondition", "Carer", "Club", "ClubMember", "ClubSession", "Contact",
     "District", "Feedback", "HolidayActivity", "Household", "PlanAction", "Record", "Referral",
     "Review", "ReviewOutcome", "SafeguardingEntry", "School", "SealedReturn", "Setting",
-    "TrainingSession", "TripleCEntry", "Worker", "new_id", "utcnow",
+    "TeamChange", "TeamConflict", "TeamRevision", "TrainingSession", "TripleCEntry", "Worker",
+    "new_id", "utcnow",
 ]
