@@ -19,6 +19,7 @@ COMMAND_MODULES = {
     "demo": "demo", "import": "import_caseload", "export": "export", "sync": "sync",
     "backup": "backup", "restore": "restore", "passphrase": "passphrase",
     "worker": "worker", "rekey": "rekey", "unlock-recovery": "unlock_recovery",
+    "team": "team", "carer": "carer",
 }
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_WRONG_PASSPHRASE = 0, 1, 2, 3
@@ -92,7 +93,57 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("unlock-recovery", parents=[common],
                        help="open with the recovery key and set a manager's new passphrase")
     p.add_argument("name", metavar="NAME", nargs="?", help="the manager (asked if not given)")
+    _team_parser(sub, common)
+    _carer_parser(sub, common)
     return parser
+
+
+def _team_parser(sub, common: argparse.ArgumentParser) -> None:
+    """``ycworker team ...`` of shared/spec/team.md: the server's commands and the laptop's."""
+    url = argparse.ArgumentParser(add_help=False)
+    url.add_argument("--database-url", metavar="URL", default=None,
+                     help="the team server's PostgreSQL (default: $YCWORKER_TEAM_DATABASE_URL)")
+    p = sub.add_parser("team", parents=[common], help="the team server and this laptop's sync with it")
+    acts = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    a = acts.add_parser("init", parents=[common, url], help="create or upgrade the server's schema")
+    a.add_argument("--service", metavar="NAME", required=True)
+    a.add_argument("--pseudonym-secret-from", metavar="FILE", default=None,
+                   help="a laptop database whose pseudonym secret becomes the service's")
+    a = acts.add_parser("invite", parents=[common, url], help="add a worker on the server; print a code")
+    a.add_argument("name", metavar="NAME")
+    a.add_argument("--manager", action="store_true")
+    a = acts.add_parser("remove", parents=[common, url], help="remove a worker from the server")
+    a.add_argument("name", metavar="NAME")
+    a = acts.add_parser("serve", parents=[common, url], help="serve the team API")
+    a.add_argument("--host", default="127.0.0.1")
+    a.add_argument("--port", type=int, default=8765)
+    a.add_argument("--behind-proxy", action="store_true",
+                   help="TLS ends at a reverse proxy in front (needed to listen beyond 127.0.0.1)")
+    a = acts.add_parser("export", parents=[common, url], help="the service's return from the server")
+    a.add_argument("--quarter", metavar="YYYY-YY-QN", required=True)
+    a.add_argument("--to", required=True, metavar="DIR")
+    a = acts.add_parser("join", parents=[common], help="enrol this laptop with a team server")
+    a.add_argument("url", metavar="URL")
+    a.add_argument("--code", required=True, metavar="CODE")
+    acts.add_parser("sync", parents=[common], help="push this laptop's changes, then pull")
+    acts.add_parser("status", parents=[common], help="last sync, changes waiting, conflicts (JSON)")
+    acts.add_parser("conflicts", parents=[common], help="open conflicts, one JSON object a line")
+    a = acts.add_parser("resolve", parents=[common], help="settle a conflict")
+    a.add_argument("id", metavar="ID")
+    a.add_argument("--keep", choices=("server", "laptop"), required=True)
+
+
+def _carer_parser(sub, common: argparse.ArgumentParser) -> None:
+    """``ycworker carer show|set|erase`` of shared/spec/team.md (records from scripts)."""
+    p = sub.add_parser("carer", parents=[common], help="one young carer's record, for scripts")
+    acts = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    acts.add_parser("show", parents=[common], help="the carer as JSON").add_argument("ref", metavar="REF")
+    a = acts.add_parser("set", parents=[common], help="change one field (validated, audited)")
+    a.add_argument("ref", metavar="REF")
+    a.add_argument("field", metavar="FIELD")
+    a.add_argument("value", metavar="VALUE")
+    a = acts.add_parser("erase", parents=[common], help="erase a person (a manager)")
+    a.add_argument("ref", metavar="REF")
 
 
 def print_recovery_code(code: str, *, new: bool = True) -> None:
