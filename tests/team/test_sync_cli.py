@@ -43,11 +43,18 @@ def test_a_laptop_never_enrolled_says_so(env, capsys):
     assert (code, out) == (0, [])
 
 
+class Shared:
+    """The test's client over the app, which the command's ``close()`` must leave open."""
+
+    def __init__(self, http) -> None:
+        self.post = http.post
+
+
 @pytest.fixture
 def served(monkeypatch, team_server):
     """The CLI's client talks to the in-process server app."""
-    monkeypatch.setattr(TeamClient, "connect",
-                        classmethod(lambda cls, url, token=None, **kw: cls(team_server.client, token)))
+    monkeypatch.setattr(TeamClient, "connect", classmethod(
+        lambda cls, url, token=None, **kw: cls(Shared(team_server.client), token)))
     return team_server
 
 

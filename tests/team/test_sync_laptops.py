@@ -64,6 +64,8 @@ def run_sync(server, store) -> team_sync.SyncResult:
 def carer_of(store, ref: str) -> Carer:
     with store.read() as session:
         found = session.exec(select(Carer).where(Carer.carer_ref == ref)).first()
+        if found is not None:
+            session.expunge(found)
     assert found is not None, f"{ref} is not on this laptop"
     return found
 
@@ -77,7 +79,9 @@ def set_field(store, ref: str, field: str, value) -> None:
 
 def pending(store) -> list[TeamChange]:
     with store.read() as session:
-        return list(session.exec(select(TeamChange).where(col(TeamChange.status).in_(team_sync.PENDING))))
+        rows = list(session.exec(select(TeamChange).where(col(TeamChange.status).in_(team_sync.PENDING))))
+        session.expunge_all()
+        return rows
 
 
 @pytest.fixture
@@ -251,4 +255,5 @@ def test_a_pulled_change_never_overwrites_a_waiting_edit(two_laptops, team_serve
     assert after.conflicts == 1
     with b.read() as session:
         kept = session.exec(select(TeamConflict)).one()
+        session.expunge(kept)
     assert (kept.server_value, kept.laptop_value) == ('"Amy"', '"Mira"')

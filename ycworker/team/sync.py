@@ -346,6 +346,16 @@ def apply_workers(session: Session, workers: Iterable[protocol.WorkerInfo]) -> N
                                                updated_at=now(), **values))
 
 
+def _settled_elsewhere(session: Session, still_open: set[str]) -> None:
+    """The server lists every open conflict this laptop may settle: one open here and not listed
+    was settled on another laptop (or left this laptop's scope)."""
+    waiting = {p["conflict_id"] for p in pending_resolves(session)}
+    for row in session.exec(select(TeamConflict).where(col(TeamConflict.settled_at).is_(None))).all():
+        if row.id not in still_open and row.id not in waiting:
+            row.settled_at = now()
+            session.add(row)
+
+
 def save_cursor(session: Session, cursor: int) -> None:
     """The page's new cursor, in the page's transaction (tests inject a crash here)."""
     settings.put(session, CURSOR, str(cursor))
@@ -367,6 +377,8 @@ def apply_page(store: Store, page: protocol.PullResponse, result: SyncResult) ->
                 remove_records(session, entity, by_entity[entity], erase=False)
         for info in page.conflicts:
             _store_conflict(session, info)
+        if not page.more:
+            _settled_elsewhere(session, {c.id for c in page.conflicts})
         save_cursor(session, page.cursor)
 
 
