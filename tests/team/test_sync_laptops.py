@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
-from db.models import AuditEntry, Carer
+from db.models import AuditEntry, Carer, Referral
 from db.models.team import TeamChange, TeamConflict
 from tests.conftest import PASSPHRASE
 from tests.helpers import factories
@@ -257,3 +257,34 @@ def test_a_pulled_change_never_overwrites_a_waiting_edit(two_laptops, team_serve
         kept = session.exec(select(TeamConflict)).one()
         session.expunge(kept)
     assert (kept.server_value, kept.laptop_value) == ('"Amy"', '"Mira"')
+
+
+def test_an_erased_person_leaves_the_other_laptop_with_their_queued_changes(two_laptops, team_server):
+    """The server erases (its ``service.erase``: the tombstone and the "erased" log rows); the
+    laptop's waiting edit of that person is refused at its push and the pull removes the person,
+    what depends on them, and their queued changes."""
+    from ycworker.team.server import service
+
+    a, b = two_laptops
+    with a.write() as session:
+        carer = session.exec(select(Carer).where(Carer.carer_ref == "T-1")).one()
+        factories.referral(session, carer.id)
+        carer_id = carer.id
+    assert run_sync(team_server, a).pushed == 1
+    assert run_sync(team_server, b).finished
+    with b.read() as session:
+        assert len(session.exec(select(Referral)).all()) == 1
+    set_field(b, "T-1", "first_name", "Mira")  # waits on b while the person is erased
+    manager = client_of(team_server, a).token
+    service.erase(team_server.engine, service.authenticate(team_server.engine, manager), carer_id)
+    result = run_sync(team_server, b)
+    assert result.finished and result.refused == 1  # the push met the tombstone
+    with b.read() as session:
+        assert session.exec(select(Carer)).all() == []
+        assert session.exec(select(Referral)).all() == []
+        assert session.exec(select(TeamChange).where(TeamChange.record_id == carer_id)).all() == []
+    assert status.status(b).waiting == 0
+    again = run_sync(team_server, b)  # nothing brings them back
+    assert again.finished and again.pulled == 0
+    with b.read() as session:
+        assert session.exec(select(Carer)).all() == []
