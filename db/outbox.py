@@ -358,7 +358,13 @@ def queued(conn: sa.Connection, table: sa.Table | type | str, where: Any) -> Ite
         return
     before = {r.id: dict(r._mapping) for r in conn.execute(sa.select(t).where(where))}
     yield
+    # The rows ``where`` selects now, and the rows it selected before (an UPDATE may move a row
+    # out of ``where``: the NULLed link of an erasure).
     after = {r.id: dict(r._mapping) for r in conn.execute(sa.select(t).where(where))}
+    ids = [rid for rid in before if rid not in after]
+    for i in range(0, len(ids), 500):
+        after.update({r.id: dict(r._mapping)
+                      for r in conn.execute(sa.select(t).where(t.c.id.in_(ids[i: i + 500])))})
     queue_rows(conn, t, [row for rid, row in after.items() if rid not in before])
     for rid, row in after.items():
         old = before.get(rid)
