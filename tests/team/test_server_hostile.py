@@ -22,7 +22,7 @@ def _nothing_written(server) -> None:
 
 def _good_change() -> dict:
     return {"id": "a" * 32, "entity": "carer", "record_id": "b" * 32, "field": "*",
-            "value": json.dumps({"first_name": "Alex"}), "made_at": datetime.now(UTC).isoformat()}
+            "value": json.dumps({"first_name": "Alex"}), "made_at": "2026-01-01T09:00:00Z"}
 
 
 @pytest.mark.parametrize("body, where", [
@@ -34,7 +34,7 @@ def _good_change() -> dict:
                  "laptop_time": "2026-01-01T00:00:00Z"}).encode(), "changes.0.sql"),
     (json.dumps({"changes": [{**_good_change(), "base_rev": "two"}],
                  "laptop_time": "2026-01-01T00:00:00Z"}).encode(), "changes.0.base_rev"),
-])
+], ids=["malformed", "wrong-type", "bad-date", "unknown-field", "unknown-change-field", "wrong-rev-type"])
 def test_malformed_or_mistyped_pushes_are_refused_with_the_field_named(team_server, body, where):
     m = team_server.enrol_manager()
     r = team_server.client.post("/v1/push", content=body,
