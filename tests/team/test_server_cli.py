@@ -101,3 +101,23 @@ def test_export_says_it_is_not_available_yet(capsys, team_server, tmp_path):
     rc, _, err = _run(capsys, "export", "--database-url", team_server.url, "--quarter", "2026-27-Q1",
                       "--to", str(tmp_path))
     assert rc == 1 and "Building the return from the team server is not available yet." in err
+
+
+def test_init_can_make_a_laptops_pseudonym_secret_the_services(capsys, empty_db_url, db_path, monkeypatch):
+    from db.engine import open_store
+    from tests.conftest import PASSPHRASE
+    from ycworker.common import settings
+
+    store = open_store(db_path, PASSPHRASE)
+    with store.write() as session:
+        laptop_secret = settings.secret(session)
+    store.close()
+    monkeypatch.setenv("YCWORKER_PASSPHRASE", "not the passphrase")
+    rc, _, err = _run(capsys, "init", "--database-url", empty_db_url, "--service", "N",
+                      "--pseudonym-secret-from", str(db_path))
+    assert rc == 1 and "could not be opened" in err
+    monkeypatch.setenv("YCWORKER_PASSPHRASE", PASSPHRASE)
+    rc, out, err = _run(capsys, "init", "--database-url", empty_db_url, "--service", "N",
+                        "--pseudonym-secret-from", str(db_path))
+    assert rc == 0, err
+    assert bytes.fromhex(_enrols(empty_db_url, out[-1]).pseudonym_secret) == laptop_secret
