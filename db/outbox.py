@@ -30,7 +30,8 @@ was ever sent leaves nothing in the queue.
 Values are JSON text: ``encode(value)`` and ``decode(column, text)`` (dates, datetimes and times
 as ISO strings, datetimes in UTC with their offset; bools, ints, floats, strings, null).
 The sync client applies pulled changes inside ``applying_pulled(session)``: the queue is off.
-Changes are queued in order; the push sends them in ``rowid`` order.
+Changes are queued in order (new parents before their children, in foreign-key order); the push
+should send them in ``rowid`` order (``made_at`` is the laptop clock and ties within a flush).
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ SYNCED_TABLES: frozenset[str] = frozenset(
     name for name in SQLModel.metadata.tables
     if name not in _LOCAL_TABLES and not name.startswith("team_") and "_fts" not in name)
 
+#: Tables in foreign-key order: a flush queues new parents before their children.
+_ORDER = {t.name: i for i, t in enumerate(SQLModel.metadata.sorted_tables)}
 _CHANGE = SQLModel.metadata.tables["team_change"]
 _REVISION = SQLModel.metadata.tables["team_revision"]
 _PULLING = "ycw_applying_pulled"
@@ -377,6 +380,25 @@ def queued(conn: sa.Connection, table: sa.Table | type | str, where: Any) -> Ite
         _queue_deleted(conn, t.name, gone)
 
 
+def queue_existing(conn: sa.Connection) -> int:
+    """Queue every record already in the file as new ("*"), for a laptop that joins a team with
+    work of its own (call it in join's transaction, after ``set_enrolled``). Records that already
+    have a waiting change or a server revision are left alone. Returns how many were queued."""
+    if not is_enrolled(conn):
+        return 0
+    known = sa.union(sa.select(_CHANGE.c.entity, _CHANGE.c.record_id),
+                     sa.select(_REVISION.c.entity, _REVISION.c.record_id)).subquery()
+    total = 0
+    for t in SQLModel.metadata.sorted_tables:  # parents before children
+        if not is_synced(t):
+            continue
+        held = sa.select(known.c.record_id).where(known.c.entity == t.name)
+        rows = [dict(r._mapping) for r in conn.execute(sa.select(t).where(t.c.id.not_in(held)))]
+        queue_rows(conn, t, rows)
+        total += len(rows)
+    return total
+
+
 def queue_erasure(conn: sa.Connection, carer_id: str, removed: Mapping[str, Iterable[str]]) -> None:
     """An erased person: nothing of theirs stays in the queue, the revisions or the conflicts;
     then a "-" for each of their other removed records and ``ERASED`` for the carer, last."""
@@ -416,8 +438,8 @@ def _after_flush(session: Session, _context: Any) -> None:
             state = sa.inspect(obj)
             row = {name: state.dict.get(key) for name, key in _columns(state)}
             inserts.setdefault(t.name, []).append(row)
-    for name, rows in inserts.items():
-        queue_rows(conn, name, rows)
+    for name in sorted(inserts, key=_ORDER.__getitem__):  # parents before children
+        queue_rows(conn, name, inserts[name])
     for obj in session.dirty:
         t = _mapped_table(obj)
         if t is None:
@@ -446,8 +468,8 @@ def _after_flush(session: Session, _context: Any) -> None:
         t = _mapped_table(obj)
         if t is not None:
             deleted.setdefault(t.name, []).append(obj.id)
-    for name, ids in deleted.items():
-        _queue_deleted(conn, name, ids)
+    for name in sorted(deleted, key=_ORDER.__getitem__, reverse=True):  # children before parents
+        _queue_deleted(conn, name, deleted[name])
 
 
 def _columns(state: Any) -> list[tuple[str, str]]:
@@ -476,6 +498,6 @@ event.listen(Session, "after_flush", _after_flush)
 __all__ = [
     "DELETED", "ERASED", "NEW_RECORD", "NOT_A_CHANGE", "SYNCED_TABLES", "TEAM_URL", "applying_pulled",
     "column", "decode", "decode_record", "encode", "encode_record", "is_enrolled", "is_synced",
-    "plain", "queue_delete", "queue_erasure", "queue_rows", "queue_update", "queued", "set_enrolled",
-    "table_of",
+    "plain", "queue_delete", "queue_erasure", "queue_existing", "queue_rows", "queue_update", "queued",
+    "set_enrolled", "table_of",
 ]

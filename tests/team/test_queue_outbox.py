@@ -18,7 +18,7 @@ import pytest
 from sqlmodel import SQLModel, select
 
 from db import outbox
-from db.models import Carer, ClubSession, Setting, TeamChange, TeamRevision, Worker
+from db.models import Carer, ClubSession, District, Household, Setting, TeamChange, TeamRevision, Worker
 from tests.conftest import PASSPHRASE
 from tests.helpers import factories as f
 
@@ -251,7 +251,30 @@ def test_a_crash_keeps_the_edit_and_its_change_together(db_path, store, when):
         assert carers == [] and changes == []
 
 
+def test_a_laptop_joining_with_work_of_its_own_can_queue_all_of_it_once(store):
+    with store.write() as s:
+        d = f.district(s, "Dover")
+        cid = f.carer(s, district_id=d.id).id
+    enrol(store)
+    with store.connect(write=True) as conn:
+        assert outbox.queue_existing(conn) == 3  # the district, the carer, the template's worker
+    with store.connect(write=True) as conn:
+        assert outbox.queue_existing(conn) == 0  # already queued
+    changes = queued(store)
+    assert fields_of(changes) == [("carer", "*"), ("district", "*"), ("worker", "*")]
+    assert outbox.decode_record("carer", next(c.value for c in changes if c.entity == "carer"))["id"] == cid
+
+
 def test_every_synced_table_has_an_id_column():
     """Changes name records by ``id``: a synced table without one could not be queued."""
     for name in outbox.SYNCED_TABLES:
         assert "id" in SQLModel.metadata.tables[name].c, name
+
+
+def test_a_flush_queues_parents_before_children(enrolled):
+    with enrolled.write() as s:
+        s.add_all([Carer(first_name="A", last_name="B", date_of_birth=date(2012, 1, 1), carer_ref="YC-P1"),
+                   Household(ref="H-1"), District(name="Dover")])
+    with enrolled.connect() as conn:
+        order = [r[0] for r in conn.exec_driver_sql("SELECT entity FROM team_change ORDER BY rowid")]
+    assert order.index("district") < order.index("household") < order.index("carer")
