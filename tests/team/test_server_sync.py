@@ -270,3 +270,18 @@ def test_conflicts_on_a_case_that_moved_go_to_its_new_holder_and_managers(team_s
     assert len(pull_all(team_server, b)[3]["conflicts"]) == 1
     assert len(pull_all(team_server, m)[3]["conflicts"]) == 1
     assert count(team_server, conflict) == 1
+
+
+def test_an_erasure_pushed_from_a_managers_laptop_erases_on_the_server(team_server):
+    m = team_server.enrol_manager()
+    a = team_server.enrol("Ana")
+    cid = new_carer(team_server, m, a.worker_id)
+    contact = _id()
+    push(team_server, a, change("contact", contact, "*", {"id": contact, "carer_id": cid}))
+    refused = push(team_server, a, change("carer", cid, "erased", None))["outcomes"][0]
+    assert refused["outcome"] == "refused" and "manager" in refused["reason"]
+    outs = push(team_server, m, change("contact", contact, "-", None), change("carer", cid, "-", None),
+                change("carer", cid, "erased", None))["outcomes"]
+    assert [o["outcome"] for o in outs] == ["applied", "applied", "applied"]
+    assert count(team_server, tombstone, tombstone.c.record_id.in_([cid, contact])) == 2
+    assert count(team_server, field, field.c.record_id.in_([cid, contact])) == 0

@@ -481,6 +481,15 @@ def _field_change(conn: sa.Connection, caller: Caller, ch: p.Change) -> p.Change
     return _outcome(conn, caller, ch, "applied", rev=rev)
 
 
+def _erased_by_laptop(conn: sa.Connection, caller: Caller, ch: p.Change) -> p.ChangeOutcome:
+    """A manager's laptop erased a person: the same erasure here (tombstones, nothing kept)."""
+    if ch.entity != "carer" or not caller.is_manager:
+        return _outcome(conn, caller, ch, "refused", reason="Only a manager can erase a person's records; "
+                        "the team server kept them.")
+    _erase(conn, ch.record_id)
+    return _outcome(conn, caller, ch, "applied")
+
+
 def _stored(conn: sa.Connection, change_id: str) -> p.ChangeOutcome | None:
     row = conn.execute(sa.select(change_outcome).where(change_outcome.c.change_id == change_id)
                        ).mappings().first()
@@ -513,6 +522,8 @@ def push(engine: sa.Engine, caller: Caller, req: p.PushRequest) -> p.PushRespons
                 outcomes.append(_new_record(conn, caller, ch))
             elif ch.field == DELETED:
                 outcomes.append(_delete(conn, caller, ch))
+            elif ch.field == ERASED:
+                outcomes.append(_erased_by_laptop(conn, caller, ch))
             else:
                 outcomes.append(_field_change(conn, caller, ch))
         t = now()
