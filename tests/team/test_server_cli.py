@@ -97,12 +97,6 @@ def test_serve_refuses_plain_http_beyond_this_machine(capsys, team_server):
     assert rc == 2 and "--behind-proxy" in err
 
 
-def test_export_says_it_is_not_available_yet(capsys, team_server, tmp_path):
-    rc, _, err = _run(capsys, "export", "--database-url", team_server.url, "--quarter", "2026-27-Q1",
-                      "--to", str(tmp_path))
-    assert rc == 1 and "Building the return from the team server is not available yet." in err
-
-
 def test_init_can_make_a_laptops_pseudonym_secret_the_services(capsys, empty_db_url, db_path, monkeypatch):
     from db.engine import open_store
     from tests.conftest import PASSPHRASE

@@ -16,7 +16,6 @@ import sys
 from ycworker.common.errors import UserError
 
 URL_ENV = "YCWORKER_TEAM_DATABASE_URL"
-EXPORT_MISSING = "Building the return from the team server is not available yet."
 UNREACHABLE = ("Could not reach the team server's database: check the address given with --database-url "
                "and that PostgreSQL is running and accepts this user.")
 
@@ -149,6 +148,31 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    """The service's return from the server's data: the laptop's files, its last line the folder."""
+    from datetime import date
+    from pathlib import Path
+
+    from db.server.migrate import current_revision, head_revision
+    from ycworker.commands.export import period_from_args
+    from ycworker.team.server.service_return import export_from_server
+
+    args.start = args.end = None
+    period = period_from_args(args)
+    engine = _engine(args)
+    try:
+        if _admin(current_revision, engine) != head_revision():
+            raise UserError("The team server's database is not at this version's schema: run "
+                            "`ycworker team init` first.")
+        result = _admin(export_from_server, engine, period, Path(args.to).expanduser(), today=date.today())
+    finally:
+        engine.dispose()
+    print(f"The service's return for {period.label} ({period.start} to {period.end}) was built from "
+          "the team server and sealed.")
+    print(result.path.resolve())
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     if args.action == "init":
         return _init(args)
@@ -159,5 +183,5 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "serve":
         return _serve(args)
     if args.action == "export":
-        raise UserError(EXPORT_MISSING)
+        return _export(args)
     raise UserError(f"Unknown team action {args.action}.", exit_code=2)
