@@ -21,7 +21,7 @@ Laptop clocks decide nothing: the server's time only makes a warning when the tw
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -47,6 +47,9 @@ CLOCK = "team.clock_warning"
 #: Conflicts settled on this laptop whose choice has not reached the server yet (a JSON list).
 PENDING_RESOLVES = "team.pending_resolves"
 
+#: Told what a sync is doing, as a short line for the screen ("Sending 14 changes…").
+Progress = Callable[[str], None]
+
 ERASED = outbox.ERASED
 PENDING = ("waiting", "sending")
 NOT_ENROLLED = ("This laptop has not joined a team. A manager gives you a code: "
@@ -66,6 +69,19 @@ class SyncResult:
     @property
     def finished(self) -> bool:
         return self.problem is None
+
+    def summary(self) -> str:
+        """What a finished sync did, as one sentence for the worker."""
+        def n(count: int, noun: str) -> str:
+            return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+        parts = [f"Sent {n(self.pushed, 'change')}", f"received {n(self.pulled, 'change')}"]
+        if self.refused:
+            parts.append(f"{n(self.refused, 'change')} refused by the server")
+        line = ", ".join(parts) + "."
+        if self.conflicts:
+            line += f" {n(self.conflicts, 'conflict')} to settle."
+        return line
 
     def counts(self) -> dict[str, int]:
         return {k: v for k, v in asdict(self).items() if k in ("pushed", "pulled", "conflicts", "refused")}
@@ -163,11 +179,13 @@ def _write_outcomes(store: Store, outcomes: list[protocol.ChangeOutcome], result
             session.add(row)
 
 
-def push(store: Store, client: TeamClient, result: SyncResult) -> None:
+def push(store: Store, client: TeamClient, result: SyncResult, progress: Progress | None = None) -> None:
     """Send every waiting change. At least one request goes (an empty one when nothing waits):
     it checks the device and hears the server's time."""
     while True:
         batch, beyond = _next_batch(store)
+        if progress is not None:
+            progress(sending_line(len(batch) + max(beyond, 0)))
         answer = client.push(protocol.PushRequest(changes=batch, laptop_time=now(), waiting=beyond))
         _write_outcomes(store, answer.outcomes, result)
         _clock(store, answer, result)
@@ -382,10 +400,22 @@ def apply_page(store: Store, page: protocol.PullResponse, result: SyncResult) ->
         save_cursor(session, page.cursor)
 
 
-def pull(store: Store, client: TeamClient, result: SyncResult) -> None:
+def sending_line(count: int) -> str:
+    if count == 0:
+        return "Checking in with the team server…"
+    return f"Sending {count:,} change{'' if count == 1 else 's'}…"
+
+
+def receiving_line(pulled: int) -> str:
+    return f"Receiving… ({pulled:,} so far)" if pulled else "Receiving…"
+
+
+def pull(store: Store, client: TeamClient, result: SyncResult, progress: Progress | None = None) -> None:
     with store.read() as session:
         cursor = int(settings.get(session, CURSOR) or 0)
     while True:
+        if progress is not None:
+            progress(receiving_line(result.pulled))
         page = client.pull(protocol.PullRequest(cursor=cursor, limit=protocol.MAX_BATCH))
         apply_page(store, page, result)
         if page.cursor <= cursor and page.more:  # a server that does not move on: stop, try later
@@ -403,9 +433,10 @@ def open_conflicts(session: Session) -> int:
                             .where(col(TeamConflict.settled_at).is_(None))).one())
 
 
-def sync(store: Store, client: TeamClient | None = None) -> SyncResult:
+def sync(store: Store, client: TeamClient | None = None, progress: Progress | None = None) -> SyncResult:
     """Push, send settled conflicts, pull. Never raises for the network or the server: the
-    result's ``problem`` says why it could not finish (the changes still wait)."""
+    result's ``problem`` says why it could not finish (the changes still wait). ``progress`` (if
+    given) is told each step as a short line, from the thread the sync runs in."""
     result = SyncResult()
     with store.read() as session:
         enrolled = is_enrolled(session)
@@ -416,9 +447,9 @@ def sync(store: Store, client: TeamClient | None = None) -> SyncResult:
     try:
         if client is None:
             client = connect(store)
-        push(store, client, result)
+        push(store, client, result, progress)
         send_resolves(store, client, result)
-        pull(store, client, result)
+        pull(store, client, result, progress)
         with store.write() as session:
             settings.put(session, LAST_SYNC, now().isoformat())
     except TeamError as exc:
