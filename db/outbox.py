@@ -36,6 +36,7 @@ should send them in ``rowid`` order (``made_at`` is the laptop clock and ties wi
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -82,9 +83,12 @@ def is_synced(table: str | sa.Table) -> bool:
 # -- values --------------------------------------------------------------------------------------
 
 
+_AS_IS = frozenset({str, int, bool, float, type(None)})
+
+
 def plain(value: Any) -> Any:
     """A column value as a JSON-able value (dates and times as ISO strings)."""
-    if value is None or isinstance(value, bool | int | float | str):
+    if type(value) in _AS_IS or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, datetime):
         aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
@@ -144,8 +148,14 @@ def column(entity: str, field: str) -> sa.Column:
 
 def encode_record(table: sa.Table, row: Mapping[str, Any]) -> str:
     """A new record's ``"*"`` value: a JSON object of all its columns."""
-    return json.dumps({c.name: plain(row.get(c.name, _default(c))) for c in table.columns},
+    return json.dumps({name: plain(row.get(name, default)) for name, default in _defaults(table)},
                       ensure_ascii=False, separators=(",", ":"))
+
+
+@functools.cache
+def _defaults(table: sa.Table) -> tuple[tuple[str, Any], ...]:
+    """(name, scalar default) of each column, for rows an INSERT left some columns out of."""
+    return tuple((c.name, _default(c)) for c in table.columns)
 
 
 def decode_record(entity: str, text: str) -> dict[str, Any]:
