@@ -288,3 +288,17 @@ def test_an_erased_person_leaves_the_other_laptop_with_their_queued_changes(two_
     assert again.finished and again.pulled == 0
     with b.read() as session:
         assert session.exec(select(Carer)).all() == []
+
+
+def test_an_edit_made_while_the_last_was_on_its_way_is_not_a_conflict_with_itself(two_laptops, team_server):
+    a, b = two_laptops
+    set_field(b, "T-1", "last_name", "Khan-Ali")
+    lost = team_sync.sync(b, LostAnswer(client_of(team_server, b)))  # type: ignore[arg-type]
+    assert not lost.finished
+    set_field(b, "T-1", "last_name", "Khan-Ahmed")  # made on top of the change still on its way
+    assert sorted(c.status for c in pending(b)) == ["sending", "waiting"]
+    again = run_sync(team_server, b)
+    assert again.finished and (again.pushed, again.conflicts) == (2, 0)
+    assert pending(b) == []
+    assert run_sync(team_server, a).finished
+    assert carer_of(a, "T-1").last_name == "Khan-Ahmed"

@@ -125,12 +125,17 @@ def _change_body(row: TeamChange) -> protocol.Change:
 
 
 def _next_batch(store: Store) -> tuple[list[protocol.Change], int]:
-    """The next batch (``sending`` first: resent unchanged), marked ``sending`` in one transaction,
-    and how many changes wait beyond it."""
+    """The next batch, marked ``sending`` in one transaction, and how many changes wait beyond it.
+
+    Changes already ``sending`` (their answer was lost) go again unchanged, in batches of their own:
+    an edit made here while they were on their way is rebased on their outcome before it is sent
+    (``_rebase_later_edits``), so it never meets them in one batch as a conflict with itself."""
     with store.write() as session:
-        order = sa.case((col(TeamChange.status) == "sending", 0), else_=1)
-        rows = session.exec(select(TeamChange).where(col(TeamChange.status).in_(PENDING))
-                            .order_by(order, sa.text("team_change.rowid")).limit(protocol.MAX_BATCH)).all()
+        resend = session.exec(select(sa.func.count()).select_from(TeamChange)
+                              .where(TeamChange.status == "sending")).one()
+        status = ("sending",) if resend else PENDING
+        rows = session.exec(select(TeamChange).where(col(TeamChange.status).in_(status))
+                            .order_by(sa.text("team_change.rowid")).limit(protocol.MAX_BATCH)).all()
         waiting = session.exec(select(sa.func.count()).select_from(TeamChange)
                                .where(col(TeamChange.status).in_(PENDING))).one()
         for row in rows:
@@ -158,6 +163,28 @@ def _store_conflict(session: Session, info: protocol.ConflictInfo) -> bool:
     return True
 
 
+def _rebase_later_edits(session: Session, applied: TeamChange, rev: int | None) -> None:
+    """Edits made here while ``applied`` was on its way were made on top of it: they are based on
+    the revision it got, or the server would take them for a conflict with this laptop's own edit.
+
+    Only edits of the same field (or, for a new record, edits made before the server knew it): an
+    edit of another field keeps its base, so another laptop's change to that field still conflicts.
+    """
+    if rev is None:
+        return
+    later = select(TeamChange).where(TeamChange.entity == applied.entity,
+                                     TeamChange.record_id == applied.record_id,
+                                     TeamChange.status == "waiting")
+    if applied.field == NEW_RECORD:
+        later = later.where(col(TeamChange.base_rev).is_(None))
+    else:
+        later = later.where(TeamChange.field == applied.field)
+    for row in session.exec(later):
+        if row.base_rev is None or row.base_rev < rev:
+            row.base_rev = rev
+            session.add(row)
+
+
 def _write_outcomes(store: Store, outcomes: list[protocol.ChangeOutcome], result: SyncResult) -> None:
     with store.write() as session:
         for outcome in outcomes:
@@ -170,6 +197,7 @@ def _write_outcomes(store: Store, outcomes: list[protocol.ChangeOutcome], result
                 result.pushed += 1
                 if outbox.is_synced(row.entity):
                     _set_revision(session, row.entity, row.record_id, outcome.rev)
+                    _rebase_later_edits(session, row, outcome.rev)
             elif outcome.outcome == "conflict":
                 if outcome.conflict is not None:
                     _store_conflict(session, outcome.conflict)
