@@ -66,6 +66,11 @@ class HomeScreen(AreaScreen):
                                                    manager=manager),
                     then=self.show_team, what="read the team sync status", exclusive=True, group="home-team")
 
+    def on_team_synced(self, _message) -> None:
+        """A team sync ended (screens.team.sync_control.TeamSynced): its conflicts may have changed."""
+        if getattr(self, "day", None) is not None:
+            self.action_refresh()
+
     def show_team(self, line: team_status.StatusLine | None) -> None:
         """Conflicts to settle, counted: ctrl+g opens them (nothing on a laptop not in a team)."""
         widget = self.query_one("#home-team", Static)

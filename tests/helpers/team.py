@@ -57,6 +57,11 @@ def set_field(store, ref: str, field: str, value) -> None:
         session.add(row)
 
 
+def carer_id(store, ref: str) -> str:
+    with store.read() as session:
+        return session.exec(select(Carer.id).where(Carer.carer_ref == ref)).one()
+
+
 def field_of(store, ref: str, field: str):
     with store.read() as session:
         row = session.exec(select(Carer).where(Carer.carer_ref == ref)).one()
@@ -89,3 +94,13 @@ async def notified(pilot, text: str) -> None:
 
     await until(pilot, lambda: text in notes(pilot.app),
                 lambda: f"no notification said {text!r}; they said:\n{notes(pilot.app)}")
+
+
+async def while_held(pilot, ready, failed, rounds: int = 2000) -> None:
+    """Wait for ``ready()`` while a thread worker is held on purpose: only the screen's own
+    messages are let through (``settle`` would wait for every worker, the held one too)."""
+    for _ in range(rounds):
+        if ready():
+            return
+        await pilot.pause(0.005)
+    raise AssertionError(failed())

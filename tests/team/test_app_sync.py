@@ -5,6 +5,9 @@ way, the value then syncing to the other laptop."""
 
 from __future__ import annotations
 
+import threading
+from datetime import date
+
 import pytest
 
 from db.engine import open_store
@@ -156,3 +159,125 @@ async def test_the_conflicts_screen_settles_one_each_way_and_it_syncs(make_app, 
         assert t.field_of(store, "T-1", "first_name") == kept
     finally:
         store.close()
+
+
+class HeldPush:
+    """A client whose push waits until the test lets it go (no timer: an event)."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.go = threading.Event()
+
+    def push(self, request):
+        assert self.go.wait(60), "the test never let the push go"
+        return self.inner.push(request)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+async def test_the_header_shows_each_step_and_typing_goes_on_while_it_syncs(make_app, team_server, enrolled):
+    app = make_app()
+    held: list[HeldPush] = []
+
+    def connect(store):
+        held.append(HeldPush(t.client_of(team_server, store)))
+        return held[-1]
+
+    app.team.connect = connect
+    async with app.run_test(size=(160, 36)) as pilot:
+        await unlocked(pilot)
+        await until(pilot, lambda: "team_sync" in t.footer_actions(app), lambda: "no sync key")
+        await pilot.press("ctrl+t")
+        # while the push is held, wait on the screen only (settle() would wait for the sync itself)
+        await t.while_held(pilot, lambda: "Sending 1 change…" in str(app.sub_title),
+                           lambda: f"the header said {app.sub_title!r}")
+        await pilot.press("ctrl+t")  # a second press while it runs starts nothing more
+        await t.while_held(pilot, lambda: "A sync is already running." in t.notes(app), lambda: t.notes(app))
+        await pilot.press("c")  # the App answers while the push waits
+        await t.while_held(pilot, lambda: app.screen.__class__.__name__ == "CaseloadScreen",
+                           lambda: f"on {app.screen.__class__.__name__}")
+        await t.while_held(pilot, lambda: "Amira Khan" in frame_text(app), lambda: frame_text(app))
+        await pilot.press(*"Khan")  # the caseload opens in its search field
+        await t.while_held(pilot, lambda: app.screen.focused is not None
+                           and getattr(app.screen.focused, "value", "") == "Khan",
+                           lambda: f"typed {getattr(app.screen.focused, 'value', None)!r} "
+                                   f"into {app.screen.focused!r}")
+        assert app.team.running and len(held) == 1
+        assert "Sending 1 change…" in str(app.sub_title)
+        held[0].go.set()
+        await t.notified(pilot, "Sent 1 change, received ")
+        await until(pilot, lambda: "synced just now · 0 changes waiting" in str(app.sub_title),
+                    lambda: f"the header said {app.sub_title!r}")
+
+
+async def test_the_status_line_follows_a_save_on_the_record_screen(make_app, team_server, enrolled):
+    store = open_store(enrolled, PASSPHRASE)
+    try:
+        carer_id = t.carer_id(store, "T-1")
+    finally:
+        store.close()
+    app = _app_over(make_app, team_server)
+    app.team.REFRESH_SECONDS = 0.05  # the stale line is read again soon after the save
+    async with app.run_test(size=(160, 36)) as pilot:
+        await unlocked(pilot)
+        await until(pilot, lambda: "1 change waiting" in str(app.sub_title),
+                    lambda: f"the header said {app.sub_title!r}")
+        app.open_carer(carer_id)
+        await on_screen(pilot, "CarerRecordScreen")
+        await until(pilot, lambda: app.screen.query_one("#f-last_name").value == "Khan", lambda: "no record")
+        app.screen.query_one("#f-last_name").focus()
+        app.screen.query_one("#f-last_name").value = "Khan-Ali"
+        await pilot.press("enter")
+        await t.notified(pilot, "Last name saved.")
+        await until(pilot, lambda: "2 changes waiting" in str(app.sub_title),
+                    lambda: f"the header said {app.sub_title!r}", rounds=400)
+
+
+async def test_a_typed_value_is_checked_then_kept_and_synced(make_app, team_server, db_path, tmp_path,
+                                                            template_db):
+    other = open_store(t.copy_template(template_db, tmp_path / "other"), PASSPHRASE)
+    try:
+        t.join(team_server, other, team_server.invite("Pat Lee", manager=True))
+        with other.write() as session:
+            factories.carer(session, carer_ref="T-1", first_name="Amira", last_name="Khan",
+                            date_of_birth=date(2012, 5, 1))
+        t.sync(team_server, other)
+        store = open_store(db_path, PASSPHRASE)
+        try:
+            t.join(team_server, store, team_server.invite("Sam Carter", manager=True))
+            t.set_field(store, "T-1", "date_of_birth", date(2012, 6, 1))
+        finally:
+            store.close()
+        t.set_field(other, "T-1", "date_of_birth", date(2012, 5, 2))
+        t.sync(team_server, other)
+
+        app = _app_over(make_app, team_server)
+        async with app.run_test(size=(160, 36)) as pilot:
+            await unlocked(pilot)
+            await until(pilot, lambda: "team_sync" in t.footer_actions(app), lambda: "no sync key")
+            await pilot.press("ctrl+t")
+            await t.notified(pilot, "1 conflict to settle.")
+            await until_shows(pilot, "1 conflict to settle from the team sync")  # home's count
+            await pilot.press("ctrl+g")
+            await on_screen(pilot, "ConflictsScreen")
+            await until_shows(pilot, "Date of birth", "02/05/2012", "01/06/2012", "01/05/2012")
+            await pilot.press("t")
+            await on_screen(pilot, "FormModal")
+            field = app.screen.query_one("#f-value")
+            field.value = "01/01/1990"
+            await pilot.press("ctrl+s")
+            await until_shows(pilot, "the service works with ages 5 to 24")
+            assert app.screen.__class__.__name__ == "FormModal"
+            field.value = "03/05/2012"
+            await pilot.press("ctrl+s")
+            await on_screen(pilot, "ConflictsScreen")
+            await until_shows(pilot, "No conflicts to settle.")
+            await t.notified(pilot, "kept as 03/05/2012;")
+            await pilot.press("ctrl+t")
+            await until(pilot, lambda: not app.team.running and "0 changes waiting" in str(app.sub_title),
+                        lambda: f"the header said {app.sub_title!r}")
+        t.sync(team_server, other)
+        assert t.field_of(other, "T-1", "date_of_birth") == date(2012, 5, 3)
+    finally:
+        other.close()
