@@ -333,6 +333,7 @@ def remove_records(session: Session, entity: str, ids: set[str], *, erase: bool)
     still this laptop's work)."""
     from ycworker.protection import erasure
 
+    session.flush()  # revisions set earlier in this page are written, or expire_all below drops them
     conn = session.connection()
     conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
     graph = erasure._incoming(conn)
