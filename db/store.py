@@ -222,6 +222,9 @@ def _make_engine(path: Path, raw_key_hex: str) -> sa.Engine:
     engine.ycw_wait = wait  # type: ignore[attr-defined]
     store_ref: list = [None]
     engine.ycw_store = store_ref  # type: ignore[attr-defined]
+    # Team sync: is this store enrolled (None: read Setting team.url at the first write)?
+    # db.outbox reads and sets it; its flush listener queues changes only while it is True.
+    engine.ycw_team = {"enrolled": None}  # type: ignore[attr-defined]
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
@@ -239,6 +242,8 @@ def _make_engine(path: Path, raw_key_hex: str) -> sa.Engine:
         if isinstance(error, DamagedDatabase) and store is not None and not store.writing_stopped:
             store.stop_writing(str(error))
         return error
+
+    import db.outbox  # noqa: F401  (deferred: models) the queue's flush listener, once per process
 
     return engine
 

@@ -38,7 +38,9 @@ from screens.common.app_commands import (
     protection_commands,
     run_area_action,
     screen_commands,
+    team_commands,
 )
+from screens.team.sync_control import TeamSync
 from ycworker.common.errors import describe
 
 if TYPE_CHECKING:
@@ -86,6 +88,10 @@ class YcWorkerApp(App[int]):
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+l", "lock", "Lock", show=True, priority=True),
         Binding("f9", "protection", "Data protection", key_display="F9", show=False),  # palette, not footer
+        # Team sync (issues 15, 16): only on a laptop that joined a team (check_action); the
+        # conflicts key is in the footer only while there are conflicts to settle.
+        Binding("ctrl+t", "team_sync", "Sync", key_display="^t", show=True, id="team-sync"),
+        Binding("ctrl+g", "team_conflicts", "Conflicts", key_display="^g", show=True, id="team-conflicts"),
         Binding("ctrl+q", "quit", "Quit", show=True, priority=True),
     ]
 
@@ -120,6 +126,7 @@ class YcWorkerApp(App[int]):
         self._resume_mode: str | None = None
         self._locked_worker_id: str | None = None
         self._area_letters = AreaLetters()
+        self.team = TeamSync(self)  # nothing shown unless this laptop joined a team
 
     # -- state shared with the screens -------------------------------------------------------
 
@@ -152,6 +159,7 @@ class YcWorkerApp(App[int]):
         self.lock_policy = policy or LockPolicy()
         self._last_activity = self._session_started = time.monotonic()
         self.sub_title = f"{worker.name} · {store.path.name}"
+        self.team.start(store, worker, self.sub_title)
         if self.current_mode == self.LOCKED_MODE:
             resume = self._resume_mode if previous == worker.id else None
             if resume is None:  # someone else: nothing of the last worker's screens is kept
@@ -301,6 +309,7 @@ class YcWorkerApp(App[int]):
             return
         worker = self.worker_info
         self._stop_long_work()
+        self.team.stop()
         with contextlib.suppress(Exception):  # the lock itself must never fail
             record_lock(store, worker.id if worker else None, reason)
         store.close()
@@ -316,6 +325,8 @@ class YcWorkerApp(App[int]):
 
     def attach_store(self, store: Store) -> None:
         self.store = store
+        if self.worker_info is not None:
+            self.team.start(store, self.worker_info, f"{self.worker_info.name} · {store.path.name}")
 
     def locked_after(self, message: str) -> None:
         """The store was detached and closed by a screen (e.g. after a restore): show the unlock
@@ -329,6 +340,7 @@ class YcWorkerApp(App[int]):
         from screens.protection.unlock import UnlockScreen
 
         worker = self.worker_info
+        self.team.stop()
         self._locked_worker_id = worker.id if worker else None
         self.worker_info = None
         self.sub_title = "Locked"
@@ -435,8 +447,31 @@ class YcWorkerApp(App[int]):
             return self.area_letter_active(str(parameters[0])) or False
         if action == "alt_area":  # the footer's reminder: where some letter is not an area key
             return (not all(self.area_letter_active(a.mode) for a in AREAS)) or False
+        if action == "team_sync":  # a laptop never joined shows nothing of team sync
+            return (self.unlocked and self.team.enrolled) or False
+        if action == "team_conflicts":
+            return (self.unlocked and self.team.enrolled and self.team.conflicts > 0) or False
         # nothing to lock or protect yet: not in the footer
         return not (action in ("lock", "protection") and not self.unlocked)
+
+    # -- team sync -------------------------------------------------------------------------------
+
+    def action_team_sync(self) -> None:
+        """Sync with the team server, in a thread worker (screens.team.sync_control)."""
+        if self.unlocked and self.team.enrolled:
+            self.team.sync()
+
+    def action_team_conflicts(self) -> None:
+        self.open_conflicts()
+
+    def open_conflicts(self) -> None:
+        """The Conflicts screen (not a second one on top)."""
+        if not (self.unlocked and self.team.enrolled):
+            return
+        from screens.team.conflicts import ConflictsScreen
+
+        if not isinstance(self.screen, ConflictsScreen):
+            self.push_screen(ConflictsScreen())
 
     # -- protection screens (palette) ------------------------------------------------------------
 
@@ -466,6 +501,7 @@ class YcWorkerApp(App[int]):
             yield SystemCommand(f"Go to {area.title} [{area.key}]", area.help,
                                 lambda mode=area.mode: self.run_worker(self.go_to_area(mode)))
         yield from self.protection_commands()
+        yield from team_commands(self)
         yield from screen_commands(screen)
 
 

@@ -6,8 +6,8 @@ internals beyond the typed ``YcWorkerApp`` it is handed.
 - ``AreaLetters``: is an area's plain letter an area key on the screen on top (no text field has
   the focus and the screen does not use that letter itself)?
 - ``run_area_action``: a palette command of another area's screen, run there.
-- ``protection_commands`` / ``screen_commands``: the data-protection and the screen's own
-  commands for the palette.
+- ``protection_commands`` / ``team_commands`` / ``screen_commands``: the data-protection, team
+  sync (only on a laptop that joined a team) and the screen's own commands for the palette.
 """
 
 from __future__ import annotations
@@ -122,6 +122,16 @@ def protection_commands(app: YcWorkerApp) -> Iterable[SystemCommand]:
         yield SystemCommand("Lock and retention settings (manager)",
                             "Idle lock minutes, session hours, retention years, backups kept",
                             lambda: app.open_protection("settings"))
+
+
+def team_commands(app: YcWorkerApp) -> Iterable[SystemCommand]:
+    """Team sync's commands, only on a laptop that joined a team."""
+    if not app.team.enrolled:
+        return
+    yield SystemCommand("Sync with the team server [ctrl+t]", "Send this laptop's changes, then "
+                        "receive the team's (in the background)", app.action_team_sync)
+    yield SystemCommand("Conflicts [ctrl+g]", "Two values for one field: choose which one stays",
+                        app.open_conflicts)
 
 
 def screen_commands(screen: Screen[Any]) -> Iterable[SystemCommand]:

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from textual.widgets import Footer as TextualFooter
 
+#: The App's team sync keys, shown early in the footer (see compose).
+TEAM_ACTIONS = ("team_sync", "team_conflicts")
+
 
 class Footer(TextualFooter):
     _shown: tuple | None = None
@@ -42,8 +45,11 @@ class Footer(TextualFooter):
         # The reminder that alt+letter changes area (shown while typing, or where the screen uses
         # a letter itself) goes first: at the end it was cut off on a full footer. (No binding here
         # has a group, so the keys are a flat list.)
+        # Then team sync's keys (only on a laptop in a team): after the area letters they were cut
+        # off on every screen.
         keys = list(super().compose())
         first = [k for k in keys if str(getattr(k, "action", "")).startswith("alt_area")]
+        first += [k for k in keys if str(getattr(k, "action", "")) in TEAM_ACTIONS]
         yield from first + [k for k in keys if not any(k is f for f in first)]
 
     def bindings_changed(self, screen) -> None:

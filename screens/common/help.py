@@ -48,6 +48,10 @@ class HelpScreen(ModalScreen[None]):
                   "| `ctrl+l` | lock now: the key is dropped and the unlock screen shown (work is saved) |",
                   "| `F9` | data protection: backups, passphrase, audit log, retention, erasure |",
                   "| `ctrl+q` | quit |"]
+        team = getattr(self.app, "team", None)
+        if team is not None and team.enrolled:  # a laptop never joined shows nothing of team sync
+            lines[-1:-1] = ["| `ctrl+t` | sync with the team server (in the background) |",
+                            "| `ctrl+g` | conflicts: two values for one field, choose which stays |"]
         if below is not None and below is not self:
             rows = binding_rows(getattr(below, "BINDINGS", []))
             if rows:

@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 from screens.common.base import AreaScreen
 from screens.common.footer import Footer
 from ycworker.home import day as home
+from ycworker.team import status as team_status
 
 SECTIONS = (
     ("sessions", "Sessions today"),
@@ -36,6 +37,9 @@ class HomeScreen(AreaScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="home-summary")
+        team = Static("", id="home-team", markup=False)
+        team.display = False  # only on a laptop in a team, while there are conflicts to settle
+        yield team
         with Grid(id="home-grid"):
             for key, title in SECTIONS:
                 with Vertical(classes="home-section"):
@@ -57,6 +61,24 @@ class HomeScreen(AreaScreen):
         self.run_db(home.load_day, worker.id if worker else None, app.today(),
                     bool(worker and worker.is_manager), then=self.show, what="load your day",
                     exclusive=True, group="home")
+        manager = bool(worker and worker.is_manager)
+        self.run_db(lambda store: team_status.line(store, worker_id=worker.id if worker else None,
+                                                   manager=manager),
+                    then=self.show_team, what="read the team sync status", exclusive=True, group="home-team")
+
+    def on_team_synced(self, _message) -> None:
+        """A team sync ended (screens.team.sync_control.TeamSynced): its conflicts may have changed."""
+        if getattr(self, "day", None) is not None:
+            self.action_refresh()
+
+    def show_team(self, line: team_status.StatusLine | None) -> None:
+        """Conflicts to settle, counted: ctrl+g opens them (nothing on a laptop not in a team)."""
+        widget = self.query_one("#home-team", Static)
+        n = line.conflicts if line else 0
+        widget.display = n > 0
+        if n:
+            widget.update(f"{n:,} conflict{'' if n == 1 else 's'} to settle from the team sync: "
+                          "ctrl+g opens them.")
 
     def show(self, day: home.WorkerDay) -> None:
         self.day = day

@@ -20,6 +20,7 @@ from typing import TypeVar
 from sqlalchemy import insert, select, update
 from sqlmodel import Session, col
 
+from db import outbox
 from db.models import Carer, District, Household, Referral, School, new_id, utcnow
 from db.search_index import carers_indexed_in_bulk
 from ycworker.caseload.caseload_sheet import ImportRejected, Plan, Row, check_text, counted, read_text
@@ -135,6 +136,7 @@ def apply(session: Session, plan: Plan, worker_id: str | None = None) -> Importe
             add_districts.append({"id": did, "name": r.district, **stamp})
     if add_districts:
         conn.execute(insert(District), add_districts)
+        outbox.queue_rows(conn, District, add_districts)  # team sync: queued when enrolled
     schools = {name.lower(): sid for sid, name in conn.execute(select(col(School.id), col(School.name)))}
     add_schools = []
     for r in new_people.values():
@@ -145,6 +147,7 @@ def apply(session: Session, plan: Plan, worker_id: str | None = None) -> Importe
                                 "phase": "", "on_list": False, "champion_name": "", **stamp})
     if add_schools:
         conn.execute(insert(School), add_schools)
+        outbox.queue_rows(conn, School, add_schools)  # team sync: queued when enrolled
 
     # Households: by household_ref; a blank ref is a household of one.
     wanted = sorted({r.household_ref for r in new_people.values() if r.household_ref})
@@ -172,6 +175,7 @@ def apply(session: Session, plan: Plan, worker_id: str | None = None) -> Importe
             carer_household[ref] = hid
     if add_households:
         conn.execute(insert(Household), add_households)
+        outbox.queue_rows(conn, Household, add_households)  # team sync: queued when enrolled
 
     # Carers: status open while any referral is open; impact from the latest assessed referral.
     all_rows_by_ref: dict[str, list[Row]] = {}
@@ -207,11 +211,13 @@ def apply(session: Session, plan: Plan, worker_id: str | None = None) -> Importe
     } for r in new_rows]
     if add_referrals:
         conn.execute(insert(Referral), add_referrals)
+        outbox.queue_rows(conn, Referral, add_referrals)  # team sync: queued when enrolled
 
     # Known carers who gained an open referral are open again.
     reopened = sorted({carer_ids[r.carer_ref] for r in new_rows
                        if r.carer_ref in plan.existing_carers and r.closed_date is None})
     for part in _chunks(reopened):
+        outbox.queue_update(conn, Carer, part, {"status": "open", "updated_at": now})
         conn.execute(update(Carer).where(col(Carer.id).in_(part), col(Carer.status) != "open")
                      .values(status="open", updated_at=now))
     if add_referrals:
@@ -227,6 +233,7 @@ BULK_INDEX_FROM = 200  # carers: below this the per-row trigger is as quick
 def insert_carers(conn, rows: list[dict]) -> None:
     """Insert carers; for many, index them for search in bulk instead of row by row (about 8x
     quicker than the per-row trigger at 40,000 carers, with the same result)."""
+    outbox.queue_rows(conn, Carer, rows)  # team sync: queued when enrolled
     if len(rows) < BULK_INDEX_FROM:
         conn.execute(insert(Carer), rows)
         return

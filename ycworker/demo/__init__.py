@@ -27,6 +27,7 @@ from random import Random
 import sqlalchemy as sa
 from sqlmodel import col
 
+from db import outbox
 from db.models import Carer, District
 from db.search_index import carers_indexed_in_bulk
 
@@ -87,6 +88,12 @@ def generate(store, carers: int, seed: int = 1, *, today: date | None = None) ->
     started = time.perf_counter()
     rng = Random(seed)
     with store.connect(write=True) as conn:
+        # The demo's executemany writes are not queued for team sync: a file in a team is refused
+        # here (its made-up people would never reach the server, nor should they).
+        if outbox.is_enrolled(conn):
+            raise DemoRefused("This database is in a team, so no demo service was added: its made-up "
+                              "people would mix with the team's records. Use a new database file for "
+                              "the demo.")
         held = conn.execute(sa.select(sa.func.count()).select_from(CARERS)).scalar_one()
         if held:
             raise DemoRefused(

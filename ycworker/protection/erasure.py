@@ -19,6 +19,7 @@ Backups made before the erasure still hold the person until they age out of the 
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection
 from sqlmodel import Session
 
+from db import outbox
 from db.engine import Store
 from ycworker.common import audit
 from ycworker.common.errors import FieldError, UserError
@@ -247,13 +249,16 @@ def erase_carer(store: Store, carer_id: str, *, by: WorkerInfo, confirm: str) ->
                     continue
                 for chunk in _chunks(ids):
                     marks = ",".join("?" * len(chunk))
-                    conn.exec_driver_sql(
-                        f'UPDATE "{fk.child}" SET "{fk.column}" = NULL WHERE "{fk.column}" IN ({marks})',
-                        tuple(chunk))
+                    with _queued_unlink(conn, fk, chunk):  # team sync: the kept rows' link, queued
+                        conn.exec_driver_sql(
+                            f'UPDATE "{fk.child}" SET "{fk.column}" = NULL WHERE "{fk.column}" IN ({marks})',
+                            tuple(chunk))
         for table, ids in plan.remove.items():
             for chunk in _chunks(ids):
                 marks = ",".join("?" * len(chunk))
                 conn.exec_driver_sql(f'DELETE FROM "{table}" WHERE id IN ({marks})', tuple(chunk))
+        # Team sync: nothing of theirs stays queued; a "-" per removed record, then the tombstone.
+        outbox.queue_erasure(conn, carer_id, plan.remove)
         for fts in _fts_tables(conn):  # merge segments so no old one keeps the name
             conn.exec_driver_sql(f'INSERT INTO "{fts}"("{fts}") VALUES (\'optimize\')')
         _audit(session, carer_id, by)
@@ -264,6 +269,14 @@ def erase_carer(store: Store, carer_id: str, *, by: WorkerInfo, confirm: str) ->
             break
         time.sleep(0.1)
     return ErasureResult(plan, result[0] == 0, result)
+
+
+def _queued_unlink(conn: Connection, fk: _Fk, ids: list[str]) -> contextlib.AbstractContextManager:
+    """The NULLing of an optional link, queued as a change of the rows that keep it."""
+    if not outbox.is_synced(fk.child):
+        return contextlib.nullcontext()
+    table = outbox.table_of(fk.child)
+    return outbox.queued(conn, table, table.c[fk.column].in_(ids))
 
 
 def _audit(session: Session, carer_id: str, by: WorkerInfo) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.sqlite import insert
 from sqlmodel import Session, col, select
 
+from db import outbox
 from db.models import Attendance, Carer, Club, ClubMember, ClubSession, School, new_id, utcnow
 from ycworker.caseload import duplicates
 from ycworker.caseload.carer_refs import new_carer_ref
@@ -167,6 +168,11 @@ def _open_session(session: Session, session_id: str) -> ClubSession:
     return row
 
 
+def _mark_of(session_id: str, carer_id: str):
+    """The one attendance row of this child at this session (the statements' and the queue's)."""
+    return (col(Attendance.session_id) == session_id) & (col(Attendance.carer_id) == carer_id)
+
+
 def mark(session: Session, session_id: str, carer_id: str, status: str, *, worker_id: str | None = None,
          walk_in: bool = False) -> None:
     """Mark present, late or absent: an upsert on (session_id, carer_id) that keeps transport and note."""
@@ -178,7 +184,8 @@ def mark(session: Session, session_id: str, carer_id: str, status: str, *, worke
     stmt = insert(Attendance).values(id=new_id(),
                                      session_id=session_id, carer_id=carer_id, created_at=now,
                                      transport="none", note="", walk_in=walk_in, **values)
-    session.exec(stmt.on_conflict_do_update(index_elements=["session_id", "carer_id"], set_=values))
+    with outbox.queued(session.connection(), Attendance, _mark_of(session_id, carer_id)):
+        session.exec(stmt.on_conflict_do_update(index_elements=["session_id", "carer_id"], set_=values))
     audit.record(session, "update", "register", session_id, worker_id)
 
 
@@ -191,8 +198,8 @@ def clear_mark(session: Session, session_id: str, carer_id: str, *, worker_id: s
     ).first()
     if row is None:
         return ("none", "")
-    session.exec(delete(Attendance).where(col(Attendance.session_id) == session_id,
-                                          col(Attendance.carer_id) == carer_id))
+    with outbox.queued(session.connection(), Attendance, _mark_of(session_id, carer_id)):
+        session.exec(delete(Attendance).where(_mark_of(session_id, carer_id)))
     audit.record(session, "update", "register", session_id, worker_id)
     transport, note = row
     return transport, note
@@ -200,11 +207,9 @@ def clear_mark(session: Session, session_id: str, carer_id: str, *, worker_id: s
 
 def _update_mark(session: Session, session_id: str, carer_id: str, what: str, **values: str) -> None:
     _open_session(session, session_id)
-    result = session.exec(
-        update(Attendance)
-        .where(col(Attendance.session_id) == session_id, col(Attendance.carer_id) == carer_id)
-        .values(updated_at=utcnow(), **values)
-    )
+    with outbox.queued(session.connection(), Attendance, _mark_of(session_id, carer_id)):
+        result = session.exec(
+            update(Attendance).where(_mark_of(session_id, carer_id)).values(updated_at=utcnow(), **values))
     if result.rowcount == 0:
         raise FieldError(what, "Mark the child present, late or absent first.")
 
@@ -338,8 +343,8 @@ def walk_in(session: Session, session_id: str, first_name: str, last_name: str, 
         carer = linked
     added = add_member(session, club.id, carer.id, today=info.session_date, worker_id=worker_id)
     mark(session, session_id, carer.id, status, worker_id=worker_id, walk_in=True)
-    session.exec(update(Attendance).where(col(Attendance.session_id) == session_id,
-                                          col(Attendance.carer_id) == carer.id).values(walk_in=True))
+    with outbox.queued(session.connection(), Attendance, _mark_of(session_id, carer.id)):
+        session.exec(update(Attendance).where(_mark_of(session_id, carer.id)).values(walk_in=True))
     age = age_on(carer.date_of_birth, info.session_date)
     row = RegisterRow(carer.id, carer.carer_ref, carer.first_name, carer.last_name, carer.preferred_name,
                       carer.date_of_birth, age, club.min_age <= age <= club.max_age, status, "none", "",

@@ -254,7 +254,12 @@ def _json(data: dict) -> bytes:
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def manifest(report: kpis.KpiReport, made_at: datetime, files: list[BuiltFile], name: str) -> dict:
+#: Where a laptop's own return was built from (the team server's export says "server" and its log position).
+LAPTOP_SOURCE = {"built_from": "laptop"}
+
+
+def manifest(report: kpis.KpiReport, made_at: datetime, files: list[BuiltFile], name: str,
+             source: dict | None = None) -> dict:
     return {
         "return": "Young Carers Service: commissioner's return",
         "folder": name,
@@ -264,18 +269,19 @@ def manifest(report: kpis.KpiReport, made_at: datetime, files: list[BuiltFile], 
         "made_by": f"ycworker {__version__}",
         "ycworker_version": __version__,
         "working_day_calendar": workdays.CALENDAR_NAME,
+        "source": source or LAPTOP_SOURCE,
         "files": [{"name": f.name, "rows": f.rows, "bytes": len(f.data), "sha256": f.sha256}
                   for f in files],
     }
 
 
 def assemble(report: kpis.KpiReport, pseudo: pseudonyms.Pseudonymiser, made_at: datetime,
-             name: str) -> list[BuiltFile]:
+             name: str, source: dict | None = None) -> list[BuiltFile]:
     """Every file of the folder, manifest last."""
     files = build_files(report, pseudo)
     package = datapackage(report, name, made_at)
     files.append(BuiltFile(DATAPACKAGE, _json(package), len(package["resources"])))
-    files.append(BuiltFile(MANIFEST, _json(manifest(report, made_at, files, name)), len(files)))
+    files.append(BuiltFile(MANIFEST, _json(manifest(report, made_at, files, name, source)), len(files)))
     return files
 
 
@@ -409,7 +415,7 @@ EXPORT_STEPS = (
 
 def export_return(store, period: Period, to_dir: Path | None, *, today: date,
                   worker_id: str | None = None, now: datetime | None = None, check: bool = True,
-                  progress: Callable[[str], None] | None = None,
+                  progress: Callable[[str], None] | None = None, source: dict | None = None,
                   _after_files: Callable[[Path], None] | None = None) -> ExportResult:
     """Build, check and seal a return for the period; copy it into ``to_dir`` when given.
 
@@ -441,7 +447,7 @@ def export_return(store, period: Period, to_dir: Path | None, *, today: date,
         taken = set(s.connection().execute(
             sa.select(sa.inspect(SealedReturn).local_table.c.folder_name)).scalars())
     name = _unique_name(period, made_at, outbox, *( [dest] if dest else []), taken=taken)
-    files = assemble(report, pseudo, made_at, name)
+    files = assemble(report, pseudo, made_at, name, source)
     manifest_sha = files[-1].sha256
     step(EXPORT_STEPS[2])
     writer = _write_built(files)
