@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import select
 
 from db.models import Attendance, Carer, ClubMember
-from tests.conftest import PASSPHRASE, screen_text, settle, unlocked
+from tests.conftest import PASSPHRASE, on_screen, screen_text, settle, unlocked
 from tests.helpers.register_data import build
 
 
@@ -145,3 +147,44 @@ async def test_a_failed_save_stays_visible_and_is_retried(make_app, store, monke
         with app.store.read() as s:
             assert s.exec(select(Attendance.status).where(Attendance.carer_id == ids["carers"][0])).one() \
                 == "present"
+
+
+async def test_a_future_session_opens_but_refuses_marks_with_a_sentence(make_app, store, db_path):
+    """From the club's sessions, the next one (Tue 8 Dec, today being 24 Nov) opens; its marks and
+    walk-ins are refused with a sentence and nothing is written."""
+    ids = build(store, n=3)
+    with store.read() as s:
+        from ycworker.registers import clubs
+
+        later = clubs.sessions_on(s, date(2026, 12, 8), ids["me"])[0].id
+    store.close()
+    sentence = "This session is on Tue 8 December; marks can be taken from that day."
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        today_screen = await _open_registers(pilot)  # lands on today's register
+        assert sentence not in screen_text(app) and today_screen.reg.not_yet == ""
+        await pilot.press("escape")  # back to the clubs and their sessions
+        await on_screen(pilot, "RegistersScreen")
+        await pilot.press("enter")  # the club chosen: its sessions, the cursor on today's
+        await settle(pilot)
+        await pilot.press("down", "enter")  # the next session
+        for _ in range(50):
+            await settle(pilot, 1)
+            screen = app.screen
+            if type(screen).__name__ == "RegisterScreen" and screen.reg is not None:
+                break
+        assert screen.reg.session.id == later
+        assert sentence in screen_text(app)  # the banner, before anything is pressed
+        await pilot.press("space", "a", "w")
+        await settle(pilot)
+        assert app.screen is screen  # no walk-in form
+        assert all(r.status == "" for r in screen.reg.rows)
+        assert "0 present · 0 late · 0 absent · 3 not yet marked" in screen_text(app)
+        assert sentence in str(screen.query_one("#reg-status").render())
+    from db.engine import open_store
+
+    check = open_store(db_path, PASSPHRASE)
+    try:
+        assert _rows(check, later) == {}
+    finally:
+        check.close()
