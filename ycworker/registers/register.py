@@ -286,7 +286,8 @@ def _matches_for_age(session: Session, first: str, last: str, dob: date) -> list
         if p:
             score = max(score, duplicates.similarity(wanted, f"{p} {la}"))
         if score >= duplicates.THRESHOLD:
-            out.append(duplicates.Match(cid, ref, f"{f} {la}", d, school or "", score))
+            reason = f"born in the year that age gives, {duplicates.name_words(wanted, f'{f} {la}')}"
+            out.append(duplicates.Match(cid, ref, f"{f} {la}", d, school or "", score, reason))
     out.sort(key=lambda m: -m.score)
     return out[:5]
 
