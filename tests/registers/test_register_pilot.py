@@ -188,3 +188,40 @@ async def test_a_future_session_opens_but_refuses_marks_with_a_sentence(make_app
         assert _rows(check, later) == {}
     finally:
         check.close()
+
+
+async def test_a_walk_in_with_day_and_month_swapped_is_offered_the_known_child_with_why(make_app, store,
+                                                                                       db_path):
+    ids = build(store, n=3)
+    from tests.helpers import factories as f
+
+    with store.write() as s:
+        known = f.carer(s, "Mohammed", "Iqbal", date(2015, 4, 2), carer_ref="YC-MOIQ01").id
+    store.close()
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_registers(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        await pilot.press(*"Mohamed", "enter", *"Iqbal", "enter", *"04/02/2015", "enter")
+        await settle(pilot)
+        options = app.screen.query_one("#matches")
+        assert options.display
+        assert str(options.get_option_at_index(0).prompt) == (
+            "Link to Mohammed Iqbal (YC-MOIQ01, born 02/04/2015): "
+            "date of birth with day and month swapped, name 1 letter different")
+        await pilot.press("enter")  # the known child
+        for _ in range(20):
+            await settle(pilot, 1)
+            if app.screen is screen:
+                break
+        assert app.screen is screen and screen.by_id[known].status == "present"
+    from db.engine import open_store
+
+    check = open_store(db_path, PASSPHRASE)
+    try:
+        assert _rows(check, ids["session"])[known] == ("present", "none", "", True)
+        with check.read() as s:
+            assert len(s.exec(select(Carer).where(Carer.last_name == "Iqbal")).all()) == 1
+    finally:
+        check.close()

@@ -88,6 +88,10 @@ def test_walk_in_that_looks_known_offers_the_match_then_links(store):
         known = f.carer(s, "Mohammed", "Iqbal", date(2015, 4, 2), carer_ref="YC-MOIQ01")
         out = registers.walk_in(s, ids["session"], "Mohamed", "Iqbal", "2015-04-02", today=TODAY)
         assert [m.carer_id for m in out.matches] == [known.id] and out.row is None
+        assert out.matches[0].reason == "same date of birth, name 1 letter different"
+        swapped = registers.walk_in(s, ids["session"], "Mohamed", "Iqbal", "2015-02-04", today=TODAY)
+        assert [(m.carer_id, m.reason) for m in swapped.matches] == [
+            (known.id, "date of birth with day and month swapped, name 1 letter different")]
         linked = registers.walk_in(s, ids["session"], "", "", "", today=TODAY, link_carer_id=known.id)
         assert not linked.created and linked.row.carer_id == known.id
         n = s.exec(select(Carer.id)).all()
@@ -103,6 +107,7 @@ def test_walk_in_by_age_estimates_the_birthday_and_still_finds_matches(store):
         known = f.carer(s, "Lola", "Grant", date(2016, 9, 9))
         out = registers.walk_in(s, ids["session"], "Lola", "Grant", "10", today=TODAY)
         assert [m.carer_id for m in out.matches] == [known.id] and out.estimated_dob
+        assert out.matches[0].reason == "born in the year that age gives, same name"
         new = registers.walk_in(s, ids["session"], "Kai", "Morris", "15", today=TODAY)
         assert new.created and new.estimated_dob and new.row.age == 15
         assert "outside Dover Juniors's age range (8-12)" in new.warning  # a warning, not a block
