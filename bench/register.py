@@ -61,7 +61,7 @@ def add_bench_club(path: Path, members: int, today: date) -> tuple[str, str]:
         store.close()
 
 
-def service_timings(path: Path, session_id: str, worker_id: str) -> list[str]:
+def service_timings(path: Path, session_id: str, worker_id: str, today: date) -> list[str]:
     from db.engine import open_store
     from ycworker.registers import register as registers
 
@@ -78,7 +78,7 @@ def service_timings(path: Path, session_id: str, worker_id: str) -> list[str]:
 
         def mark():
             with store.write() as s:
-                registers.mark(s, session_id, child, "present", worker_id=worker_id)
+                registers.mark(s, session_id, child, "present", today=today, worker_id=worker_id)
 
         return [summary("load_register (service, read)", timings(load, repeat=30)),
                 summary("mark (service, one committed write)", timings(mark, repeat=30))]
@@ -180,7 +180,7 @@ def main() -> None:
         session_id, worker_id = add_bench_club(path, args.members, today)
         print(f"register benchmark: {args.members} members, {args.carers:,}-carer demo database, "
               f"today {today} ({dtime(16, 0):%H:%M} session)")
-        for line in service_timings(path, session_id, worker_id):
+        for line in service_timings(path, session_id, worker_id, today):
             print(line)
         open_ms, mark_ms, save_ms, counts = asyncio.run(
             through_the_ui(path, session_id, today, args.members))

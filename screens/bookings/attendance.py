@@ -19,6 +19,7 @@ from screens.common.base import AreaScreen, plain_error
 from screens.common.footer import Footer
 from ycworker.bookings import bookings
 from ycworker.bookings.actions import load_attendance, save_attendance
+from ycworker.common.errors import FieldError, FormErrors
 
 MARK_TEXT = {"present": "✓ Present", "late": "◷ Late", "absent": "✗ Absent", None: "·"}
 MARK_STYLE = {"present": "success", "late": "warning", "absent": "error", None: "text-muted"}
@@ -36,6 +37,8 @@ class AttendanceScreen(AreaScreen):
     DEFAULT_CSS = """
     AttendanceScreen #at-head { padding: 0 1; background: $boost; height: auto; text-style: bold; }
     AttendanceScreen #at-count { padding: 0 1; color: $accent; height: 1; }
+    AttendanceScreen #at-not-yet { padding: 0 1; color: $error; text-style: bold; display: none; }
+    AttendanceScreen #at-not-yet.shown { display: block; }
     AttendanceScreen #at-table { height: 1fr; margin: 0 1; }
     AttendanceScreen #at-status { padding: 0 1; height: 1; color: $text-muted; }
     AttendanceScreen #at-status.failed { color: $error; text-style: bold; }
@@ -57,11 +60,13 @@ class AttendanceScreen(AreaScreen):
         self.unsaved: set[str] = set()
         self.queue: deque[tuple[str, str | None]] = deque()
         self.in_flight: list[tuple[str, str | None]] = []
+        self.not_yet = ""  # the sentence refusing marks when the day is after today
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Opening…", id="at-head")
         yield Static("", id="at-count")
+        yield Static("", id="at-not-yet")
         table = AttendanceTable(id="at-table", cursor_type="row", zebra_stripes=True)
         for key, label, width in (
             ("name", "Name", 26),
@@ -85,6 +90,7 @@ class AttendanceScreen(AreaScreen):
         self.run_db(
             load_attendance,
             self.day_id,
+            self.ycapp.today(),
             then=self.show,
             what="open the attendance list",
             group="at-load",
@@ -95,7 +101,10 @@ class AttendanceScreen(AreaScreen):
         return self.app.theme_variables.get(name, "")
 
     def show(self, result) -> None:
-        rows, heading = result
+        rows, heading, self.not_yet = result
+        banner = self.query_one("#at-not-yet", Static)
+        banner.update(self.not_yet)
+        banner.set_class(bool(self.not_yet), "shown")
         self.rows = rows
         self.marks = {r.booking_day_id: r.mark for r in rows}
         self.query_one("#at-head", Static).update(f"Attendance · {heading}")
@@ -151,6 +160,10 @@ class AttendanceScreen(AreaScreen):
         row_index = table.cursor_row
         row = self.rows[row_index]
         mark = value or None
+        if mark is not None and self.not_yet:  # the service would refuse it too
+            self.set_status(self.not_yet, failed=True)
+            self.notify(self.not_yet, severity="warning")
+            return
         self.marks[row.booking_day_id] = mark
         table.update_cell(row.booking_day_id, "mark", self.mark_cell(row.booking_day_id))
         self.update_count()
@@ -173,6 +186,7 @@ class AttendanceScreen(AreaScreen):
             save_attendance,
             self.in_flight,
             worker.id if worker else None,
+            self.ycapp.today(),
             then=self.saved,
             on_error=self.failed,
             what="save the marks",
@@ -192,8 +206,20 @@ class AttendanceScreen(AreaScreen):
         status.remove_class("failed")
         self.flush()
 
+    def set_status(self, text: str, failed: bool = False) -> None:
+        status = self.query_one("#at-status", Static)
+        status.update(text)
+        status.set_class(failed, "failed")
+
     def failed(self, error: BaseException) -> None:
         ops, self.in_flight = self.in_flight, []
+        if isinstance(error, (FieldError, FormErrors)):
+            # Refused, not failed (e.g. the day is after today): trying again would not help.
+            self.set_status(str(error), failed=True)
+            self.notify(str(error), severity="error", timeout=10)
+            self.action_reload()
+            self.flush()
+            return
         self.queue.extendleft(reversed(ops))  # tried again with the next mark
         table = self.query_one(AttendanceTable)
         for bd, _ in ops:

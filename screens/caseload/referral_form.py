@@ -197,7 +197,7 @@ class ReferralFormScreen(DbModalScreen):
         for m in matches:
             dupes.add_option(Option(Content(
                 f"Attach to {m.name} ({m.carer_ref}), born {m.date_of_birth:%d/%m/%Y}"
-                f"{', ' + m.school if m.school else ''}  ({m.score:.0f}% alike)"), id=m.carer_id))
+                f"{', ' + m.school if m.school else ''}  ({m.reason})"), id=m.carer_id))
         dupes.add_option(None)
         dupes.add_option(Option("None of these: add a new young carer", id=ADD_NEW))
         self.add_class("show-duplicates")

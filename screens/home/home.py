@@ -29,6 +29,11 @@ def _count(n: int, noun: str) -> str:
 
 class HomeScreen(AreaScreen):
     HELP_TITLE = "Home"
+    DEFAULT_CSS = """
+    HomeScreen #home-return { padding: 0 1; height: auto; color: $warning; text-style: bold; display: none; }
+    HomeScreen #home-return.shown { display: block; }
+    HomeScreen #home-return.overdue { color: $error; }
+    """
     BINDINGS = [
         ("f5", "refresh", "Refresh"),
         ("enter", "open", "Open"),
@@ -37,6 +42,7 @@ class HomeScreen(AreaScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="home-summary")
+        yield Static("", id="home-return")  # the commissioner's return, when due soon or overdue
         team = Static("", id="home-team", markup=False)
         team.display = False  # only on a laptop in a team, while there are conflicts to settle
         yield team
@@ -90,6 +96,10 @@ class HomeScreen(AreaScreen):
             f"{_count(c['allocations_overdue'], 'allocation')} overdue · "
             f"{_count(c['assessments_overdue'], 'assessment')} overdue"
         )
+        due = self.query_one("#home-return", Static)
+        due.update(" · ".join(r.text for r in day.returns))
+        due.set_class(bool(day.returns), "shown")
+        due.set_class(any(r.overdue for r in day.returns), "overdue")
         for key, _title in SECTIONS:
             items: list[home.DayItem] = getattr(day, key)
             listing = self.query_one(f"#home-{key}", OptionList)

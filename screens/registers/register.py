@@ -104,7 +104,8 @@ class RegisterScreen(AreaScreen):
 
     def action_reload(self) -> None:
         worker = self.ycapp.worker_info
-        self.run_db(open_register, self.session_id, worker.id if worker else None, then=self.show,
+        self.run_db(open_register, self.session_id, worker.id if worker else None, self.ycapp.today(),
+                    then=self.show,
                     what="open the register", group="register-load", exclusive=True)
 
     def show(self, reg: registers.Register) -> None:
@@ -116,7 +117,9 @@ class RegisterScreen(AreaScreen):
         cancelled = self.query_one("#reg-cancelled", Static)
         if reg.session.cancelled:
             cancelled.update(f"Cancelled: {reg.session.cancel_reason}. This session takes no marks.")
-        cancelled.set_class(reg.session.cancelled, "shown")
+        elif reg.not_yet:
+            cancelled.update(reg.not_yet)
+        cancelled.set_class(reg.session.cancelled or bool(reg.not_yet), "shown")
         self.fill_table()
         self.update_headcount()
         first = self.next_unmarked(-1)
@@ -181,9 +184,17 @@ class RegisterScreen(AreaScreen):
             return None  # shown disabled: a cancelled session takes no marks
         return True
 
+    def refused(self) -> bool:
+        """A session after today takes no marks: say so (the service would refuse them too)."""
+        if self.reg is None or not self.reg.not_yet:
+            return False
+        self.set_status(self.reg.not_yet, failed=True)
+        self.notify(self.reg.not_yet, severity="warning")
+        return True
+
     def action_mark(self, status: str) -> None:
         r = self.current()
-        if r is None or self.reg is None:
+        if r is None or self.reg is None or self.refused():
             return
         self._undo.append((r.carer_id, r.status, r.transport, r.note))
         r.status = status
@@ -267,7 +278,7 @@ class RegisterScreen(AreaScreen):
         self.app.push_screen(NoteForm(r.name, r.note), done)
 
     def action_walk_in(self) -> None:
-        if self.reg is None:
+        if self.reg is None or self.refused():
             return
         from screens.registers.register_forms import WalkInForm
 
@@ -359,7 +370,7 @@ class RegisterScreen(AreaScreen):
         self._queue.clear()
         self._in_flight = batch
         worker = self.ycapp.worker_info
-        self.run_db(apply_ops, self.session_id, batch, worker.id if worker else None,
+        self.run_db(apply_ops, self.session_id, batch, worker.id if worker else None, self.ycapp.today(),
                     then=self.saved, on_error=partial(self.save_failed, batch), what="save the mark",
                     group="register-save")
 

@@ -127,8 +127,9 @@ class WalkInForm(DbModalScreen):
         matches.clear_options()
         for m in result.matches:
             school = f", {m.school}" if m.school else ""
+            why = f": {m.reason}" if m.reason else ""
             matches.add_option(Option(f"Link to {m.name} ({m.carer_ref}, born {m.date_of_birth:%d/%m/%Y}"
-                                      f"{school})", id=m.carer_id))
+                                      f"{school}){why}", id=m.carer_id))
         matches.add_option(Option("None of these: make a new record", id="new"))
         matches.display = True
         matches.highlighted = 0

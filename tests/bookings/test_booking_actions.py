@@ -8,6 +8,7 @@ import pytest
 
 from tests.conftest import TODAY
 from tests.helpers import factories
+from tests.helpers.bookings import AFTER
 from ycworker.bookings import actions
 from ycworker.bookings.activities import ActivityInput, DayInput
 from ycworker.bookings.bookings import BookingDetails
@@ -39,11 +40,11 @@ def test_attendance_marks_apply_as_one_batch(store):
         child = factories.carer(s, first_name="Amira", last_name="Khan").id
     actions.book_place(store, aid, child, None, BookingDetails(), None, TODAY, False)
     day_id = actions.open_activity(store, aid).days[0].id
-    rows, _heading = actions.load_attendance(store, day_id)
+    rows, _heading, _not_yet = actions.load_attendance(store, day_id, AFTER)
     ops = [(rows[0].booking_day_id, "late"), (rows[0].booking_day_id, "present")]
-    assert actions.save_attendance(store, ops, None) == ops
-    assert [r.mark for r in actions.load_attendance(store, day_id)[0]] == ["present"]
+    assert actions.save_attendance(store, ops, None, AFTER) == ops
+    assert [r.mark for r in actions.load_attendance(store, day_id, AFTER)[0]] == ["present"]
     with pytest.raises(FieldError):
         bd = rows[0].booking_day_id
-        actions.save_attendance(store, [(bd, None), (bd, "here")], None)
-    assert [r.mark for r in actions.load_attendance(store, day_id)[0]] == ["present"]
+        actions.save_attendance(store, [(bd, None), (bd, "here")], None, AFTER)
+    assert [r.mark for r in actions.load_attendance(store, day_id, AFTER)[0]] == ["present"]

@@ -13,7 +13,7 @@ from sqlmodel import select
 from db.models import AuditEntry, Booking, BookingOffer
 from tests.conftest import PASSPHRASE, TODAY
 from tests.helpers import factories
-from tests.helpers.bookings import XMAS, kids, make_activity
+from tests.helpers.bookings import AFTER, XMAS, kids, make_activity
 from ycworker.bookings import activities, bookings, haf
 from ycworker.bookings.bookings import BookingDetails
 from ycworker.common.errors import FieldError, FormErrors
@@ -185,11 +185,11 @@ def test_attendance_marks_and_undo(store):
         rows = bookings.attendance_list(s, days[0])
     assert [r.name for r in rows] == ["Amira Khan", "Ben Ortiz"]
     with store.write() as s:
-        bookings.mark(s, rows[0].booking_day_id, "present", None)
-        bookings.mark(s, rows[1].booking_day_id, "late", None)
-        bookings.mark(s, rows[1].booking_day_id, None, None)
+        bookings.mark(s, rows[0].booking_day_id, "present", None, today=AFTER)
+        bookings.mark(s, rows[1].booking_day_id, "late", None, today=AFTER)
+        bookings.mark(s, rows[1].booking_day_id, None, None, today=AFTER)
         with pytest.raises(FieldError):
-            bookings.mark(s, rows[1].booking_day_id, "here", None)
+            bookings.mark(s, rows[1].booking_day_id, "here", None, today=AFTER)
     with store.read() as s:
         assert [r.mark for r in bookings.attendance_list(s, days[0])] == ["present", None]
 
@@ -212,7 +212,7 @@ def test_haf_counts_on_hand_built_data(store):
                                 override_eligibility=True).booking_id
             rows = bookings.attendance_days(s, bid)
             for bd, m in zip(rows, marks, strict=True):
-                bookings.mark(s, bd, m, None)
+                bookings.mark(s, bd, m, None, today=AFTER)
 
         attend(xmas1, ann, ["present", "late"])  # 2 child-days
         attend(xmas1, bo, ["present", "absent"])  # 1
@@ -302,3 +302,25 @@ def test_two_workers_booking_the_last_place_at_once(db_path):
             assert bookings.places_taken(s, aid) == {d: 2 for d in days}
     finally:
         check.close()
+
+
+def test_a_day_after_today_takes_no_marks_but_a_mark_can_be_cleared(store):
+    """Today is Tue 24 Nov 2026; the activity's day is Sat 5 December: refused, with a sentence."""
+    with store.write() as s:
+        aid, days = make_activity(s, capacity=3, days=(date(2026, 12, 5),))
+        child = kids(s, 1)[0]
+        bookings.book(s, aid, child, None, BookingDetails(), None, TODAY)
+        bd = bookings.attendance_list(s, days[0])[0].booking_day_id
+        sentence = "This activity day is on Sat 5 December; marks can be taken from that day."
+        assert bookings.day_not_yet(s, days[0], TODAY) == sentence
+        with pytest.raises(FieldError) as refused:
+            bookings.mark(s, bd, "present", None, today=TODAY)
+        assert str(refused.value) == sentence
+        bookings.mark(s, bd, None, None, today=TODAY)  # clearing is allowed: nothing to refuse
+        assert bookings.day_not_yet(s, days[0], date(2026, 12, 5)) == ""
+    with store.read() as s:
+        assert [r.mark for r in bookings.attendance_list(s, days[0])] == [None]
+    with store.write() as s:
+        bookings.mark(s, bd, "late", None, today=date(2026, 12, 5))  # on the day: taken
+    with store.read() as s:
+        assert [r.mark for r in bookings.attendance_list(s, days[0])] == ["late"]

@@ -187,3 +187,37 @@ async def test_every_action_has_a_described_binding(make_app, store):
         await settle(pilot)
         text = app.screen.query_one("Markdown")._markdown
         assert "Activity bookings" in text and "Cancel booking" in text
+
+
+async def test_attendance_on_a_day_after_today_is_refused_with_a_sentence(make_app, store):
+    """Today is Tue 24 Nov 2026; the party is on Sat 5 December: the list opens, marks are refused."""
+    aid, day_ids, kids = activity_with_children(store, capacity=5, n=2, days=(date(2026, 12, 5),))
+    with store.write() as s:
+        for k in kids:
+            bookings.book(s, aid, k, None, BookingDetails(), None, TODAY)
+    store.close()
+    sentence = "This activity day is on Sat 5 December; marks can be taken from that day."
+    app = make_app()
+    async with app.run_test(size=(140, 44)) as pilot:
+        await open_bookings_area(pilot)
+        await pilot.press("enter")
+        await on_screen(pilot, "BookingsScreen")
+        await pilot.press("t")  # one day: its list opens straight away
+        await on_screen(pilot, "AttendanceScreen")
+        await settle(pilot)
+        assert sentence in screen_text(app)  # said before anything is pressed
+        await pilot.press("space", "a", "l")
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "AttendanceScreen"
+        assert "2 booked · 0 present · 0 late · 0 absent · 2 to mark" in screen_text(app)
+        assert sentence in notifications(app)
+    from db.engine import open_store
+    from tests.conftest import PASSPHRASE
+
+    check = open_store(app.db_path, PASSPHRASE)
+    try:
+        with check.read() as s:
+            marks = s.exec(select(BookingDay.attendance).where(BookingDay.day_id == day_ids[0])).all()
+    finally:
+        check.close()
+    assert marks == [None, None]

@@ -213,3 +213,54 @@ async def test_add_contact_and_cared_for_person(make_app, store):
         assert "Sarah: mother; Long-term illness, Mental health" in text
     with store.read() as s:
         assert s.get(Carer, ids["amira"]).last_contact_date == date(2026, 11, 23)
+
+
+async def test_a_swapped_date_of_birth_is_found_and_the_reason_shown(make_app, store):
+    """Amira Khan (born 1 May 2012, St Mary's) typed as 'Amira Kahn', 05/01/2012: found, with why."""
+    caseload_data.build(store)
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await unlocked(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        form = app.screen
+        await _fill(form, first_name="Amira", last_name="Kahn", date_of_birth="05/01/2012",
+                    school="St Mary's Primary", referrer_name="Mr Ade", reason="Cares for Mum",
+                    source="school")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        options = form.query_one("#duplicates")
+        first = str(options.get_option_at_index(0).prompt)
+        assert "Attach to Amira Khan (YC-AAA111), born 01/05/2012, St Mary's Primary" in first
+        assert "(date of birth with day and month swapped, same school, name 2 letters different)" in first
+        assert options.option_count == 2  # Amira, then "None of these" (Zain: another name)
+        assert options.highlighted == 0 and app.screen is form
+    with store.read() as s:
+        assert len(s.exec(select(Carer)).all()) == 5  # nothing made while the worker chooses
+
+
+async def test_a_birthday_a_day_out_is_found_and_attaching_makes_no_new_person(make_app, store):
+    """Daniel Okafor (closed, born 15 Jan 2011) re-referred as 'Danny Okafor', 16/01/2011."""
+    ids = caseload_data.build(store)
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await unlocked(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        form = app.screen
+        await _fill(form, first_name="Danny", last_name="Okafor", date_of_birth="16/01/2011",
+                    school="Castle Academy", referrer_name="Ms Patel", reason="Helps Dad", source="school")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        first = str(form.query_one("#duplicates").get_option_at_index(0).prompt)
+        assert "Attach to Daniel Okafor (YC-DDD444), born 15/01/2011  (date of birth a day out" in first
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CarerRecordScreen"
+        assert app.screen.carer_id == ids["dan"]
+    with store.read() as s:
+        assert len(s.exec(select(Carer)).all()) == 5  # no new person

@@ -10,7 +10,8 @@ from sqlmodel import select
 
 from db.models import AuditEntry, Carer, Referral
 from tests.helpers import caseload_data
-from ycworker.caseload import referrals
+from tests.helpers import factories as f
+from ycworker.caseload import duplicates, referrals
 from ycworker.caseload import search as caseload
 from ycworker.common import workdays
 from ycworker.common.errors import FieldError, FormErrors
@@ -107,15 +108,76 @@ def test_new_request_makes_a_person_and_a_pending_referral(store):
         assert s.exec(select(AuditEntry).where(AuditEntry.record_id == ref.id)).one().action == "create"
 
 
-def test_duplicates_need_same_birthday_and_a_similar_name(store):
+def test_duplicates_need_a_close_birthday_and_a_similar_name(store):
     ids = caseload_data.build(store)
     with store.read() as s:
         clean = referrals.check_request(s, _form(first_name="amira", last_name="KHAN",
                                                  date_of_birth="2012-05-01"), TODAY)
-        assert [m.carer_id for m in referrals.duplicates_for(s, clean)] == [ids["amira"]]
+        found = referrals.duplicates_for(s, clean)
+        assert [(m.carer_id, m.reason) for m in found] == [(ids["amira"], "same date of birth, same name")]
         clean = referrals.check_request(s, _form(first_name="Amira", last_name="Khan",
-                                                 date_of_birth="2012-05-02"), TODAY)
+                                                 date_of_birth="2012-05-04"), TODAY)
+        assert referrals.duplicates_for(s, clean) == []  # three days out, another school: someone else
+        clean = referrals.check_request(s, _form(first_name="Anita", last_name="Patel",
+                                                 date_of_birth="2012-05-01"), TODAY)
+        assert referrals.duplicates_for(s, clean) == []  # the same birthday alone is not enough
+
+
+@pytest.mark.parametrize("typed,reason", [
+    (("Amira", "Khann", "2012-05-01"), "same date of birth, name 1 letter different"),
+    (("Amira", "Khan", "2012-05-02"), "date of birth a day out, same name"),
+    (("Amira", "Khan", "2012-04-30"), "date of birth a day out, same name"),
+    (("Amira", "Kahn", "2012-01-05"), "date of birth with day and month swapped, name 2 letters different"),
+])
+def test_near_dates_of_birth_are_found_with_their_reason(store, typed, reason):
+    ids = caseload_data.build(store)
+    first, last, dob = typed
+    with store.read() as s:
+        clean = referrals.check_request(s, _form(first_name=first, last_name=last, date_of_birth=dob,
+                                                 school="", district="Dover"), TODAY)
+        found = referrals.duplicates_for(s, clean)
+        assert [(m.carer_id, m.reason) for m in found] == [(ids["amira"], reason)]
+
+
+def test_the_same_school_or_household_finds_a_close_name_born_on_another_day(store):
+    ids = caseload_data.build(store)
+    with store.read() as s:
+        # Ben Taylor, Castle Academy, born 1 March 2010: typed a year out, with a slip in the name.
+        clean = referrals.check_request(s, _form(first_name="Ben", last_name="Tayler",
+                                                 date_of_birth="2011-03-01", school="castle academy"), TODAY)
+        assert [(m.carer_id, m.reason) for m in referrals.duplicates_for(s, clean)] == [
+            (ids["ben"], "same school, name 1 letter different")]
+        clean = referrals.check_request(s, _form(first_name="Ben", last_name="Tayler",
+                                                 date_of_birth="2011-03-01", school="Another School"), TODAY)
         assert referrals.duplicates_for(s, clean) == []
+        # A name only loosely alike at the same school is a classmate, not a duplicate.
+        clean = referrals.check_request(s, _form(first_name="Bea", last_name="Tyler",
+                                                 date_of_birth="2011-03-01", school="Castle Academy"), TODAY)
+        assert referrals.duplicates_for(s, clean) == []
+        # The same household: Zain Khan typed with another birthday and a slip.
+        found = duplicates.likely_duplicates(s, "Zain", "Kahn", date(2015, 9, 3), household_id=ids["khan"])
+        assert [(m.carer_id, m.reason) for m in found] == [
+            (ids["zain"], "same household, name 2 letters different")]
+        assert duplicates.likely_duplicates(s, "Zain", "Kahn", date(2015, 9, 3)) == []
+
+
+def test_duplicates_are_ranked_exact_birthday_first_then_swapped_then_a_day_out(store):
+    with store.write() as s:
+        castle = f.school(s, "Castle Academy")
+        day_out = f.carer(s, "Lauren", "Brooks", date(2012, 6, 5), carer_ref="YC-L3", school_id=castle.id).id
+        swapped = f.carer(s, "Lauren", "Brooks", date(2012, 4, 6), carer_ref="YC-L2").id
+        exact = f.carer(s, "Lauren", "Brookes", date(2012, 6, 4), carer_ref="YC-L1").id
+        school_only = f.carer(s, "Lauren", "Brooks", date(2013, 1, 1), carer_ref="YC-L4",
+                              school_id=castle.id).id
+    with store.read() as s:
+        found = duplicates.likely_duplicates(s, "Lauren", "Brookse", date(2012, 6, 4),
+                                             school="Castle Academy")
+    assert [(m.carer_id, m.reason) for m in found] == [
+        (exact, "same date of birth, name 2 letters different"),
+        (day_out, "date of birth a day out, same school, name 1 letter different"),
+        (swapped, "date of birth with day and month swapped, name 1 letter different"),
+        (school_only, "same school, name 1 letter different"),
+    ]
 
 
 def test_attach_refuses_a_second_open_request(store):

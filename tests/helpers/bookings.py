@@ -10,6 +10,7 @@ from ycworker.bookings import activities
 from ycworker.bookings.activities import ActivityInput, DayInput
 
 XMAS = (date(2026, 12, 21), date(2026, 12, 22), date(2026, 12, 23))
+AFTER = date(2027, 9, 1)  # a "today" after every activity day here: their marks can be taken
 
 
 def make_activity(session, *, capacity=2, days=XMAS, title="Winter party", **kw) -> tuple[str, list[str]]:

@@ -57,7 +57,7 @@ def test_the_club_form_says_what_to_fix_and_keeps_the_rest(store):
 def test_changing_the_day_moves_future_unmarked_sessions_only(store):
     ids = build(store, n=3)
     with store.write() as s:
-        registers.mark(s, ids["session"], ids["carers"][0], "present", worker_id=ids["me"])
+        registers.mark(s, ids["session"], ids["carers"][0], "present", worker_id=ids["me"], today=TODAY)
         form = clubs.club_form(s, ids["club"])
         form.weekday = 3  # Thursdays now
         form.first_date = "12/11/2026"
@@ -92,10 +92,10 @@ def test_cancelled_sessions_mark_nobody_absent_and_are_left_out_of_rates(store):
     with store.write() as s:
         earlier = clubs.sessions_on(s, date(2026, 11, 10), ids["me"])[0].id
         for cid in ids["carers"]:
-            registers.mark(s, earlier, cid, "present")
+            registers.mark(s, earlier, cid, "present", today=TODAY)
         clubs.cancel_session(s, ids["session"], "Bank holiday closure")
         with pytest.raises(ValueError, match="cancelled"):
-            registers.mark(s, ids["session"], ids["carers"][0], "present")
+            registers.mark(s, ids["session"], ids["carers"][0], "present", today=TODAY)
     with store.read() as s:
         reg = registers.load_register(s, ids["session"])
         assert {r.status for r in reg.rows} == {""}  # nobody marked absent

@@ -18,8 +18,8 @@ def test_a_batch_of_register_changes_applies_in_order(store):
     sid, (a, b, _c) = ids["session"], ids["carers"]
     ops = [("mark", a, "present"), ("transport", a, "taxi"), ("note", a, "nan collects"),
            ("mark", b, "late"), ("clear", b, None)]
-    assert actions.apply_ops(store, sid, ops, ids["me"]) == ops
-    reg = actions.open_register(store, sid, ids["me"])
+    assert actions.apply_ops(store, sid, ops, ids["me"], TODAY) == ops
+    reg = actions.open_register(store, sid, ids["me"], TODAY)
     row = _row(reg, a)
     assert (row.status, row.transport, row.note) == ("present", "taxi", "nan collects")
     assert _row(reg, b).status == ""
@@ -29,8 +29,8 @@ def test_a_refused_change_rolls_back_the_whole_batch(store):
     ids = build(store, n=2)
     sid, (a, b) = ids["session"], ids["carers"]
     with pytest.raises(FieldError):
-        actions.apply_ops(store, sid, [("mark", a, "present"), ("transport", b, "taxi")], ids["me"])
-    assert _row(actions.open_register(store, sid, ids["me"]), a).status == ""
+        actions.apply_ops(store, sid, [("mark", a, "present"), ("transport", b, "taxi")], ids["me"], TODAY)
+    assert _row(actions.open_register(store, sid, ids["me"], TODAY), a).status == ""
 
 
 def test_the_area_lists_today_and_a_clubs_sessions(store):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import select
 
 from db.models import Attendance, Carer, ClubMember
-from tests.conftest import PASSPHRASE, screen_text, settle, unlocked
+from tests.conftest import PASSPHRASE, on_screen, screen_text, settle, unlocked
 from tests.helpers.register_data import build
 
 
@@ -145,3 +147,81 @@ async def test_a_failed_save_stays_visible_and_is_retried(make_app, store, monke
         with app.store.read() as s:
             assert s.exec(select(Attendance.status).where(Attendance.carer_id == ids["carers"][0])).one() \
                 == "present"
+
+
+async def test_a_future_session_opens_but_refuses_marks_with_a_sentence(make_app, store, db_path):
+    """From the club's sessions, the next one (Tue 8 Dec, today being 24 Nov) opens; its marks and
+    walk-ins are refused with a sentence and nothing is written."""
+    ids = build(store, n=3)
+    with store.read() as s:
+        from ycworker.registers import clubs
+
+        later = clubs.sessions_on(s, date(2026, 12, 8), ids["me"])[0].id
+    store.close()
+    sentence = "This session is on Tue 8 December; marks can be taken from that day."
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        today_screen = await _open_registers(pilot)  # lands on today's register
+        assert sentence not in screen_text(app) and today_screen.reg.not_yet == ""
+        await pilot.press("escape")  # back to the clubs and their sessions
+        await on_screen(pilot, "RegistersScreen")
+        await pilot.press("enter")  # the club chosen: its sessions, the cursor on today's
+        await settle(pilot)
+        await pilot.press("down", "enter")  # the next session
+        for _ in range(50):
+            await settle(pilot, 1)
+            screen = app.screen
+            if type(screen).__name__ == "RegisterScreen" and screen.reg is not None:
+                break
+        assert screen.reg.session.id == later
+        assert sentence in screen_text(app)  # the banner, before anything is pressed
+        await pilot.press("space", "a", "w")
+        await settle(pilot)
+        assert app.screen is screen  # no walk-in form
+        assert all(r.status == "" for r in screen.reg.rows)
+        assert "0 present · 0 late · 0 absent · 3 not yet marked" in screen_text(app)
+        assert sentence in str(screen.query_one("#reg-status").render())
+    from db.engine import open_store
+
+    check = open_store(db_path, PASSPHRASE)
+    try:
+        assert _rows(check, later) == {}
+    finally:
+        check.close()
+
+
+async def test_a_walk_in_with_day_and_month_swapped_is_offered_the_known_child_with_why(make_app, store,
+                                                                                       db_path):
+    ids = build(store, n=3)
+    from tests.helpers import factories as f
+
+    with store.write() as s:
+        known = f.carer(s, "Mohammed", "Iqbal", date(2015, 4, 2), carer_ref="YC-MOIQ01").id
+    store.close()
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_registers(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        await pilot.press(*"Mohamed", "enter", *"Iqbal", "enter", *"04/02/2015", "enter")
+        await settle(pilot)
+        options = app.screen.query_one("#matches")
+        assert options.display
+        assert str(options.get_option_at_index(0).prompt) == (
+            "Link to Mohammed Iqbal (YC-MOIQ01, born 02/04/2015): "
+            "date of birth with day and month swapped, name 1 letter different")
+        await pilot.press("enter")  # the known child
+        for _ in range(20):
+            await settle(pilot, 1)
+            if app.screen is screen:
+                break
+        assert app.screen is screen and screen.by_id[known].status == "present"
+    from db.engine import open_store
+
+    check = open_store(db_path, PASSPHRASE)
+    try:
+        assert _rows(check, ids["session"])[known] == ("present", "none", "", True)
+        with check.read() as s:
+            assert len(s.exec(select(Carer).where(Carer.last_name == "Iqbal")).all()) == 1
+    finally:
+        check.close()

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from db.models import Attendance
 from tests.conftest import frame_text, on_screen, unlocked, until, until_shows
-from tests.helpers.register_data import build
+from tests.helpers.register_data import TODAY, build
 
 
 def _marks(app, session_id):
@@ -69,7 +69,7 @@ async def test_u_after_a_changed_mark_restores_the_one_before(make_app, store):
 
     ids = build(store, n=4)
     with store.write() as s:
-        registers.mark(s, ids["session"], ids["carers"][0], "present")
+        registers.mark(s, ids["session"], ids["carers"][0], "present", today=TODAY)
         registers.set_note(s, ids["session"], ids["carers"][0], "Dad collecting")
     store.close()
     app = make_app()

@@ -54,17 +54,20 @@ def test_similarity_ignores_order_case_and_spacing():
     assert similarity("Amira Khan", "Oliver Smith") < 50
 
 
-def test_likely_duplicates_need_the_same_birthday_and_a_similar_name(store):
+def test_likely_duplicates_need_a_close_birthday_and_a_similar_name(store):
     with store.write() as s:
         school = f.school(s, "Dover Grammar")
         same = f.carer(s, "Mohammed", "Ali", date(2012, 3, 4), school_id=school.id)
-        f.carer(s, "Mohammed", "Ali", date(2012, 3, 5))  # another day: another child
+        day_out = f.carer(s, "Mohammed", "Ali", date(2012, 3, 5))  # a day out: maybe a slip, shown second
+        f.carer(s, "Mohammed", "Ali", date(2012, 3, 7))  # three days out: another child
         f.carer(s, "Jack", "Smith", date(2012, 3, 4))  # same day, other name
         pref = f.carer(s, "Aleksandra", "Nowak", date(2012, 3, 4), preferred_name="Ola")
     with store.read() as s:
         found = likely_duplicates(s, "Muhammad", "Ali", date(2012, 3, 4))
-        assert [m.carer_id for m in found] == [same.id]
+        assert [m.carer_id for m in found] == [same.id, day_out.id]
         assert found[0].school == "Dover Grammar"
+        assert found[0].reason == "same date of birth, name 2 letters different"
+        assert found[1].reason == "date of birth a day out, name 2 letters different"
         assert [m.carer_id for m in likely_duplicates(s, "Ola", "Nowak", date(2012, 3, 4))] == [pref.id]
         assert likely_duplicates(s, "Zed", "Quinn", date(2012, 3, 4)) == []
 

@@ -11,11 +11,11 @@ def test_register_screen(snap_compare, make_app, store):
     ids = build(store, n=14)
     with store.write() as s:
         c = ids["carers"]
-        registers.mark(s, ids["session"], c[0], "present")
-        registers.mark(s, ids["session"], c[1], "late")
+        registers.mark(s, ids["session"], c[0], "present", today=TODAY)
+        registers.mark(s, ids["session"], c[1], "late", today=TODAY)
         registers.set_note(s, ids["session"], c[1], "Bus was late")
-        registers.mark(s, ids["session"], c[2], "absent")
-        registers.mark(s, ids["session"], c[3], "present")
+        registers.mark(s, ids["session"], c[2], "absent", today=TODAY)
+        registers.mark(s, ids["session"], c[3], "present", today=TODAY)
         registers.set_transport(s, ids["session"], c[3], "volunteer_driver")
         registers.walk_in(s, ids["session"], "Jayden", "Clarke", "06/06/2016", today=TODAY)
     store.close()

@@ -102,17 +102,22 @@ def offer_free_places(store: Store, activity_id: str, worker_id: str | None) -> 
 # -- a day: attendance and the day sheet ------------------------------------------------------------
 
 
-def load_attendance(store: Store, day_id: str) -> tuple[list[bookings.AttendanceRow], str]:
+def load_attendance(store: Store, day_id: str, today: date
+                    ) -> tuple[list[bookings.AttendanceRow], str, str]:
+    """The booked children, the day's heading, and the sentence refusing marks if the day is after
+    today ("" when it takes them)."""
     with store.read() as s:
-        return bookings.attendance_list(s, day_id), bookings.day_heading(s, day_id)
+        return (bookings.attendance_list(s, day_id), bookings.day_heading(s, day_id),
+                bookings.day_not_yet(s, day_id, today))
 
 
-def save_attendance(store: Store, ops: list[tuple[str, str | None]], worker_id: str | None
+def save_attendance(store: Store, ops: list[tuple[str, str | None]], worker_id: str | None, today: date
                     ) -> list[tuple[str, str | None]]:
-    """Apply a batch of attendance marks in one transaction, in order."""
+    """Apply a batch of attendance marks in one transaction, in order (all or none: a mark for a
+    day after today refuses the batch with a sentence)."""
     with store.write() as s:
         for booking_day_id, value in ops:
-            bookings.mark(s, booking_day_id, value, worker_id)
+            bookings.mark(s, booking_day_id, value, worker_id, today=today)
     return ops
 
 

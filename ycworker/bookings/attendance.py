@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
@@ -12,6 +13,7 @@ from ycworker.bookings.offers import _name
 from ycworker.bookings.school_years import describe_school_year, school_year
 from ycworker.common import audit
 from ycworker.common.errors import FieldError
+from ycworker.common.marking import not_yet
 
 MARKS = ("present", "late", "absent")
 ATTENDED = ("present", "late")
@@ -74,13 +76,27 @@ def attendance_days(session: Session, booking_id: str) -> list[str]:
     ).all())
 
 
-def mark(session: Session, booking_day_id: str, value: str | None, worker_id: str | None) -> None:
-    """Mark a child present, late or absent on a day; None clears the mark (undo)."""
+def day_not_yet(session: Session, day_id: str, today: date) -> str:
+    """The sentence refusing marks when the activity's day is after today; "" when it takes them."""
+    day = session.get(ActivityDay, day_id)
+    if day is None:
+        raise FieldError("day", "That day is no longer part of the activity.")
+    return not_yet("activity day", day.day_date, today) or ""
+
+
+def mark(session: Session, booking_day_id: str, value: str | None, worker_id: str | None, *,
+         today: date) -> None:
+    """Mark a child present, late or absent on a day; None clears the mark (undo).
+
+    A day after today takes no marks (refused with a sentence saying from when it does); clearing
+    one is always allowed, so a mark made too early can be taken back."""
     if value is not None and value not in MARKS:
         raise FieldError("mark", "A mark is present, late or absent.")
     bd = session.get(BookingDay, booking_day_id)
     if bd is None:
         raise FieldError("mark", "That booking is no longer on this day.")
+    if value is not None and (waiting := day_not_yet(session, bd.day_id, today)):
+        raise FieldError("mark", waiting)
     bd.attendance = value
     bd.marked_at = utcnow() if value else None
     bd.marked_by_id = worker_id if value else None

@@ -50,6 +50,7 @@ from ycworker.bookings.attendance import (  # noqa: F401  (re-exported: bookings
     attendance_days,
     attendance_list,
     day_heading,
+    day_not_yet,
     mark,
 )
 from ycworker.bookings.offers import (
@@ -446,7 +447,8 @@ def previous_details(session: Session, carer_id: str) -> BookingDetails | None:
 __all__ = [
     "ATTENDED", "AttendanceRow", "BookResult", "BookingDetail", "BookingDetails", "BookingRow",
     "MARKS", "Offer", "OfferRow", "TRANSPORT", "WaitingList", "WaitingRow", "age_on",
-    "attendance_days", "attendance_list", "book", "book_place", "cancel", "day_heading", "get_booking",
+    "attendance_days", "attendance_list", "book", "book_place", "cancel", "day_heading", "day_not_yet",
+    "get_booking",
     "list_bookings", "mark",
     "offer_free_places", "places_taken", "previous_details", "respond_to_offer", "update_details",
     "waiting_list",

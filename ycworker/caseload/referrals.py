@@ -126,7 +126,9 @@ def check_request(session: Session, form: dict[str, str], today: date) -> CleanR
 
 
 def duplicates_for(session: Session, clean: CleanRequest) -> list[Match]:
-    return likely_duplicates(session, clean.first_name, clean.last_name, clean.date_of_birth)
+    """People who may be this young carer, ranked, each with its reason (their school counts too)."""
+    return likely_duplicates(session, clean.first_name, clean.last_name, clean.date_of_birth,
+                             school=clean.school)
 
 
 def _unique_ref(session: Session) -> str:

@@ -1,8 +1,9 @@
 """The worker's day: what the home screen shows.
 
-Sessions today, allocations and assessments due within the next two working days or
-overdue, carers turning 18 within six months (transition assessment), overdue plan actions
-and walk-ins that still need referral details. Each list is bounded; counts are exact.
+Sessions today, the commissioner's return when it is due within 20 working days or overdue
+(``return_due``), allocations and assessments due within the next two working days or overdue,
+carers turning 18 within six months (transition assessment), overdue plan actions and walk-ins
+that still need referral details. Each list is bounded; counts are exact.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlmodel import Session, and_, col, or_, select
 from db.engine import Store
 from db.models import Carer, Club, ClubSession, PlanAction, Referral
 from ycworker.common import workdays
+from ycworker.home.return_due import ReturnDue, returns_due
 
 LIST_LIMIT = 50
 SOON_WORKING_DAYS = 2
@@ -45,6 +47,7 @@ class WorkerDay:
     turning_18: list[DayItem] = field(default_factory=list)
     plan_actions: list[DayItem] = field(default_factory=list)
     needs_details: list[DayItem] = field(default_factory=list)
+    returns: list[ReturnDue] = field(default_factory=list)  # the commissioner's return, when due soon
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -167,6 +170,8 @@ def worker_day(session: Session, worker_id: str | None, today: date, *, everyone
             details_q.order_by(col(Carer.created_at)).limit(LIST_LIMIT)).all():
         day.needs_details.append(DayItem(cid, f"{_name(first, last, preferred)} ({ref})",
                                          "needs referral details"))
+
+    day.returns = returns_due(session, today)
 
     day.counts = {
         "sessions": len(day.sessions),

@@ -42,19 +42,21 @@ def reinstate(store: Store, session_id: str, worker_id: str | None) -> None:
 # -- taking a register ------------------------------------------------------------------------------
 
 
-def open_register(store: Store, session_id: str, worker_id: str | None) -> registers.Register:
-    """Load a register. A write: viewing a register is audited."""
+def open_register(store: Store, session_id: str, worker_id: str | None, today: date
+                  ) -> registers.Register:
+    """Load a register (a session after today says so in ``not_yet``). A write: viewing is audited."""
     with store.write() as s:
-        return registers.load_register(s, session_id, worker_id=worker_id)
+        return registers.load_register(s, session_id, worker_id=worker_id, today=today)
 
 
-def apply_ops(store: Store, session_id: str, ops: list[tuple[str, str, Any]], worker_id: str | None
-              ) -> list[tuple[str, str, Any]]:
-    """Apply a batch of register changes in one transaction, in order."""
+def apply_ops(store: Store, session_id: str, ops: list[tuple[str, str, Any]], worker_id: str | None,
+              today: date) -> list[tuple[str, str, Any]]:
+    """Apply a batch of register changes in one transaction, in order (all or none: a mark for a
+    session after today refuses the batch with a sentence)."""
     with store.write() as s:
         for kind, carer_id, value in ops:
             if kind == "mark":
-                registers.mark(s, session_id, carer_id, value, worker_id=worker_id)
+                registers.mark(s, session_id, carer_id, value, today=today, worker_id=worker_id)
             elif kind == "clear":
                 registers.clear_mark(s, session_id, carer_id, worker_id=worker_id)
             elif kind == "transport":

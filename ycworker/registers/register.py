@@ -23,6 +23,7 @@ from ycworker.caseload import duplicates
 from ycworker.caseload.carer_refs import new_carer_ref
 from ycworker.common import audit, csv_safe
 from ycworker.common.errors import FieldError, FormErrors, UserError
+from ycworker.common.marking import not_yet
 from ycworker.common.validators import field_text
 from ycworker.registers.clubs import (
     SessionRow,
@@ -85,6 +86,7 @@ class Register:
     min_age: int
     max_age: int
     rows: list[RegisterRow] = field(default_factory=list)
+    not_yet: str = ""  # the sentence refusing marks when the session is after today ("" otherwise)
 
     @property
     def title(self) -> str:
@@ -117,8 +119,11 @@ def todays_sessions(session: Session, worker_id: str | None, today: date, *, eve
 # -- the register ------------------------------------------------------------------------------
 
 
-def load_register(session: Session, session_id: str, *, worker_id: str | None = None) -> Register:
-    """The session and its register: members on the day, plus anyone marked (walk-ins, leavers)."""
+def load_register(session: Session, session_id: str, *, worker_id: str | None = None,
+                  today: date | None = None) -> Register:
+    """The session and its register: members on the day, plus anyone marked (walk-ins, leavers).
+
+    Given today, a session after it carries the sentence that refuses its marks (``not_yet``)."""
     info = get_session(session, session_id, counts=False)
     club = session.get(Club, info.club_id)
     if club is None:
@@ -156,15 +161,19 @@ def load_register(session: Session, session_id: str, *, worker_id: str | None = 
     rows.sort(key=lambda r: ((r.preferred_name or r.first_name).lower(), r.last_name.lower()))
     if worker_id is not None:
         audit.record(session, "view", "register", session_id, worker_id)
-    return Register(info, club.min_age, club.max_age, rows)
+    waiting = not_yet("session", day, today) if today is not None else None
+    return Register(info, club.min_age, club.max_age, rows, waiting or "")
 
 
-def _open_session(session: Session, session_id: str) -> ClubSession:
+def _open_session(session: Session, session_id: str, today: date | None = None) -> ClubSession:
+    """The session, if it takes marks: not cancelled and, given today, not after it."""
     row = session.get(ClubSession, session_id)
     if row is None:
         raise FieldError("session", "That session is no longer on this laptop.")
     if row.cancelled:
         raise FieldError("session", f"This session was cancelled ({row.cancel_reason}): it takes no marks.")
+    if today is not None and (waiting := not_yet("session", row.session_date, today)):
+        raise FieldError("session", waiting)
     return row
 
 
@@ -173,12 +182,14 @@ def _mark_of(session_id: str, carer_id: str):
     return (col(Attendance.session_id) == session_id) & (col(Attendance.carer_id) == carer_id)
 
 
-def mark(session: Session, session_id: str, carer_id: str, status: str, *, worker_id: str | None = None,
-         walk_in: bool = False) -> None:
-    """Mark present, late or absent: an upsert on (session_id, carer_id) that keeps transport and note."""
+def mark(session: Session, session_id: str, carer_id: str, status: str, *, today: date,
+         worker_id: str | None = None, walk_in: bool = False) -> None:
+    """Mark present, late or absent: an upsert on (session_id, carer_id) that keeps transport and note.
+
+    A session after today takes no marks (refused with a sentence saying from when it does)."""
     if status not in STATUSES:
         raise FieldError("status", "A mark is present, late or absent.")
-    _open_session(session, session_id)
+    _open_session(session, session_id, today)
     now = utcnow()
     values = dict(status=status, marked_at=now, marked_by_id=worker_id, updated_at=now)
     stmt = insert(Attendance).values(id=new_id(),
@@ -280,7 +291,8 @@ def _matches_for_age(session: Session, first: str, last: str, dob: date) -> list
         if p:
             score = max(score, duplicates.similarity(wanted, f"{p} {la}"))
         if score >= duplicates.THRESHOLD:
-            out.append(duplicates.Match(cid, ref, f"{f} {la}", d, school or "", score))
+            reason = f"born in the year that age gives, {duplicates.name_words(wanted, f'{f} {la}')}"
+            out.append(duplicates.Match(cid, ref, f"{f} {la}", d, school or "", score, reason))
     out.sort(key=lambda m: -m.score)
     return out[:5]
 
@@ -292,7 +304,7 @@ def walk_in(session: Session, session_id: str, first_name: str, last_name: str, 
     duplicate check finds possible matches and force_new is not set, they are returned to choose
     from; else a minimal carer is made, flagged as needing referral details. The child joins the
     club and is marked (present by default, walk_in set)."""
-    info = _open_session(session, session_id)
+    info = _open_session(session, session_id, today)  # before anyone is made: a future session refuses
     club = session.get(Club, info.club_id)
     if club is None:
         raise UserError("That club is no longer on this laptop.")
@@ -342,7 +354,7 @@ def walk_in(session: Session, session_id: str, first_name: str, last_name: str, 
             raise FieldError("first_name", "That young carer is no longer on this laptop.")
         carer = linked
     added = add_member(session, club.id, carer.id, today=info.session_date, worker_id=worker_id)
-    mark(session, session_id, carer.id, status, worker_id=worker_id, walk_in=True)
+    mark(session, session_id, carer.id, status, today=today, worker_id=worker_id, walk_in=True)
     with outbox.queued(session.connection(), Attendance, _mark_of(session_id, carer.id)):
         session.exec(update(Attendance).where(_mark_of(session_id, carer.id)).values(walk_in=True))
     age = age_on(carer.date_of_birth, info.session_date)
