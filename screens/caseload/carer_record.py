@@ -100,6 +100,11 @@ class CarerRecordScreen(AreaScreen):
         self.query_one("#record-body").focus()
         self.action_refresh()
 
+    def on_screen_resume(self) -> None:
+        # Back from the assessments, plan or a review: the plan's review date may have moved.
+        if self.record is not None:
+            self.action_refresh()
+
     # -- loading and showing ---------------------------------------------------------------------
 
     def action_refresh(self) -> None:
@@ -156,6 +161,8 @@ class CarerRecordScreen(AreaScreen):
             if r.reopened_count:
                 lines.append(f"   reopened {r.reopened_count} time(s)")
             refs.append("\n".join(lines))
+        if rec.review_text:
+            refs.append(f" • Support plan: {rec.review_text}")
         self.query_one("#record-referrals", Static).update(
             "\n".join(refs) or "No support request yet (n adds one).")
         timeline = [

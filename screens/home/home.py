@@ -18,6 +18,7 @@ SECTIONS = (
     ("assessments", "Assessments due and overdue"),
     ("turning_18", "Turning 18 within 6 months"),
     ("plan_actions", "Overdue plan actions"),
+    ("reviews", "Plan reviews due (2 weeks) and overdue"),
     ("needs_details", "Walk-ins needing referral details"),
 )
 
@@ -66,7 +67,8 @@ class HomeScreen(AreaScreen):
         self.query_one("#home-summary", Static).update(
             f"{who} · {day.today:%A %d %B %Y} · {c['open_carers']:,} open carers · "
             f"{_count(c['allocations_overdue'], 'allocation')} overdue · "
-            f"{_count(c['assessments_overdue'], 'assessment')} overdue"
+            f"{_count(c['assessments_overdue'], 'assessment')} overdue · "
+            f"{_count(c['reviews_overdue'], 'review')} overdue"
         )
         for key, _title in SECTIONS:
             items: list[home.DayItem] = getattr(day, key)
