@@ -99,6 +99,7 @@ class ContactView:
     duration_minutes: int
     note: str
     worker: str
+    mode: str | None = None  # None: a note, or a contact recorded before the mode was asked
 
 
 @dataclass
@@ -241,10 +242,10 @@ def load_record(session: Session, carer_id: str, today: date, worker_id: str | N
     rec.cared_for = cared_for_views(session, c.id)
     rec.referrals = referral_views(session, c.id, today)
     rec.timeline = [
-        ContactView(i, d, k, m, n, w or "")
-        for i, d, k, m, n, w in session.execute(
+        ContactView(i, d, k, m, n, w or "", mode)
+        for i, d, k, m, n, w, mode in session.execute(
             sa_select(col(Contact.id), col(Contact.contact_date), col(Contact.kind),
-                      col(Contact.duration_minutes), col(Contact.note), col(Worker.name))
+                      col(Contact.duration_minutes), col(Contact.note), col(Worker.name), col(Contact.mode))
             .join(Worker, col(Worker.id) == Contact.worker_id, isouter=True)
             .where(col(Contact.carer_id) == c.id)
             .order_by(col(Contact.contact_date).desc(), col(Contact.created_at).desc())
