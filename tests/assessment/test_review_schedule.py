@@ -251,3 +251,24 @@ async def test_pilot_plan_review_date_home_and_caseload_filter(make_app, store):
     with store.read() as s:
         due_then = s.exec(select(Carer.id).where(Carer.review_due_date == date(2027, 2, 16))).all()
     assert due_then == [ids["ben"]]
+
+
+async def test_pilot_a_manager_sets_the_review_weeks(make_app, store):
+    from tests.helpers.protection import boot, open_from_menu, wait_for
+
+    ids = build(store)
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await boot(pilot)
+        await open_from_menu(pilot, "settings")
+        weeks = app.screen.query_one("#f-review_weeks")
+        await wait_for(pilot, lambda: weeks.value == "12", "the settings")
+        weeks.value = ""
+        weeks.focus()
+        await pilot.press("6", "0", "ctrl+s")
+        await wait_for(pilot, lambda: "Choose between 1 and 52 weeks." in screen_text(app), "the error")
+        await pilot.press("backspace", "backspace", "8", "enter")  # Enter on the last field saves
+        await wait_for(pilot, lambda: "plans reviewed every 8 weeks" in screen_text(app), "saved")
+    with store.write() as s:
+        plans.add_action(s, ids["ben"], ACTION, TODAY, ids["me"])
+    assert _due(store, ids["ben"]) == TODAY + timedelta(weeks=8)
