@@ -51,3 +51,6 @@ class Contact(Record, table=True):
     kind: str = "note"  # one_to_one | phone_call | school_visit | home_visit | note
     duration_minutes: int = 0
     note: str = ""
+    # How the support was delivered (0010): face_to_face | phone | video | online_group | text_message;
+    # None for notes and for contacts recorded before it was asked ("not recorded").
+    mode: str | None = None

@@ -65,6 +65,8 @@ class Carer(Record, table=True):
               "first_name", "id"),
         # The home screen's walk-ins needing referral details, oldest first (0008).
         Index("ix_carer_needs_details", "needs_referral_details", "archived_at", "created_at"),
+        # Reviews due and overdue: home's list and the caseload's "review overdue" filter (0010).
+        Index("ix_carer_review_due", "status", "archived_at", "review_due_date"),
     )
 
     carer_ref: str = Field(unique=True)  # the service's own id for the young carer
@@ -89,6 +91,9 @@ class Carer(Record, table=True):
     send: bool = False  # special educational needs and disability
     last_contact_date: date | None = None
     archived_at: datetime | None = None
+    # When the support plan's next review is due: set when the plan is made (plan date + the
+    # service's review weeks), moved on by each review, cleared when a review closes the case (0010).
+    review_due_date: date | None = None
 
 
 class CaredFor(Record, table=True):

@@ -63,9 +63,11 @@ class PlanScreen(AreaScreen):
         self.plan = plan
         self.query_one("#plan-title", Static).update(f"Support plan · {plan.name} ({plan.carer_ref})")
         overdue = f", {plan.overdue} overdue" if plan.overdue else ""
+        review = (f" {plan.review_text[:1].upper()}{plan.review_text[1:]}." if plan.review_text
+                  else "")
         self.query_one("#plan-summary", Static).update(
-            f"{plan.open} open action{'s' if plan.open != 1 else ''}{overdue}. Agree each action with the "
-            "young carer: what, who does it, and by when.")
+            f"{plan.open} open action{'s' if plan.open != 1 else ''}{overdue}.{review} Agree each action "
+            "with the young carer: what, who does it, and by when.")
         table = self.query_one("#plan-table", DataTable)
         keep = table.cursor_row
         table.clear()

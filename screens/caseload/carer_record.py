@@ -100,6 +100,11 @@ class CarerRecordScreen(AreaScreen):
         self.query_one("#record-body").focus()
         self.action_refresh()
 
+    def on_screen_resume(self) -> None:
+        # Back from the assessments, plan or a review: the plan's review date may have moved.
+        if self.record is not None:
+            self.action_refresh()
+
     # -- loading and showing ---------------------------------------------------------------------
 
     def action_refresh(self) -> None:
@@ -156,10 +161,13 @@ class CarerRecordScreen(AreaScreen):
             if r.reopened_count:
                 lines.append(f"   reopened {r.reopened_count} time(s)")
             refs.append("\n".join(lines))
+        if rec.review_text:
+            refs.append(f" • Support plan: {rec.review_text}")
         self.query_one("#record-referrals", Static).update(
             "\n".join(refs) or "No support request yet (n adds one).")
         timeline = [
             f" • {c.contact_date:%d/%m/%Y} {carers.CONTACT_KINDS.get(c.kind, c.kind)}"
+            f"{'' if c.kind == 'note' else ', ' + carers.mode_text(c.mode)}"
             f"{f' ({c.duration_minutes} min)' if c.duration_minutes else ''}"
             f"{' by ' + c.worker if c.worker else ''}: {c.note}"
             for c in rec.timeline
@@ -319,6 +327,9 @@ class CarerRecordScreen(AreaScreen):
         specs = [
             Spec("kind", "Kind", "select", "one_to_one",
                  tuple((label, key) for key, label in carers.CONTACT_KINDS.items())),
+            Spec("mode", "How", "select", "",
+                 tuple((label, key) for key, label in carers.CONTACT_MODES.items()),
+                 placeholder="How it was delivered (not for a note)"),
             Spec("contact_date", "Date", value=f"{today:%d/%m/%Y}"),
             Spec("duration_minutes", "Minutes", placeholder="e.g. 45"),
             Spec("note", "Note", "text", placeholder="what happened, what was agreed"),

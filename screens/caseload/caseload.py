@@ -29,7 +29,7 @@ class CaseloadScreen(AreaScreen):
     DEFAULT_CSS = """
     CaseloadScreen #caseload-search { margin: 0 1; }
     CaseloadScreen #caseload-filters { height: 3; padding: 0 1; }
-    CaseloadScreen #caseload-filters Select { width: 22; margin-right: 1; }
+    CaseloadScreen #caseload-filters Select { width: 21; margin-right: 1; }
     CaseloadScreen #caseload-filters Checkbox { margin: 1 1 0 0; border: none; padding: 0; }
     CaseloadScreen #caseload-status { height: 1; padding: 0 1; background: $boost; }
     CaseloadScreen #caseload-header { height: 1; padding: 0 1; text-style: bold; color: $accent; }
@@ -81,6 +81,7 @@ class CaseloadScreen(AreaScreen):
                          value="name", allow_blank=False, id="f-sort")
             yield Checkbox("Overdue", id="f-overdue")
             yield Checkbox("Turning 18", id="f-turning18")
+            yield Checkbox("Review overdue", id="f-review-overdue")
         yield Static("Loading the caseload…", id="caseload-status", markup=False)
         yield Static(header_text(), id="caseload-header")
         yield CaseloadList(id="caseload-list")
@@ -175,6 +176,8 @@ class CaseloadScreen(AreaScreen):
             bits.append("overdue")
         if q.turning_18:
             bits.append("turning 18 within 6 months")
+        if q.review_overdue:
+            bits.append("review overdue")
         if q.impact:
             bits.append(f"impact {q.impact}")
         bits.append(f"sorted by {caseload.SORTS[q.sort].lower()}")
@@ -243,6 +246,8 @@ class CaseloadScreen(AreaScreen):
             self.set_query(overdue=event.value)
         elif event.checkbox.id == "f-turning18":
             self.set_query(turning_18=event.value)
+        elif event.checkbox.id == "f-review-overdue":
+            self.set_query(review_overdue=event.value)
 
     # -- actions ---------------------------------------------------------------------------------
 

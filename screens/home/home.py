@@ -19,6 +19,7 @@ SECTIONS = (
     ("assessments", "Assessments due and overdue"),
     ("turning_18", "Turning 18 within 6 months"),
     ("plan_actions", "Overdue plan actions"),
+    ("reviews", "Plan reviews due (2 weeks) and overdue"),
     ("needs_details", "Walk-ins needing referral details"),
 )
 
@@ -94,7 +95,8 @@ class HomeScreen(AreaScreen):
         self.query_one("#home-summary", Static).update(
             f"{who} · {day.today:%A %d %B %Y} · {c['open_carers']:,} open carers · "
             f"{_count(c['allocations_overdue'], 'allocation')} overdue · "
-            f"{_count(c['assessments_overdue'], 'assessment')} overdue"
+            f"{_count(c['assessments_overdue'], 'assessment')} overdue · "
+            f"{_count(c['reviews_overdue'], 'review')} overdue"
         )
         due = self.query_one("#home-return", Static)
         due.update(" · ".join(r.text for r in day.returns))

@@ -9,8 +9,9 @@ them too). Enter opens one.
 thread their own key slot is sealed again (nothing else in the file changes) and a backup that
 carries it is made. Each field shows its own error; what was typed is kept.
 
-``SettingsScreen`` (manager): idle lock minutes, maximum session hours, retention years and the
-number of backups kept. Saved together, or each bad field says why beside it.
+``SettingsScreen`` (manager): idle lock minutes, maximum session hours, retention years, the
+number of backups kept and how many weeks after a plan (or its last review) the next review is
+due. Saved together, or each bad field says why beside it.
 """
 
 from __future__ import annotations
@@ -106,7 +107,7 @@ ENTRIES = (
     ("audit", "Audit log: who did what, when", True),
     ("retention", "Retention review: closed cases past the retention period", True),
     ("erase", "Erase a person (right to erasure)", True),
-    ("settings", "Lock, retention and backup settings", True),
+    ("settings", "Lock, retention and backup settings; review weeks", True),
 )
 
 #: the manager's screens of issue 14, opened from this menu (screens.protection.workers)
@@ -257,10 +258,10 @@ class PassphraseScreen(FormMixin, AreaScreen):
 # -- the manager's settings --------------------------------------------------------------------
 
 class SettingsScreen(FormMixin, AreaScreen):
-    """Idle lock, session length, retention period, backups kept (a manager's)."""
+    """Idle lock, session length, retention period, backups kept, review weeks (a manager's)."""
 
-    HELP_TITLE = "Lock, retention and backup settings"
-    FIELDS = ("idle_minutes", "max_hours", "retention_years", "backups_kept")
+    HELP_TITLE = "Lock, retention, backup and review settings"
+    FIELDS = ("idle_minutes", "max_hours", "retention_years", "backups_kept", "review_weeks")
     DEFAULT_CSS = FORM_CSS
     BINDINGS = [
         Binding("ctrl+s", "save", "Save settings", key_display="^s", show=True),
@@ -270,15 +271,17 @@ class SettingsScreen(FormMixin, AreaScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(classes="prot-box"):
-            yield Label("Lock, retention and backup settings", classes="prot-title")
+            yield Label("Lock, retention, backup and review settings", classes="prot-title")
             yield field_row("idle_minutes", "Lock after idle (minutes)", placeholder="1 to 120")
             yield field_row("max_hours", "Longest session (hours)", placeholder="1 to 12")
             yield field_row("retention_years", "Keep closed cases (years)", placeholder="1 to 25")
             yield field_row("backups_kept", "Backups kept", placeholder="1 to 60")
+            yield field_row("review_weeks", "Review plans every (weeks)", placeholder="1 to 52")
             yield Static("", id="prot-message", classes="prot-message", markup=False)
             yield Static("The lock settings apply at once and at every unlock. Closed cases older "
                          "than the retention period are listed for review; nothing is deleted "
-                         "without a manager erasing it.", classes="prot-help")
+                         "without a manager erasing it. A support plan's review is due this many "
+                         "weeks after the plan is made, then after each review.", classes="prot-help")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -308,7 +311,7 @@ class SettingsScreen(FormMixin, AreaScreen):
         self.ycapp.lock_policy = values.policy
         self.say(f"Saved. Locks after {values.idle_minutes} minutes idle; a session lasts at most "
                  f"{values.max_hours} hours; closed cases kept {values.retention_years} years; "
-                 f"{values.backups_kept} backups kept.")
+                 f"{values.backups_kept} backups kept; plans reviewed every {values.review_weeks} weeks.")
 
     def action_back(self) -> None:
         self.dismiss()

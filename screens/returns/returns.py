@@ -5,7 +5,9 @@ Opens on the last full quarter (the one usually due). ``[`` and ``]`` step a qua
 numerator, denominator, value and target with "met" or "missed" in words (and colour). Enter on
 a figure lists the referrals behind it with what is missing or late; from there Enter opens the
 carer's record to put a date right, and coming back counts again. ``x`` exports (seals) the return,
-``l`` lists the sealed returns and which are sent, ``y`` syncs them to a folder.
+``l`` lists the sealed returns and which are sent, ``y`` syncs them to a folder. Under the table, a
+small table counts the period's contacts by how they were delivered (face to face, phone, video,
+online group, text/message, not recorded); it is for the service, not part of the return's files.
 
 The table fits the terminal: the figure's name takes what the other columns leave and wraps
 (their labels are short: Count, Out of, Value, Target, Result), so Target and Result are on
@@ -31,6 +33,18 @@ from screens.returns.cells import result_cell, value_text
 from ycworker.common import periods
 from ycworker.returns import kpis
 from ycworker.returns.actions import ReturnView, load_return
+from ycworker.returns.delivery import DeliveryCounts
+
+
+def delivery_table(counts: DeliveryCounts) -> str:
+    """Contacts by how they were delivered, as two aligned lines under a title."""
+    if not counts.rows:
+        return ""
+    cells = [(label, str(n)) for _k, label, n in counts.rows] + [("Total", str(counts.total))]
+    widths = [max(len(a), len(b)) for a, b in cells]
+    head = "  ".join(a.rjust(w) for (a, _b), w in zip(cells, widths, strict=True))
+    row = "  ".join(b.rjust(w) for (_a, b), w in zip(cells, widths, strict=True))
+    return f"Contacts in the period by how they were delivered (not in the return's files):\n{head}\n{row}"
 
 
 class ReturnsTable(DataTable):
@@ -49,6 +63,7 @@ class ReturnsScreen(AreaScreen):
     ReturnsScreen #ret-status { padding: 0 1; height: auto; }
     ReturnsScreen #ret-table { height: 1fr; margin: 0 1; }
     ReturnsScreen #ret-sealed { padding: 0 1; height: 1; color: $text-muted; }
+    ReturnsScreen #ret-delivery { padding: 0 1; height: auto; }
     """
     BINDINGS = [
         Binding("enter", "drill", "Referrals behind it"),
@@ -74,6 +89,7 @@ class ReturnsScreen(AreaScreen):
         self.asked = 0  # the latest request; older results that arrive late are dropped
         self.export_folder = ""
         self.fitted_width = 0  # the table's width when the figure column was last fitted
+        self.delivery = DeliveryCounts(())
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -84,6 +100,7 @@ class ReturnsScreen(AreaScreen):
         for label, width in FIXED_COLUMNS:
             table.add_column(label, width=width)
         yield table
+        yield Static("", id="ret-delivery", markup=False)
         yield Static("", id="ret-sealed", markup=False)
         yield Footer()
 
@@ -129,7 +146,7 @@ class ReturnsScreen(AreaScreen):
         if asked != self.asked:
             return
         report = result.report
-        self.report, self.sealed = report, result.sealed
+        self.report, self.sealed, self.delivery = report, result.sealed, result.delivery
         table = self.query_one(ReturnsTable)
         keep = table.cursor_row
         set_loading(table, False)
@@ -166,6 +183,7 @@ class ReturnsScreen(AreaScreen):
         status.append(" · Enter lists the referrals behind a figure · x exports and seals")
         self.query_one("#ret-status", Static).update(status)
         self.query_one("#ret-sealed", Static).update(self.sealed_line())
+        self.query_one("#ret-delivery", Static).update(delivery_table(result.delivery))
 
     def fit_columns(self) -> None:
         """The figure's name takes the width the other columns leave (read at each fill)."""
@@ -180,7 +198,7 @@ class ReturnsScreen(AreaScreen):
 
     def refit(self) -> None:
         if self.report is not None and self.fitted_width != self.size.width:
-            self.show(self.asked, ReturnView(self.report, self.sealed))
+            self.show(self.asked, ReturnView(self.report, self.sealed, self.delivery))
 
     def sealed_line(self) -> str:
         if not self.sealed:
@@ -220,7 +238,7 @@ class ReturnsScreen(AreaScreen):
     def action_breakdowns(self) -> None:
         self.show_breakdowns = not self.show_breakdowns
         if self.report is not None:
-            self.show(self.asked, ReturnView(self.report, self.sealed))
+            self.show(self.asked, ReturnView(self.report, self.sealed, self.delivery))
 
     # -- drilling in -----------------------------------------------------------------------------
 

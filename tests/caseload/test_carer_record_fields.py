@@ -103,11 +103,12 @@ def test_referral_form_junk_is_a_field_error(store, data, which, field, junk):
         _field_error_or_ok(lambda: fn(s, ref_id, form, TODAY, None))
 
 
-@pytest.mark.parametrize("field", ["kind", "contact_date", "duration_minutes", "note"])
+@pytest.mark.parametrize("field", ["kind", "mode", "contact_date", "duration_minutes", "note"])
 @SETTINGS
 @given(junk=JUNK)
 def test_contact_junk_is_a_field_error(store, data, field, junk):
-    form = {"kind": "phone_call", "contact_date": "23/11/2026", "duration_minutes": "10", "note": "ok"}
+    form = {"kind": "phone_call", "mode": "phone", "contact_date": "23/11/2026", "duration_minutes": "10",
+            "note": "ok"}
     form[field] = junk
     with rolled_back(store) as s:
         _field_error_or_ok(lambda: carers.add_contact(s, data["amira"], form, TODAY, None))

@@ -196,11 +196,12 @@ async def test_add_contact_and_cared_for_person(make_app, store):
         record = await _open_record(pilot, ids["amira"])
         await pilot.press("t")
         await settle(pilot)
-        await _fill(app.screen, kind="home_visit", contact_date="23/11/2026", duration_minutes="50",
-                    note="Met Mum; talked about respite")
+        await _fill(app.screen, kind="home_visit", mode="face_to_face", contact_date="23/11/2026",
+                    duration_minutes="50", note="Met Mum; talked about respite")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "23/11/2026 Home visit (50 min)" in str(record.query_one("#record-timeline").render())
+        timeline = str(record.query_one("#record-timeline").render())
+        assert "23/11/2026 Home visit, face to face (50 min)" in timeline
         await pilot.press("p")
         await settle(pilot)
         form = app.screen

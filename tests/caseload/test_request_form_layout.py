@@ -152,6 +152,7 @@ async def test_contact_note_is_several_lines_and_wide(make_app, store):
         note = app.screen.query_one("#f-note")
         assert isinstance(note, TextArea)
         assert note.size.width >= 60 and note.size.height >= 3
+        app.screen.query_one("#f-mode").value = "face_to_face"  # how it was delivered (required)
         note.focus()
         await pilot.press(*"Met Mum", "enter", *"Talked about respite")
         await pilot.press("ctrl+s")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections import Counter, defaultdict
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -195,6 +195,27 @@ def test_carers_look_like_the_kent_cohort(demo):
     # A few turn 18 within six months (transition assessments).
     turning = [a for r, a in zip(carers, ages, strict=True) if a == 17]
     assert turning
+
+
+def test_contacts_say_how_they_were_delivered_and_open_plans_when_they_are_reviewed(demo):
+    store, _ = demo
+    modes = Counter(dict(rows(store, "SELECT coalesce(mode, '-'), count(*) FROM contact "
+                                     "WHERE kind != 'note' GROUP BY 1")))
+    total = sum(modes.values())
+    assert set(modes) == {"face_to_face", "phone", "video", "online_group", "text_message", "-"}
+    assert modes["face_to_face"] == max(modes.values()) and modes["face_to_face"] / total > 0.45
+    assert modes["phone"] > modes["video"] > 0 and modes["-"] / total < 0.1  # a few not recorded
+    assert rows(store, "SELECT count(*) FROM contact WHERE kind = 'note' AND mode IS NOT NULL") == [(0,)]
+    due = [date.fromisoformat(d) for (d,) in rows(
+        store, "SELECT review_due_date FROM carer WHERE review_due_date IS NOT NULL")]
+    closed = "SELECT count(*) FROM carer WHERE review_due_date IS NOT NULL AND status != 'open'"
+    assert rows(store, closed) == [(0,)]
+    overdue = sum(d < TODAY for d in due)
+    assert 0.1 <= overdue / len(due) <= 0.35  # some overdue, most still to come
+    assert max(due) - TODAY > timedelta(weeks=8) and TODAY - min(due) < timedelta(weeks=8)
+    # only carers with a support plan have a review date
+    assert rows(store, "SELECT count(*) FROM carer c WHERE review_due_date IS NOT NULL AND NOT EXISTS "
+                       "(SELECT 1 FROM plan_action p WHERE p.carer_id = c.id)") == [(0,)]
 
 
 def test_siblings_share_households_and_cared_for_people(demo):

@@ -16,6 +16,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from db.models import Assessment, Carer, PlanAction, utcnow
+from ycworker.caseload import review_schedule
 from ycworker.caseload.closure import drop_open_plan_actions as drop_open_actions
 from ycworker.common import audit
 from ycworker.common.errors import FieldError, FormErrors
@@ -52,6 +53,8 @@ class Plan:
     name: str
     carer_ref: str
     actions: list[ActionRow]
+    review_due: date | None = None
+    review_text: str = ""  # "review due 03 Mar 2027", "review overdue by 5 days (due ...)" or ""
 
     @property
     def overdue(self) -> int:
@@ -80,7 +83,8 @@ def load_plan(session: Session, carer_id: str, today: date) -> Plan:
     order = {"open": 0, "done": 1, "dropped": 2}
     rows = sorted(rows, key=lambda a: (order.get(a.status, 3), a.due_date or date.max, a.created_at))
     return Plan(carer_id, f"{carer.preferred_name or carer.first_name} {carer.last_name}",
-                carer.carer_ref, [_row(a, today) for a in rows])
+                carer.carer_ref, [_row(a, today) for a in rows], carer.review_due_date,
+                review_schedule.describe(carer.review_due_date, today))
 
 
 def _due(raw: str) -> date | None:
@@ -126,13 +130,16 @@ def latest_assessment_id(session: Session, carer_id: str) -> str | None:
 
 def add_action(session: Session, carer_id: str, form: Mapping[str, str], today: date,
                worker_id: str | None = None) -> str:
-    """Add an action to the carer's plan (linked to their latest completed assessment)."""
-    if session.get(Carer, carer_id) is None:
+    """Add an action to the carer's plan (linked to their latest completed assessment). The plan's
+    first action makes the plan: its review falls due the service's review weeks after today."""
+    carer = session.get(Carer, carer_id)
+    if carer is None:
         raise FieldError("what", "That young carer is no longer there.")
     what, who, due, status, done = _check(form, today)
     a = PlanAction(carer_id=carer_id, assessment_id=latest_assessment_id(session, carer_id), what=what,
                    who=who, due_date=due, status=status, done_date=done)
     session.add(a)
+    review_schedule.plan_made(session, carer, today)
     session.flush()
     audit.record(session, "create", "plan_action", a.id, worker_id)
     return a.id

@@ -13,6 +13,9 @@ The next step is ``continue``, ``step_down`` (closed to 1:1, stays in clubs: the
 closes as stepped_down) or ``close`` (intervention_completed), both on the review's date, through
 ``ycworker.caseload.referrals.close`` in the same transaction as the review; open plan actions are then
 dropped. A review that has closed a request keeps that step (reopen on the record to undo).
+
+Each review moves the plan's next review on (``review_schedule.reviewed``): due the service's
+review weeks after the carer's latest review, or no longer due when the review closed the request.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from sqlmodel import Session, col, select
 from db.models import Carer, Feedback, Referral, Review, ReviewOutcome, Worker, utcnow
 from ycworker.assessment import plans
 from ycworker.assessment.outcomes import OUTCOMES
-from ycworker.caseload import referrals
+from ycworker.caseload import referrals, review_schedule
 from ycworker.common import audit
 from ycworker.common.errors import FieldError, FormErrors, collect
 from ycworker.common.validators import field_date, field_text
@@ -209,6 +212,7 @@ def save_review(session: Session, carer_id: str, form: Mapping[str, Any], today:
             "closure_note": str(form.get("closure_note") or "") or f"{NEXT_STEPS[step]} at the review."},
             today, worker_id)
         plans.drop_open_actions(session, carer_id, worker_id)
+    review_schedule.reviewed(session, carer, closed=step in CLOSES_AS)
     session.flush()
     audit.record(session, "create" if existing is None else "update", "review", review.id, worker_id)
     return review.id

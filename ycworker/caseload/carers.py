@@ -66,7 +66,21 @@ CONTACT_KINDS = {
     "home_visit": "Home visit",
     "note": "Note",
 }
+#: How the support was delivered (a contact's mode; a note has none). The papers' hybrid offer.
+CONTACT_MODES = {
+    "face_to_face": "Face to face",
+    "phone": "Phone",
+    "video": "Video",
+    "online_group": "Online group",
+    "text_message": "Text / message",
+}
+MODE_NOT_RECORDED = "not recorded"
 MIN_AGE, MAX_AGE = 4, 25
+
+
+def mode_text(mode: str | None) -> str:
+    """How a contact was delivered, as the record and the returns screen say it."""
+    return CONTACT_MODES[mode].lower() if mode in CONTACT_MODES else MODE_NOT_RECORDED
 
 
 def field_dob(name: str, raw: str, today: date, *, at: date | None = None) -> date:
@@ -298,7 +312,8 @@ def add_cared_for(session: Session, carer_id: str, form: dict[str, object],
 
 def add_contact(session: Session, carer_id: str, form: dict[str, str], today: date,
                 worker_id: str | None = None) -> str:
-    """A contact or note on the timeline: kind, date, duration in minutes, note."""
+    """A contact or note on the timeline: kind, date, how it was delivered (every contact but a
+    note), duration in minutes, note."""
     c = carer_row(session, carer_id)
     errors: list[FieldError] = []
 
@@ -307,6 +322,15 @@ def add_contact(session: Session, carer_id: str, form: dict[str, str], today: da
 
     kind = check(field_choice, "kind", form.get("kind", "note"), tuple(CONTACT_KINDS), "Kind of contact")
     when = check(field_date, "contact_date", form.get("contact_date", ""), today, label="Date")
+    mode = (form.get("mode") or "").strip() or None
+    if kind == "note":
+        mode = None  # a note records no delivery
+    elif mode is None:
+        errors.append(FieldError("mode", "Choose how it was delivered: face to face, phone, video, "
+                                         "online group or text/message."))
+    elif mode not in CONTACT_MODES:
+        errors.append(FieldError("mode", "How it was delivered: face to face, phone, video, online group "
+                                         "or text/message."))
     raw_minutes = (form.get("duration_minutes") or "").strip()
     minutes = 0
     if raw_minutes:
@@ -321,7 +345,7 @@ def add_contact(session: Session, carer_id: str, form: dict[str, str], today: da
     if errors:
         raise FormErrors(errors)
     contact = Contact(carer_id=c.id, worker_id=worker_id, contact_date=when, kind=kind,
-                      duration_minutes=minutes, note=note or "")
+                      duration_minutes=minutes, note=note or "", mode=mode)
     session.add(contact)
     if kind != "note" and (c.last_contact_date is None or when > c.last_contact_date):
         c.last_contact_date = when

@@ -25,6 +25,7 @@ from db.models import (
     School,
     Worker,
 )
+from ycworker.caseload import review_schedule
 from ycworker.caseload.search import age_on, describe_pending, flag_for, pending_deadline
 from ycworker.common import audit
 from ycworker.common.errors import FieldError
@@ -98,6 +99,7 @@ class ContactView:
     duration_minutes: int
     note: str
     worker: str
+    mode: str | None = None  # None: a note, or a contact recorded before the mode was asked
 
 
 @dataclass
@@ -125,6 +127,8 @@ class CarerRecord:
     needs_referral_details: bool
     last_contact_date: date | None
     household_id: str | None
+    review_due_date: date | None = None
+    review_text: str = ""  # "review due 03 Mar 2027", "review overdue by 5 days (due ...)" or ""
     household_name: str = ""
     household_ref: str = ""
     address: str = ""
@@ -219,7 +223,9 @@ def load_record(session: Session, carer_id: str, today: date, worker_id: str | N
         caring_tasks=c.caring_tasks, impact_level=c.impact_level, status=c.status,
         needs_referral_details=c.needs_referral_details, last_contact_date=c.last_contact_date,
         household_id=c.household_id, flag=flag_for(c.date_of_birth, today),
+        review_due_date=c.review_due_date if c.status == "open" else None,
     )
+    rec.review_text = review_schedule.describe(rec.review_due_date, today)
     if c.household_id:
         h = session.get(Household, c.household_id)
         if h is not None:
@@ -236,10 +242,10 @@ def load_record(session: Session, carer_id: str, today: date, worker_id: str | N
     rec.cared_for = cared_for_views(session, c.id)
     rec.referrals = referral_views(session, c.id, today)
     rec.timeline = [
-        ContactView(i, d, k, m, n, w or "")
-        for i, d, k, m, n, w in session.execute(
+        ContactView(i, d, k, m, n, w or "", mode)
+        for i, d, k, m, n, w, mode in session.execute(
             sa_select(col(Contact.id), col(Contact.contact_date), col(Contact.kind),
-                      col(Contact.duration_minutes), col(Contact.note), col(Worker.name))
+                      col(Contact.duration_minutes), col(Contact.note), col(Worker.name), col(Contact.mode))
             .join(Worker, col(Worker.id) == Contact.worker_id, isouter=True)
             .where(col(Contact.carer_id) == c.id)
             .order_by(col(Contact.contact_date).desc(), col(Contact.created_at).desc())
@@ -294,6 +300,8 @@ def due_next(rec: CarerRecord, today: date) -> list[str]:
         return out
     if rec.flag:
         out.append(rec.flag[0].upper() + rec.flag[1:] + ".")
+    if rec.review_due_date is not None and (rec.review_due_date - today).days <= review_schedule.SOON_DAYS:
+        out.append(f"Review the support plan: {rec.review_text}.")
     if rec.needs_referral_details:
         out.append("Walk-in: take the support request details.")
     if not rec.cared_for:

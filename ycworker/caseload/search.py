@@ -49,6 +49,7 @@ class CaseloadQuery:
     impact: str | None = None  # low | medium | high | none
     overdue: bool = False
     turning_18: bool = False
+    review_overdue: bool = False  # the support plan's review is past its due date
     sort: str = "name"  # name | deadline | last_contact
 
     def with_(self, **kw) -> CaseloadQuery:
@@ -229,6 +230,11 @@ def _conditions(session: Session, q: CaseloadQuery, today: date) -> tuple[list, 
         after, by = turning_18_bounds(today)
         dob = pick(Carer.date_of_birth)
         conds.append(and_(dob > after, dob <= by))
+    if q.review_overdue:
+        # ix_carer_review_due (status, archived_at, review_due_date): a range of the index.
+        conds.append(pick(Carer.review_due_date) < today)
+        if q.status != "open":  # a closed case has no review to do
+            conds.append(pick(Carer.status) == "open")
     if q.overdue:
         cut_a = latest_start_before(workdays.allocation_deadline, today)
         cut_b = latest_start_before(workdays.assessment_deadline, today)

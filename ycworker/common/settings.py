@@ -14,12 +14,14 @@ RETENTION_YEARS = "retention_years"
 BACKUP_GENERATIONS = "backup_generations"
 PSEUDONYM_SECRET = "pseudonym_secret"
 LAST_WORKER = "last_worker_id"
+REVIEW_WEEKS = "review_weeks"  # a support plan is reviewed this many weeks after it is made or reviewed
 
 DEFAULTS = {
     IDLE_LOCK_MINUTES: "10",
     MAX_SESSION_HOURS: "9",
     RETENTION_YEARS: "6",
     BACKUP_GENERATIONS: "7",
+    REVIEW_WEEKS: "12",
 }
 
 

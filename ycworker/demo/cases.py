@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from random import Random
 
 from ycworker.common import workdays
 from ycworker.demo import places
@@ -67,6 +68,12 @@ class CaseMaker:
         self.start = window_start(demo.today)
         self.totals = CaseTotals()
         self.worker_names = {w[0]: w[1] for w in svc.workers}
+        # Delivery modes and review dates (migration 0010) draw from their own generator, seeded from
+        # a copy of the demo's, so every row the demo made before them is the same for a seed.
+        side = Random()
+        side.setstate(self.rng.getstate())
+        self.side = Random(side.getrandbits(64))
+        self.planned: set[str] = set()  # carers with a support plan
 
     # -- the whole caseload -------------------------------------------------------------------
     def run(self, walk_ins: int) -> CaseTotals:
@@ -298,6 +305,7 @@ class CaseMaker:
 
     def _plan(self, p: Person, assessment_id: str, impact: str, start: date) -> None:
         demo, rng, today = self.demo, self.rng, self.today
+        self.planned.add(p.id)
         wanted = {"high": 4, "medium": 3, "low": 2}[impact]
         actions = [a for a in PLAN_ACTIONS if impact == "high" or a[2] > 0]
         for what, who, _w in rng.sample(actions, min(wanted, len(actions))):
@@ -388,9 +396,35 @@ class CaseMaker:
             minutes = max(5, minutes + rng.randrange(-10, 31, 5))
         self.demo.add("contact", day, {"carer_id": p.id, "worker_id": worker, "contact_date": day,
                                        "kind": kind, "duration_minutes": minutes,
-                                       "note": rng.choice(CONTACT_NOTES[kind])})
+                                       "note": rng.choice(CONTACT_NOTES[kind]),
+                                       "mode": self._mode(kind, day)})
         if p.last_contact is None or day > p.last_contact:
             p.last_contact = day
+
+    def _mode(self, kind: str, day: date) -> str | None:
+        """How a contact was delivered: mostly face to face; calls by phone; some video and online
+        groups, more of them in the Covid years; a few older contacts not recorded."""
+        if kind == "note":
+            return None
+        side = self.side
+        if side.random() < 0.04:
+            return None  # recorded before the mode was asked
+        if kind == "phone_call":
+            return "phone" if side.random() < 0.85 else side.choice(("text_message", "video"))
+        if kind in ("school_visit", "home_visit"):
+            return "face_to_face"
+        covid = day < date(2022, 4, 1)
+        return _weighted(side, (("face_to_face", 62 if covid else 80), ("video", 18 if covid else 8),
+                                ("phone", 8), ("online_group", 8 if covid else 2), ("text_message", 4)))
+
+    def _review_due(self, p: Person) -> date | None:
+        """An open case with a plan: its next review, spread around today (about one in five overdue)."""
+        if p.status != "open" or p.id not in self.planned:
+            return None
+        side = self.side
+        if side.random() < 0.2:
+            return self.today - timedelta(days=side.randrange(1, 45))
+        return self.today + timedelta(days=side.randrange(0, 84))
 
     # -- the carer row ----------------------------------------------------------------------------
     def _settle(self, p: Person) -> None:
@@ -415,7 +449,7 @@ class CaseMaker:
                 link["created_at"] = link["updated_at"] = row["created_at"]
             p.since = when
         row.update(status=p.status, worker_id=p.worker_id, impact_level=p.impact,
-                   last_contact_date=p.last_contact)
+                   last_contact_date=p.last_contact, review_due_date=self._review_due(p))
         self.demo.queue("carer", row)
         for link in p.links:
             self.demo.queue("care_relationship", link)

@@ -2,15 +2,16 @@
 
 Sessions today, the commissioner's return when it is due within 20 working days or overdue
 (``return_due``), allocations and assessments due within the next two working days or overdue,
-carers turning 18 within six months (transition assessment), overdue plan actions and walk-ins
-that still need referral details. Each list is bounded; counts are exact.
+carers turning 18 within six months (transition assessment), overdue plan actions, support-plan
+reviews due within two weeks or overdue, and walk-ins that still need referral details. Each list
+is bounded; counts are exact.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -20,6 +21,7 @@ from sqlmodel import Session, and_, col, or_, select
 
 from db.engine import Store
 from db.models import Carer, Club, ClubSession, PlanAction, Referral
+from ycworker.caseload import review_schedule
 from ycworker.common import workdays
 from ycworker.home.return_due import ReturnDue, returns_due
 
@@ -46,6 +48,7 @@ class WorkerDay:
     assessments: list[DayItem] = field(default_factory=list)
     turning_18: list[DayItem] = field(default_factory=list)
     plan_actions: list[DayItem] = field(default_factory=list)
+    reviews: list[DayItem] = field(default_factory=list)
     needs_details: list[DayItem] = field(default_factory=list)
     returns: list[ReturnDue] = field(default_factory=list)  # the commissioner's return, when due soon
     counts: dict[str, int] = field(default_factory=dict)
@@ -163,6 +166,23 @@ def worker_day(session: Session, worker_id: str | None, today: date, *, everyone
         day.plan_actions.append(DayItem(cid, f"{_name(first, last, preferred)} ({ref})",
                                         f"{what}: due {due:%d %b %Y}", due, overdue=True, ref_id=aid))
 
+    # Support-plan reviews due within SOON_DAYS or overdue, of open carers, soonest (most overdue) first:
+    # a range of ix_carer_review_due.
+    review_horizon = today + timedelta(days=review_schedule.SOON_DAYS)
+    reviews_where = (col(Carer.status) == "open", col(Carer.archived_at).is_(None),
+                     col(Carer.review_due_date) <= review_horizon)
+    reviews_q = sa_select(*person, col(Carer.review_due_date)).where(*reviews_where)
+    overdue_q = select(func.count()).select_from(Carer).where(
+        col(Carer.status) == "open", col(Carer.archived_at).is_(None), col(Carer.review_due_date) < today)
+    if mine_only:
+        reviews_q = reviews_q.where(col(Carer.worker_id) == worker_id)
+        overdue_q = overdue_q.where(col(Carer.worker_id) == worker_id)
+    for cid, first, last, preferred, ref, due in session.execute(
+            reviews_q.order_by(col(Carer.review_due_date)).limit(LIST_LIMIT)).all():
+        day.reviews.append(DayItem(cid, f"{_name(first, last, preferred)} ({ref})",
+                                   review_schedule.describe(due, today), due,
+                                   overdue=review_schedule.is_overdue(due, today)))
+
     # Walk-ins and quick adds that still need referral details.
     details_q = sa_select(*person).where(col(Carer.needs_referral_details) == True,  # noqa: E712
                                          col(Carer.archived_at).is_(None))
@@ -177,6 +197,7 @@ def worker_day(session: Session, worker_id: str | None, today: date, *, everyone
         "sessions": len(day.sessions),
         "allocations_overdue": sum(i.overdue for i in day.allocations),
         "assessments_overdue": sum(i.overdue for i in day.assessments),
+        "reviews_overdue": session.exec(overdue_q).one(),
         "open_carers": session.exec(
             select(func.count()).select_from(Carer).where(Carer.status == "open",
                                                           or_(col(Carer.archived_at).is_(None)))

@@ -85,6 +85,7 @@ def save_policy(session: Session, idle_minutes: str | int, max_hours: str | int,
 
 RETENTION_RANGE = (1, 25)
 GENERATIONS_RANGE = (1, 60)
+REVIEW_WEEKS_RANGE = (1, 52)
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ class ProtectionSettings:
     max_hours: int
     retention_years: int
     backups_kept: int
+    review_weeks: int = 12
 
     @property
     def policy(self) -> LockPolicy:
@@ -107,17 +109,22 @@ def load_settings(session: Session) -> ProtectionSettings:
         policy.idle_minutes, policy.max_hours,
         _int_setting(session, settings.RETENTION_YEARS, *RETENTION_RANGE),
         _int_setting(session, settings.BACKUP_GENERATIONS, *GENERATIONS_RANGE),
+        _int_setting(session, settings.REVIEW_WEEKS, *REVIEW_WEEKS_RANGE),
     )
 
 
 def save_settings(session: Session, form: dict, worker_id: str | None = None) -> ProtectionSettings:
-    """Validate and keep all four settings; every bad field is named (FormErrors), none is kept."""
+    """Validate and keep the settings; every bad field is named (FormErrors), none is kept.
+    A form without ``review_weeks`` (an older caller) keeps the weeks in force."""
     fields = (
         ("idle_minutes", IDLE_RANGE, "minutes", settings.IDLE_LOCK_MINUTES),
         ("max_hours", SESSION_RANGE, "hours", settings.MAX_SESSION_HOURS),
         ("retention_years", RETENTION_RANGE, "years", settings.RETENTION_YEARS),
         ("backups_kept", GENERATIONS_RANGE, "backups", settings.BACKUP_GENERATIONS),
+        ("review_weeks", REVIEW_WEEKS_RANGE, "weeks", settings.REVIEW_WEEKS),
     )
+    form = dict(form)
+    form.setdefault("review_weeks", str(_int_setting(session, settings.REVIEW_WEEKS, *REVIEW_WEEKS_RANGE)))
     errors, values = [], {}
     for field, rng, unit, _key in fields:
         try:

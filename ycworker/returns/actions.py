@@ -5,13 +5,13 @@ Each owns one read transaction and returns plain data the screens show.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from db.engine import Store
 from ycworker.assessment.outcomes import OUTCOMES
 from ycworker.common.periods import Period
-from ycworker.returns import drill, kpis
+from ycworker.returns import delivery, drill, kpis
 from ycworker.returns.drill import DrillRow, OutcomeDrillRow
 from ycworker.returns.outbox import ReturnRow, list_returns
 
@@ -22,6 +22,8 @@ class ReturnView:
 
     report: kpis.KpiReport
     sealed: list[ReturnRow]
+    # contacts in the period by how they were delivered (shown on screen; not in the spec'd files)
+    delivery: delivery.DeliveryCounts = field(default_factory=lambda: delivery.DeliveryCounts(()))
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,8 @@ class Drilled:
 def load_return(store: Store, period: Period, today: date) -> ReturnView:
     """Count the period's return and list the sealed returns, in one transaction."""
     with store.read() as s:
-        return ReturnView(kpis.compute(s, period, today), list_returns(s))
+        return ReturnView(kpis.compute(s, period, today), list_returns(s),
+                          delivery.contacts_by_mode(s, period))
 
 
 def drill_figure(store: Store, period: Period, today: date, key: str, breakdown: str, value: str) -> Drilled:
