@@ -65,6 +65,9 @@ class Carer(Record, table=True):
               "first_name", "id"),
         # The home screen's walk-ins needing referral details, oldest first (0008).
         Index("ix_carer_needs_details", "needs_referral_details", "archived_at", "created_at"),
+        # The caseload's deadline order and overdue filter (0011): the stored pending deadline.
+        Index("ix_carer_status_deadline", "status", "archived_at", "deadline_date", "last_name",
+              "first_name", "id"),
     )
 
     carer_ref: str = Field(unique=True)  # the service's own id for the young carer
@@ -89,6 +92,10 @@ class Carer(Record, table=True):
     send: bool = False  # special educational needs and disability
     last_contact_date: date | None = None
     archived_at: datetime | None = None
+    # The next statutory deadline of the open referrals, kept by the referral services
+    # (ycworker.caseload.deadlines): None when nothing is pending.
+    deadline_date: date | None = None
+    deadline_kind: str | None = None  # allocation | assessment
 
 
 class CaredFor(Record, table=True):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ycworker.caseload import deadlines
 from ycworker.common import workdays
 from ycworker.demo import places
 from ycworker.demo.base import Demo
@@ -414,8 +415,11 @@ class CaseMaker:
             for link in p.links:
                 link["created_at"] = link["updated_at"] = row["created_at"]
             p.since = when
+        pending = deadlines.earliest((r["referral_date"], r["allocated_date"], r["assessment_completed_date"],
+                                      r["closed_date"], r["consent"]) for r in p.referrals)
         row.update(status=p.status, worker_id=p.worker_id, impact_level=p.impact,
-                   last_contact_date=p.last_contact)
+                   last_contact_date=p.last_contact, deadline_date=pending[1] if pending else None,
+                   deadline_kind=pending[0] if pending else None)
         self.demo.queue("carer", row)
         for link in p.links:
             self.demo.queue("care_relationship", link)
