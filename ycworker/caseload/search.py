@@ -77,6 +77,9 @@ class CaseloadRow:
     deadline_text: str  # "allocation due in 3 working days", "assessment overdue by 2 working days"
     overdue: bool
     flag: str  # "18 on 03/03/2027: transition", "aged out (25)" or ""
+    # In deadline order, the row's key (deadline, last name, first name, id): the ``after`` of a
+    # window that goes on from this row (keyset paging).
+    sort_key: tuple | None = None
 
 
 @dataclass
@@ -264,11 +267,9 @@ def window(session: Session, q: CaseloadQuery, today: date, offset: int = 0,
             deadline=deadline if kind else None,
             deadline_text=describe_pending(kind, deadline, today) if kind and deadline else "",
             overdue=bool(kind and deadline and deadline < today), flag=short_flag(dob, today),
+            sort_key=(deadline, last, first, cid) if q.sort == "deadline" else None,
         ))
-    last_key = None
-    if q.sort == "deadline" and rows:
-        r = rows[-1]
-        last_key = (r[10], r[2], r[1], r[0])
+    last_key = out[-1].sort_key if out else None
     return Window(total=total, offset=offset, rows=out, capped=capped, last_key=last_key)
 
 
