@@ -68,6 +68,8 @@ class Carer(Record, table=True):
         # The caseload's deadline order and overdue filter (0011): the stored pending deadline.
         Index("ix_carer_status_deadline", "status", "archived_at", "deadline_date", "last_name",
               "first_name", "id"),
+        Index("ix_carer_worker_deadline", "worker_id", "status", "archived_at", "deadline_date",
+              "last_name", "first_name", "id"),
     )
 
     carer_ref: str = Field(unique=True)  # the service's own id for the young carer

@@ -4,7 +4,8 @@ Sorting the caseload by deadline worked out the working days of every open carer
 Python on each query (147 ms at 50,000 carers, 1.1 s at 200,000), and the overdue filter walked
 every open referral. The carer now holds its next pending deadline (``deadline_date``) and which
 clock it is (``deadline_kind``: allocation | assessment), kept by the referral services
-(ycworker.caseload.deadlines), and ``ix_carer_status_deadline`` makes both an index read.
+(ycworker.caseload.deadlines), and ``ix_carer_status_deadline`` makes both an index read
+(``ix_carer_worker_deadline`` for one worker's caseload).
 
 This fills the two columns for the carers already held. The working-day rule is copied here as
 it stands at this revision (a migration cannot import the services, and must not change when
@@ -79,9 +80,13 @@ def upgrade() -> None:
                      rows)
     op.create_index("ix_carer_status_deadline", "carer",
                     ["status", "archived_at", "deadline_date", "last_name", "first_name", "id"])
+    # "My caseload" in deadline order (or overdue): the worker's own carers, by the same key.
+    op.create_index("ix_carer_worker_deadline", "carer",
+                    ["worker_id", "status", "archived_at", "deadline_date", "last_name", "first_name", "id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_carer_worker_deadline", table_name="carer")
     op.drop_index("ix_carer_status_deadline", table_name="carer")
     op.execute("ALTER TABLE carer DROP COLUMN deadline_kind")
     op.execute("ALTER TABLE carer DROP COLUMN deadline_date")
