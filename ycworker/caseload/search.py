@@ -26,7 +26,18 @@ from datetime import date
 from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Date, and_, func, literal, literal_column, text, tuple_
+from sqlalchemy import (
+    CompoundSelect,
+    Date,
+    Select,
+    and_,
+    func,
+    literal,
+    literal_column,
+    text,
+    tuple_,
+    union_all,
+)
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -221,7 +232,7 @@ def window(session: Session, q: CaseloadQuery, today: date, offset: int = 0,
     ids = select(Carer.id).where(*conds)
     keys: list[tuple] = []
     if q.sort == "deadline" and not searching:
-        keys = _deadline_page(session, conds, offset, limit, after)
+        keys = _deadline_page(session, conds, offset, limit, after, every_status=q.status == "all")
         page_ids = [k[3] for k in keys]
     else:
         # Overdue carers are few: read them by their stored deadline (ix_carer_status_deadline)
@@ -274,42 +285,53 @@ def window(session: Session, q: CaseloadQuery, today: date, offset: int = 0,
 
 
 def _deadline_page(session: Session, conds: list, offset: int, limit: int,
-                   after: tuple | None) -> list[tuple]:
+                   after: tuple | None, every_status: bool = False) -> list[tuple]:
     """(deadline, last name, first name, id) of one page in deadline order: carers with a pending
     deadline first, soonest first, then the rest by name. Two index reads in order
-    (ix_carer_status_deadline), each stopped at ``limit``; ``after`` goes on past a key by
-    comparison instead of skipping ``offset`` rows."""
+    (ix_carer_status_deadline, or ix_carer_worker_deadline for one worker), each stopped at
+    ``limit``; ``after`` goes on past a key by comparison instead of skipping ``offset`` rows.
+    Open and closed together (``every_status``): each status read in order and merged by SQLite
+    (a UNION ALL whose ORDER BY it meets by merging; without it, 1.5 s at 50,000 carers)."""
     if limit == 0:
         return []
-    when = col(Carer.deadline_date)
-    base = sa_select(when, col(Carer.last_name), col(Carer.first_name), col(Carer.id)).where(*conds)
-    dated = base.where(when.is_not(None)).order_by(when, Carer.last_name, Carer.first_name, Carer.id)
-    undated = base.where(when.is_(None)).order_by(Carer.last_name, Carer.first_name, Carer.id)
+    when, last_, first_, id_ = (col(Carer.deadline_date), col(Carer.last_name), col(Carer.first_name),
+                                col(Carer.id))
+
+    def read(*where, dated: bool, skip: int, take: int) -> list[tuple]:
+        columns = (when, last_, first_, id_)
+        arms = [sa_select(*columns).where(*conds, *where, col(Carer.status) == status)
+                for status in STATUSES if status != "all"] if every_status else []
+        stmt: Select | CompoundSelect
+        if arms:
+            stmt = union_all(*arms).order_by(*([text("1")] if dated else []), text("2"), text("3"),
+                                             text("4"))
+        else:
+            stmt = sa_select(*columns).where(*conds, *where).order_by(
+                *([when] if dated else []), last_, first_, id_)
+        return [tuple(r) for r in session.execute(stmt.offset(skip).limit(take)).all()]
+
     out: list[tuple] = []
     if after is not None:
         d, last, first, cid = after
         if d is not None:
-            out = [tuple(r) for r in session.execute(dated.where(
-                tuple_(when, col(Carer.last_name), col(Carer.first_name), col(Carer.id))
-                > tuple_(literal(d, Date()), literal(last), literal(first), literal(cid))
-            ).limit(limit)).all()]
+            out = read(when.is_not(None), tuple_(when, last_, first_, id_)
+                       > tuple_(literal(d, Date()), literal(last), literal(first), literal(cid)),
+                       dated=True, skip=0, take=limit)
             if len(out) < limit:
-                out += [tuple(r) for r in session.execute(undated.limit(limit - len(out))).all()]
+                out += read(when.is_(None), dated=False, skip=0, take=limit - len(out))
         else:
-            out = [tuple(r) for r in session.execute(undated.where(
-                tuple_(col(Carer.last_name), col(Carer.first_name), col(Carer.id))
-                > tuple_(literal(last), literal(first), literal(cid))
-            ).limit(limit)).all()]
+            out = read(when.is_(None), tuple_(last_, first_, id_)
+                       > tuple_(literal(last), literal(first), literal(cid)),
+                       dated=False, skip=0, take=limit)
         return out
-    out = [tuple(r) for r in session.execute(dated.offset(offset).limit(limit)).all()]
+    out = read(when.is_not(None), dated=True, skip=offset, take=limit)
     if len(out) < limit:
         if out or offset == 0:
             n_dated = offset + len(out)
         else:
             n_dated = session.execute(sa_select(func.count()).select_from(Carer)
                                       .where(*conds, when.is_not(None))).scalar_one()
-        out += [tuple(r) for r in session.execute(
-            undated.offset(max(0, offset - n_dated)).limit(limit - len(out))).all()]
+        out += read(when.is_(None), dated=False, skip=max(0, offset - n_dated), take=limit - len(out))
     return out
 
 
