@@ -329,8 +329,10 @@ def _deadline_page(session: Session, conds: list, offset: int, limit: int,
         if out or offset == 0:
             n_dated = offset + len(out)
         else:
+            # (every status: named, so the count reads ix_carer_status_deadline, not the table)
+            every = [col(Carer.status).in_([s for s in STATUSES if s != "all"])] if every_status else []
             n_dated = session.execute(sa_select(func.count()).select_from(Carer)
-                                      .where(*conds, when.is_not(None))).scalar_one()
+                                      .where(*conds, *every, when.is_not(None))).scalar_one()
         out += read(when.is_(None), dated=False, skip=max(0, offset - n_dated), take=limit - len(out))
     return out
 
