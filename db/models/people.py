@@ -67,6 +67,11 @@ class Carer(Record, table=True):
         Index("ix_carer_needs_details", "needs_referral_details", "archived_at", "created_at"),
         # Reviews due and overdue: home's list and the caseload's "review overdue" filter (0010).
         Index("ix_carer_review_due", "status", "archived_at", "review_due_date"),
+        # The caseload's deadline order and overdue filter (0011): the stored pending deadline.
+        Index("ix_carer_status_deadline", "status", "archived_at", "deadline_date", "last_name",
+              "first_name", "id"),
+        Index("ix_carer_worker_deadline", "worker_id", "status", "archived_at", "deadline_date",
+              "last_name", "first_name", "id"),
     )
 
     carer_ref: str = Field(unique=True)  # the service's own id for the young carer
@@ -94,6 +99,10 @@ class Carer(Record, table=True):
     # When the support plan's next review is due: set when the plan is made (plan date + the
     # service's review weeks), moved on by each review, cleared when a review closes the case (0010).
     review_due_date: date | None = None
+    # The next statutory deadline of the open referrals, kept by the referral services
+    # (ycworker.caseload.deadlines): None when nothing is pending.
+    deadline_date: date | None = None
+    deadline_kind: str | None = None  # allocation | assessment
 
 
 class CaredFor(Record, table=True):

@@ -188,7 +188,11 @@ class CaseloadScreen(AreaScreen):
     @on(CaseloadList.PageWanted)
     def _page_wanted(self, event: CaseloadList.PageWanted) -> None:
         generation, page, query = event.generation, event.page, self.query_state
-        self.run_db(actions.caseload_window, query, self.context(), page * PAGE, PAGE, False,
+        # Scrolling on from a full page held: go on from its last row by key where the order has
+        # one (deadline), instead of making SQLite skip every row before this page.
+        before = self.listing.page_rows(page - 1) if page else None
+        after = before[-1].sort_key if before and len(before) == PAGE else None
+        self.run_db(actions.caseload_window, query, self.context(), page * PAGE, PAGE, False, after,
                     then=lambda w: self.listing.put_page(generation, page, w.rows),
                     what="load more of the caseload", group="caseload-page")
 

@@ -219,6 +219,10 @@ class CaseloadList(ScrollView, can_focus=True):
         self._store(page * PAGE, rows)
         self.refresh()
 
+    def page_rows(self, page: int) -> list[CaseloadRow] | None:
+        """The rows held of a page (None if not read or let go)."""
+        return self._pages.get(page)
+
     def row_at(self, index: int) -> CaseloadRow | None:
         page = self._pages.get(index // PAGE)
         if page is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import settle, unlocked
+from tests.conftest import TODAY, settle, unlocked
 from tests.helpers import caseload_data
 
 
@@ -116,3 +116,46 @@ async def test_the_scroll_range_follows_each_result(make_app, store):
             await pilot.press("home")
             await settle(pilot)
             assert listing.scroll_offset.y == 0
+
+
+async def test_scrolling_on_in_deadline_order_reads_by_key(make_app, store, monkeypatch):
+    """Page after page in deadline order, the screen asks for the next page after the last row it
+    holds (keyset paging) and shows the same rows, in the same order, as reading by offset."""
+    from datetime import date, timedelta
+
+    from tests.helpers import factories as f
+    from ycworker.caseload import actions
+    from ycworker.caseload import search as caseload
+
+    with store.write() as s:
+        for i in range(260):
+            c = f.carer(s, f"Kid{i:03d}", "Deadline" if i % 3 else "Nobody")
+            if i % 3:
+                f.referral(s, c.id, date(2026, 10, 1) + timedelta(days=i % 40))
+    asked: list[tuple | None] = []
+    real = actions.caseload_window
+
+    def spy(store_, query, ctx, offset, limit, with_total, after=None):
+        asked.append(after)
+        return real(store_, query, ctx, offset, limit, with_total, after)
+
+    monkeypatch.setattr(actions, "caseload_window", spy)
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await _caseload(pilot)
+        screen.set_query(sort="deadline")
+        await settle(pilot)
+        listing = screen.listing
+        listing.focus()
+        while listing.cursor < listing.total - 1:
+            await pilot.press("pagedown")
+            await settle(pilot)
+        shown = [listing.row_at(i) for i in range(listing.total)]
+    by_deadline = caseload.CaseloadQuery(sort="deadline")
+    with store.read() as s:
+        expected = [*caseload.window(s, by_deadline, TODAY, 0, 200).rows,
+                    *caseload.window(s, by_deadline, TODAY, 200, 200).rows]
+    assert all(shown)
+    assert [r.carer_id for r in shown if r] == [r.carer_id for r in expected]
+    assert len(expected) == 260
+    assert sum(a is not None for a in asked) >= 2  # pages 1 and 2 went on by key

@@ -47,7 +47,11 @@ def carer(session, first_name="Amira", last_name="Khan", date_of_birth=date(2012
 
 
 def referral(session, carer_id, referral_date=date(2026, 10, 1), **kw) -> Referral:
+    """A referral as the services would leave it: the carer's stored deadline is kept too."""
+    from ycworker.caseload import deadlines
+
     r = Referral(carer_id=carer_id, referral_date=referral_date, **kw)
     session.add(r)
     session.flush()
+    deadlines.refresh(session, carer_id)
     return r

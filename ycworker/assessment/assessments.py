@@ -53,6 +53,7 @@ from ycworker.assessment.sections import (
     YES_NO_FIELDS,
     sections_for,
 )
+from ycworker.caseload import deadlines
 from ycworker.caseload.search import age_on
 from ycworker.common import audit, workdays
 from ycworker.common.errors import FieldError, FormErrors
@@ -347,6 +348,7 @@ def complete(session: Session, assessment_id: str, today: date, worker_id: str |
     carer.updated_at = utcnow()
     session.add(carer)
     session.flush()
+    deadlines.refresh(session, a.carer_id)  # the assessment clock is met
     audit.record(session, "update", "assessment", a.id, worker_id)
     return load(session, assessment_id, today, worker_id, audit_view=False)
 

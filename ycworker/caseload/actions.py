@@ -23,9 +23,11 @@ from ycworker.common.context import Context
 
 
 def caseload_window(store: Any, query: CaseloadQuery, ctx: Context, offset: int, limit: int,
-                    with_total: bool) -> Window:
+                    with_total: bool, after: tuple | None = None) -> Window:
+    """Rows from ``offset``; in deadline order ``after`` (the previous page's last ``sort_key``)
+    reads on by key instead of skipping ``offset`` rows."""
     with store.read() as session:
-        return search.window(session, query, ctx.today, offset, limit, with_total=with_total)
+        return search.window(session, query, ctx.today, offset, limit, with_total=with_total, after=after)
 
 
 def caseload_count(store: Any, query: CaseloadQuery, ctx: Context) -> int:

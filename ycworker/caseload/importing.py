@@ -23,6 +23,7 @@ from sqlmodel import Session, col
 from db import outbox
 from db.models import Carer, District, Household, Referral, School, new_id, utcnow
 from db.search_index import carers_indexed_in_bulk
+from ycworker.caseload import deadlines
 from ycworker.caseload.caseload_sheet import ImportRejected, Plan, Row, check_text, counted, read_text
 from ycworker.common import audit
 
@@ -196,7 +197,8 @@ def apply(session: Session, plan: Plan, worker_id: str | None = None) -> Importe
             "district_id": districts[r.district.lower()], "worker_id": None, "phone": "", "email": "",
             "caring_tasks": "", "impact_level": impact,
             "status": "open" if any(x.closed_date is None for x in rows) else "closed",
-            "needs_referral_details": False, "fsm": False, "send": False, **stamp,
+            "needs_referral_details": False, "fsm": False, "send": False,
+            **_deadline_fields(rows), **stamp,
         })
     if add_carers:
         insert_carers(conn, add_carers)
@@ -220,11 +222,23 @@ def apply(session: Session, plan: Plan, worker_id: str | None = None) -> Importe
         outbox.queue_update(conn, Carer, part, {"status": "open", "updated_at": now})
         conn.execute(update(Carer).where(col(Carer.id).in_(part), col(Carer.status) != "open")
                      .values(status="open", updated_at=now))
+    # Known carers who gained referrals: their stored deadline is worked out again from all of them.
+    deadlines.refresh_bulk(session, {carer_ids[r.carer_ref] for r in new_rows
+                                  if r.carer_ref in plan.existing_carers})
     if add_referrals:
         audit.record(session, "import", "caseload", "", worker_id)
         session.flush()
     return Imported(plan.file_name, len(add_carers), len(add_households), len(add_referrals),
                     len(plan.rows) - len(new_rows), len(plan.rows))
+
+
+def _deadline_fields(rows: list[Row]) -> dict:
+    """A new carer's stored deadline (ycworker.caseload.deadlines) from the rows that bring them."""
+    pending = deadlines.earliest((x.referral_date, x.allocated_date, x.assessment_completed_date,
+                                  x.closed_date, x.consent) for x in rows)
+    if pending is None:
+        return {"deadline_date": None, "deadline_kind": None}
+    return {"deadline_date": pending[1], "deadline_kind": pending[0]}
 
 
 IMPORT_CACHE_KIB = 256 * 1024  # page cache during an import (restored afterwards)

@@ -17,11 +17,12 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from db.models import Carer, Referral, School, Worker, utcnow
-from ycworker.caseload import carer_refs, closure
+from ycworker.caseload import carer_refs, closure, deadlines
 from ycworker.caseload.carers import field_dob, find_district, find_or_add_school
+from ycworker.caseload.deadlines import pending_deadline
 from ycworker.caseload.duplicates import Match, likely_duplicates
 from ycworker.caseload.record import carer_row
-from ycworker.caseload.search import describe_pending, pending_deadline
+from ycworker.caseload.search import describe_pending
 from ycworker.common import audit
 from ycworker.common.errors import FieldError, FormErrors, collect
 from ycworker.common.validators import field_choice, field_date, field_text
@@ -177,6 +178,7 @@ def create_request(session: Session, form: dict[str, str], today: date, worker_i
                         reason=clean.reason, consent="pending")
     session.add(referral)
     session.flush()
+    deadlines.refresh(session, carer.id)
     if new_person:
         audit.record(session, "create", "carer", carer.id, worker_id)
     audit.record(session, "create", "referral", referral.id, worker_id)
@@ -209,6 +211,7 @@ def record_consent(session: Session, referral_id: str, form: dict[str, str], tod
     r.updated_at = utcnow()
     session.add(r)
     session.flush()
+    deadlines.refresh(session, r.carer_id)  # refused before allocation: no allocation clock
     audit.record(session, "update", "referral", r.id, worker_id)
 
 
@@ -240,6 +243,7 @@ def allocate(session: Session, referral_id: str, form: dict[str, str], today: da
     carer.updated_at = utcnow()
     session.add_all([r, carer])
     session.flush()
+    deadlines.refresh(session, r.carer_id)
     audit.record(session, "update", "referral", r.id, worker_id)
 
 
@@ -277,6 +281,7 @@ def close(session: Session, referral_id: str, form: dict[str, str], today: date,
         session.flush()
         closure.drop_open_plan_actions(session, r.carer_id, worker_id)  # the plan ends with the case
     session.flush()
+    deadlines.refresh(session, r.carer_id)
     audit.record(session, "update", "referral", r.id, worker_id)
 
 
@@ -299,6 +304,7 @@ def reopen(session: Session, referral_id: str, today: date, worker_id: str | Non
     carer.updated_at = utcnow()
     session.add_all([r, carer])
     session.flush()
+    deadlines.refresh(session, r.carer_id)  # the clocks restart from the request's own dates
     audit.record(session, "update", "referral", r.id, worker_id)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from random import Random
 
+from ycworker.caseload import deadlines
 from ycworker.common import workdays
 from ycworker.demo import places
 from ycworker.demo.base import Demo
@@ -448,8 +449,12 @@ class CaseMaker:
             for link in p.links:
                 link["created_at"] = link["updated_at"] = row["created_at"]
             p.since = when
+        pending = deadlines.earliest((r["referral_date"], r["allocated_date"], r["assessment_completed_date"],
+                                      r["closed_date"], r["consent"]) for r in p.referrals)
         row.update(status=p.status, worker_id=p.worker_id, impact_level=p.impact,
-                   last_contact_date=p.last_contact, review_due_date=self._review_due(p))
+                   last_contact_date=p.last_contact, review_due_date=self._review_due(p),
+                   deadline_date=pending[1] if pending else None,
+                   deadline_kind=pending[0] if pending else None)
         self.demo.queue("carer", row)
         for link in p.links:
             self.demo.queue("care_relationship", link)
