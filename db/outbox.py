@@ -58,7 +58,10 @@ ERASED = "erased"
 #: Setting key whose presence means this store is enrolled in a team.
 TEAM_URL = "team.url"
 #: Columns never queued as a change of their own (they move with every edit).
-NOT_A_CHANGE = frozenset({"updated_at"})
+#: Columns never sent as changes of their own: the stamp every edit moves, and values each laptop
+#: derives from others (the carer's stored pending deadline, ycworker.caseload.deadlines, worked
+#: out again from the referrals after a pull). They travel only inside a new record's "*".
+NOT_A_CHANGE = frozenset({"updated_at", "deadline_date", "deadline_kind"})
 
 _LOCAL_TABLES = frozenset({"audit_log", "sealed_return", "setting"})
 #: Every table whose records sync: all of the metadata but local bookkeeping, the team_* tables

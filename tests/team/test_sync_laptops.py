@@ -302,3 +302,21 @@ def test_an_edit_made_while_the_last_was_on_its_way_is_not_a_conflict_with_itsel
     assert pending(b) == []
     assert run_sync(team_server, a).finished
     assert carer_of(a, "T-1").last_name == "Khan-Ahmed"
+
+
+def test_a_pulled_referral_moves_the_carers_stored_deadline_on_the_other_laptop(two_laptops, team_server):
+    from datetime import date
+
+    from ycworker.caseload import deadlines
+
+    a, b = two_laptops
+    with a.write() as session:
+        carer_id = carer_of(a, "T-1").id
+        factories.referral(session, carer_id, date(2026, 11, 30), source="school", consent="given")
+    assert run_sync(team_server, a).finished
+    assert [c.field for c in pending(a)] == []
+    assert run_sync(team_server, b).finished
+    with a.read() as sa_, b.read() as sb:
+        expected = deadlines.computed(sa_, [carer_id])[carer_id]
+        assert expected is not None and expected[0] == "allocation"
+        assert deadlines.stored(sb, [carer_id])[carer_id] == expected

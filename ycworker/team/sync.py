@@ -408,6 +408,21 @@ def save_cursor(session: Session, cursor: int) -> None:
     settings.put(session, CURSOR, str(cursor))
 
 
+def _refresh_deadlines(session: Session, changes: Iterable[protocol.PulledChange]) -> None:
+    """The carers' stored pending deadlines are derived, never synced: worked out again for the
+    carers whose referrals (or themselves) this page changed."""
+    from db.models import Referral
+    from ycworker.caseload import deadlines
+
+    carers = {c.record_id for c in changes if c.entity == "carer"}
+    referrals = [c.record_id for c in changes if c.entity == "referral"]
+    for i in range(0, len(referrals), 500):
+        carers.update(session.exec(select(Referral.carer_id)
+                                   .where(col(Referral.id).in_(referrals[i:i + 500]))).all())
+    if carers:
+        deadlines.refresh_bulk(session, sorted(carers))
+
+
 def apply_page(store: Store, page: protocol.PullResponse, result: SyncResult) -> None:
     """One pulled page and its cursor, in ONE SQLite transaction with the queue off."""
     with store.write() as session, outbox.applying_pulled(session):
@@ -416,6 +431,7 @@ def apply_page(store: Store, page: protocol.PullResponse, result: SyncResult) ->
         for change in page.changes:
             if apply_change(session, change):
                 result.pulled += 1
+        _refresh_deadlines(session, page.changes)
         by_entity: dict[str, set[str]] = {}
         for entity, record_id in page.drop:
             by_entity.setdefault(entity, set()).add(record_id)
