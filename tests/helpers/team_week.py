@@ -69,7 +69,8 @@ MANAGER_FIELD = "preferred_name"
 SAME_FIELD = "first_name"
 DIFF_FIELDS = ("last_name", "caring_tasks")  # (the worker's, the manager's)
 #: Columns a laptop moves on its own (never a change of their own): not compared with the server.
-NOT_COMPARED = frozenset({"updated_at"})
+#: What each laptop keeps for itself: the edit stamp and the derived columns (outbox.NOT_A_CHANGE).
+NOT_COMPARED = frozenset({"updated_at", "deadline_date", "deadline_kind"})
 
 
 @dataclass
