@@ -192,3 +192,22 @@ def team_server(team_db_url):
         yield TeamServer(team_db_url, client, engine, code)
     engine.dispose()
     app.state.engine.dispose()
+
+
+@pytest.fixture
+def new_laptop(tmp_path, template_db):
+    """new_laptop(name) -> an open, empty encrypted laptop store of its own (closed at the end)."""
+    from db.engine import open_store
+    from tests.conftest import PASSPHRASE
+    from tests.helpers.team import copy_template
+
+    opened = []
+
+    def make(name: str):
+        store = open_store(copy_template(template_db, tmp_path / name), PASSPHRASE)
+        opened.append(store)
+        return store
+
+    yield make
+    for store in opened:
+        store.close()

@@ -4,73 +4,30 @@ the server's data, every laptop's synced work included, with the laptop's files 
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import PASSPHRASE
 from tests.helpers import factories, return_data
+from tests.helpers.team import join, sync
 from ycworker.cli import main
 from ycworker.common.periods import parse_quarter
 from ycworker.returns.export import export_return
-from ycworker.team import enrol
-from ycworker.team import sync as team_sync
-from ycworker.team.client import TeamClient
 from ycworker.team.server.service_return import export_from_server
 
-URL = "http://testserver"
 DATA_FILES = ("kpi_summary.csv", "outcomes.csv", "carers.csv", "referrals.csv")
 TODAY = date(2026, 12, 4)
-
-
-@pytest.fixture
-def laptop(tmp_path, template_db):
-    """laptop(name) -> an open encrypted store of its own (closed at the end)."""
-    from db.engine import open_store
-
-    opened = []
-
-    def make(name: str):
-        folder = tmp_path / name
-        folder.mkdir(mode=0o700)
-        path = folder / "ycworker.db"
-        shutil.copyfile(template_db, path)
-        shutil.copyfile(f"{template_db}.keys", f"{path}.keys")
-        store = open_store(path, PASSPHRASE)
-        opened.append(store)
-        return store
-
-    yield make
-    for store in opened:
-        store.close()
-
-
-def _join(server, store, code: str) -> None:
-    joined = enrol.join(store, TeamClient(server.client), URL, code, passphrase=PASSPHRASE)
-    assert joined.first_sync.finished, joined.first_sync.problem
-
-
-def _sync(server, store) -> team_sync.SyncResult:
-    from ycworker.common import settings
-
-    with store.read() as session:
-        token = settings.get(session, team_sync.TOKEN)
-    result = team_sync.sync(store, TeamClient(server.client, token))
-    assert result.finished, result.problem
-    return result
 
 
 def _files(folder: Path) -> dict[str, bytes]:
     return {name: (folder / name).read_bytes() for name in DATA_FILES}
 
 
-def test_the_servers_return_equals_the_laptops_own_with_the_same_pseudonyms(team_server, laptop, tmp_path):
-    a = laptop("a")
+def test_the_servers_return_equals_the_laptops_own_with_the_same_pseudonyms(
+        team_server, new_laptop, tmp_path):
+    a = new_laptop("a")
     with a.write() as s:
         return_data.seed(s)
-    _join(team_server, a, team_server.manager_code)  # the laptop's caseload goes up at its first sync
+    join(team_server, a, team_server.manager_code)  # the laptop's caseload goes up at its first sync
     period = parse_quarter("2025-26-Q1")
 
     own = export_return(a, period, tmp_path / "laptop", today=TODAY)
@@ -84,16 +41,16 @@ def test_the_servers_return_equals_the_laptops_own_with_the_same_pseudonyms(team
     assert json.loads((own.path / "manifest.json").read_text())["source"] == {"built_from": "laptop"}
 
 
-def test_the_servers_return_counts_another_laptops_synced_work(team_server, laptop, tmp_path):
-    a, b = laptop("a"), laptop("b")
+def test_the_servers_return_counts_another_laptops_synced_work(team_server, new_laptop, tmp_path):
+    a, b = new_laptop("a"), new_laptop("b")
     with a.write() as s:
         return_data.seed(s)
-    _join(team_server, a, team_server.manager_code)
-    _join(team_server, b, team_server.invite("Pat Lee", manager=True))
+    join(team_server, a, team_server.manager_code)
+    join(team_server, b, team_server.invite("Pat Lee", manager=True))
     with b.write() as s:
         carer = factories.carer(s, carer_ref="YC-NEW001", date_of_birth=date(2012, 6, 1))
         factories.referral(s, carer.id, date(2025, 5, 20), source="school", consent="given")
-    assert _sync(team_server, b).pushed >= 2
+    assert sync(team_server, b).pushed >= 2
     period = parse_quarter("2025-26-Q1")
 
     before_pull = export_return(a, period, tmp_path / "a-before", today=TODAY)
@@ -101,19 +58,19 @@ def test_the_servers_return_counts_another_laptops_synced_work(team_server, lapt
     rows = (served.path / "referrals.csv").read_text().splitlines()
     assert len(rows) == len((before_pull.path / "referrals.csv").read_text().splitlines()) + 1
 
-    _sync(team_server, a)  # laptop A now holds B's work too: the same return, the same pseudonyms
+    sync(team_server, a)  # laptop A now holds B's work too: the same return, the same pseudonyms
     after_pull = export_return(a, period, tmp_path / "a-after", today=TODAY)
     assert _files(after_pull.path) == _files(served.path)
 
 
-def test_an_erased_person_is_in_no_return_from_the_server(team_server, laptop, tmp_path):
+def test_an_erased_person_is_in_no_return_from_the_server(team_server, new_laptop, tmp_path):
     from ycworker.common.workers import WorkerInfo
     from ycworker.protection import erasure
 
-    a = laptop("a")
+    a = new_laptop("a")
     with a.write() as s:
         seeded = return_data.seed(s)
-    _join(team_server, a, team_server.manager_code)
+    join(team_server, a, team_server.manager_code)
     period = parse_quarter("2025-26-Q1")
     before = export_from_server(team_server.engine, period, tmp_path / "before", today=TODAY)
     assert sum(1 for _ in (before.path / "carers.csv").open()) > 1
@@ -121,18 +78,18 @@ def test_an_erased_person_is_in_no_return_from_the_server(team_server, laptop, t
     assert a.acting is not None
     me = WorkerInfo(id=a.acting[0], name=a.acting[1], role=a.acting[2])
     erasure.erase_carer(a, seeded["a"], by=me, confirm=plan.carer_ref.lower())
-    _sync(team_server, a)
+    sync(team_server, a)
     after = export_from_server(team_server.engine, period, tmp_path / "after", today=TODAY)
     own = export_return(a, period, tmp_path / "own", today=TODAY)
     assert _files(after.path) == _files(own.path)
     assert _files(after.path) != _files(before.path)
 
 
-def test_team_export_command_prints_the_folder_last(capsys, team_server, laptop, tmp_path):
-    a = laptop("a")
+def test_team_export_command_prints_the_folder_last(capsys, team_server, new_laptop, tmp_path):
+    a = new_laptop("a")
     with a.write() as s:
         return_data.seed(s)
-    _join(team_server, a, team_server.manager_code)
+    join(team_server, a, team_server.manager_code)
     code = main(["team", "export", "--database-url", team_server.url, "--quarter", "2025-26-Q1",
                  "--to", str(tmp_path / "out")])
     out = capsys.readouterr().out.strip().splitlines()

@@ -3,9 +3,6 @@ server app in process over a throwaway PostgreSQL (tests/team/conftest.py)."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 from sqlmodel import col, select
 
@@ -13,51 +10,15 @@ from db.models import AuditEntry, Carer, Referral
 from db.models.team import TeamChange, TeamConflict
 from tests.conftest import PASSPHRASE
 from tests.helpers import factories
+from tests.helpers.team import URL, client_of, join, set_field
 from ycworker.common import settings
-from ycworker.team import conflicts, enrol, protocol, status
+from ycworker.team import conflicts, protocol, status
 from ycworker.team import sync as team_sync
 from ycworker.team.client import UNREACHABLE, TeamClient, TeamError
 
-URL = "http://testserver"
-
-
-@pytest.fixture
-def new_laptop(tmp_path, template_db):
-    """new_laptop(name) -> an open, empty encrypted store of its own (closed at the end)."""
-    from db.engine import open_store
-
-    opened = []
-
-    def make(name: str):
-        folder = tmp_path / name
-        folder.mkdir(mode=0o700)
-        path = folder / "ycworker.db"
-        shutil.copyfile(template_db, path)
-        shutil.copyfile(f"{template_db}.keys", f"{path}.keys")
-        path.chmod(0o600)
-        Path(f"{path}.keys").chmod(0o600)
-        store = open_store(path, PASSPHRASE)
-        opened.append(store)
-        return store
-
-    yield make
-    for store in opened:
-        store.close()
-
-
-def join(server, store, code: str) -> enrol.Joined:
-    joined = enrol.join(store, TeamClient(server.client), URL, code, passphrase=PASSPHRASE)
-    assert joined.first_sync.finished, joined.first_sync.problem
-    return joined
-
-
-def client_of(server, store) -> TeamClient:
-    with store.read() as session:
-        token = settings.get(session, team_sync.TOKEN)
-    return TeamClient(server.client, token)
-
 
 def run_sync(server, store) -> team_sync.SyncResult:
+    """A sync that may not finish (the tests of failures read its problem)."""
     return team_sync.sync(store, client_of(server, store))
 
 
@@ -68,13 +29,6 @@ def carer_of(store, ref: str) -> Carer:
             session.expunge(found)
     assert found is not None, f"{ref} is not on this laptop"
     return found
-
-
-def set_field(store, ref: str, field: str, value) -> None:
-    with store.write() as session:
-        row = session.exec(select(Carer).where(Carer.carer_ref == ref)).one()
-        setattr(row, field, value)
-        session.add(row)
 
 
 def pending(store) -> list[TeamChange]:
