@@ -104,3 +104,17 @@ async def while_held(pilot, ready, failed, rounds: int = 2000) -> None:
             return
         await pilot.pause(0.005)
     raise AssertionError(failed())
+
+
+def run_sync(server, store) -> team_sync.SyncResult:
+    """A sync that may not finish (the tests of failures read its problem)."""
+    return team_sync.sync(store, client_of(server, store))
+
+
+def carer_of(store, ref: str) -> Carer:
+    with store.read() as session:
+        found = session.exec(select(Carer).where(Carer.carer_ref == ref)).first()
+        if found is not None:
+            session.expunge(found)
+    assert found is not None, f"{ref} is not on this laptop"
+    return found

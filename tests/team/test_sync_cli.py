@@ -10,7 +10,7 @@ import pytest
 from db.engine import open_store
 from tests.conftest import PASSPHRASE
 from tests.helpers import factories
-from tests.team.test_sync_laptops import URL, carer_of, join, new_laptop, run_sync, set_field  # noqa: F401
+from tests.helpers.team import URL, carer_of, join, run_sync, set_field  # noqa: F401
 from ycworker.cli import main
 from ycworker.team import sync as team_sync
 from ycworker.team.client import UNREACHABLE, TeamClient
@@ -66,7 +66,7 @@ def edit(path, ref: str, field: str, value) -> None:
         store.close()
 
 
-def test_join_sync_conflicts_resolve_and_status(env, served, capsys, new_laptop):  # noqa: F811
+def test_join_sync_conflicts_resolve_and_status(env, served, capsys, new_laptop):
     code, out, err = run(capsys, "join", URL, "--code", served.manager_code)
     assert code == 0, err
     assert json.loads(out[-1]) == {"pushed": 0, "pulled": 0, "conflicts": 0, "refused": 0}

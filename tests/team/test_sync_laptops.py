@@ -10,25 +10,11 @@ from db.models import AuditEntry, Carer, Referral
 from db.models.team import TeamChange, TeamConflict
 from tests.conftest import PASSPHRASE
 from tests.helpers import factories
-from tests.helpers.team import URL, client_of, join, set_field
+from tests.helpers.team import URL, carer_of, client_of, join, run_sync, set_field
 from ycworker.common import settings
 from ycworker.team import conflicts, protocol, status
 from ycworker.team import sync as team_sync
 from ycworker.team.client import UNREACHABLE, TeamClient, TeamError
-
-
-def run_sync(server, store) -> team_sync.SyncResult:
-    """A sync that may not finish (the tests of failures read its problem)."""
-    return team_sync.sync(store, client_of(server, store))
-
-
-def carer_of(store, ref: str) -> Carer:
-    with store.read() as session:
-        found = session.exec(select(Carer).where(Carer.carer_ref == ref)).first()
-        if found is not None:
-            session.expunge(found)
-    assert found is not None, f"{ref} is not on this laptop"
-    return found
 
 
 def pending(store) -> list[TeamChange]:
