@@ -10,6 +10,7 @@ can lower it.
 from __future__ import annotations
 
 import shutil
+import time
 from datetime import date
 from pathlib import Path
 
@@ -168,13 +169,24 @@ async def footer_settled(pilot) -> None:
         await pilot.pause(0.01)
 
 
+#: The least wall-clock time a wait gives its condition before failing. Rounds alone are not enough:
+#: on CI's busy cores a timer or a thread can take longer than a hundred quick rounds.
+PATIENCE_SECONDS = 60.0
+
+
 async def until(pilot, ready, failed, rounds: int = 100) -> None:
-    """Settle until ``ready()`` is true, then settle once more; else fail with ``failed()``."""
-    for _ in range(rounds):
+    """Settle until ``ready()`` is true, then settle once more; else fail with ``failed()`` once
+    ``rounds`` rounds and ``PATIENCE_SECONDS`` have both passed."""
+    started = time.monotonic()
+    done = 0
+    while done < rounds or time.monotonic() - started < PATIENCE_SECONDS:
         await settle(pilot, 1)
+        done += 1
         if ready():
             await settle(pilot)
             return
+        if done >= rounds:
+            await pilot.pause(0.05)
     raise AssertionError(failed())
 
 

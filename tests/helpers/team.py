@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import shutil
 import socket
+import time
 from pathlib import Path
 
 from sqlmodel import select
 
 from db.models import Carer
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, PATIENCE_SECONDS
 from ycworker.common import settings
 from ycworker.team import enrol
 from ycworker.team import sync as team_sync
@@ -99,10 +100,13 @@ async def notified(pilot, text: str) -> None:
 async def while_held(pilot, ready, failed, rounds: int = 2000) -> None:
     """Wait for ``ready()`` while a thread worker is held on purpose: only the screen's own
     messages are let through (``settle`` would wait for every worker, the held one too)."""
-    for _ in range(rounds):
+    started = time.monotonic()
+    done = 0
+    while done < rounds or time.monotonic() - started < PATIENCE_SECONDS:
         if ready():
             return
         await pilot.pause(0.005)
+        done += 1
     raise AssertionError(failed())
 
 
