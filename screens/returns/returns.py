@@ -198,7 +198,7 @@ class ReturnsScreen(AreaScreen):
             return
         from screens.common.base import plain_error
 
-        sentence = getattr(error, "sentence", None) or plain_error(error, "build the return")
+        sentence = team_return.failure_sentence(error) or plain_error(error, "build the return")
         set_loading(self.query_one(ReturnsTable), False)
         self.query_one(ReturnsTable).clear()
         self.rows, self.report = [], None

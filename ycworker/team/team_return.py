@@ -63,6 +63,18 @@ def source_line_laptop() -> str:
     return "Built from this laptop"
 
 
+UNREACHABLE = ("The team server could not be reached: check this laptop is online, then press f5 to "
+               "ask again.")
+SERVER_FAULT = "The team server had a problem building the return: press f5 to ask again later."
+
+
+def failure_sentence(error: BaseException) -> str | None:
+    """What to tell the manager when the server's return could not be built (None: not a team error)."""
+    if not isinstance(error, TeamError):
+        return None
+    return {"unreachable": UNREACHABLE, "server": SERVER_FAULT}.get(error.kind, error.sentence)
+
+
 def can_build_from_server(store: Store, manager: bool) -> bool:
     """Whether this laptop may ask the team server for the return: joined, and a manager's."""
     if not manager:
