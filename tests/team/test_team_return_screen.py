@@ -143,3 +143,47 @@ async def test_a_laptop_never_enrolled_has_no_server_return_and_no_team_warning(
         assert "team server" not in screen_text(app).lower()
         await pilot.press("x")
         await on_screen(pilot, "ExportModal")  # straight to the export: nothing to warn of
+
+
+def test_snapshot_of_the_returns_screen_built_from_the_server(snap_compare, make_app, store, monkeypatch):
+    """The Returns screen showing a return the team server built (the server's answer stood in for
+    by the laptop's own figures, at a fixed change-log position and time: the screen is the subject)."""
+    import time
+    from datetime import UTC, datetime, timedelta
+
+    from ycworker.common import settings
+    from ycworker.returns import kpis
+    from ycworker.team import sync as team_sync
+
+    now = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    with store.write() as s:
+        settings.put(s, team_sync.URL, "https://team.example.org")
+        settings.put(s, team_sync.LAST_SYNC, (now - timedelta(hours=2)).isoformat())
+    seed(store)
+
+    def fetch(store, period, client=None):
+        with store.read() as s:
+            report = kpis.compute(s, period, now.date())
+        return team_return.ServedReturn(period, report, [], "x", now - timedelta(minutes=3), 48211,
+                                        "Northshire Young Carers", [])
+
+    monkeypatch.setattr(team_return, "fetch", fetch)
+    app = make_app()
+    app.team.clock = lambda: now
+
+    async def run_before(pilot):
+        await open_returns(pilot)
+        await until_shows(pilot, "Built from this laptop", "synced 2 h ago")
+        await pilot.press("v")
+        await until_shows(pilot, "Built from the team server, change 48,211")
+        await counted(pilot)
+        await pilot.press("down", "down", "down", "down")  # on KPI 2
+        await settle(pilot)
+
+    try:
+        assert snap_compare(app, terminal_size=(160, 36), run_before=run_before)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
