@@ -139,7 +139,7 @@ def test_warnings_count_conflicts_on_the_periods_records_and_name_laptops_not_sy
     assert [(d.worker, d.last_sync) for d in warned.not_synced] == [
         ("Jo Bloggs", datetime(2025, 6, 15, 9, 30, tzinfo=UTC))]
     assert warned.lines() == [
-        "1 conflict waiting to be settled touch this period's records (ctrl+g lists them).",
+        "1 conflict waiting to be settled touches this period's records (ctrl+g lists them).",
         "1 laptop has not synced since the period ended:",
         f"  Jo Bloggs ({warned.not_synced[0].device}): last synced 15/06/2025 09:30 UTC",
     ]

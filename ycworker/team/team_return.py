@@ -138,8 +138,9 @@ class ExportWarnings:
     def lines(self) -> list[str]:
         out = []
         if self.conflicts:
-            out.append(f"{self.conflicts} conflict{'s' if self.conflicts != 1 else ''} waiting to be "
-                       "settled touch this period's records (ctrl+g lists them).")
+            many = self.conflicts != 1
+            out.append(f"{self.conflicts} conflict{'s' if many else ''} waiting to be settled "
+                       f"touch{'' if many else 'es'} this period's records (ctrl+g lists them).")
         if self.not_synced:
             n = len(self.not_synced)
             out.append(f"{n} laptop{'s have' if n != 1 else ' has'} not synced since the period ended:")
