@@ -31,6 +31,10 @@ FIELD_HINTS = {
 }
 
 
+#: Beside a field whose value this laptop and the team server disagree on, until a person chooses.
+CONFLICT_MARK = "⚠ "
+
+
 def _form_action(action: Any, target_id: str, ctx: Any, store: Any, form: Any) -> Any:
     """A form's save: ``action(store, target_id, form, ctx)``, truthy when it saved."""
     return action(store, target_id, form, ctx) or True
@@ -41,6 +45,10 @@ class CarerRecordScreen(AreaScreen):
     DEFAULT_CSS = """
     CarerRecordScreen #record-title { height: auto; padding: 0 1; text-style: bold; background: $boost; }
     CarerRecordScreen #record-flag { height: auto; padding: 0 1; color: $warning; }
+    CarerRecordScreen #record-conflict { height: auto; padding: 0 1; color: $warning; text-style: bold;
+        display: none; }
+    CarerRecordScreen #record-conflict.-shown { display: block; }
+    CarerRecordScreen FieldRow.-conflict > .field-label { color: $warning; text-style: bold; }
     CarerRecordScreen #record-due { height: auto; padding: 0 1; border: round $warning; }
     CarerRecordScreen #record-body { height: 1fr; }
     CarerRecordScreen .record-section { height: auto; border: round $panel; padding: 0 1; }
@@ -74,6 +82,7 @@ class CarerRecordScreen(AreaScreen):
         yield Header()
         yield Static("Opening the record…", id="record-title", markup=False)
         yield Static("", id="record-flag", markup=False)
+        yield Static("", id="record-conflict", markup=False)
         yield Static("", id="record-due", markup=False)
         with VerticalScroll(id="record-body"):
             with Vertical(classes="record-section", id="sec-profile"):
@@ -124,6 +133,7 @@ class CarerRecordScreen(AreaScreen):
         self.query_one("#record-flag", Static).update(rec.flag)
         due = rec.due_next or ["Nothing due."]
         self.query_one("#record-due", Static).update("Due next:\n" + "\n".join(f" • {d}" for d in due))
+        self.show_conflicts(rec.conflicted_fields)
         for row in self.query(FieldRow):
             value = rec.value_of(row.field_name)
             self.saved_values[row.field_name] = value
@@ -175,6 +185,24 @@ class CarerRecordScreen(AreaScreen):
         self.query_one("#record-timeline", Static).update(
             "\n".join(timeline) or "No contacts yet (t adds one).")
 
+
+    def show_conflicts(self, fields: list[str]) -> None:
+        """A field with a team conflict waiting: a marker by its label and a line saying how to
+        settle it (the Conflicts screen's key)."""
+        for row in self.query(FieldRow):
+            waiting = row.field_name in fields
+            row.set_class(waiting, "-conflict")
+            label = f"{CONFLICT_MARK}{row.label}" if waiting else row.label
+            row.query_one(".field-label", Label).update(label)
+        line = self.query_one("#record-conflict", Static)
+        line.set_class(bool(fields), "-shown")
+        if fields:
+            names = carers.PROFILE_FIELDS | carers.HOUSEHOLD_FIELDS
+            labels = ", ".join(names.get(f, f).lower() for f in fields)
+            line.update(f"{CONFLICT_MARK}conflict waiting on {labels}: press ctrl+g to see both values "
+                        "and choose")
+        else:
+            line.update("")
 
     # -- field-by-field saving -------------------------------------------------------------------
 

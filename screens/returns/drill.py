@@ -71,9 +71,11 @@ class ReturnDrillScreen(AreaScreen):
         Binding("escape", "back", "Back to the return"),
     ]
 
-    def __init__(self, period: periods.Period, key: str, breakdown: str = "all", value: str = ""):
+    def __init__(self, period: periods.Period, key: str, breakdown: str = "all", value: str = "",
+                 report: kpis.KpiReport | None = None):
         super().__init__()
         self.period = period
+        self.report = report  # a return the team server built: its figures, this laptop's names
         self.key = key
         self.breakdown = breakdown
         self.value = value
@@ -114,10 +116,11 @@ class ReturnDrillScreen(AreaScreen):
     def action_refresh(self) -> None:
         self.asked += 1
         asked = self.asked
-        self.query_one("#drill-status", Static).update(Text("Working: counting again…", style="bold"))
+        working = "reading the names" if self.report is not None else "counting again"
+        self.query_one("#drill-status", Static).update(Text(f"Working: {working}…", style="bold"))
         set_loading(self.query_one(DrillTable), True)
         self.run_db(drill_figure, self.period, self.ycapp.today(), self.key, self.breakdown, self.value,
-                    then=lambda result: self.show(asked, result), what="count the figure",
+                    self.report, then=lambda result: self.show(asked, result), what="count the figure",
                     group="drill")
 
     def title_for(self, fig) -> Text:
@@ -182,7 +185,11 @@ class ReturnDrillScreen(AreaScreen):
         status = f"{len(self.rows)} {what}, {checks} {problem}"
         if self.only_problems:
             status += " · showing only those · m shows all"
-        status += " · Enter opens the record to put a date right; coming back counts again"
+        if self.report is not None:
+            status += (" · built from the team server: Enter opens the record; a correction counts once it "
+                       "has synced and the return is built again (f5 there)")
+        else:
+            status += " · Enter opens the record to put a date right; coming back counts again"
         if not self.rows:
             status = f"No {what} behind this figure."
         self.query_one("#drill-status", Static).update(Text(status))

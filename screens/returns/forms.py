@@ -21,9 +21,13 @@ from screens.common.base import DbModalScreen, plain_error
 from ycworker.common import periods
 
 
-def export(store, period, folder, today, worker_id, progress):
+def export(store, period, folder, today, worker_id, progress, served=None):
     from ycworker.returns import export as returns
 
+    if served is not None:  # the team server built it: sealed here as it is
+        from ycworker.team import team_return
+
+        return team_return.seal_served(store, served, folder, worker_id, progress)
     return returns.export_return(store, period, folder, today=today, worker_id=worker_id,
                                  progress=progress)
 
@@ -95,11 +99,12 @@ class ExportModal(ReturnModal):
 
     BINDINGS = [Binding("ctrl+s", "export", "Export and seal"), Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, period: periods.Period, today: date, folder: str = ""):
+    def __init__(self, period: periods.Period, today: date, folder: str = "", served=None):
         super().__init__()
         self.period = period
         self.today = today
         self.folder = folder
+        self.served = served  # a return the team server built (team_return.ServedReturn), or None
         self.busy = False
         self.step = ""
         self.started = 0.0
@@ -109,6 +114,8 @@ class ExportModal(ReturnModal):
         p = self.period
         with Vertical():
             yield Label(f"Export the return for {p.label}", classes="rf-title", markup=False)
+            if self.served is not None:
+                yield Static(f"{self.served.source_line}.", id="rf-source", classes="rf-hint", markup=False)
             yield Static(f"{p.start:%d %B %Y} to {p.end:%d %B %Y}. The return is checked and sealed in the "
                          "outbox beside the database; a correction later is a new return, never an edit. "
                          "It holds no names, dates of birth, addresses or notes.", classes="rf-hint")
@@ -139,8 +146,8 @@ class ExportModal(ReturnModal):
         worker = self.ycapp.worker_info
         self.run_db(export, self.period, Path(folder_text) if folder_text else None, self.today,
                     worker.id if worker else None, lambda text: self.post_message(ExportStep(text)),
-                    then=self.done, on_error=self.failed, what="export the return", group="export",
-                    exclusive=True)
+                    self.served, then=self.done, on_error=self.failed, what="export the return",
+                    group="export", exclusive=True)
 
     def on_export_step(self, message: ExportStep) -> None:
         message.stop()
@@ -151,10 +158,11 @@ class ExportModal(ReturnModal):
         """The status line while exporting: the step, which of how many, and the seconds so far."""
         if not self.busy:
             return
-        from ycworker.returns.export import EXPORT_STEPS
+        from ycworker.returns.export import EXPORT_STEPS, SERVER_EXPORT_STEPS
 
-        n = EXPORT_STEPS.index(self.step) + 1 if self.step in EXPORT_STEPS else 0
-        of = f" (step {n} of {len(EXPORT_STEPS)})" if n else ""
+        steps = SERVER_EXPORT_STEPS if self.served is not None else EXPORT_STEPS
+        n = steps.index(self.step) + 1 if self.step in steps else 0
+        of = f" (step {n} of {len(steps)})" if n else ""
         seconds = int(time.monotonic() - self.started)
         self.query_one("#rf-status", Static).update(Text(
             f"Working: {self.step}{of}… {seconds} s. Keep the app open until it is done.", style="bold"))
@@ -178,6 +186,30 @@ class ExportModal(ReturnModal):
     def action_cancel(self) -> None:
         if not self.busy:
             self.dismiss(None)
+
+
+class ExportWarningModal(ReturnModal):
+    """What a manager should know before exporting; y exports anyway, n or Esc does not."""
+
+    BINDINGS = [Binding("y", "answer(True)", "Export anyway"), Binding("n", "answer(False)", "Cancel"),
+                Binding("escape", "answer(False)", "Cancel", show=False)]
+
+    def __init__(self, period: periods.Period, lines: list[str]):
+        super().__init__()
+        self.period = period
+        self.lines = lines
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"Before exporting the return for {self.period.label}", classes="rf-title",
+                        markup=False)
+            yield Static("\n".join(self.lines), id="rf-warnings", classes="rf-error", markup=False)
+            yield Static("Work not yet synced, or a conflict not yet settled, is not in this return; a "
+                         "correction later is a new return.", classes="rf-hint")
+            yield Static("y exports anyway · n or Esc cancels", classes="rf-status")
+
+    def action_answer(self, go: bool) -> None:
+        self.dismiss(go)
 
 
 def open_sync(screen, then) -> None:

@@ -15,6 +15,13 @@ screen at 80 columns and up without scrolling sideways; a breakdown shows in the
 
 Counting a quarter for a whole county takes a moment: it runs off the UI thread, the table shows
 a loading state and the line above it says "Working".
+
+On a manager's laptop enrolled with a team, ``v`` switches between the return built on this laptop
+and the one the team server builds from every laptop's synced work (asked for in a thread worker;
+the line under the period says which is shown, e.g. "Built from the team server, change 48,211").
+The figures and the drill-down are the same screens either way. Before an export (either source)
+the manager is warned, with the count, of conflicts touching the period's records and of laptops
+not synced since it ended, and exports only after saying yes (y; n or Esc cancels).
 """
 
 from __future__ import annotations
@@ -32,8 +39,9 @@ from screens.common.tables import flexible_width
 from screens.returns.cells import result_cell, value_text
 from ycworker.common import periods
 from ycworker.returns import kpis
-from ycworker.returns.actions import ReturnView, load_return
+from ycworker.returns.actions import ReturnView, list_sealed, load_return
 from ycworker.returns.delivery import DeliveryCounts
+from ycworker.team import team_return
 
 
 def delivery_table(counts: DeliveryCounts) -> str:
@@ -61,6 +69,8 @@ class ReturnsScreen(AreaScreen):
     DEFAULT_CSS = """
     ReturnsScreen #ret-period { padding: 0 1; height: 1; background: $boost; text-style: bold; }
     ReturnsScreen #ret-status { padding: 0 1; height: auto; }
+    ReturnsScreen #ret-source { padding: 0 1; height: auto; color: $text-muted; display: none; }
+    ReturnsScreen #ret-source.-shown { display: block; }
     ReturnsScreen #ret-table { height: 1fr; margin: 0 1; }
     ReturnsScreen #ret-sealed { padding: 0 1; height: 1; color: $text-muted; }
     ReturnsScreen #ret-delivery { padding: 0 1; height: auto; }
@@ -74,6 +84,7 @@ class ReturnsScreen(AreaScreen):
         Binding("g", "choose", "Choose quarter or dates"),
         Binding("b", "breakdowns", "Show/hide breakdowns"),
         Binding("x", "export", "Export and seal"),
+        Binding("v", "source", "Team server / this laptop"),
         Binding("l", "sealed", "Sealed returns"),
         Binding("y", "sync", "Sync to a folder"),
         Binding("f5", "refresh", "Count again", show=False),
@@ -90,10 +101,14 @@ class ReturnsScreen(AreaScreen):
         self.export_folder = ""
         self.fitted_width = 0  # the table's width when the figure column was last fitted
         self.delivery = DeliveryCounts(())
+        self.can_serve = False  # a manager's laptop enrolled with a team: v builds from the server
+        self.source = "laptop"  # or "server"
+        self.served: team_return.ServedReturn | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="ret-period", markup=False)
+        yield Static("", id="ret-source", markup=False)
         yield Static("", id="ret-status")
         table = ReturnsTable(id="ret-table", cursor_type="row", zebra_stripes=True)
         table.add_column("Figure", width=FIGURE_MIN, key="figure")
@@ -108,9 +123,30 @@ class ReturnsScreen(AreaScreen):
         self.query_one(ReturnsTable).focus()
         self.period = periods.previous_quarter(self.ycapp.today())
         self.action_refresh()
+        worker = self.ycapp.worker_info
+        if worker is not None and worker.is_manager:
+            self.run_db(team_return.can_build_from_server, True, then=self.serving, group="returns-team")
+
+    def serving(self, can: bool) -> None:
+        self.can_serve = bool(can)
+        if self.can_serve:
+            self.show_source(team_return.source_line_laptop())
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "source":
+            return self.can_serve
+        return super().check_action(action, parameters)
+
+    def show_source(self, text: str | Text) -> None:
+        line = self.query_one("#ret-source", Static)
+        line.set_class(bool(text), "-shown")
+        line.update(text)
 
     def on_screen_resume(self) -> None:
-        if self.report is not None:  # back from a drill-down or a record: the figures may have changed
+        # back from a drill-down or a record: the figures may have changed (the server's return
+        # changes only when it is built again: f5)
+        if self.report is not None and self.source == "laptop":
             self.action_refresh()
 
     # -- counting ------------------------------------------------------------------------------
@@ -121,12 +157,61 @@ class ReturnsScreen(AreaScreen):
         self.asked += 1
         asked, period = self.asked, self.period
         self.query_one("#ret-period", Static).update(self.period_line(period))
+        set_loading(self.query_one(ReturnsTable), True)
+        if self.source == "server":
+            self.fetch(asked, period)
+            return
+        if self.can_serve:
+            self.show_source(team_return.source_line_laptop())
         self.query_one("#ret-status", Static).update(
             Text(f"Working: counting {period.label} from the case records…", style="bold"))
-        set_loading(self.query_one(ReturnsTable), True)
         self.run_db(load_return, period, self.ycapp.today(), then=lambda result: self.show(asked, result),
                     on_error=lambda error: self.failed(asked, error), what="count the return",
                     group="returns")
+
+    def fetch(self, asked: int, period: periods.Period) -> None:
+        """The team server builds the return (a thread worker: the network is never on a key press)."""
+        self.served = None
+        self.query_one("#ret-status", Static).update(
+            Text(f"Working: asking the team server to build {period.label} from every laptop's synced "
+                 "work…", style="bold"))
+        self.show_source(Text("Building on the team server…", style="bold"))
+        connect = self.ycapp.team.connect
+
+        def build(store) -> tuple[team_return.ServedReturn, list]:
+            served = team_return.fetch(store, period, connect(store) if connect is not None else None)
+            return served, list_sealed(store)
+
+        self.run_db(build, then=lambda result: self.served_shown(asked, *result),
+                    on_error=lambda error: self.fetch_failed(asked, error), what="build the return",
+                    group="returns")
+
+    def served_shown(self, asked: int, served: team_return.ServedReturn, sealed: list) -> None:
+        if asked != self.asked or self.source != "server":
+            return
+        self.served = served
+        self.show_source(served.source_line)
+        self.show(asked, ReturnView(served.report, sealed, DeliveryCounts(())))
+
+    def fetch_failed(self, asked: int, error: BaseException) -> None:
+        if asked != self.asked:
+            return
+        from screens.common.base import plain_error
+
+        sentence = team_return.failure_sentence(error) or plain_error(error, "build the return")
+        set_loading(self.query_one(ReturnsTable), False)
+        self.query_one(ReturnsTable).clear()
+        self.rows, self.report = [], None
+        self.show_source(Text(f"Not built from the team server. {sentence}", style="bold"))
+        self.query_one("#ret-status", Static).update(
+            "f5 asks the team server again · v shows the return built from this laptop")
+
+    def action_source(self) -> None:
+        if not self.can_serve:
+            return
+        self.source = "laptop" if self.source == "server" else "server"
+        self.served = None
+        self.action_refresh()
 
     def period_line(self, period: periods.Period) -> str:
         kind = "Quarter" if "Q" in period.label else "Period"
@@ -170,20 +255,27 @@ class ReturnsScreen(AreaScreen):
                           f"{o.target}%", result_cell(o.target_met), height=None)
         if keep is not None and self.rows:
             table.move_cursor(row=min(keep, len(self.rows) - 1))
+        self.query_one("#ret-status", Static).update(self.status_text())
+        self.query_one("#ret-sealed", Static).update(self.sealed_line())
+        self.query_one("#ret-delivery", Static).update(delivery_table(result.delivery))
+
+    def status_text(self) -> Text:
+        """How many targets were met and missed, and what the keys do."""
+        status = Text()
+        report = self.report
+        if report is None:
+            return status
         targets = [f for f in report.headline() if f.target is not None] + list(report.outcomes)
         met = sum(1 for f in targets if f.target_met == "Y")
         missed = sum(1 for f in targets if f.target_met == "N")
         no_cases = len(targets) - met - missed
-        status = Text()
         status.append(f"{met} target{'s' if met != 1 else ''} met", style="bold green")
         status.append(", ")
         status.append(f"{missed} missed", style="bold red" if missed else "")
         if no_cases:
             status.append(f", {no_cases} with no cases")
         status.append(" · Enter lists the referrals behind a figure · x exports and seals")
-        self.query_one("#ret-status", Static).update(status)
-        self.query_one("#ret-sealed", Static).update(self.sealed_line())
-        self.query_one("#ret-delivery", Static).update(delivery_table(result.delivery))
+        return status
 
     def fit_columns(self) -> None:
         """The figure's name takes the width the other columns leave (read at each fill)."""
@@ -263,14 +355,16 @@ class ReturnsScreen(AreaScreen):
         _kind, fig = row
         from screens.returns.drill import ReturnDrillScreen
 
+        served = self.served.report if self.source == "server" and self.served is not None else None
         if isinstance(fig, kpis.OutcomeFigure):
-            self.app.push_screen(ReturnDrillScreen(self.period, fig.outcome))
+            self.app.push_screen(ReturnDrillScreen(self.period, fig.outcome, report=served))
             return
         assert isinstance(fig, kpis.Figure)
         if fig.kpi in self.SERVICE_TABS:
             self.open_service_log(self.SERVICE_TABS[fig.kpi])
             return
-        self.app.push_screen(ReturnDrillScreen(self.period, fig.kpi, fig.breakdown, fig.breakdown_value))
+        self.app.push_screen(ReturnDrillScreen(self.period, fig.kpi, fig.breakdown, fig.breakdown_value,
+                                               report=served))
 
     def open_service_log(self, tab: str) -> None:
         """KPIs 6 to 9 come from the service log: show the entries there."""
@@ -282,11 +376,49 @@ class ReturnsScreen(AreaScreen):
     # -- export and sync -------------------------------------------------------------------------
 
     def action_export(self) -> None:
+        """Warnings first (conflicts on the period's records, laptops not synced since it ended),
+        read off the UI thread; then, when the manager says yes (or nothing to warn of), the export."""
         if self.period is None:
             return
-        from screens.returns.forms import ExportModal
+        served = self.served if self.source == "server" else None
+        if self.source == "server" and served is None:
+            self.app.notify("The return from the team server is not built yet: wait for it, or f5 to ask "
+                            "again.", title="Export", timeout=8, markup=False)
+            return
+        report = served.report if served is not None else self.report
+        if report is None:
+            self.app.notify("The figures are still being counted: export when they show.", title="Export",
+                            timeout=6, markup=False)
+            return
+        period, today = self.period, self.ycapp.today()
+        worker = self.ycapp.worker_info
+        manager = bool(worker and worker.is_manager)
+        connect = self.ycapp.team.connect
+        self.query_one("#ret-status", Static).update(
+            Text("Working: checking for conflicts and laptops not synced…", style="bold"))
 
-        self.app.push_screen(ExportModal(self.period, self.ycapp.today(), self.export_folder), self.exported)
+        def check(store):
+            client = connect(store) if connect is not None and served is None and manager else None
+            return team_return.export_warnings(store, period, report, today, served, client, manager=manager)
+
+        self.run_db(check, then=lambda warnings: self.warned(period, served, warnings),
+                    on_error=lambda _error: self.warned(period, served, team_return.ExportWarnings(
+                        unknown=team_return.CHECKS_FAILED)), what="check before export",
+                    group="returns-export", exclusive=True)
+
+    def warned(self, period: periods.Period, served, warnings) -> None:
+        from screens.returns.forms import ExportModal, ExportWarningModal
+
+        self.query_one("#ret-status", Static).update(self.status_text())
+
+        def export(go: bool | None = True) -> None:
+            if go:
+                self.app.push_screen(ExportModal(period, self.ycapp.today(), self.export_folder,
+                                                 served=served), self.exported)
+        if warnings is not None and warnings.any:
+            self.app.push_screen(ExportWarningModal(period, warnings.lines()), export)
+        else:
+            export()
 
     def exported(self, result) -> None:
         if result is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+import sqlalchemy as sa
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -140,6 +141,8 @@ class CarerRecord:
     timeline: list[ContactView] = field(default_factory=list)
     due_next: list[str] = field(default_factory=list)
     flag: str = ""
+    #: The record screen's fields with a team conflict waiting to be settled (team sync).
+    conflicted_fields: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -226,6 +229,7 @@ def load_record(session: Session, carer_id: str, today: date, worker_id: str | N
         review_due_date=c.review_due_date if c.status == "open" else None,
     )
     rec.review_text = review_schedule.describe(rec.review_due_date, today)
+    rec.conflicted_fields = conflicted_fields(session, c.id, c.household_id)
     if c.household_id:
         h = session.get(Household, c.household_id)
         if h is not None:
@@ -309,3 +313,29 @@ def due_next(rec: CarerRecord, today: date) -> list[str]:
     if rec.status == "open" and not any(r.is_open for r in rec.referrals):
         out.append("Open record with no open support request: add one or close the record.")
     return out
+
+
+#: A conflict's column (carer, household) -> the record screen's field it shows in.
+_CARER_COLUMN_FIELD = {"school_id": "school", "district_id": "district"}
+_HOUSEHOLD_COLUMN_FIELD = {"name": "household_name", "ref": "household_ref", "address": "address",
+                           "postcode": "postcode", "phone": "household_phone"}
+
+
+def conflicted_fields(session: Session, carer_id: str, household_id: str | None) -> list[str]:
+    """The record screen's fields (carer and household) with a team conflict still open: a field
+    where this laptop and the team server hold different values until a person chooses. Empty on
+    a laptop never enrolled (no conflicts are ever made there)."""
+    from db.models.team import TeamConflict
+
+    wanted = [("carer", carer_id)] + ([("household", household_id)] if household_id else [])
+    rows = session.execute(
+        sa_select(col(TeamConflict.entity), col(TeamConflict.field))
+        .where(col(TeamConflict.settled_at).is_(None),
+               sa.tuple_(col(TeamConflict.entity), col(TeamConflict.record_id)).in_(wanted))).all()
+    shown: list[str] = []
+    for entity, column in rows:
+        name = (_CARER_COLUMN_FIELD.get(column, column) if entity == "carer"
+                else _HOUSEHOLD_COLUMN_FIELD.get(column, ""))
+        if name and name not in shown:
+            shown.append(name)
+    return shown

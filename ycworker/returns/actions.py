@@ -43,10 +43,14 @@ def load_return(store: Store, period: Period, today: date) -> ReturnView:
                           delivery.contacts_by_mode(s, period))
 
 
-def drill_figure(store: Store, period: Period, today: date, key: str, breakdown: str, value: str) -> Drilled:
-    """Count the period again and list what is behind one figure (by key, breakdown and its value)."""
+def drill_figure(store: Store, period: Period, today: date, key: str, breakdown: str, value: str,
+                 report: kpis.KpiReport | None = None) -> Drilled:
+    """Count the period again and list what is behind one figure (by key, breakdown and its value).
+    Given a ``report`` (a return the team server built), its figures are used as they are and this
+    laptop gives only the names and refs."""
     with store.read() as s:
-        report = kpis.compute(s, period, today)
+        if report is None:
+            report = kpis.compute(s, period, today)
         if key in OUTCOMES:
             outcome = next(o for o in report.outcomes if o.outcome == key)
             return Drilled(outcome, drill.drill_outcome(s, outcome))

@@ -432,14 +432,7 @@ def export_return(store, period: Period, to_dir: Path | None, *, today: date,
         integrity.require_sound(store, before="an export")
     step(EXPORT_STEPS[1])
     made_at = (now or utcnow()).replace(microsecond=0)
-    outbox = outbox_dir(store.path)
-    dest = Path(to_dir).expanduser() if to_dir is not None else None
-    if dest is not None:
-        _ensure_dir(dest)
-        atomic.remove_orphans(dest)
-    _ensure_dir(outbox)
-    atomic.remove_orphans(outbox)
-    reconcile(store, *([dest] if dest else []))
+    dest, outbox = _prepare(store, to_dir)
 
     pseudo = pseudonyms.for_store(store)  # the secret is made (one short write) on first use
     with store.read() as s:  # counting holds no write lock: the app keeps saving meanwhile
@@ -448,8 +441,28 @@ def export_return(store, period: Period, to_dir: Path | None, *, today: date,
             sa.select(sa.inspect(SealedReturn).local_table.c.folder_name)).scalars())
     name = _unique_name(period, made_at, outbox, *( [dest] if dest else []), taken=taken)
     files = assemble(report, pseudo, made_at, name, source)
-    manifest_sha = files[-1].sha256
     step(EXPORT_STEPS[2])
+    return _seal(store, period, dest, outbox, name, made_at, files, report, worker_id, _after_files)
+
+
+def _prepare(store, to_dir: Path | None) -> tuple[Path | None, Path]:
+    """The folders a return goes to (made when missing, orphans of killed exports cleared)."""
+    outbox = outbox_dir(store.path)
+    dest = Path(to_dir).expanduser() if to_dir is not None else None
+    if dest is not None:
+        _ensure_dir(dest)
+        atomic.remove_orphans(dest)
+    _ensure_dir(outbox)
+    atomic.remove_orphans(outbox)
+    reconcile(store, *([dest] if dest else []))
+    return dest, outbox
+
+
+def _seal(store, period: Period, dest: Path | None, outbox: Path, name: str, made_at: datetime,
+          files: list[BuiltFile], report: kpis.KpiReport, worker_id: str | None,
+          _after_files: Callable[[Path], None] | None = None) -> ExportResult:
+    """Stage every copy (complete, hidden, checked), record the seal, then put each in place."""
+    manifest_sha = files[-1].sha256
     writer = _write_built(files)
     if _after_files is not None:  # tests: fail in the middle of a build
         inner = writer
@@ -493,3 +506,36 @@ def export_return(store, period: Period, to_dir: Path | None, *, today: date,
             raise UserError(f"The return {name} is sealed but could not be put in its folder yet; "
                             "ycworker puts it there when it next starts.") from None
     return ExportResult(sealed_id, name, sealed_path, delivered, report, tuple(files))
+
+
+#: The steps of sealing a return the team server built, as ``seal_built`` reports them.
+SERVER_EXPORT_STEPS = ("checking the files the team server built", "writing and sealing the files")
+
+
+def seal_built(store, period: Period, to_dir: Path | None, files: list[BuiltFile], name: str,
+               made_at: datetime, report: kpis.KpiReport, *, worker_id: str | None = None,
+               progress: Callable[[str], None] | None = None) -> ExportResult:
+    """Seal a return another ycworker built (the team server's, for a manager's laptop) exactly as
+    ``export_return`` seals its own: the same staging, checks, record and audit. The files must be
+    a whole folder, manifest last, every file's hash as the manifest says; nothing is rebuilt."""
+    step = progress or (lambda _text: None)
+    step(SERVER_EXPORT_STEPS[0])
+    if not files or files[-1].name != MANIFEST:
+        raise UserError("The team server's return has no manifest; nothing was sealed. Build it again.")
+    try:
+        listed = {f["name"]: f["sha256"] for f in json.loads(files[-1].data)["files"]}
+    except (ValueError, KeyError, TypeError):
+        raise UserError("The team server's return could not be read; nothing was sealed. Build it "
+                        "again.") from None
+    if listed != {f.name: f.sha256 for f in files[:-1]}:
+        raise UserError("The team server's return did not check out against its manifest; nothing was "
+                        "sealed. Build it again.")
+    dest, outbox = _prepare(store, to_dir)
+    with store.read() as s:
+        taken = set(s.connection().execute(
+            sa.select(sa.inspect(SealedReturn).local_table.c.folder_name)).scalars())
+    if name in taken or (outbox / name).exists() or (dest is not None and (dest / name).exists()):
+        raise UserError(f"The return {name} is already sealed on this laptop; build it again from the "
+                        "team server for a new one.")
+    step(SERVER_EXPORT_STEPS[1])
+    return _seal(store, period, dest, outbox, name, made_at.replace(microsecond=0), files, report, worker_id)

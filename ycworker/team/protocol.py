@@ -13,8 +13,8 @@ Values are JSON text as the laptop stores them in ``team_change.value`` (``db.mo
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from datetime import date, datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -147,3 +147,52 @@ class ErrorBody(Strict):
     """Every 4xx answer: a sentence a worker or manager can act on."""
 
     detail: str
+
+
+# -- the service's return, built on the server for a manager's laptop (POST /v1/return) ---------
+
+
+class ReturnRequest(Strict):
+    """The period to build the return for (a quarter's label, or two dates)."""
+
+    label: str = Field(max_length=40)
+    start: date
+    end: date
+
+
+class ReturnFile(Strict):
+    """One file of the return folder, exactly as the server built it (base64 of its bytes)."""
+
+    name: str = Field(max_length=100)
+    data: str
+    rows: int
+
+
+class DeviceSync(Strict):
+    """A laptop enrolled with the service and when it last synced (None: never)."""
+
+    worker: str
+    device: str
+    last_sync: datetime | None
+
+
+class ReturnResponse(Strict):
+    """The return's files (manifest last), the figures behind them (the laptop's ``KpiReport`` as
+    JSON, for the figures screen and drill-down), where the change log was, and each laptop's
+    last sync (for the warning before export)."""
+
+    folder_name: str
+    made_at: datetime
+    today: date
+    change_log_position: int
+    service_name: str
+    files: list[ReturnFile]
+    report: dict[str, Any]
+    devices: list[DeviceSync] = []
+
+
+class DevicesResponse(Strict):
+    """Each laptop's last sync (manager only: POST /v1/devices)."""
+
+    devices: list[DeviceSync]
+    change_log_position: int

@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from db.server.migrate import make_engine
 from ycworker.team import protocol as p
 from ycworker.team.server import service
+from ycworker.team.server import service_return as service_return_
 from ycworker.team.server.errors import Refused
 
 log = logging.getLogger("ycworker.team.server")
@@ -212,6 +213,21 @@ def create_app(database_url: str, *, enrol_limiter: EnrolLimiter | None = None) 
         req = await _body(request, EraseRequest)
         n = await _call(service.erase, caller, req.carer_id)
         return JSONResponse({"erased": n})
+
+    @app.post("/v1/return")
+    async def service_return(request: Request) -> JSONResponse:
+        """A manager's laptop: the quarter's return built from the server's data (service_return)."""
+        _version(request)
+        caller = await _caller(request)
+        req = await _body(request, p.ReturnRequest)
+        return _json(await _call(service_return_.build_return, caller, req))
+
+    @app.post("/v1/devices")
+    async def devices(request: Request) -> JSONResponse:
+        """A manager's laptop: each laptop's last sync (the warning before a return is exported)."""
+        _version(request)
+        caller = await _caller(request)
+        return _json(await _call(service_return_.devices, caller))
 
     @app.get("/v1/status")
     async def status(request: Request) -> JSONResponse:

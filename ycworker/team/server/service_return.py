@@ -10,12 +10,16 @@ manifest says the return was built from the server and at which change-log posit
 
 from __future__ import annotations
 
+import base64
 import json
 import secrets
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -23,6 +27,7 @@ from db.server import tables as t
 from ycworker.common import settings
 from ycworker.common.periods import Period
 from ycworker.team import protocol
+from ycworker.team.server.errors import Forbidden, Refused
 from ycworker.team.sync import SyncResult, apply_page
 
 
@@ -67,19 +72,15 @@ def snapshot(engine: sa.Engine) -> ServerSnapshot:
 
 
 def _epoch():
-    from datetime import UTC, datetime
-
     return datetime(2000, 1, 1, tzinfo=UTC)
 
 
-def export_from_server(engine: sa.Engine, period: Period, to_dir: Path, *, today: date):
-    """Build and seal the service's return for ``period`` from the server's data into ``to_dir``.
-
-    Returns the laptop export's ``ExportResult`` (its ``path`` is the folder in ``to_dir``)."""
+@contextmanager
+def _service_store(snap: ServerSnapshot) -> Iterator[Any]:
+    """A throwaway encrypted laptop database in a temporary folder holding every live record of
+    ``snap``, with the service's pseudonym secret (closed and removed afterwards)."""
     from db.engine import open_store
-    from ycworker.returns.export import export_return
 
-    snap = snapshot(engine)
     with tempfile.TemporaryDirectory(prefix="ycworker-team-export-") as tmp:
         store = open_store(Path(tmp) / "service.db", secrets.token_urlsafe(24),
                            name=f"team export {secrets.token_hex(4)}")
@@ -89,8 +90,75 @@ def export_from_server(engine: sa.Engine, period: Period, to_dir: Path, *, today
             page = protocol.PullResponse(changes=snap.changes, cursor=snap.position, more=False,
                                          workers=snap.workers)
             apply_page(store, page, SyncResult())
-            return export_return(store, period, Path(to_dir), today=today,
-                                 source={"built_from": "server", "service": snap.service_name,
-                                         "change_log_position": snap.position})
+            yield store
         finally:
             store.close()
+
+
+def _source(snap: ServerSnapshot) -> dict[str, object]:
+    return {"built_from": "server", "service": snap.service_name, "change_log_position": snap.position}
+
+
+def export_from_server(engine: sa.Engine, period: Period, to_dir: Path, *, today: date):
+    """Build and seal the service's return for ``period`` from the server's data into ``to_dir``.
+
+    Returns the laptop export's ``ExportResult`` (its ``path`` is the folder in ``to_dir``)."""
+    from ycworker.returns.export import export_return
+
+    snap = snapshot(engine)
+    with _service_store(snap) as store:
+        return export_return(store, period, Path(to_dir), today=today, source=_source(snap))
+
+
+# -- the return for a manager's laptop (POST /v1/return, POST /v1/devices) ------------------------
+
+SENTENCE_MANAGERS_ONLY = "Only a manager can build the service's return from the team server."
+
+
+def device_syncs(conn: sa.Connection) -> list[protocol.DeviceSync]:
+    """Every laptop still enrolled (its worker not removed), with its worker and last sync."""
+    rows = conn.execute(
+        sa.select(t.worker.c.name, t.device.c.name.label("device"), t.device.c.last_sync_at)
+        .join(t.worker, t.worker.c.id == t.device.c.worker_id)
+        .where(t.device.c.removed_at.is_(None), t.worker.c.removed_at.is_(None))
+        .order_by(t.worker.c.name, t.device.c.name)).all()
+    return [protocol.DeviceSync(worker=r.name, device=r.device, last_sync=r.last_sync_at) for r in rows]
+
+
+def devices(engine: sa.Engine, caller: Any) -> protocol.DevicesResponse:
+    """Each laptop's last sync, for the warning a manager sees before exporting a return."""
+    if not caller.is_manager:
+        raise Forbidden("Only a manager can see when each laptop last synced.")
+    with engine.connect() as conn:
+        position = conn.scalar(sa.select(sa.func.coalesce(sa.func.max(t.change_log.c.seq), 0))) or 0
+        return protocol.DevicesResponse(devices=device_syncs(conn), change_log_position=int(position))
+
+
+def build_return(engine: sa.Engine, caller: Any, req: protocol.ReturnRequest, *,
+                 today: date | None = None, now: datetime | None = None) -> protocol.ReturnResponse:
+    """The service's return for the period, built as ``team export`` builds it (the same files),
+    not written anywhere: its files, its figures, the log position and each laptop's last sync."""
+    from ycworker.returns import export, kpis, pseudonyms, report_json
+
+    if not caller.is_manager:
+        raise Forbidden(SENTENCE_MANAGERS_ONLY)
+    try:
+        period = Period(req.start, req.end, req.label)
+    except ValueError:
+        raise Refused("The period ends before it starts; choose the quarter again.", 422) from None
+    made_at = (now or datetime.now(UTC)).replace(microsecond=0)
+    today = today or made_at.date()
+    with engine.connect() as conn:
+        laptops = device_syncs(conn)
+    snap = snapshot(engine)
+    with _service_store(snap) as store:
+        with store.read() as s:
+            report = kpis.compute(s, period, today)
+        name = export.folder_name(period, made_at)
+        files = export.assemble(report, pseudonyms.for_store(store), made_at, name, _source(snap))
+    return protocol.ReturnResponse(
+        folder_name=name, made_at=made_at, today=today, change_log_position=snap.position,
+        service_name=snap.service_name,
+        files=[protocol.ReturnFile(name=f.name, data=base64.b64encode(f.data).decode("ascii"), rows=f.rows)
+               for f in files],
+        report=report_json.dump(report), devices=laptops)
