@@ -220,8 +220,9 @@ def create_app(database_url: str, *, enrol_limiter: EnrolLimiter | None = None,
     async def _call(fn: Callable[..., Any], *args: Any) -> Any:
         return await run_in_threadpool(fn, engine, *args)
 
-    #: Whether the schema has ``device.protocol_version`` (migration 0002): a server whose database
-    #: is one revision behind (upgraded on the live database, then this app restarted) still serves.
+    #: Whether the schema has ``device.protocol_version`` (migration 0002), learnt at the first
+    #: device request: on a database still one revision behind, this app serves without noting
+    #: versions (so the schema can be upgraded live before the app restarts).
     notes_versions: list[bool] = []
 
     def _note_version(device_id: str, version: int) -> None:
