@@ -55,6 +55,7 @@ device = sa.Table(
     sa.Column("last_sync_at", TS),
     sa.Column("waiting_reported", sa.Integer, nullable=False, server_default="0"),
     sa.Column("clock_offset_seconds", sa.Float),  # laptop clock minus server clock
+    sa.Column("protocol_version", sa.Integer),  # of its last accepted request (migration 0002)
 )
 
 record = sa.Table(
@@ -125,6 +126,8 @@ conflict = sa.Table(
     sa.Column("settled_by", sa.String(32)),
     sa.Column("choice", sa.Text),  # server | laptop | typed
     sa.Index("ix_conflict_record", "entity", "record_id"),
+    # the open conflicts every pull lists (migration 0002)
+    sa.Index("ix_conflict_open", "opened_at", postgresql_where=sa.text("settled_at IS NULL")),
 )
 
 tombstone = sa.Table(

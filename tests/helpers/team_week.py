@@ -25,6 +25,15 @@ connection cut after the server committed (answer lost), a push delivered twice,
 pushes reordered, a 500 in the middle of a batch (the server's transaction rolls back), a crash
 between applying a pull and saving its cursor (the laptop's file is closed and opened again),
 laptop clocks +-3 days out, and PostgreSQL restarted (``pg_ctl restart``) in the middle of a sync.
+
+A server upgrade mid-week (when ``Week`` is given ``upgrade_server``; team.md promise 8): the week
+starts on a database one schema revision behind head, the server speaking protocol ``P`` and one
+laptop (the "laggard") still on ``P - 1`` (accepted). On ``upgrade_day``, halfway through the
+afternoon's syncs, the live database is upgraded to head (Alembic) while the old app keeps serving;
+after the next sync the app restarts speaking ``P + 1``: half the laptops upgrade with it, the
+others stay on ``P`` and keep syncing (accepted); the laggard, now two versions behind, is told to
+upgrade (426) and keeps every change it queued. On ``laptops_upgrade_day`` every laptop upgrades.
+The laptop's protocol is the header ``FaultyHttp`` sends.
 """
 
 from __future__ import annotations
@@ -55,6 +64,7 @@ from ycworker.team import conflicts as team_conflicts
 from ycworker.team import enrol
 from ycworker.team import sync as team_sync
 from ycworker.team.client import TeamClient
+from ycworker.team.protocol import PROTOCOL, PROTOCOL_HEADER
 from ycworker.team.server import service
 
 URL = "http://testserver"
@@ -92,6 +102,10 @@ class WeekConfig:
         (1, "drop"), (1, "cut"), (2, "twice"), (2, "fail500"), (3, "reorder"), (3, "crash"),
         (4, "pg_restart"), (5, "cut"), (5, "twice"))
     erase_day: int = 3
+    #: the afternoon the server's schema and protocol are upgraded (with ``upgrade_server``)
+    upgrade_day: int = 3
+    #: the morning every laptop still on an older protocol upgrades
+    laptops_upgrade_day: int = 5
 
 
 class Clock:
@@ -168,11 +182,14 @@ class FaultyHttp:
         self.inner, self.week, self.name = inner, week, laptop_name
         self.armed: list[str] = []
         self.partner: Laptop | None = None  # for "reorder"
+        self.protocol: int | None = None  # the laptop's protocol version (None: this ycworker's)
 
     def close(self) -> None:  # the week's client outlives each sync
         pass
 
     def post(self, path: str, *, content: str | bytes = b"", headers: dict | None = None, **kw: Any):
+        if self.protocol is not None:
+            headers = {**(headers or {}), PROTOCOL_HEADER: str(self.protocol)}
         send = lambda: self.inner.post(path, content=content, headers=headers, **kw)  # noqa: E731
         if not self.armed:
             return send()
@@ -245,7 +262,11 @@ class Week:
 
     def __init__(self, *, server_client: Any, engine: sa.Engine, manager_code: str, template_db: Path,
                  folder: Path, passphrase: str, restart_postgres: Callable[[], None],
-                 config: WeekConfig | None = None, progress: Callable[[str], None] | None = None) -> None:
+                 config: WeekConfig | None = None, progress: Callable[[str], None] | None = None,
+                 upgrade_server: Callable[[int], Any] | None = None, protocol: int = PROTOCOL) -> None:
+        """``upgrade_server(protocol)``: the server app restarted speaking ``protocol`` (a new
+        client over it); given, the week plays the upgrade (the module's docstring) on a database
+        one revision behind head, the server starting on ``protocol``."""
         self.client = server_client
         self.engine = engine
         self.manager_code = manager_code
@@ -271,6 +292,11 @@ class Week:
         self.restarts = 0
         self.progress = progress or (lambda _line: None)
         self._counter = 0
+        self._upgrade_server = upgrade_server
+        self.server_protocol = protocol
+        self.laggard_index = self.config.laptops - 1 if upgrade_server else -1  # a worker's laptop
+        self.upgraded = False
+        self.upgrade_figures: dict[str, Any] = {}
 
     # -- patches ----------------------------------------------------------------------------------
 
@@ -338,6 +364,8 @@ class Week:
     def _join(self, index: int, name: str, role: str, code: str, skew_days: int = 0) -> Laptop:
         path, store = self._new_store(f"laptop{index:02d}")
         http = FaultyHttp(self.client, self, name)
+        if self._upgrade_server is not None:
+            http.protocol = self.server_protocol - (index == self.laggard_index)
         laptop = Laptop(index, name, role, path, store, http, timedelta(days=skew_days))
         self.laptops.append(laptop)
         with self.as_laptop(laptop):
@@ -377,6 +405,9 @@ class Week:
         if result.finished:
             laptop.finished_at = self.tick
             self._after_finished(laptop)
+            if self.upgraded and laptop.http.protocol == self.server_protocol - 1:
+                self.upgrade_figures["previous_protocol_syncs"] = (
+                    self.upgrade_figures.get("previous_protocol_syncs", 0) + 1)
         else:
             self.unfinished[result.problem or "?"] += 1
         return result
@@ -452,7 +483,8 @@ class Week:
             lp for lp in self.laptops if lp.manager]
         free = [c for c in self.model.carers.values() if not c.reserved and c.moving is None
                 and not c.erased and any(lp.worker_id == c.holder for lp in self.laptops)
-                and self._may_edit(self.laptop_of(c.holder), c)]
+                and self._may_edit(self.laptop_of(c.holder), c)
+                and self.laptop_of(c.holder).index != self.laggard_index]
         self.rng.shuffle(free)
         free.sort(key=lambda c: self.laptop_of(c.holder).index in online)  # online holders first
         pairs = []
@@ -592,6 +624,9 @@ class Week:
         holder = self.laptop_of(erased.holder).index
         online[cfg.erase_day].discard(holder)
         online[cfg.erase_day].add(0)
+        if self._upgrade_server is not None:
+            assert self.laggard_index != holder
+            online[cfg.upgrade_day].add(self.laggard_index)  # online after the restart, to hear 426
         return online
 
     def run(self) -> None:
@@ -626,7 +661,20 @@ class Week:
             order = [lp for lp in self.laptops if lp.index in online]
             self.rng.shuffle(order)
             self._arm(faults[day], order, pairs)
-            for lp in order:
+            upgrading = self._upgrade_server is not None and day == cfg.upgrade_day
+            if self._upgrade_server is not None and day == cfg.laptops_upgrade_day:
+                self._laptops_upgrade()
+            if upgrading:  # the laggard syncs after the restart
+                order.sort(key=lambda lp: lp.index == self.laggard_index)
+            for i, lp in enumerate(order):
+                if upgrading and i == len(order) // 2:
+                    self._upgrade_schema()
+                elif upgrading and i == len(order) // 2 + 1:
+                    self._restart_server()
+                if self.upgraded and lp.http.protocol is not None and (
+                        lp.http.protocol < self.server_protocol - 1):
+                    self._sync_too_old(lp)
+                    continue
                 result = self.sync(lp)
                 if result is None or not result.finished:
                     self.sync(lp)  # the worker presses sync again
@@ -634,6 +682,65 @@ class Week:
                 assert not lp.http.armed, f"day {day + 1}: {lp.http.armed} armed on {lp.name} never fired"
         self.timings["week"] = time.perf_counter() - t0
         self.finish()
+
+    # -- the server upgrade -------------------------------------------------------------------------
+
+    def _upgrade_schema(self) -> None:
+        """Alembic to head on the live database; the app of the previous revision keeps serving."""
+        from db.server.migrate import current_revision, head_revision, upgrade
+
+        before = current_revision(self.engine)
+        assert before != head_revision(), "the week must start one server schema revision behind"
+        upgrade(self.engine)
+        assert current_revision(self.engine) == head_revision()
+        self.upgrade_figures["schema"] = f"{before} -> {head_revision()}"
+        self.progress(f"server schema upgraded {before} -> {head_revision()} on the live database")
+
+    def _restart_server(self) -> None:
+        """The app restarted speaking the next protocol; half the laptops upgrade with it."""
+        assert self._upgrade_server is not None
+        new = self.server_protocol + 1
+        self.client = self._upgrade_server(new)
+        self.upgrade_figures["protocol"] = f"{self.server_protocol} -> {new}"
+        self.server_protocol = new
+        self.upgraded = True
+        for lp in self.laptops:
+            lp.http.inner = self.client
+            if lp.index % 2 == 0 and lp.index != self.laggard_index:
+                lp.http.protocol = new
+        self.progress(f"server restarted on protocol {new}")
+
+    def _sync_too_old(self, laptop: Laptop) -> None:
+        """A laptop two protocols behind syncs: told to upgrade (426), nothing it queued lost."""
+        carer = next((c for c in self.model.carers.values() if self._may_edit(laptop, c)), None)
+        assert carer is not None, f"{laptop.name} holds no carer to edit"
+        value = self._value(laptop, "phone")
+        assert self._edit(laptop, carer.id, "phone", value)
+        self.model.expected[(carer.id, "phone")] = value
+        with laptop.store.read() as session:
+            queued = {r.id for r in session.exec(select(TeamChange)) if r.status in team_sync.PENDING}
+        assert queued
+        result = self.sync(laptop)
+        assert result is not None and not result.finished
+        assert result.problem is not None and "Update ycworker" in result.problem, result.problem
+        with laptop.store.read() as session:
+            still = {r.id for r in session.exec(select(TeamChange)) if r.status in team_sync.PENDING}
+        assert still == queued, "a laptop told to upgrade lost or settled changes it had queued"
+        with self.engine.connect() as conn:
+            heard = conn.execute(sa.text("SELECT count(*) FROM change_outcome WHERE change_id = ANY(:ids)"),
+                                 {"ids": list(queued)}).scalar()
+        assert heard == 0
+        self.upgrade_figures["told_to_upgrade"] = self.upgrade_figures.get("told_to_upgrade", 0) + 1
+        self.upgrade_figures["kept_while_too_old"] = len(queued)
+
+    def _laptops_upgrade(self) -> None:
+        """The morning the remaining laptops upgrade: first, what the server saw them speak."""
+        with self.engine.connect() as conn:
+            self.upgrade_figures["protocols_seen_before"] = dict(conn.execute(sa.text(
+                "SELECT protocol_version, count(*) FROM device WHERE protocol_version IS NOT NULL "
+                "GROUP BY 1 ORDER BY 1")).all())
+        for lp in self.laptops:
+            lp.http.protocol = self.server_protocol
 
     def _new_carers_on_workers(self, day: int, n: int) -> None:
         workers = [lp for lp in self.laptops if not lp.manager and lp.skew == timedelta(0)]
@@ -658,7 +765,7 @@ class Week:
                 first.http.partner = second  # the second's push arrives before the first's
                 first.http.armed.append(fault)
             else:
-                candidates = [lp for lp in order if not lp.http.armed]
+                candidates = [lp for lp in order if not lp.http.armed and lp.index != self.laggard_index]
                 if fault == "fail500":
                     candidates = [lp for lp in candidates if lp.manager]
                 self.rng.choice(candidates).http.armed.append(fault)
@@ -866,6 +973,15 @@ class Week:
         figures["return_referrals"] = len(referral_rows)
         figures.update(syncs=self.syncs, unfinished=dict(self.unfinished), faults=dict(self.fired),
                        crashes=self.crashes, postgres_restarts=self.restarts)
+
+        # 6. the server upgrade: every laptop speaks the server's protocol now, and it knows so
+        if self._upgrade_server is not None:
+            assert self.upgraded, "the server upgrade never happened"
+            with self.engine.connect() as conn:
+                spoken = conn.execute(sa.text(
+                    "SELECT protocol_version, count(*) FROM device GROUP BY 1")).all()
+            assert spoken == [(self.server_protocol, len(self.laptops))], spoken
+            figures["upgrade"] = dict(self.upgrade_figures)
         self.timings["checks"] = time.perf_counter() - t0
         return figures
 

@@ -115,3 +115,40 @@ def test_init_can_make_a_laptops_pseudonym_secret_the_services(capsys, empty_db_
                         "--pseudonym-secret-from", str(db_path))
     assert rc == 0, err
     assert bytes.fromhex(_enrols(empty_db_url, out[-1]).pseudonym_secret) == laptop_secret
+
+
+def test_init_upgrades_a_server_schema_one_revision_behind_and_keeps_its_data(capsys, empty_db_url):
+    """A service running the previous server release: `team init` of the new one upgrades its schema
+    to head in place; its workers, devices, records and pseudonym secret stay."""
+    from datetime import UTC, datetime
+
+    from alembic.script import ScriptDirectory
+
+    from db.server.migrate import alembic_config, upgrade
+
+    previous = ScriptDirectory.from_config(alembic_config()).get_revision(head_revision()).down_revision
+    assert isinstance(previous, str)
+    engine = make_engine(empty_db_url)
+    try:
+        upgrade(engine, previous)
+        first = _enrols(empty_db_url, service.init_service(engine, "Northshire YC"))
+        caller = service.authenticate(engine, first.device_token)
+        change = p.Change(id="c" * 32, entity="district", record_id="d" * 32, field="*",
+                          value='{"name": "Harbourside"}', made_at=datetime.now(UTC))
+        pushed = service.push(engine, caller, p.PushRequest(changes=[change], laptop_time=datetime.now(UTC)))
+        assert pushed.outcomes[0].outcome == "applied"
+        assert current_revision(engine) == previous
+
+        rc, out, err = _run(capsys, "init", "--database-url", empty_db_url, "--service", "Northshire YC")
+        assert rc == 0 and CODE.match(out[-1]), err
+        assert current_revision(engine) == head_revision()
+        assert service.authenticate(engine, first.device_token).device_id == first.device_id
+        again = _enrols(empty_db_url, out[-1])
+        assert again.worker.id == first.worker.id and again.pseudonym_secret == first.pseudonym_secret
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM change_log").scalar() == 1
+            # what 0002 added: each device's protocol version (not yet heard from: NULL)
+            assert conn.exec_driver_sql("SELECT protocol_version FROM device WHERE id = %s",
+                                        (first.device_id,)).scalar() is None
+    finally:
+        engine.dispose()
