@@ -156,8 +156,9 @@ class ReturnRequest(Strict):
     """The period to build the return for (a quarter's label, or two dates)."""
 
     label: str = Field(max_length=40)
-    start: date
-    end: date
+    #: A return covers the service's working years: a date outside them is a mistyped request.
+    start: date = Field(ge=date(2000, 1, 1), le=date(2099, 12, 31))
+    end: date = Field(ge=date(2000, 1, 1), le=date(2099, 12, 31))
 
 
 class ReturnFile(Strict):
