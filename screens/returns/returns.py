@@ -33,6 +33,8 @@ from screens.returns.cells import result_cell, value_text
 from ycworker.common import periods
 from ycworker.returns import kpis
 from ycworker.returns.actions import ReturnView, load_return
+from ycworker.returns.casework import CaseworkCounts
+from ycworker.returns.casework import lines as casework_lines
 from ycworker.returns.delivery import DeliveryCounts
 
 
@@ -64,6 +66,7 @@ class ReturnsScreen(AreaScreen):
     ReturnsScreen #ret-table { height: 1fr; margin: 0 1; }
     ReturnsScreen #ret-sealed { padding: 0 1; height: 1; color: $text-muted; }
     ReturnsScreen #ret-delivery { padding: 0 1; height: auto; }
+    ReturnsScreen #ret-casework { padding: 0 1; height: auto; }
     """
     BINDINGS = [
         Binding("enter", "drill", "Referrals behind it"),
@@ -90,6 +93,7 @@ class ReturnsScreen(AreaScreen):
         self.export_folder = ""
         self.fitted_width = 0  # the table's width when the figure column was last fitted
         self.delivery = DeliveryCounts(())
+        self.casework = CaseworkCounts()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -101,6 +105,7 @@ class ReturnsScreen(AreaScreen):
             table.add_column(label, width=width)
         yield table
         yield Static("", id="ret-delivery", markup=False)
+        yield Static("", id="ret-casework", markup=False)  # safeguarding statuses, signposting
         yield Static("", id="ret-sealed", markup=False)
         yield Footer()
 
@@ -147,6 +152,7 @@ class ReturnsScreen(AreaScreen):
             return
         report = result.report
         self.report, self.sealed, self.delivery = report, result.sealed, result.delivery
+        self.casework = result.casework
         table = self.query_one(ReturnsTable)
         keep = table.cursor_row
         set_loading(table, False)
@@ -184,6 +190,7 @@ class ReturnsScreen(AreaScreen):
         self.query_one("#ret-status", Static).update(status)
         self.query_one("#ret-sealed", Static).update(self.sealed_line())
         self.query_one("#ret-delivery", Static).update(delivery_table(result.delivery))
+        self.query_one("#ret-casework", Static).update(casework_lines(result.casework))
 
     def fit_columns(self) -> None:
         """The figure's name takes the width the other columns leave (read at each fill)."""
@@ -198,7 +205,7 @@ class ReturnsScreen(AreaScreen):
 
     def refit(self) -> None:
         if self.report is not None and self.fitted_width != self.size.width:
-            self.show(self.asked, ReturnView(self.report, self.sealed, self.delivery))
+            self.show(self.asked, ReturnView(self.report, self.sealed, self.delivery, self.casework))
 
     def sealed_line(self) -> str:
         if not self.sealed:
@@ -238,7 +245,7 @@ class ReturnsScreen(AreaScreen):
     def action_breakdowns(self) -> None:
         self.show_breakdowns = not self.show_breakdowns
         if self.report is not None:
-            self.show(self.asked, ReturnView(self.report, self.sealed, self.delivery))
+            self.show(self.asked, ReturnView(self.report, self.sealed, self.delivery, self.casework))
 
     # -- drilling in -----------------------------------------------------------------------------
 
