@@ -47,12 +47,16 @@ def count(session: Session, period: Period) -> CaseworkCounts:
         tuple(counts_by_organisation(session, period.start, period.end)))
 
 
+#: The statuses as the Returns screen's one line names them.
+SHORT_LABELS = {"child_in_need": "Child in Need", "child_protection": "Child Protection",
+                "early_help": "Early Help"}
+
+
 def lines(counts: CaseworkCounts) -> str:
-    """The Returns screen's casework section as text (empty before anything is counted)."""
+    """The Returns screen's casework section, two lines (empty before anything is counted)."""
     if not counts.by_status:
         return ""
-    status = " · ".join(f"{label} {n}" for _k, label, n in counts.by_status)
+    status = " · ".join(f"{SHORT_LABELS.get(k, label)} {n}" for k, label, n in counts.by_status)
     signposted = " · ".join(f"{name} {n}" for name, n in counts.signposting) or "none recorded"
-    return (f"Carers with a safeguarding status in the period (not in the return's files): {status} "
-            f"({counts.carers_with_status} carers)\n"
-            f"Signposting in the period by organisation: {signposted}")
+    return (f"Carers by safeguarding status (not in the files): {status} · all {counts.carers_with_status}\n"
+            f"Signposting by organisation (not in the files): {signposted}")
