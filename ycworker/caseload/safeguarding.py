@@ -12,17 +12,18 @@ transaction (no personal data in the audit entry). Not the service log's safegua
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import or_
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from db.models import SafeguardingMeeting, SafeguardingStatus, utcnow
 from ycworker.caseload.record import carer_row
+from ycworker.caseload.safeguarding_flags import SHORT as SHORT
+from ycworker.caseload.safeguarding_flags import current_statuses as current_statuses
 from ycworker.common import audit
 from ycworker.common.errors import FieldError, FormErrors, collect
 from ycworker.common.validators import MAX_LONG_TEXT, field_choice, field_date, field_text
@@ -32,8 +33,6 @@ STATUSES = {
     "child_protection": "Child Protection",
     "early_help": "Early Help (Team Around the Family)",
 }
-#: The flag in lists (the caseload's Flag column).
-SHORT = {"child_in_need": "CIN", "child_protection": "CP", "early_help": "EH"}
 ENDED = "ended"
 MEETING_KINDS = {
     "cin_meeting": "Child in Need meeting",
@@ -106,21 +105,6 @@ def meetings(session: Session, carer_id: str) -> list[Meeting]:
 def current(session: Session, carer_id: str, today: date) -> StatusPeriod | None:
     """The status in force today, if any."""
     return next((p for p in periods(session, carer_id) if p.covers(today)), None)
-
-
-def current_statuses(session: Session, carer_ids: Iterable[str], today: date) -> dict[str, str]:
-    """carer id -> the status in force today, for the carers that have one (a page of a list)."""
-    ids = list(carer_ids)
-    out: dict[str, str] = {}
-    for i in range(0, len(ids), 500):
-        for cid, status in session.exec(
-            select(SafeguardingStatus.carer_id, SafeguardingStatus.status)
-            .where(col(SafeguardingStatus.carer_id).in_(ids[i:i + 500]),
-                   col(SafeguardingStatus.start_date) <= today,
-                   or_(col(SafeguardingStatus.end_date).is_(None), col(SafeguardingStatus.end_date) >= today))
-            .order_by(col(SafeguardingStatus.start_date))).all():
-            out[cid] = status  # the latest start wins (there is one at a time)
-    return out
 
 
 def set_status(session: Session, carer_id: str, form: dict[str, str], today: date,

@@ -43,6 +43,7 @@ from sqlmodel import Session, col, select
 
 from db.models import Carer, District, School, Worker
 from ycworker.caseload.deadlines import pending_deadline as pending_deadline  # re-exported
+from ycworker.caseload.safeguarding_flags import SHORT, current_statuses
 from ycworker.common import workdays
 
 SEARCH_CAP = 500  # candidates taken from each index before filters and sort
@@ -275,8 +276,6 @@ def window(session: Session, q: CaseloadQuery, today: date, offset: int = 0,
     rows = [by_id[i] for i in page_ids if i in by_id]
     # The safeguarding status in force (Child in Need, Child Protection, Early Help) leads the
     # flag: one read of the page's carers (ix_safeguarding_status_carer).
-    from ycworker.caseload.safeguarding import SHORT, current_statuses
-
     guarded = current_statuses(session, page_ids, today) if page_ids else {}
     out = []
     for (cid, first, last, preferred, ref, dob, status, impact, last_contact, kind, deadline, school,
