@@ -22,6 +22,7 @@ from db.models.people import (
     School,
     Worker,
 )
+from db.models.safeguarding import SafeguardingMeeting, SafeguardingStatus
 from db.models.service import (
     AwarenessSession,
     BusPass,
@@ -30,6 +31,7 @@ from db.models.service import (
     TrainingSession,
     TripleCEntry,
 )
+from db.models.signposting import Organisation, Signposting
 from db.models.system import AuditEntry, SealedReturn, Setting
 from db.models.team import TeamChange, TeamConflict, TeamRevision
 
@@ -38,7 +40,8 @@ __all__ = [
     "AwarenessSession", "Booking", "BookingDay", "BookingOffer", "BusPass", "CareRelationship",
     "CaredFor", "CaredForCondition", "Carer", "Club", "ClubMember", "ClubSession", "Contact",
     "District", "Feedback", "HolidayActivity", "Household", "PlanAction", "Record", "Referral",
-    "Review", "ReviewOutcome", "SafeguardingEntry", "School", "SealedReturn", "Setting",
+    "Organisation", "Review", "ReviewOutcome", "SafeguardingEntry", "SafeguardingMeeting",
+    "SafeguardingStatus", "Signposting", "School", "SealedReturn", "Setting",
     "TeamChange", "TeamConflict", "TeamRevision", "TrainingSession", "TripleCEntry", "Worker",
     "new_id", "utcnow",
 ]

@@ -46,6 +46,11 @@ class Household(Record, table=True):
     postcode: str = ""
     phone: str = ""
     district_id: str | None = Field(default=None, foreign_key="district.id", index=True)
+    # Language and access for the family (0012): the family's first language, whether an
+    # interpreter is needed to talk with the family, and any communication needs.
+    first_language: str = ""
+    interpreter_needed: bool = False
+    communication_needs: str = ""
 
 
 class Carer(Record, table=True):
@@ -103,6 +108,16 @@ class Carer(Record, table=True):
     # (ycworker.caseload.deadlines): None when nothing is pending.
     deadline_date: date | None = None
     deadline_kind: str | None = None  # allocation | assessment
+    # Language and access (0012): the young carer's own first language, interpreter, needs.
+    first_language: str = ""
+    interpreter_needed: bool = False
+    communication_needs: str = ""
+    # Handover to adult services at 18 (0012): the referral to Adult Social Care (a carer's
+    # assessment under the Care Act) and its outcome, and the handover to the young adult
+    # carers' offer.
+    asc_referral_date: date | None = None
+    asc_outcome: str | None = None  # pending | assessed_support | assessed_no_needs | declined | other
+    yac_handover_date: date | None = None
 
 
 class CaredFor(Record, table=True):

@@ -17,6 +17,8 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Header, Input, Label, Static
 
+from screens.caseload import casework_panel
+from screens.caseload.casework_panel import CaseworkActions, CaseworkPanel
 from screens.caseload.widgets import FieldRow
 from screens.common.base import AreaScreen
 from screens.common.footer import Footer
@@ -40,7 +42,7 @@ def _form_action(action: Any, target_id: str, ctx: Any, store: Any, form: Any) -
     return action(store, target_id, form, ctx) or True
 
 
-class CarerRecordScreen(AreaScreen):
+class CarerRecordScreen(CaseworkActions, AreaScreen):
     HELP_TITLE = "A young carer's record"
     DEFAULT_CSS = """
     CarerRecordScreen #record-title { height: auto; padding: 0 1; text-style: bold; background: $boost; }
@@ -69,6 +71,7 @@ class CarerRecordScreen(AreaScreen):
         Binding("f", "edit", "Edit fields", show=True),
         Binding("a", "assessments", "Assessments, plan, reviews", show=True),
         Binding("f5", "refresh", "Refresh", show=False),
+        *casework_panel.BINDINGS,  # safeguarding, handover at 18, signposting, language
     ]
 
     def __init__(self, carer_id: str):
@@ -85,6 +88,7 @@ class CarerRecordScreen(AreaScreen):
         yield Static("", id="record-conflict", markup=False)
         yield Static("", id="record-due", markup=False)
         with VerticalScroll(id="record-body"):
+            yield CaseworkPanel(id="sec-casework")
             with Vertical(classes="record-section", id="sec-profile"):
                 yield Label("Profile", classes="section-title")
                 for name, label in carers.PROFILE_FIELDS.items():
@@ -123,6 +127,7 @@ class CarerRecordScreen(AreaScreen):
 
     def show(self, rec: CarerRecord) -> None:
         self.record = rec
+        self.casework_refresh()
 
         preferred = f" ({rec.preferred_name})" if rec.preferred_name else ""
         worker = f" · worker {rec.worker}" if rec.worker else " · no worker yet"

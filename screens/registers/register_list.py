@@ -166,7 +166,8 @@ class RegisterList(ScrollView, can_focus=True):
         name_w, age_w, mark_w, transport_w = (w for _t, w in COLUMNS[:-1])
         pieces: list[tuple[str, str]] = []
         name = f" {r.name}"
-        extra = (" (walk-in)" if r.walk_in else "") + (" *" if r.needs_details else "")
+        extra = ((" (walk-in)" if r.walk_in else "") + (" *" if r.needs_details else "")
+                 + (f" [{r.access}]" if r.access else ""))
         pieces.append((set_cell_size(name, min(len(name), name_w)), ""))
         if extra and len(name) < name_w:
             pieces.append((set_cell_size(extra, min(len(extra), name_w - len(name))), "muted"))

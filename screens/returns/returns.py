@@ -40,6 +40,8 @@ from screens.returns.cells import result_cell, value_text
 from ycworker.common import periods
 from ycworker.returns import kpis
 from ycworker.returns.actions import ReturnView, list_sealed, load_return
+from ycworker.returns.casework import CaseworkCounts
+from ycworker.returns.casework import lines as casework_lines
 from ycworker.returns.delivery import DeliveryCounts
 from ycworker.team import team_return
 
@@ -74,6 +76,7 @@ class ReturnsScreen(AreaScreen):
     ReturnsScreen #ret-table { height: 1fr; margin: 0 1; }
     ReturnsScreen #ret-sealed { padding: 0 1; height: 1; color: $text-muted; }
     ReturnsScreen #ret-delivery { padding: 0 1; height: auto; }
+    ReturnsScreen #ret-casework { padding: 0 1; height: auto; }
     """
     BINDINGS = [
         Binding("enter", "drill", "Referrals behind it"),
@@ -104,6 +107,7 @@ class ReturnsScreen(AreaScreen):
         self.can_serve = False  # a manager's laptop enrolled with a team: v builds from the server
         self.source = "laptop"  # or "server"
         self.served: team_return.ServedReturn | None = None
+        self.casework = CaseworkCounts()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -116,6 +120,7 @@ class ReturnsScreen(AreaScreen):
             table.add_column(label, width=width)
         yield table
         yield Static("", id="ret-delivery", markup=False)
+        yield Static("", id="ret-casework", markup=False)  # safeguarding statuses, signposting
         yield Static("", id="ret-sealed", markup=False)
         yield Footer()
 
@@ -232,6 +237,7 @@ class ReturnsScreen(AreaScreen):
             return
         report = result.report
         self.report, self.sealed, self.delivery = report, result.sealed, result.delivery
+        self.casework = result.casework
         table = self.query_one(ReturnsTable)
         keep = table.cursor_row
         set_loading(table, False)
@@ -258,6 +264,7 @@ class ReturnsScreen(AreaScreen):
         self.query_one("#ret-status", Static).update(self.status_text())
         self.query_one("#ret-sealed", Static).update(self.sealed_line())
         self.query_one("#ret-delivery", Static).update(delivery_table(result.delivery))
+        self.query_one("#ret-casework", Static).update(casework_lines(result.casework))
 
     def status_text(self) -> Text:
         """How many targets were met and missed, and what the keys do."""
@@ -290,7 +297,7 @@ class ReturnsScreen(AreaScreen):
 
     def refit(self) -> None:
         if self.report is not None and self.fitted_width != self.size.width:
-            self.show(self.asked, ReturnView(self.report, self.sealed, self.delivery))
+            self.show(self.asked, ReturnView(self.report, self.sealed, self.delivery, self.casework))
 
     def sealed_line(self) -> str:
         if not self.sealed:
@@ -330,7 +337,7 @@ class ReturnsScreen(AreaScreen):
     def action_breakdowns(self) -> None:
         self.show_breakdowns = not self.show_breakdowns
         if self.report is not None:
-            self.show(self.asked, ReturnView(self.report, self.sealed, self.delivery))
+            self.show(self.asked, ReturnView(self.report, self.sealed, self.delivery, self.casework))
 
     # -- drilling in -----------------------------------------------------------------------------
 

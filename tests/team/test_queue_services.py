@@ -282,6 +282,24 @@ def erase(store, ids):
 
 
 #: Each service that writes, and the tables it writes (new rows, changed columns or removals).
+def record_casework(store, ids):
+    """Issue 18's record edits: a safeguarding status and meeting, the handover at 18, a new
+    organisation on the list (a manager's) and signposting to it, language for carer and family."""
+    from ycworker.caseload import casework
+    from ycworker.common.context import Context
+
+    me, boss = Context(TODAY, ids["me"]), Context(TODAY, ids["boss"])
+    amira = ids["amira"]
+    casework.set_safeguarding_status(store, amira, {"status": "early_help", "start_date": "02/11/2026"}, me)
+    casework.add_safeguarding_meeting(store, amira, {"meeting_date": "20/11/2026", "kind": "taf_meeting",
+                                                     "attended": "Hub keyworker, Mum"}, me)
+    casework.record_handover(store, ids["ben"], {"asc_referral_date": "20/11/2026"}, me)
+    org = casework.add_organisation(store, {"name": "Dover Food Bank"}, boss)
+    casework.add_signposting(store, ids["amira"], {"organisation": org, "signposted_date": "23/11/2026"}, me)
+    casework.save_language(store, ids["amira"], {"first_language": "English", "family_first_language": "Urdu",
+                                                 "family_interpreter_needed": "yes"}, me)
+
+
 SERVICES = [
     ("add a carer (support request)", add_carer, {"carer", "referral", "school"}),
     ("edit a carer's fields", edit_carer_fields, {"carer"}),
@@ -303,6 +321,9 @@ SERVICES = [
      {"awareness_session", "training_session", "feedback", "triple_c_entry", "safeguarding_entry",
       "bus_pass", "school"}),
     ("a worker added", a_new_worker, {"worker"}),
+    ("casework on the record", record_casework,
+     {"safeguarding_status", "safeguarding_meeting", "signposting", "signposting_organisation", "carer",
+      "household"}),
     ("erasure", erase, {"carer", "referral", "safeguarding_entry", "booking", "booking_day"},
      safeguarding_entry),
 ]

@@ -22,6 +22,7 @@ from sqlmodel import Session, col
 from db.models import ActivityDay, Booking, BookingDay, Carer, HolidayActivity, Household
 from ycworker.bookings.activities import age_on, describe_school_year, school_year
 from ycworker.bookings.bookings import TRANSPORT_LABELS
+from ycworker.caseload import language
 from ycworker.common import atomic, audit, csv_safe
 from ycworker.common.errors import FieldError
 
@@ -45,6 +46,7 @@ class SheetChild:
     collection: str
     transport: str
     attendance: str | None
+    access: str = ""  # language and access: "interpreter: Polish", "communication needs" or ""
 
     @property
     def has_alert(self) -> bool:
@@ -100,7 +102,7 @@ def build(session: Session, day_id: str, worker_id: str | None = None) -> DayShe
                   col(Booking.dietary), col(Booking.allergies), col(Booking.medical), col(Booking.medication),
                   col(Booking.photo_consent), col(Booking.emergency_contact), col(Household.phone),
                   col(Carer.phone), col(Booking.collection), col(Booking.transport),
-                  col(BookingDay.attendance))
+                  col(BookingDay.attendance), col(Carer.id))
         .select_from(BookingDay)
         .join(Booking, col(Booking.id) == BookingDay.booking_id)
         .join(Carer, col(Carer.id) == Booking.carer_id)
@@ -108,6 +110,7 @@ def build(session: Session, day_id: str, worker_id: str | None = None) -> DayShe
         .where(col(BookingDay.day_id) == day_id, col(Booking.status) == "booked")
         .order_by(col(Carer.last_name), col(Carer.first_name), col(Carer.carer_ref))
     ).all()
+    access = language.markers(session, [r[18] for r in rows])
     for r in rows:
         dob = r[4]
         sheet.children.append(SheetChild(
@@ -115,7 +118,7 @@ def build(session: Session, day_id: str, worker_id: str | None = None) -> DayShe
             school_year=describe_school_year(school_year(dob, sheet.day_date)), fsm=bool(r[5]),
             send=bool(r[6]), dietary=r[7], allergies=r[8], medical=r[9], medication=r[10],
             photo_consent=r[11], emergency_contact=r[12], home_phone=r[13] or r[14] or "", collection=r[15],
-            transport=TRANSPORT_LABELS.get(r[16], r[16]), attendance=r[17],
+            transport=TRANSPORT_LABELS.get(r[16], r[16]), attendance=r[17], access=access.get(r[18], ""),
         ))
     audit.record(session, "view", "day_sheet", day_id, worker_id)
     return sheet
@@ -162,6 +165,10 @@ def render_markdown(sheet: DaySheet) -> str:
                   f"{need_text(c.medication)} |" for c in sheet.alerts]
     else:
         lines.append("None recorded for the children booked today.")
+    talking = [c for c in sheet.children if c.access]
+    if talking:
+        lines += ["", "**Language and access:** "
+                  + ", ".join(f"{_md(c.name)} ({_md(c.access)})" for c in talking)]
     no_photos = [c.name for c in sheet.children if c.photo_consent is False]
     if no_photos:
         lines += ["", f"**No photographs:** {', '.join(no_photos)}"]
@@ -171,7 +178,7 @@ def render_markdown(sheet: DaySheet) -> str:
     for c in sheet.children:
         flags = [f for f, on in (("FSM", c.fsm), ("SEND", c.send)) if on]
         lines += [
-            f"### {c.name} ({c.carer_ref})",
+            f"### {c.name} ({c.carer_ref})" + (f" [{c.access}]" if c.access else ""),
             "",
             f"- Age {c.age}, {c.school_year}" + (f" · {' · '.join(flags)}" if flags else ""),
             f"- Allergies: {need_text(c.allergies)}",

@@ -43,6 +43,7 @@ from sqlmodel import Session, col, select
 
 from db.models import Carer, District, School, Worker
 from ycworker.caseload.deadlines import pending_deadline as pending_deadline  # re-exported
+from ycworker.caseload.safeguarding_flags import SHORT, current_statuses
 from ycworker.common import workdays
 
 SEARCH_CAP = 500  # candidates taken from each index before filters and sort
@@ -88,7 +89,7 @@ class CaseloadRow:
     deadline: date | None
     deadline_text: str  # "allocation due in 3 working days", "assessment overdue by 2 working days"
     overdue: bool
-    flag: str  # "18 on 03/03/2027: transition", "aged out (25)" or ""
+    flag: str  # "CP · 18 on 03/03/2027", "aged out (25)", "EH" or "" (safeguarding status first)
     # In deadline order, the row's key (deadline, last name, first name, id): the ``after`` of a
     # window that goes on from this row (keyset paging).
     sort_key: tuple | None = None
@@ -273,6 +274,9 @@ def window(session: Session, q: CaseloadQuery, today: date, offset: int = 0,
     ).all() if page_ids else []
     by_id = {r[0]: r for r in found}
     rows = [by_id[i] for i in page_ids if i in by_id]
+    # The safeguarding status in force (Child in Need, Child Protection, Early Help) leads the
+    # flag: one read of the page's carers (ix_safeguarding_status_carer).
+    guarded = current_statuses(session, page_ids, today) if page_ids else {}
     out = []
     for (cid, first, last, preferred, ref, dob, status, impact, last_contact, kind, deadline, school,
          district, initials, worker_name) in rows:
@@ -283,7 +287,8 @@ def window(session: Session, q: CaseloadQuery, today: date, offset: int = 0,
             impact=impact or "", last_contact=last_contact,
             deadline=deadline if kind else None,
             deadline_text=describe_pending(kind, deadline, today) if kind and deadline else "",
-            overdue=bool(kind and deadline and deadline < today), flag=short_flag(dob, today),
+            overdue=bool(kind and deadline and deadline < today),
+            flag=" · ".join(f for f in (SHORT.get(guarded.get(cid, ""), ""), short_flag(dob, today)) if f),
             sort_key=(deadline, last, first, cid) if q.sort == "deadline" else None,
         ))
     last_key = out[-1].sort_key if out else None

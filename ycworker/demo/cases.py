@@ -14,7 +14,7 @@ from random import Random
 
 from ycworker.caseload import deadlines
 from ycworker.common import workdays
-from ycworker.demo import places
+from ycworker.demo import casework, places
 from ycworker.demo.base import Demo
 from ycworker.demo.case_words import (
     CLOSURE_NOTES,
@@ -75,6 +75,8 @@ class CaseMaker:
         side.setstate(self.rng.getstate())
         self.side = Random(side.getrandbits(64))
         self.planned: set[str] = set()  # carers with a support plan
+        # Safeguarding, handovers at 18 and signposting (0012): a generator of their own too.
+        self.casework = casework.Casework(demo, self.rng)
 
     # -- the whole caseload -------------------------------------------------------------------
     def run(self, walk_ins: int) -> CaseTotals:
@@ -456,6 +458,7 @@ class CaseMaker:
                    deadline_date=pending[1] if pending else None,
                    deadline_kind=pending[0] if pending else None)
         self.demo.queue("carer", row)
+        self.casework.person(p, row)
         for link in p.links:
             self.demo.queue("care_relationship", link)
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from ycworker.demo import names, places
 from ycworker.demo.base import Demo
+from ycworker.demo.casework import Language
 
 # Ages 5-24 as a real cohort: a peak at 11-15, fewer at 5-7 and 19-24.
 AGE_WEIGHTS = {
@@ -216,6 +217,7 @@ def people(demo: Demo, svc: Service) -> None:
     made = 0
     n = demo.carers
     household_no = 0
+    access = Language(rng)  # language and access (0012), from a generator of its own
     while made < n:
         size = 1
         if n - made >= 2 and rng.random() < SIBLING_HOUSEHOLD_SHARE:
@@ -238,6 +240,7 @@ def people(demo: Demo, svc: Service) -> None:
             "ref": f"HH-{household_no:06d}", "name": f"{surname} family",
             "address": places.address(rng, town), "postcode": places.postcode(rng, info),
             "phone": places.phone(rng, mobile=rng.random() < 0.8), "district_id": svc.district_ids[d],
+            **(family := access.household(community.key)),
         })
         fsm_family = rng.random() < 0.38
 
@@ -309,6 +312,7 @@ def people(demo: Demo, svc: Service) -> None:
                 "email": "", "caring_tasks": _sentence(", ".join(tasks)), "impact_level": None,
                 "status": "open", "needs_referral_details": False, "fsm": fsm_family and age <= 18,
                 "send": send, "last_contact_date": None, "archived_at": None,
+                **access.carer(family, send, age),
             })
             rel_conds: list[str] = []
             main_rel = "mother"

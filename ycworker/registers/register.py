@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from db import outbox
 from db.models import Attendance, Carer, Club, ClubMember, ClubSession, School, new_id, utcnow
-from ycworker.caseload import duplicates
+from ycworker.caseload import duplicates, language
 from ycworker.caseload.carer_refs import new_carer_ref
 from ycworker.common import audit, csv_safe
 from ycworker.common.errors import FieldError, FormErrors, UserError
@@ -58,6 +58,7 @@ class RegisterRow:
     note: str = ""
     walk_in: bool = False
     needs_details: bool = False
+    access: str = ""  # language and access, short: "interp. Polish", "fam. interp. Urdu", "comm. needs", ""
 
     @property
     def name(self) -> str:
@@ -159,6 +160,9 @@ def load_register(session: Session, session_id: str, *, worker_id: str | None = 
                                 club.min_age <= age <= club.max_age, status, transport, note, walk_in,
                                 needs))
     rows.sort(key=lambda r: ((r.preferred_name or r.first_name).lower(), r.last_name.lower()))
+    access = language.markers(session, [r.carer_id for r in rows])
+    for r in rows:
+        r.access = language.short(access.get(r.carer_id, ""))
     if worker_id is not None:
         audit.record(session, "view", "register", session_id, worker_id)
     waiting = not_yet("session", day, today) if today is not None else None

@@ -45,7 +45,7 @@ ENROLMENT_DAYS = 7
 #: Reference tables every laptop holds (a worker's registers and activities need them).
 SHARED = frozenset({
     "worker", "district", "school", "club", "club_session", "holiday_activity", "activity_day",
-    "awareness_session", "training_session", "triple_c_entry",
+    "awareness_session", "training_session", "triple_c_entry", "signposting_organisation",
 })
 #: Records without a carer_id column of their own: they belong to their parent's carer.
 PARENTS: dict[str, tuple[str, str]] = {
