@@ -22,6 +22,7 @@ from db.models.people import (
     School,
     Worker,
 )
+from db.models.reporting import Area, AreaDistrict, ReturnNarrative, ReturnSetting
 from db.models.service import (
     AwarenessSession,
     BusPass,
@@ -34,11 +35,11 @@ from db.models.system import AuditEntry, SealedReturn, Setting
 from db.models.team import TeamChange, TeamConflict, TeamRevision
 
 __all__ = [
-    "ActivityDay", "Assessment", "AssessmentScore", "AssessmentSection", "Attendance", "AuditEntry",
+    "ActivityDay", "Area", "AreaDistrict", "Assessment", "AssessmentScore", "AssessmentSection", "Attendance", "AuditEntry",
     "AwarenessSession", "Booking", "BookingDay", "BookingOffer", "BusPass", "CareRelationship",
     "CaredFor", "CaredForCondition", "Carer", "Club", "ClubMember", "ClubSession", "Contact",
     "District", "Feedback", "HolidayActivity", "Household", "PlanAction", "Record", "Referral",
-    "Review", "ReviewOutcome", "SafeguardingEntry", "School", "SealedReturn", "Setting",
+    "ReturnNarrative", "ReturnSetting", "Review", "ReviewOutcome", "SafeguardingEntry", "School", "SealedReturn", "Setting",
     "TeamChange", "TeamConflict", "TeamRevision", "TrainingSession", "TripleCEntry", "Worker",
     "new_id", "utcnow",
 ]
