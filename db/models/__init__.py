@@ -35,11 +35,11 @@ from db.models.system import AuditEntry, SealedReturn, Setting
 from db.models.team import TeamChange, TeamConflict, TeamRevision
 
 __all__ = [
-    "ActivityDay", "Area", "AreaDistrict", "Assessment", "AssessmentScore", "AssessmentSection", "Attendance", "AuditEntry",
-    "AwarenessSession", "Booking", "BookingDay", "BookingOffer", "BusPass", "CareRelationship",
-    "CaredFor", "CaredForCondition", "Carer", "Club", "ClubMember", "ClubSession", "Contact",
-    "District", "Feedback", "HolidayActivity", "Household", "PlanAction", "Record", "Referral",
-    "ReturnNarrative", "ReturnSetting", "Review", "ReviewOutcome", "SafeguardingEntry", "School", "SealedReturn", "Setting",
-    "TeamChange", "TeamConflict", "TeamRevision", "TrainingSession", "TripleCEntry", "Worker",
-    "new_id", "utcnow",
+    "ActivityDay", "Area", "AreaDistrict", "Assessment", "AssessmentScore", "AssessmentSection",
+    "Attendance", "AuditEntry", "AwarenessSession", "Booking", "BookingDay", "BookingOffer",
+    "BusPass", "CareRelationship", "CaredFor", "CaredForCondition", "Carer", "Club", "ClubMember",
+    "ClubSession", "Contact", "District", "Feedback", "HolidayActivity", "Household", "PlanAction",
+    "Record", "Referral", "ReturnNarrative", "ReturnSetting", "Review", "ReviewOutcome",
+    "SafeguardingEntry", "School", "SealedReturn", "Setting", "TeamChange", "TeamConflict",
+    "TeamRevision", "TrainingSession", "TripleCEntry", "Worker", "new_id", "utcnow",
 ]

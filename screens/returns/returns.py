@@ -29,6 +29,7 @@ from textual.widgets.data_table import ColumnKey
 from screens.common.base import AreaScreen, set_loading
 from screens.common.footer import Footer
 from screens.common.tables import flexible_width
+from screens.returns import extras
 from screens.returns.cells import result_cell, value_text
 from ycworker.common import periods
 from ycworker.returns import kpis
@@ -64,6 +65,8 @@ class ReturnsScreen(AreaScreen):
     ReturnsScreen #ret-table { height: 1fr; margin: 0 1; }
     ReturnsScreen #ret-sealed { padding: 0 1; height: 1; color: $text-muted; }
     ReturnsScreen #ret-delivery { padding: 0 1; height: auto; }
+    ReturnsScreen #ret-equality { padding: 0 1; height: auto; }
+    ReturnsScreen #ret-narrative { padding: 0 1; height: auto; }
     """
     BINDINGS = [
         Binding("enter", "drill", "Referrals behind it"),
@@ -77,6 +80,9 @@ class ReturnsScreen(AreaScreen):
         Binding("l", "sealed", "Sealed returns"),
         Binding("y", "sync", "Sync to a folder"),
         Binding("f5", "refresh", "Count again", show=False),
+        Binding("n", "narrative", "Narrative"),
+        Binding("v", "by_area", "By area"),
+        Binding("m", "return_settings", "Targets and areas"),
     ]
 
     def __init__(self) -> None:
@@ -90,6 +96,7 @@ class ReturnsScreen(AreaScreen):
         self.export_folder = ""
         self.fitted_width = 0  # the table's width when the figure column was last fitted
         self.delivery = DeliveryCounts(())
+        self.result: ReturnView | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -101,6 +108,8 @@ class ReturnsScreen(AreaScreen):
             table.add_column(label, width=width)
         yield table
         yield Static("", id="ret-delivery", markup=False)
+        yield Static("", id="ret-equality", markup=False)
+        yield Static("", id="ret-narrative", markup=False)
         yield Static("", id="ret-sealed", markup=False)
         yield Footer()
 
@@ -184,6 +193,8 @@ class ReturnsScreen(AreaScreen):
         self.query_one("#ret-status", Static).update(status)
         self.query_one("#ret-sealed", Static).update(self.sealed_line())
         self.query_one("#ret-delivery", Static).update(delivery_table(result.delivery))
+        self.result = result
+        extras.show(self, result)
 
     def fit_columns(self) -> None:
         """The figure's name takes the width the other columns leave (read at each fill)."""
@@ -198,7 +209,7 @@ class ReturnsScreen(AreaScreen):
 
     def refit(self) -> None:
         if self.report is not None and self.fitted_width != self.size.width:
-            self.show(self.asked, ReturnView(self.report, self.sealed, self.delivery))
+            self.show(self.asked, self.result)
 
     def sealed_line(self) -> str:
         if not self.sealed:
@@ -238,7 +249,7 @@ class ReturnsScreen(AreaScreen):
     def action_breakdowns(self) -> None:
         self.show_breakdowns = not self.show_breakdowns
         if self.report is not None:
-            self.show(self.asked, ReturnView(self.report, self.sealed, self.delivery))
+            self.show(self.asked, self.result)
 
     # -- drilling in -----------------------------------------------------------------------------
 
@@ -313,3 +324,14 @@ class ReturnsScreen(AreaScreen):
     def synced(self, result) -> None:
         if result is not None:
             self.action_refresh()
+
+    # -- issue 18: narrative, view by area, the return's settings (screens.returns.extras) ----------
+
+    def action_narrative(self) -> None:
+        extras.open_narrative(self)
+
+    def action_by_area(self) -> None:
+        extras.open_area_view(self)
+
+    def action_return_settings(self) -> None:
+        extras.open_settings(self)

@@ -2,8 +2,9 @@
 "offer a district specific view"). A manager adds an area and puts a district in it (or in none);
 the Returns screen's area view and Kent's files count by area, then district.
 
-A district belongs to at most one area (an ``area_district`` row; none: in no area); a district in no area is counted
-under "No area" (CHOICE: nothing is lost from the county's total while the grouping is unfinished).
+A district belongs to at most one area (an ``area_district`` row; none: in no area); a district in
+no area is counted under "No area" (CHOICE: nothing is lost from the county's total while the
+grouping is unfinished).
 """
 
 from __future__ import annotations
@@ -54,10 +55,11 @@ def add_area(session: Session, name: str, worker_id: str | None) -> str:
     if not clean:
         raise FieldError("area", "Type the area's name, e.g. East Kent.")
     if clean.lower() == NO_AREA.lower():
-        raise FieldError("area", f"\"{NO_AREA}\" is kept for districts not yet in an area; choose another name.")
-    taken = {a.name.lower() for a in session.exec(select(Area)).all()}
+        raise FieldError("area", f"\"{NO_AREA}\" is kept for districts not yet in an area; choose "
+                                 "another name.")
+    taken = {a.name.lower(): a.name for a in session.exec(select(Area)).all()}
     if clean.lower() in taken:
-        raise FieldError("area", f"There is already an area called {clean}.")
+        raise FieldError("area", f"There is already an area called {taken[clean.lower()]}.")
     area = Area(name=clean)
     session.add(area)
     session.flush()

@@ -19,7 +19,6 @@ Bradford's spec'd files are never changed by this profile.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -144,6 +143,8 @@ def area_rows(report: KpiReport, grouping: Grouping) -> list[AreaRow]:
     # districts the service has but nothing happened in still show (zeros): the view is complete
     for d in grouping.districts:
         touch(d.name)
+    for _id, name in grouping.areas:  # an area with no district yet shows too (a manager just made it)
+        areas.setdefault(name, AreaRow("area", name, "", days=[]))
     out = [county]
     order = sorted(areas, key=lambda a: (a == NO_AREA, a.lower()))
     for area in order:
@@ -153,13 +154,13 @@ def area_rows(report: KpiReport, grouping: Grouping) -> list[AreaRow]:
 
 
 def activity_rows(session: Session, period: Period) -> list[list[object]]:
-    s, a, t = (sa.inspect(ClubSession).local_table.c, sa.inspect(Attendance).local_table.c,
-               sa.inspect(TrainingSession).local_table.c)
+    sessions, marks_table = sa.inspect(ClubSession).local_table, sa.inspect(Attendance).local_table
+    s, a, t = sessions.c, marks_table.c, sa.inspect(TrainingSession).local_table.c
     conn = session.connection()
     in_period = s.session_date.between(period.start, period.end)
-    held = int(conn.execute(sa.select(sa.func.count()).where(in_period, s.cancelled.is_(False))).scalar() or 0)
-    attended = sa.select(a.carer_id).select_from(a.join(sa.inspect(ClubSession).local_table,
-                                                         a.session_id == s.id)).where(
+    held = int(conn.execute(sa.select(sa.func.count()).where(in_period, s.cancelled.is_(False)))
+               .scalar() or 0)
+    attended = sa.select(a.carer_id).select_from(marks_table.join(sessions, a.session_id == s.id)).where(
         in_period, a.status.in_(("present", "late")))
     marks = conn.execute(attended).scalars().all()
     participants = len(set(marks))
