@@ -8,19 +8,22 @@ from ycworker.returns import equality
 from ycworker.returns.kpi_results import CarerRow
 from ycworker.returns.narrative import NarrativeView
 
-ORDER = (("sex", "Sex"), ("ethnic_group", "Ethnic group"), ("age_band", "Age"), ("disability", "Disability"))
+ORDER = (("sex", "Sex"), ("age_band", "Age"))  # ethnic group and disability are in the headline
 
 
 def equality_text(carers: list[CarerRow]) -> str:
-    """'Equality of the 120 carers supported: 84.4% white British / 9.3% BME ...' then a line per
-    breakdown ('Sex: Female 66 (55.0%) · Male 54 (45.0%)'); every ethnicity code is in equality.csv."""
+    """'Equality of the 120 carers supported: 84.4% white British / 9.3% BME ...' then sex and age
+    bands on one line ('Sex: Female 66 (55.0%) · Male 54 (45.0%) | Age: ...'); every ethnicity code
+    is in equality.csv."""
     if not carers:
         return "Equality: no carers supported in the period."
     shares = equality.shares(carers)
     lines = [f"Equality of the {len(carers)} carers supported: {equality.headline(carers)}"]
+    groups = []
     for key, title in ORDER:
         parts = [f"{s.label} {s.count} ({s.percent}%)" for s in shares if s.breakdown == key]
-        lines.append(f"  {title}: " + " · ".join(parts))
+        groups.append(f"{title}: " + " · ".join(parts))
+    lines.append("  " + " | ".join(groups) + " · equality.csv has every ethnicity")
     return "\n".join(lines)
 
 
