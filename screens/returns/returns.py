@@ -208,7 +208,7 @@ class ReturnsScreen(AreaScreen):
             self.call_after_refresh(self.refit)
 
     def refit(self) -> None:
-        if self.report is not None and self.fitted_width != self.size.width:
+        if self.result is not None and self.fitted_width != self.size.width:
             self.show(self.asked, self.result)
 
     def sealed_line(self) -> str:
@@ -248,7 +248,7 @@ class ReturnsScreen(AreaScreen):
 
     def action_breakdowns(self) -> None:
         self.show_breakdowns = not self.show_breakdowns
-        if self.report is not None:
+        if self.result is not None:
             self.show(self.asked, self.result)
 
     # -- drilling in -----------------------------------------------------------------------------

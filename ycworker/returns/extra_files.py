@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from ycworker.returns import areas, equality, kent, narrative
 from ycworker.returns.kpi_results import KpiReport
+from ycworker.returns.narrative import Flag
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class ExtraCsv:
 class Extras:
     csvs: list[ExtraCsv]
     narrative: str | None  # narrative.md's text, None when none was written
-    flags: list[narrative.Flag] = field(default_factory=list)  # what the narrative check found
+    flags: list[Flag] = field(default_factory=list)  # what the narrative check found
 
 
 def _fields(header: tuple[str, ...], types: dict[str, str]) -> tuple[tuple[str, str, str], ...]:
