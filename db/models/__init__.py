@@ -23,6 +23,7 @@ from db.models.people import (
     Worker,
 )
 from db.models.safeguarding import SafeguardingMeeting, SafeguardingStatus
+from db.models.reporting import Area, AreaDistrict, ReturnNarrative, ReturnSetting
 from db.models.service import (
     AwarenessSession,
     BusPass,
@@ -36,12 +37,12 @@ from db.models.system import AuditEntry, SealedReturn, Setting
 from db.models.team import TeamChange, TeamConflict, TeamRevision
 
 __all__ = [
-    "ActivityDay", "Assessment", "AssessmentScore", "AssessmentSection", "Attendance", "AuditEntry",
-    "AwarenessSession", "Booking", "BookingDay", "BookingOffer", "BusPass", "CareRelationship",
-    "CaredFor", "CaredForCondition", "Carer", "Club", "ClubMember", "ClubSession", "Contact",
-    "District", "Feedback", "HolidayActivity", "Household", "PlanAction", "Record", "Referral",
-    "Organisation", "Review", "ReviewOutcome", "SafeguardingEntry", "SafeguardingMeeting",
-    "SafeguardingStatus", "Signposting", "School", "SealedReturn", "Setting",
-    "TeamChange", "TeamConflict", "TeamRevision", "TrainingSession", "TripleCEntry", "Worker",
-    "new_id", "utcnow",
+    "ActivityDay", "Area", "AreaDistrict", "Assessment", "AssessmentScore", "AssessmentSection",
+    "Attendance", "AuditEntry", "AwarenessSession", "Booking", "BookingDay", "BookingOffer",
+    "BusPass", "CareRelationship", "CaredFor", "CaredForCondition", "Carer", "Club", "ClubMember",
+    "ClubSession", "Contact", "District", "Feedback", "HolidayActivity", "Household", "Organisation",
+    "PlanAction", "Record", "Referral", "ReturnNarrative", "ReturnSetting", "Review", "ReviewOutcome",
+    "SafeguardingEntry", "SafeguardingMeeting", "SafeguardingStatus", "School", "SealedReturn",
+    "Setting", "Signposting", "TeamChange", "TeamConflict", "TeamRevision", "TrainingSession",
+    "TripleCEntry", "Worker", "new_id", "utcnow",
 ]

@@ -36,6 +36,7 @@ from textual.widgets.data_table import ColumnKey
 from screens.common.base import AreaScreen, set_loading
 from screens.common.footer import Footer
 from screens.common.tables import flexible_width
+from screens.returns import extras
 from screens.returns.cells import result_cell, value_text
 from ycworker.common import periods
 from ycworker.returns import kpis
@@ -77,6 +78,8 @@ class ReturnsScreen(AreaScreen):
     ReturnsScreen #ret-sealed { padding: 0 1; height: 1; color: $text-muted; }
     ReturnsScreen #ret-delivery { padding: 0 1; height: auto; }
     ReturnsScreen #ret-casework { padding: 0 1; height: auto; }
+    ReturnsScreen #ret-equality { padding: 0 1; height: auto; }
+    ReturnsScreen #ret-narrative { padding: 0 1; height: auto; }
     """
     BINDINGS = [
         Binding("enter", "drill", "Referrals behind it"),
@@ -91,6 +94,9 @@ class ReturnsScreen(AreaScreen):
         Binding("l", "sealed", "Sealed returns"),
         Binding("y", "sync", "Sync to a folder"),
         Binding("f5", "refresh", "Count again", show=False),
+        Binding("n", "narrative", "Narrative"),
+        Binding("d", "by_area", "By area and district"),
+        Binding("m", "return_settings", "Targets and areas"),
     ]
 
     def __init__(self) -> None:
@@ -108,6 +114,7 @@ class ReturnsScreen(AreaScreen):
         self.source = "laptop"  # or "server"
         self.served: team_return.ServedReturn | None = None
         self.casework = CaseworkCounts()
+        self.result: ReturnView | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -121,6 +128,8 @@ class ReturnsScreen(AreaScreen):
         yield table
         yield Static("", id="ret-delivery", markup=False)
         yield Static("", id="ret-casework", markup=False)  # safeguarding statuses, signposting
+        yield Static("", id="ret-equality", markup=False)
+        yield Static("", id="ret-narrative", markup=False)
         yield Static("", id="ret-sealed", markup=False)
         yield Footer()
 
@@ -265,6 +274,8 @@ class ReturnsScreen(AreaScreen):
         self.query_one("#ret-sealed", Static).update(self.sealed_line())
         self.query_one("#ret-delivery", Static).update(delivery_table(result.delivery))
         self.query_one("#ret-casework", Static).update(casework_lines(result.casework))
+        self.result = result
+        extras.show(self, result)
 
     def status_text(self) -> Text:
         """How many targets were met and missed, and what the keys do."""
@@ -296,8 +307,8 @@ class ReturnsScreen(AreaScreen):
             self.call_after_refresh(self.refit)
 
     def refit(self) -> None:
-        if self.report is not None and self.fitted_width != self.size.width:
-            self.show(self.asked, ReturnView(self.report, self.sealed, self.delivery, self.casework))
+        if self.result is not None and self.fitted_width != self.size.width:
+            self.show(self.asked, self.result)
 
     def sealed_line(self) -> str:
         if not self.sealed:
@@ -336,8 +347,8 @@ class ReturnsScreen(AreaScreen):
 
     def action_breakdowns(self) -> None:
         self.show_breakdowns = not self.show_breakdowns
-        if self.report is not None:
-            self.show(self.asked, ReturnView(self.report, self.sealed, self.delivery, self.casework))
+        if self.result is not None:
+            self.show(self.asked, self.result)
 
     # -- drilling in -----------------------------------------------------------------------------
 
@@ -452,3 +463,14 @@ class ReturnsScreen(AreaScreen):
     def synced(self, result) -> None:
         if result is not None:
             self.action_refresh()
+
+    # -- issue 18: narrative, view by area, the return's settings (screens.returns.extras) ----------
+
+    def action_narrative(self) -> None:
+        extras.open_narrative(self)
+
+    def action_by_area(self) -> None:
+        extras.open_area_view(self)
+
+    def action_return_settings(self) -> None:
+        extras.open_settings(self)

@@ -24,8 +24,10 @@ from ycworker.returns import outbox
 
 TODAY = date(2026, 11, 24)
 Q1, Q2 = parse_quarter("2025-26-Q1"), parse_quarter("2025-26-Q2")
-FILES = {"kpi_summary.csv", "outcomes.csv", "carers.csv", "referrals.csv", "manifest.json",
-         "datapackage.json"}
+SPEC_FILES = {"kpi_summary.csv", "outcomes.csv", "carers.csv", "referrals.csv", "manifest.json",
+              "datapackage.json"}
+# issue 18: every return also carries the equality breakdown (named in the manifest)
+FILES = SPEC_FILES | {"equality.csv"}
 
 
 @pytest.fixture
@@ -95,7 +97,7 @@ def test_datapackage_validates_with_frictionless(store, seeded, tmp_path):
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     package = json.loads((folder / "datapackage.json").read_text("utf-8"))
     by_name = {r["name"]: r for r in package["resources"]}
-    assert set(by_name) == {"kpi_summary", "outcomes", "carers", "referrals"}
+    assert set(by_name) == {"kpi_summary", "outcomes", "carers", "referrals", "equality"}
     assert by_name["referrals"]["schema"]["primaryKey"] == ["referral_id"]
     assert by_name["carers"]["schema"]["foreignKeys"][0]["reference"]["resource"] == "referrals"
     fields = {f["name"]: f for f in by_name["referrals"]["schema"]["fields"]}
@@ -117,7 +119,7 @@ def test_no_name_birth_date_address_ref_or_free_text_in_any_file(store, seeded, 
                  return_data.HOUSEHOLD_REF, *return_data.REFS, *seeded_ids(seeded)]
     files = [p for folder in (tmp_path / "out", outbox_dir(store.path)) for p in folder.rglob("*")
              if p.is_file()]
-    assert len(files) == 24
+    assert len(files) == 28  # 2 quarters x 2 folders x 7 files
     for path in files:
         text = path.read_bytes().decode("utf-8-sig")
         for bad in forbidden:

@@ -70,7 +70,7 @@ def test_manifest_is_copied_last_under_a_temporary_name(store, two_returns, tmp_
     sync.sync_to(store, tmp_path / "usb")
     for folder in {f for f, _ in seen}:
         names = [n for f, n in seen if f == folder]
-        assert names[-1] == "manifest.json" and len(names) == 6
+        assert names[-1] == "manifest.json" and len(names) == 7  # the spec's 6 and equality.csv
         assert folder.startswith(".ycworker-return-") and ".partial-" in folder
 
 

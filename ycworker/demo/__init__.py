@@ -115,7 +115,7 @@ def generate(store, carers: int, seed: int = 1, *, today: date | None = None) ->
 
 
 def _fill(conn, rng: Random, today: date, carers: int) -> DemoSummary:
-    from ycworker.demo import activity, cases, groups, people
+    from ycworker.demo import activity, cases, groups, people, places, reporting
     from ycworker.demo.base import Demo
 
     existing = dict(conn.execute(sa.select(col(District.name), col(District.id))).all())
@@ -146,6 +146,8 @@ def _fill(conn, rng: Random, today: date, carers: int) -> DemoSummary:
         past_events = groups.activities(demo, svc, group_totals)
         lap("activities")
         activity.service_activity(demo, svc, past_events, group_totals.bus_pass_users)
+        reporting.areas_and_narrative(demo, {**existing, **dict(zip(
+            [d.name for d in places.DISTRICTS], svc.district_ids, strict=True))})
         demo.finish()
         lap("service activity")
     finally:

@@ -11,7 +11,7 @@ from datetime import date
 from db.engine import Store
 from ycworker.assessment.outcomes import OUTCOMES
 from ycworker.common.periods import Period
-from ycworker.returns import casework, delivery, drill, kpis
+from ycworker.returns import casework, delivery, drill, kpis, narrative
 from ycworker.returns.drill import DrillRow, OutcomeDrillRow
 from ycworker.returns.outbox import ReturnRow, list_returns
 
@@ -26,6 +26,8 @@ class ReturnView:
     delivery: delivery.DeliveryCounts = field(default_factory=lambda: delivery.DeliveryCounts(()))
     # carers by safeguarding status and signposting by organisation (on screen; not in the files)
     casework: casework.CaseworkCounts = field(default_factory=casework.CaseworkCounts)
+    # the period's narrative and what its check finds (issue 18)
+    narrative: narrative.NarrativeView | None = None
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,8 @@ def load_return(store: Store, period: Period, today: date) -> ReturnView:
     """Count the period's return and list the sealed returns, in one transaction."""
     with store.read() as s:
         return ReturnView(kpis.compute(s, period, today), list_returns(s),
-                          delivery.contacts_by_mode(s, period), casework.count(s, period))
+                          delivery.contacts_by_mode(s, period), casework.count(s, period),
+                          narrative.view(s, period.label))
 
 
 def drill_figure(store: Store, period: Period, today: date, key: str, breakdown: str, value: str,

@@ -46,7 +46,7 @@ from ycworker.common import atomic, audit, csv_safe, workdays
 from ycworker.common.errors import UserError
 from ycworker.common.paths import outbox_dir
 from ycworker.common.periods import Period
-from ycworker.returns import kpi_results, kpis, pseudonyms
+from ycworker.returns import extra_files, kpi_results, kpis, narrative, pseudonyms
 
 PREFIX = "ycworker-return-"
 KPI_COLUMNS = ("kpi", "breakdown", "breakdown_value", "numerator", "denominator", "value", "unit",
@@ -128,8 +128,9 @@ def _enum(known: tuple[str, ...], seen: set[str]) -> list[str]:
     return list(known) + sorted(v for v in seen if v and v not in known)
 
 
-def datapackage(report: kpis.KpiReport, name: str, made_at: datetime) -> dict:
-    """A Frictionless (tabular) Data Package describing each CSV."""
+def datapackage(report: kpis.KpiReport, name: str, made_at: datetime,
+                extra: list[extra_files.ExtraCsv] | None = None) -> dict:
+    """A Frictionless (tabular) Data Package describing each CSV (the extra ones too)."""
     refs, carers = report.referrals, report.carers
     dialect = {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": '"', "doubleQuote": True,
                "header": True}
@@ -240,6 +241,8 @@ def datapackage(report: kpis.KpiReport, name: str, made_at: datetime) -> dict:
                                                               "fields": ["person_id"]}}]),
             resource("referrals.csv", "Referrals received, open or with a deadline in the period",
                      referral_fields, ["referral_id"]),
+            *(resource(x.name, x.title, [typed(f, kind, desc) if kind != "string" else text(f, desc)
+                                         for f, kind, desc in x.fields]) for x in extra or []),
         ],
     }
 
@@ -270,16 +273,31 @@ def manifest(report: kpis.KpiReport, made_at: datetime, files: list[BuiltFile], 
         "ycworker_version": __version__,
         "working_day_calendar": workdays.CALENDAR_NAME,
         "source": source or LAPTOP_SOURCE,
+        **_settings_in_force(report),
         "files": [{"name": f.name, "rows": f.rows, "bytes": len(f.data), "sha256": f.sha256}
                   for f in files],
     }
 
 
+def _settings_in_force(report: kpis.KpiReport) -> dict:
+    """The profile and the targets the return was counted against (the service's settings)."""
+    if report.settings is None:
+        return {}
+    return {"profile": report.settings.profile, "targets_in_force": report.settings.in_force()}
+
+
 def assemble(report: kpis.KpiReport, pseudo: pseudonyms.Pseudonymiser, made_at: datetime,
-             name: str, source: dict | None = None) -> list[BuiltFile]:
-    """Every file of the folder, manifest last."""
+             name: str, source: dict | None = None, extras: extra_files.Extras | None = None
+             ) -> list[BuiltFile]:
+    """Every file of the folder, manifest last: the spec'd four, the extra files (equality,
+    the profile's, narrative.md), datapackage.json, manifest.json."""
     files = build_files(report, pseudo)
-    package = datapackage(report, name, made_at)
+    for x in extras.csvs if extras else []:
+        files.append(_csv(x.name, x.header, x.rows))
+    if extras is not None and extras.narrative is not None:
+        files.append(BuiltFile(narrative.FILE, extras.narrative.encode("utf-8"),
+                               extras.narrative.count("\n")))
+    package = datapackage(report, name, made_at, extras.csvs if extras else None)
     files.append(BuiltFile(DATAPACKAGE, _json(package), len(package["resources"])))
     files.append(BuiltFile(MANIFEST, _json(manifest(report, made_at, files, name, source)), len(files)))
     return files
@@ -437,10 +455,12 @@ def export_return(store, period: Period, to_dir: Path | None, *, today: date,
     pseudo = pseudonyms.for_store(store)  # the secret is made (one short write) on first use
     with store.read() as s:  # counting holds no write lock: the app keeps saving meanwhile
         report = kpis.compute(s, period, today)
+        extras = extra_files.build(s, report)
         taken = set(s.connection().execute(
             sa.select(sa.inspect(SealedReturn).local_table.c.folder_name)).scalars())
+    narrative.refuse_if_flagged(extras.flags)  # nobody on the caseload is named in the narrative
     name = _unique_name(period, made_at, outbox, *( [dest] if dest else []), taken=taken)
-    files = assemble(report, pseudo, made_at, name, source)
+    files = assemble(report, pseudo, made_at, name, source, extras)
     step(EXPORT_STEPS[2])
     return _seal(store, period, dest, outbox, name, made_at, files, report, worker_id, _after_files)
 

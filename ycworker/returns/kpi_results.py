@@ -16,6 +16,7 @@ from ycworker.assessment.outcomes import OUTCOMES
 from ycworker.common import workdays
 from ycworker.common.percent import format_tenths, percent_tenths, percent_text
 from ycworker.common.periods import Period
+from ycworker.returns.targets import ReturnSettings
 
 COUNT, PERCENT = "count", "percent"
 OUTCOME_TARGET = 60
@@ -182,6 +183,7 @@ class RefRow:
     household_id: str | None
     impact_level: str | None  # the carer's current impact level
     referral_impact: str | None = None  # the impact recorded on this referral's assessment
+    disability: bool = False  # the carer's own disability (the equality breakdown, 0013)
     allocation_deadline: date = date.min
     assessment_deadline: date | None = None
     allocated_in_time: str = ""
@@ -221,6 +223,7 @@ class CarerRow:
     district: str
     impact_level: str | None
     referral_ids: list[str] = field(default_factory=list)
+    disability: bool = False
 
 
 @dataclass
@@ -233,6 +236,8 @@ class KpiReport:
     carers: list[CarerRow]
     # referrals read for KPI 4 only (closed in the period, never open during it): not in referrals.csv
     extra: list[RefRow] = field(default_factory=list)
+    # the targets in force and the profile when it was counted (the manifest records them)
+    settings: ReturnSettings | None = None
 
     def headline(self) -> list[Figure]:
         return [f for f in self.figures if f.breakdown == "all"]

@@ -60,6 +60,7 @@ from db.models import (
 )
 from ycworker.assessment.outcomes import OUTCOMES
 from ycworker.common.periods import Period
+from ycworker.returns import targets as return_targets
 from ycworker.returns.kpi_results import (
     AGE_BANDS,
     COMPLETED_REASONS,
@@ -91,7 +92,7 @@ MARGIN = timedelta(days=60)  # deadlines fall well within 60 days (15 working da
 REFERRALS_SQL = """
 SELECT r.id, r.carer_id, r.referral_date, r.source, r.consent, r.allocated_date,
        r.assessment_completed_date, r.closed_date, r.closure_reason, c.sex, c.ethnicity,
-       c.date_of_birth, d.name, c.household_id, c.impact_level, r.impact_level
+       c.date_of_birth, d.name, c.household_id, c.impact_level, r.impact_level, c.disability
 FROM referral AS r JOIN carer AS c ON r.carer_id = c.id LEFT JOIN district AS d ON c.district_id = d.id
 WHERE r.referral_date BETWEEN :early AND :end
    OR r.allocated_date BETWEEN :early AND :end
@@ -135,10 +136,10 @@ def _referral_rows(session: Session, period: Period) -> list[RefRow]:
     cur = _cursor(session, REFERRALS_SQL, sql_params(period))
     while batch := cur.fetchmany(5000):
         for (rid, cid, referred, source, consent, allocated, assessed, closed, reason, sex, ethnicity,
-             dob, district, household, impact, referral_impact) in batch:
+             dob, district, household, impact, referral_impact, disability) in batch:
             rows.append(RefRow(rid, cid, _date(referred), source, consent, day(allocated), day(assessed),
                                day(closed), reason, sex, ethnicity, _date(dob), district or "", household,
-                               impact, referral_impact))
+                               impact, referral_impact, disability=bool(disability)))
     return rows
 
 
@@ -148,7 +149,7 @@ def _relevant(row: RefRow, period: Period) -> bool:
             or (row.assessment_deadline is not None and row.assessment_deadline in period))
 
 
-def _outcomes(session: Session, period: Period) -> list[OutcomeFigure]:
+def _outcomes(session: Session, period: Period, target: int = 60) -> list[OutcomeFigure]:
     latest: dict[tuple[str, str], str] = {}
     cur = _cursor(session, OUTCOMES_SQL, sql_params(period))
     while batch := cur.fetchmany(5000):
@@ -158,7 +159,8 @@ def _outcomes(session: Session, period: Period) -> list[OutcomeFigure]:
     for code in OUTCOMES:
         rated = sorted(cid for (cid, oc) in latest if oc == code)
         improved = tuple(cid for cid in rated if latest[(cid, code)] == "improved")
-        out.append(OutcomeFigure(code, len(rated), len(improved), tuple(rated), improved_ids=improved))
+        out.append(OutcomeFigure(code, len(rated), len(improved), tuple(rated), target=target,
+                                improved_ids=improved))
     return out
 
 
@@ -166,7 +168,8 @@ def _scalar(session: Session, query: sa.Select[Any]) -> int:
     return int(session.connection().execute(query).scalar() or 0)
 
 
-def _service_figures(session: Session, period: Period) -> list[Figure]:
+def _service_figures(session: Session, period: Period, goal: return_targets.ReturnSettings
+                     ) -> list[Figure]:
     schools = sa.inspect(School).local_table
     f, t, a, s = (sa.inspect(Feedback).local_table.c, sa.inspect(TrainingSession).local_table.c,
                   sa.inspect(AwarenessSession).local_table.c, schools.c)
@@ -183,10 +186,11 @@ def _service_figures(session: Session, period: Period) -> list[Figure]:
         s.on_list.is_(True), s.champion_since.is_not(None), s.champion_since <= period.end,
         sa.or_(s.champion_until.is_(None), s.champion_until > period.end)))
     return [
-        Figure("kpi6_satisfied", "all", "", satisfied, responses, PERCENT, 90),
+        Figure("kpi6_satisfied", "all", "", satisfied, responses, PERCENT, goal.target("kpi6_satisfied")),
         Figure("kpi7_professionals_trained", "all", "", trained, None, COUNT, None),
         Figure("kpi8_awareness_sessions", "all", "", sessions, None, COUNT, None),
-        Figure("kpi9_schools_with_champion", "all", "", champions, listed, PERCENT, 95),
+        Figure("kpi9_schools_with_champion", "all", "", champions, listed, PERCENT,
+               goal.target("kpi9_schools_with_champion")),
     ]
 
 
@@ -223,6 +227,7 @@ def compute(session: Session, period: Period, today: date) -> KpiReport:
     extra.sort(key=lambda x: (x.referral_date, x.id))
     start, end = period.start, period.end
     figures: list[Figure] = []
+    goal = return_targets.load(session)  # the service's targets (Bradford's contract by default)
 
     received = [x for x in rows if start <= x.referral_date <= end]
     by: dict[str, dict[str, list[str]]] = {b: defaultdict(list) for b in ("district", "source", "month")}
@@ -245,7 +250,8 @@ def compute(session: Session, period: Period, today: date) -> KpiReport:
         c = carers.get(x.carer_id)
         if c is None:
             c = carers[x.carer_id] = CarerRow(x.carer_id, x.household_id, x.sex, x.ethnicity,
-                                              age_on(x.date_of_birth, end), x.district, x.impact_level)
+                                              age_on(x.date_of_birth, end), x.district, x.impact_level,
+                                              disability=x.disability)
         c.referral_ids.append(x.id)
         done = x.assessment_completed_date
         if x.referral_impact and done is not None and done <= end and (
@@ -276,14 +282,17 @@ def compute(session: Session, period: Period, today: date) -> KpiReport:
                           open_ids))
 
     kpi2_rows = [x for x in rows if start <= x.allocation_deadline <= end and x.allocated_in_time]
-    figures += _percent("kpi2_allocated_within_5_working_days", kpi2_rows, "allocated_in_time", 80)
+    figures += _percent("kpi2_allocated_within_5_working_days", kpi2_rows, "allocated_in_time",
+                        goal.target("kpi2_allocated_within_5_working_days"))
     kpi3_rows = [x for x in rows if x.assessment_deadline is not None
                  and start <= x.assessment_deadline <= end and x.assessed_in_time]
-    figures += _percent("kpi3_assessed_within_15_working_days", kpi3_rows, "assessed_in_time", 80)
+    figures += _percent("kpi3_assessed_within_15_working_days", kpi3_rows, "assessed_in_time",
+                        goal.target("kpi3_assessed_within_15_working_days"))
 
     completed = [x.id for x in rows + extra if x.closed_date is not None and start <= x.closed_date <= end
                  and x.closure_reason in COMPLETED_REASONS]
     figures.append(Figure("kpi4_interventions_completed", "all", "", len(completed), None, COUNT, None,
                           tuple(completed)))
-    figures += _service_figures(session, period)
-    return KpiReport(period, today, figures, _outcomes(session, period), rows, carer_list, extra)
+    figures += _service_figures(session, period, goal)
+    return KpiReport(period, today, figures, _outcomes(session, period, goal.target("outcomes")), rows,
+                     carer_list, extra, settings=goal)

@@ -46,6 +46,7 @@ ENROLMENT_DAYS = 7
 SHARED = frozenset({
     "worker", "district", "school", "club", "club_session", "holiday_activity", "activity_day",
     "awareness_session", "training_session", "triple_c_entry", "signposting_organisation",
+    "area", "area_district", "return_setting", "return_narrative",  # the return's settings (0013)
 })
 #: Records without a carer_id column of their own: they belong to their parent's carer.
 PARENTS: dict[str, tuple[str, str]] = {
