@@ -213,10 +213,18 @@ def create_app(database_url: str, *, enrol_limiter: EnrolLimiter | None = None) 
         n = await _call(service.erase, caller, req.carer_id)
         return JSONResponse({"erased": n})
 
+    @app.post("/v1/team")
+    async def team(request: Request) -> JSONResponse:
+        """A manager's laptop: every laptop's last sync and waiting changes (issue 16)."""
+        _version(request)
+        caller = await _caller(request)
+        await _body(request, p.TeamRequest)
+        return _json(await _call(service.team, caller))
+
     @app.get("/v1/status")
     async def status(request: Request) -> JSONResponse:
         return JSONResponse(await _call(service.status))
 
-    _ = (enrol, push, pull, resolve, erase, status)
+    _ = (enrol, push, pull, resolve, erase, team, status)
     return app
 
