@@ -43,9 +43,9 @@ def summary(view: overview.TeamOverview) -> str:
     elif view.reported_at is None:
         bits.append("laptops not reported yet: sync (ctrl+t) to hear from the server")
     else:
-        bits.append(f"laptops as the server reported at the last sync ({overview.sync_text_at(view)})")
-    bits.append("workers see everyone's cases" if view.workers_see_everyone
-                else "workers see only their own cases")
+        bits.append(f"laptops as the server reported them {overview.sync_text_at(view)}")
+    bits.append("workers see everyone's cases (v changes it)" if view.workers_see_everyone
+                else "workers see only their own cases (v changes it)")
     return " · ".join(bits)
 
 
@@ -56,7 +56,8 @@ class TeamScreen(AreaScreen):
     TeamScreen DataTable { height: 1fr; }
     """
     BINDINGS = [
-        Binding("enter", "open_caseload", "Open their caseload", show=True),
+        # priority: the table would take Enter itself (and show nothing in the footer)
+        Binding("enter", "open_caseload", "Open their caseload", show=True, priority=True),
         Binding("m", "move_cases", "Move their cases", show=True),
         Binding("v", "toggle_everyone", "Workers see everyone: on / off", show=False),
         Binding("f5", "refresh", "Refresh", show=False),
