@@ -71,9 +71,7 @@ class TeamScreen(AreaScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Reading the team…", id="team-status", markup=False)
-        table: DataTable[str] = DataTable(id="team-table", cursor_type="row", zebra_stripes=True)
-        table.add_columns(*COLUMNS)
-        yield table
+        yield DataTable(id="team-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -99,9 +97,14 @@ class TeamScreen(AreaScreen):
         self.view = view
         table = self.query_one(DataTable)
         keep = table.cursor_row
-        table.clear()
-        for line in view.lines:
-            table.add_row(*row_cells(line, view), key=line.worker_id)
+        rows = [row_cells(line, view) for line in view.lines]
+        # Widths worked out here: the table's own sizing after a clear could be lost when two loads
+        # met (a sync ending as the screen opened), leaving every column at its title's width.
+        table.clear(columns=True)
+        for i, title in enumerate(COLUMNS):
+            table.add_column(title, width=max([len(title), *(len(r[i]) for r in rows)]))
+        for line, cells in zip(view.lines, rows, strict=True):
+            table.add_row(*cells, key=line.worker_id)
         if view.lines:
             table.move_cursor(row=min(keep, len(view.lines) - 1))
         self.query_one("#team-status", Static).update(summary(view))
