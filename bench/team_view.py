@@ -108,7 +108,7 @@ async def screen_timing(path: Path, rounds: int = 6) -> list[float]:
             state["shown"] = False
             frames.painted()
 
-    TeamScreen.show, TeamScreen._compositor_refresh = show, compositor_refresh
+    TeamScreen.show, TeamScreen._compositor_refresh = show, compositor_refresh  # type: ignore[method-assign]
     app = bench_app(path, BENCH_TODAY)
     out: list[float] = []
     try:
@@ -123,7 +123,7 @@ async def screen_timing(path: Path, rounds: int = 6) -> list[float]:
                 app.pop_screen()
                 await pilot.pause(0.2)
     finally:
-        TeamScreen.show, TeamScreen._compositor_refresh = real_show, real_refresh
+        TeamScreen.show, TeamScreen._compositor_refresh = real_show, real_refresh  # type: ignore[method-assign]
     return out
 
 
