@@ -38,7 +38,7 @@ class HomeScreen(AreaScreen):
     BINDINGS = [
         ("f5", "refresh", "Refresh"),
         ("enter", "open", "Open"),
-        ("t", "team", "Team"),  # a manager's (check_action): every worker's cases and last sync
+        ("t", "team", "Team (manager)"),  # a manager's (check_action): every worker's cases and last sync
     ]
 
     def compose(self) -> ComposeResult:
