@@ -92,6 +92,9 @@ class YcWorkerApp(App[int]):
         # conflicts key is in the footer only while there are conflicts to settle.
         Binding("ctrl+t", "team_sync", "Sync", key_display="^t", show=True, id="team-sync"),
         Binding("ctrl+g", "team_conflicts", "Conflicts", key_display="^g", show=True, id="team-conflicts"),
+        # The manager's Team view (issue 16): shown in a manager's home footer as t (not in every
+        # footer: it would push the area keys off a full one); anyone else is told it is a manager's.
+        Binding("f10", "team_view", "Team", key_display="F10", show=False, id="team-view"),
         Binding("ctrl+q", "quit", "Quit", show=True, priority=True),
     ]
 
@@ -449,6 +452,8 @@ class YcWorkerApp(App[int]):
             return (not all(self.area_letter_active(a.mode) for a in AREAS)) or False
         if action == "team_sync":  # a laptop never joined shows nothing of team sync
             return (self.unlocked and self.team.enrolled) or False
+        if action == "team_view":  # a worker who is not a manager is told it is the manager's
+            return self.unlocked or False
         if action == "team_conflicts":
             return (self.unlocked and self.team.enrolled and self.team.conflicts > 0) or False
         # nothing to lock or protect yet: not in the footer
@@ -472,6 +477,34 @@ class YcWorkerApp(App[int]):
 
         if not isinstance(self.screen, ConflictsScreen):
             self.push_screen(ConflictsScreen())
+
+    # -- the manager's Team view ----------------------------------------------------------------
+
+    TEAM_IS_THE_MANAGERS = ("The Team view is the manager's: it shows every worker's cases. "
+                            "Ask a manager if you need a case moved.")
+
+    def action_team_view(self) -> None:
+        self.open_team()
+
+    def open_team(self) -> None:
+        """The Team screen for a manager (not a second one on top); anyone else is told it is the
+        manager's."""
+        if not self.unlocked:
+            return
+        worker = self.worker_info
+        if not (worker and worker.is_manager):
+            self.notify(self.TEAM_IS_THE_MANAGERS, severity="warning", markup=False)
+            return
+        from screens.team.team_view import TeamScreen
+
+        if not isinstance(self.screen, TeamScreen):
+            self.push_screen(TeamScreen())
+
+    def open_caseload_of(self, worker_id: str, name: str) -> None:
+        """The caseload filtered to one worker, on top of the current screen (from the Team view)."""
+        from screens.caseload.caseload import CaseloadScreen
+
+        self.push_screen(CaseloadScreen(worker=(worker_id, name)))
 
     # -- protection screens (palette) ------------------------------------------------------------
 

@@ -4,6 +4,12 @@ The list is virtual (screens/widgets_caseload.CaseloadList): only the rows on sc
 from the store, a page at a time, off the UI thread. The search box has the focus, so typing
 searches at once (coalesced: one query at a time, the latest text next); arrows and
 PageUp/PageDown move the list; Enter opens the record.
+
+"Everyone" is the whole service's caseload for a manager; a worker who is not a manager sees only
+their own cases unless the service allows it (``ycworker.caseload.reallocate``). Opened from the
+Team view for one worker (``worker=(id, name)``) the list starts on that worker's cases with the
+list focused: space marks cases and ``m`` moves the marked ones (or the one under the cursor) to
+another worker, a manager's work.
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ from textual.widgets import Checkbox, Header, Input, Select, Static
 from screens.caseload.widgets import PAGE, CaseloadList, header_text
 from screens.common.base import AreaScreen, plain_error
 from screens.common.footer import Footer
-from ycworker.caseload import actions
+from screens.common.reallocate import ReallocateModal
+from ycworker.caseload import actions, reallocate
 from ycworker.caseload import search as caseload
 from ycworker.caseload.search import CaseloadQuery
 
@@ -53,11 +60,17 @@ class CaseloadScreen(AreaScreen):
         Binding("pageup", "list_page(-1)", "Page up", show=False),
         Binding("pagedown", "list_page(1)", "Page down", show=False),
         Binding("escape", "back", "Clear search / back", show=False),
+        # A manager's (check_action): mark cases and move them to another worker.
+        Binding("space", "mark", "Mark", show=True),
+        Binding("m", "move_marked", "Move marked cases", show=True),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, worker: tuple[str, str] | None = None) -> None:
+        """``worker``: (id, name) to open on that worker's caseload (from the Team view)."""
         super().__init__()
-        self.query_state = CaseloadQuery()
+        self.for_worker = worker
+        self.query_state = CaseloadQuery(worker_id=worker[0] if worker else None)
+        self.marked: set[str] = set()
         self._in_flight = False
         self._counting = False
         self._again = False
@@ -70,7 +83,10 @@ class CaseloadScreen(AreaScreen):
         yield Input(placeholder="Search: name, carer ref, school or household (type any part)",
                     id="caseload-search")
         with Horizontal(id="caseload-filters"):
-            yield Select([("Everyone", "everyone"), ("My caseload", "mine")], value="everyone",
+            scopes = [("Everyone", "everyone"), ("My caseload", "mine")]
+            if self.for_worker:
+                scopes.append((f"{self.for_worker[1]}'s caseload", "worker"))
+            yield Select(scopes, value="worker" if self.for_worker else "everyone",
                          allow_blank=False, id="f-scope")
             yield Select([(label, key) for key, label in caseload.STATUSES.items()], value="open",
                          allow_blank=False, id="f-status")
@@ -88,8 +104,13 @@ class CaseloadScreen(AreaScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#caseload-search", Input).focus()
+        if self.for_worker:
+            self.listing.focus()  # space marks, m moves (the search is one / away)
+        else:
+            self.query_one("#caseload-search", Input).focus()
         self.reload()
+        self.run_db(actions.caseload_scope, self.context(), then=self._scope, what="read the caseload scope",
+                    group="scope")
         self.run_db(actions.filter_choices, then=self._choices, what="load the districts", group="choices")
 
     def on_screen_resume(self) -> None:
@@ -171,7 +192,13 @@ class CaseloadScreen(AreaScreen):
             found = "counting…"
         else:
             found = f"{w.total:,} {noun}"
-        bits = [found, "my caseload" if q.worker_id else "everyone", caseload.STATUSES[q.status].lower()]
+        scope = "everyone"
+        if q.worker_id:
+            scope = (f"{self.for_worker[1]}'s caseload"
+                     if self.for_worker and q.worker_id == self.for_worker[0] else "my caseload")
+        bits = [found, scope, caseload.STATUSES[q.status].lower()]
+        if self.marked:
+            bits.append(f"{len(self.marked):,} marked (m moves them)")
         if q.overdue:
             bits.append("overdue")
         if q.turning_18:
@@ -208,6 +235,14 @@ class CaseloadScreen(AreaScreen):
     def _opened(self, event: CaseloadList.Opened) -> None:
         self.ycapp.open_carer(event.carer_id)
 
+    def _scope(self, everyone: bool) -> None:
+        """A worker who may not see everyone's cases: "My caseload" only."""
+        if everyone:
+            return
+        select = self.query_one("#f-scope", Select)
+        select.set_options([("My caseload", "mine")])
+        select.value = "mine"
+
     def _choices(self, choices: caseload.FilterChoices) -> None:
         self.query_one("#f-district", Select).set_options(
             [("All districts", ""), *[(name, did) for name, did in choices.districts]])
@@ -234,7 +269,9 @@ class CaseloadScreen(AreaScreen):
         sid = event.select.id
         if sid == "f-scope":
             worker_id = self.context().worker_id
-            self.set_query(worker_id=worker_id if value == "mine" else None)
+            if value == "worker" and self.for_worker:
+                worker_id = self.for_worker[0]
+            self.set_query(worker_id=worker_id if value in ("mine", "worker") else None)
         elif sid == "f-status":
             self.set_query(status=value or "open")
         elif sid == "f-district":
@@ -269,7 +306,66 @@ class CaseloadScreen(AreaScreen):
 
     def action_toggle_mine(self) -> None:
         select = self.query_one("#f-scope", Select)
-        select.value = "everyone" if select.value == "mine" else "mine"
+        if select.value == "mine" and not self._may_see_everyone(select):
+            self.notify("You see your own caseload: everyone's cases are for a manager (a manager can "
+                        "let workers see them from the Team view).", severity="warning", markup=False)
+            return
+        select.value = "everyone" if select.value != "everyone" else "mine"
+
+    @staticmethod
+    def _may_see_everyone(select: Select) -> bool:
+        return any(value == "everyone" for _label, value in select._options)
+
+    # -- marking and moving cases (a manager's) ----------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("mark", "move_marked"):  # in a worker's caseload opened from the Team view
+            worker = self.ycapp.worker_info
+            return bool(self.for_worker and worker and worker.is_manager)
+        return True
+
+    def action_mark(self) -> None:
+        row = self.listing.current
+        if row is None:
+            return
+        if row.carer_id in self.marked:
+            self.marked.discard(row.carer_id)
+        else:
+            self.marked.add(row.carer_id)
+        self.listing.marked = self.marked
+        self.listing.refresh()
+        self.listing.action_move(1)
+        self._status()
+
+    def action_move_marked(self) -> None:
+        ids = sorted(self.marked)
+        if not ids:
+            row = self.listing.current
+            if row is None:
+                return
+            ids = [row.carer_id]
+        noun = "case" if len(ids) == 1 else "cases"
+        except_id = self.for_worker[0] if self.for_worker else None
+
+        def chosen(workers: list[tuple[str, str]]) -> None:
+            self.app.push_screen(ReallocateModal(f"{len(ids):,} marked {noun}" if self.marked
+                                                 else "this case", workers),
+                                 lambda to: self._move(ids, to))
+
+        self.run_db(reallocate.workers_to_take, except_id, then=chosen, what="list the workers")
+
+    def _move(self, ids: list[str], to: str | None) -> None:
+        if not to:
+            return
+
+        def moved(result: reallocate.Moved) -> None:
+            self.marked.clear()
+            self.listing.marked = self.marked
+            self.notify(result.sentence(), title="Cases moved", markup=False)
+            self.reload(keep_cursor=True)
+
+        self.run_db(reallocate.reallocate, ids, to, self.context(), then=moved, what="move the cases",
+                    group="caseload-move", exclusive=True)
 
     def action_toggle_overdue(self) -> None:
         box = self.query_one("#f-overdue", Checkbox)
@@ -297,6 +393,8 @@ class CaseloadScreen(AreaScreen):
         if search.value:
             search.value = ""
             search.focus()
+        elif self.for_worker:  # opened from the Team view: back to it
+            self.app.pop_screen()
         else:
             self.app.switch_mode("home")
 

@@ -95,13 +95,14 @@ class CaseloadList(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     CaseloadList { height: 1fr; overflow-x: auto; overflow-y: scroll; }
     CaseloadList > .caseload-list--cursor { background: $accent 40%; text-style: bold; }
+    CaseloadList > .caseload-list--marked { background: $warning 35%; text-style: bold; }
     CaseloadList:focus > .caseload-list--cursor { background: $accent; color: $text; }
     CaseloadList > .caseload-list--overdue { color: $error; }
     CaseloadList > .caseload-list--closed { color: $text-muted; }
     CaseloadList > .caseload-list--loading { color: $text-muted; }
     """
     COMPONENT_CLASSES = {
-        "caseload-list--cursor", "caseload-list--overdue", "caseload-list--closed",
+        "caseload-list--cursor", "caseload-list--overdue", "caseload-list--closed", "caseload-list--marked",
         "caseload-list--loading",
     }
     BINDINGS = [
@@ -143,6 +144,7 @@ class CaseloadList(ScrollView, can_focus=True):
         self.total = 0
         self.generation = 0
         self.cursor = 0
+        self.marked: set[str] = set()  # carer ids marked (the caseload's space), painted as such
         self._pages: dict[int, list[CaseloadRow]] = {}
         self._asked: set[int] = set()
         self.columns: Layout = FULL_LAYOUT
@@ -267,6 +269,8 @@ class CaseloadList(ScrollView, can_focus=True):
             elif row.status != "open":
                 style += self.get_component_rich_style("caseload-list--closed")
             text = row_text(row, self.columns)
+            if row.carer_id in self.marked:
+                style += self.get_component_rich_style("caseload-list--marked")
         if index == self.cursor:
             style += self.get_component_rich_style("caseload-list--cursor")
         text = text.ljust(max(self._width, width + scroll_x))

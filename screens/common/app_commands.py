@@ -125,7 +125,10 @@ def protection_commands(app: YcWorkerApp) -> Iterable[SystemCommand]:
 
 
 def team_commands(app: YcWorkerApp) -> Iterable[SystemCommand]:
-    """Team sync's commands, only on a laptop that joined a team."""
+    """The Team view (a manager's; anyone else choosing it is told so), and team sync's
+    commands, only on a laptop that joined a team."""
+    yield SystemCommand("Team (manager) [F10]", "Every worker's cases, overdue clocks and last sync; "
+                        "move a leaver's cases", app.open_team)
     if not app.team.enrolled:
         return
     yield SystemCommand("Sync with the team server [ctrl+t]", "Send this laptop's changes, then "

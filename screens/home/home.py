@@ -38,6 +38,7 @@ class HomeScreen(AreaScreen):
     BINDINGS = [
         ("f5", "refresh", "Refresh"),
         ("enter", "open", "Open"),
+        ("t", "team", "Team (manager)"),  # a manager's (check_action): every worker's cases and last sync
     ]
 
     def compose(self) -> ComposeResult:
@@ -114,6 +115,15 @@ class HomeScreen(AreaScreen):
                 for n, i in enumerate(items)
             )
             listing.highlighted = 0
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "team":
+            worker = self.ycapp.worker_info
+            return bool(worker and worker.is_manager)
+        return True
+
+    def action_team(self) -> None:
+        self.ycapp.open_team()
 
     def action_open(self) -> None:
         focused = self.focused

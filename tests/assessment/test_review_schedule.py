@@ -28,7 +28,7 @@ from tests.conftest import (
 from tests.helpers import factories
 from tests.helpers.assessment_data import build
 from ycworker.assessment import plans, reviews
-from ycworker.caseload import record, search
+from ycworker.caseload import reallocate, record, search
 from ycworker.common import settings, workers
 from ycworker.home import day as home
 from ycworker.protection import session as protection
@@ -212,6 +212,8 @@ async def test_pilot_plan_review_date_home_and_caseload_filter(make_app, store):
     with store.write() as s:
         workers.choose(s, ids["me"])
         s.get(Carer, ids["amira"]).review_due_date = date(2026, 11, 1)  # long overdue
+        # "me" is no manager: the service lets workers see everyone's caseload (issue 16's setting)
+        settings.put(s, reallocate.EVERYONE_SETTING, "1")
     app = make_app()
     async with app.run_test(size=(160, 50)) as pilot:
         await unlocked(pilot)

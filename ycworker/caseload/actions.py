@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from db.models import Assessment
-from ycworker.caseload import carers, duplicates, importing, record, referrals, search
+from ycworker.caseload import carers, duplicates, importing, reallocate, record, referrals, search
 from ycworker.caseload.importing import Imported, Plan
 from ycworker.caseload.record import CarerRecord
 from ycworker.caseload.search import CaseloadQuery, FilterChoices, Window
@@ -25,14 +25,22 @@ from ycworker.common.context import Context
 def caseload_window(store: Any, query: CaseloadQuery, ctx: Context, offset: int, limit: int,
                     with_total: bool, after: tuple | None = None) -> Window:
     """Rows from ``offset``; in deadline order ``after`` (the previous page's last ``sort_key``)
-    reads on by key instead of skipping ``offset`` rows."""
+    reads on by key instead of skipping ``offset`` rows. A worker who may not see everyone's
+    cases gets their own caseload whatever the query asks (``reallocate.scoped``)."""
     with store.read() as session:
+        query = reallocate.scoped(store, session, query, ctx.worker_id)
         return search.window(session, query, ctx.today, offset, limit, with_total=with_total, after=after)
 
 
 def caseload_count(store: Any, query: CaseloadQuery, ctx: Context) -> int:
     with store.read() as session:
-        return search.count(session, query, ctx.today)
+        return search.count(session, reallocate.scoped(store, session, query, ctx.worker_id), ctx.today)
+
+
+def caseload_scope(store: Any, ctx: Context) -> bool:
+    """Whether the acting worker may see every worker's cases ("everyone") in the caseload."""
+    with store.read() as session:
+        return reallocate.may_see_everyone(store, session, ctx.worker_id)
 
 
 def filter_choices(store: Any) -> FilterChoices:

@@ -66,6 +66,10 @@ class TeamClient:
     def resolve(self, request: protocol.ResolveRequest) -> protocol.ResolveResponse:
         return self._post("/v1/resolve", request, protocol.ResolveResponse)
 
+    def team(self) -> protocol.TeamResponse:
+        """A manager's laptop: how every laptop of the team stands (last sync, changes waiting)."""
+        return self._post("/v1/team", protocol.TeamRequest(), protocol.TeamResponse)
+
     def _post(self, path: str, body: BaseModel, answer: type[M], *, auth: bool = True) -> M:
         headers = {protocol.PROTOCOL_HEADER: str(protocol.PROTOCOL), "Content-Type": "application/json"}
         if auth:

@@ -143,6 +143,30 @@ class ResolveResponse(Strict):
     reason: str | None = None
 
 
+class TeamRequest(Strict):
+    """``POST /v1/team``: a manager's laptop asks how every laptop of the team stands (no fields)."""
+
+
+class DeviceReport(Strict):
+    """One enrolled laptop as the server last heard from it."""
+
+    device_id: Id
+    worker_id: Id
+    name: str = ""
+    enrolled_at: datetime
+    #: The server's clock when the laptop last pushed or pulled (None: never synced).
+    last_sync_at: datetime | None = None
+    #: Changes still waiting on the laptop, as it reported at its last push.
+    waiting: int = 0
+    removed: bool = False
+
+
+class TeamResponse(Strict):
+    server_time: datetime
+    workers: list[WorkerInfo]
+    devices: list[DeviceReport]
+
+
 class ErrorBody(Strict):
     """Every 4xx answer: a sentence a worker or manager can act on."""
 

@@ -44,6 +44,8 @@ CURSOR = "team.cursor"
 LAST_SYNC = "team.last_sync"
 WORKER = "team.worker_id"
 CLOCK = "team.clock_warning"
+#: A manager's laptop: the team's laptops as the server last reported them (TeamResponse JSON).
+DEVICES = "team.devices"
 #: Conflicts settled on this laptop whose choice has not reached the server yet (a JSON list).
 PENDING_RESOLVES = "team.pending_resolves"
 
@@ -478,6 +480,25 @@ def open_conflicts(session: Session) -> int:
                             .where(col(TeamConflict.settled_at).is_(None))).one())
 
 
+def fetch_team(store: Store, client: TeamClient) -> bool:
+    """On a manager's laptop, keep what the server says of every laptop of the team (last sync,
+    changes waiting) for the Team screen, which reads only this copy. Best effort: a server that
+    does not answer it (older, or the role changed) leaves the last copy as it was."""
+    with store.read() as session:
+        me = settings.get(session, WORKER)
+        row = session.get(Worker, me) if me else None
+        manager = row is not None and row.role == "manager"
+    if not manager:
+        return False
+    try:
+        answer = client.team()
+    except TeamError:
+        return False
+    with store.write() as session:
+        settings.put(session, DEVICES, answer.model_dump_json())
+    return True
+
+
 def sync(store: Store, client: TeamClient | None = None, progress: Progress | None = None) -> SyncResult:
     """Push, send settled conflicts, pull. Never raises for the network or the server: the
     result's ``problem`` says why it could not finish (the changes still wait). ``progress`` (if
@@ -497,6 +518,7 @@ def sync(store: Store, client: TeamClient | None = None, progress: Progress | No
         pull(store, client, result, progress)
         with store.write() as session:
             settings.put(session, LAST_SYNC, now().isoformat())
+        fetch_team(store, client)
     except TeamError as exc:
         result.problem = exc.sentence
     finally:

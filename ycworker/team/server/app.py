@@ -344,10 +344,16 @@ def create_app(database_url: str, *, enrol_limiter: EnrolLimiter | None = None,
         caller = await _caller(request)
         return _json(await _call(service_return_.devices, caller))
 
+    @_route("/v1/team", p.TeamRequest, p.TeamResponse, 403)
+    async def team(request: Request) -> JSONResponse:
+        """A manager's laptop: every laptop's last sync and waiting changes (issue 16)."""
+        caller, _req = await _accept(request, p.TeamRequest)
+        return _json(await _call(service.team, caller))
+
     @app.get("/v1/status", response_model=StatusResponse)
     async def status(request: Request) -> JSONResponse:
         return JSONResponse({**await _call(service.status), "protocol": speaks()})
 
-    _ = (enrol, push, pull, resolve, erase, service_return, devices, status)
+    _ = (enrol, push, pull, resolve, erase, service_return, devices, team, status)
     return app
 

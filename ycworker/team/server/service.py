@@ -583,6 +583,28 @@ def pull(engine: sa.Engine, caller: Caller, req: p.PullRequest) -> p.PullRespons
         workers=workers, conflicts=[_conflict_from_row(c) for c in conflicts])
 
 
+# ------------------------------------------------------------------------------ the team's laptops
+
+SENTENCE_TEAM_MANAGERS = ("Only a manager's laptop can see how the team's laptops stand with the server; "
+                          "ask a manager.")
+
+
+def team(engine: sa.Engine, caller: Caller) -> p.TeamResponse:
+    """Every enrolled laptop: its worker, last sync (server clock) and the changes it said were
+    waiting at its last push. A manager's device only."""
+    if not caller.is_manager:
+        raise Forbidden(SENTENCE_TEAM_MANAGERS)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(device).order_by(device.c.worker_id, device.c.enrolled_at)
+                            ).mappings().all()
+        workers = _worker_infos(conn)
+    return p.TeamResponse(server_time=now(), workers=workers, devices=[
+        p.DeviceReport(device_id=r["id"], worker_id=r["worker_id"], name=r["name"] or "",
+                       enrolled_at=r["enrolled_at"], last_sync_at=r["last_sync_at"],
+                       waiting=r["waiting_reported"] or 0, removed=r["removed_at"] is not None)
+        for r in rows])
+
+
 # ------------------------------------------------------------------------------ resolve and erase
 
 
