@@ -55,6 +55,9 @@ device = sa.Table(
     sa.Column("last_sync_at", TS),
     sa.Column("waiting_reported", sa.Integer, nullable=False, server_default="0"),
     sa.Column("clock_offset_seconds", sa.Float),  # laptop clock minus server clock
+    # the highest cursor this device has pulled from (it applied the log up to there): a case that
+    # moved away from its worker after it is still theirs to push to (migration 0004)
+    sa.Column("pulled_cursor", sa.BigInteger, nullable=False, server_default="0"),
 )
 
 record = sa.Table(

@@ -71,6 +71,10 @@ SENTENCE_NO_DEVICE = ("This laptop is not enrolled with the team server, or was 
                       "Ask a manager for a new enrolment code.")
 SENTENCE_REMOVED_WORKER = ("You were removed from the team on the server, so this laptop can no longer "
                            "sync. Ask a manager if this is a mistake.")
+SENTENCE_NOT_YOURS = ("This person's case is held by another worker, so this change from your laptop was "
+                      "not kept. Ask their worker or a manager to make it.")
+SENTENCE_WORKERS = ("Workers and their roles are kept by a manager on the team server, so this change "
+                    "from your laptop was not kept.")
 SENTENCE_BAD_CODE = ("That enrolment code is not valid: it may be mistyped, already used or more than "
                      f"{ENROLMENT_DAYS} days old. Ask a manager for a new one.")
 
@@ -305,6 +309,76 @@ def _erased(conn: sa.Connection, pairs: Iterable[tuple[str, str | None]]) -> boo
     return False
 
 
+def _owner_of_new(conn: sa.Connection, entity: str, rid: str, values: dict[str, Any]
+                  ) -> tuple[str | None, tuple[str, str] | None, str | None]:
+    """A new record's owning carer, its parent table and link column, and its parent's id."""
+    parent = PARENTS.get(entity)
+    parent_id = values.get(parent[1]) if parent else None
+    parent_id = parent_id if isinstance(parent_id, str) else None
+    if entity == "carer":
+        owner: str | None = rid
+    elif "carer_id" in values:
+        owner = values["carer_id"] if isinstance(values["carer_id"], str) else None
+    elif parent and parent_id:
+        prow = _record(conn, parent[0], parent_id)
+        owner = prow["carer_id"] if prow else None
+    else:
+        owner = None
+    return owner, parent, parent_id
+
+
+# What a worker's (not a manager's) laptop may push, besides the records of its own carers:
+# - the shared reference tables (SHARED) but ``worker``: clubs, sessions, activities, days and
+#   the service's own logs are run by every worker; workers and roles are the server's
+#   (``team invite|remove``), so a worker's change to them is refused (SENTENCE_WORKERS);
+# - new records of its own, a new carer included (a worker adds a carer);
+# - records with no carer (not yet linked);
+# - the records of a carer whose case moved away from this worker after the cursor this device
+#   last pulled from: the old laptop pushes its waiting changes first (team.md promise 4), and
+#   they apply. Once the device has pulled the move it dropped the case, and later changes to a
+#   case held by another worker are refused (SENTENCE_NOT_YOURS): never applied, never lost
+#   (the refusal is the change's outcome, shown to the worker).
+
+def _holds(conn: sa.Connection, caller: Caller, carer_id: str) -> bool:
+    """Whether a worker's device may change the records of carer ``carer_id``."""
+    crow = _record(conn, "carer", carer_id)
+    if crow is None or crow["worker_id"] == caller.worker_id:
+        return True  # a carer the server does not know yet arrives with its own "*"
+    return conn.execute(sa.text("""
+        SELECT 1 FROM case_move m JOIN device d ON d.id = :device
+        WHERE m.carer_id = :carer AND m.from_worker_id = :me AND m.seq > d.pulled_cursor
+        LIMIT 1"""), {"device": caller.device_id, "carer": carer_id, "me": caller.worker_id}
+    ).first() is not None
+
+
+def _out_of_scope(conn: sa.Connection, caller: Caller, ch: p.Change) -> str | None:
+    """The sentence refusing a worker's change outside their scope, or None when it may apply."""
+    if caller.is_manager:
+        return None
+    if ch.entity == "worker":
+        return SENTENCE_WORKERS
+    if ch.entity in SHARED or ch.field == ERASED:
+        return None  # an erasure from a worker's laptop is refused by _erased_by_laptop
+    rec = _record(conn, ch.entity, ch.record_id)
+    if rec is not None:
+        owner = ch.record_id if ch.entity == "carer" else rec["carer_id"]
+    elif ch.field == NEW_RECORD:
+        try:
+            values = json.loads(ch.value or "")
+        except ValueError:
+            return None  # refused as unreadable
+        if not isinstance(values, dict):
+            return None
+        owner = _owner_of_new(conn, ch.entity, ch.record_id, values)[0]
+        if ch.entity == "carer":
+            return None
+    else:
+        return None  # unknown record: refused as such
+    if owner is None or _holds(conn, caller, owner):
+        return None
+    return SENTENCE_NOT_YOURS
+
+
 def _set_owner(conn: sa.Connection, entity: str, record_id: str, carer_id: str | None, *,
                only_unowned: bool) -> None:
     """Give a record and everything below it (by parent links) the owning carer ``carer_id``."""
@@ -391,18 +465,7 @@ def _new_record(conn: sa.Connection, caller: Caller, ch: p.Change) -> p.ChangeOu
     if not isinstance(values, dict) or any(not isinstance(k, str) for k in values):
         return _outcome(conn, caller, ch, "refused", reason=SENTENCE_UNREADABLE)
     entity, rid = ch.entity, ch.record_id
-    parent = PARENTS.get(entity)
-    parent_id = values.get(parent[1]) if parent else None
-    parent_id = parent_id if isinstance(parent_id, str) else None
-    if entity == "carer":
-        owner: str | None = rid
-    elif "carer_id" in values:
-        owner = values["carer_id"] if isinstance(values["carer_id"], str) else None
-    elif parent and parent_id:
-        prow = _record(conn, parent[0], parent_id)
-        owner = prow["carer_id"] if prow else None
-    else:
-        owner = None
+    owner, parent, parent_id = _owner_of_new(conn, entity, rid, values)
     checks: list[tuple[str, str | None]] = [(entity, rid), ("carer", owner)]
     if parent:
         checks.append((parent[0], parent_id))
@@ -518,6 +581,8 @@ def push(engine: sa.Engine, caller: Caller, req: p.PushRequest) -> p.PushRespons
             stored = _stored(conn, ch.id)
             if stored is not None:
                 outcomes.append(stored)
+            elif (refused := _out_of_scope(conn, caller, ch)) is not None:
+                outcomes.append(_outcome(conn, caller, ch, "refused", reason=refused))
             elif ch.field == NEW_RECORD:
                 outcomes.append(_new_record(conn, caller, ch))
             elif ch.field == DELETED:
@@ -575,8 +640,9 @@ def pull(engine: sa.Engine, caller: Caller, req: p.PullRequest) -> p.PullRespons
                   OR (r.carer_id IS NULL AND c.laptop_by = :me))
             ORDER BY c.opened_at"""), params).mappings().all()
         workers = _worker_infos(conn)
-    with engine.begin() as conn:
-        conn.execute(device.update().where(device.c.id == caller.device_id).values(last_sync_at=now()))
+    with engine.begin() as conn:  # the cursor it asks from: it applied the log up to there
+        conn.execute(device.update().where(device.c.id == caller.device_id).values(
+            last_sync_at=now(), pulled_cursor=sa.func.greatest(device.c.pulled_cursor, req.cursor)))
     return p.PullResponse(
         changes=[p.PulledChange(**dict(r)) for r in rows], cursor=cursor, more=more, drop=drop,
         workers=workers, conflicts=[_conflict_from_row(c) for c in conflicts])
