@@ -33,7 +33,7 @@ from db import outbox
 from db.engine import Store
 from db.models import Worker
 from db.models.team import DELETED, NEW_RECORD, TeamChange, TeamConflict, TeamRevision
-from ycworker.common import settings
+from ycworker.common import settings, team_removal
 from ycworker.team import protocol
 from ycworker.team.client import TeamClient, TeamError
 
@@ -65,6 +65,8 @@ class SyncResult:
     #: Set when the sync could not finish (nothing is lost: changes still wait).
     problem: str | None = None
     clock_warning: str | None = None
+    #: The server refused this laptop (401): its team data is locked (ycworker.common.team_removal).
+    removed: bool = False
 
     @property
     def finished(self) -> bool:
@@ -485,8 +487,16 @@ def sync(store: Store, client: TeamClient | None = None, progress: Progress | No
     result = SyncResult()
     with store.read() as session:
         enrolled = is_enrolled(session)
+        locked = team_removal.refusal(session)
+        left = not settings.get(session, TOKEN)
     if not enrolled:
         result.problem = NOT_ENROLLED
+        return result
+    if locked is not None:
+        result.problem, result.removed = locked, True
+        return result
+    if left:  # the recovery key took the laptop out of its team (team_removal)
+        result.problem = team_removal.LEFT
         return result
     own = client is None
     try:
@@ -499,6 +509,10 @@ def sync(store: Store, client: TeamClient | None = None, progress: Progress | No
             settings.put(session, LAST_SYNC, now().isoformat())
     except TeamError as exc:
         result.problem = exc.sentence
+        if exc.kind == "removed":  # promise 7: locked from now on; nothing waiting is deleted
+            with store.write() as session:
+                result.problem = team_removal.record(session, exc.detail)
+            result.removed = True
     finally:
         if own and client is not None:
             client.close()
