@@ -14,6 +14,7 @@ import secrets
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import field as field_
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -320,6 +321,10 @@ class _Batch:
     tombs: set[tuple[str, str]]
     existing: set[tuple[str, str]]
     outcomes: list[dict[str, Any]]
+    #: (entity, id) read from the tombstones during the batch and found not erased
+    tombs_read: set[tuple[str, str]] = field_(default_factory=set)
+    #: the owning carer of each record this batch made
+    owners: dict[tuple[str, str], str | None] = field_(default_factory=dict)
 
 
 def _batch(conn: sa.Connection) -> _Batch | None:
@@ -366,11 +371,13 @@ def _erased(conn: sa.Connection, pairs: Iterable[tuple[str, str | None]]) -> boo
     if batch is not None:
         if any(rid and (entity, rid) in batch.tombs for entity, rid in pairs):
             return True
-        pairs = [(e, r) for e, r in pairs if r and r not in batch.known]
+        pairs = [(e, r) for e, r in pairs if r and r not in batch.known and (e, r) not in batch.tombs_read]
     for entity, rid in pairs:
         if rid and conn.execute(sa.select(tombstone.c.entity).where(
                 tombstone.c.entity == entity, tombstone.c.record_id == rid)).first():
             return True
+        if rid and batch is not None:  # remembered for the batch (a carer's many records ask again)
+            batch.tombs_read.add((entity, rid))
     return False
 
 
@@ -385,8 +392,12 @@ def _owner_of_new(conn: sa.Connection, entity: str, rid: str, values: dict[str, 
     elif "carer_id" in values:
         owner = values["carer_id"] if isinstance(values["carer_id"], str) else None
     elif parent and parent_id:
-        prow = _record(conn, parent[0], parent_id)
-        owner = prow["carer_id"] if prow else None
+        batch = _batch(conn)
+        if batch is not None and (parent[0], parent_id) in batch.owners:
+            owner = batch.owners[(parent[0], parent_id)]
+        else:
+            prow = _record(conn, parent[0], parent_id)
+            owner = prow["carer_id"] if prow else None
     else:
         owner = None
     return owner, parent, parent_id
@@ -447,6 +458,9 @@ def _out_of_scope(conn: sa.Connection, caller: Caller, ch: p.Change) -> str | No
 def _set_owner(conn: sa.Connection, entity: str, record_id: str, carer_id: str | None, *,
                only_unowned: bool) -> None:
     """Give a record and everything below it (by parent links) the owning carer ``carer_id``."""
+    batch = _batch(conn)
+    if batch is not None:
+        batch.owners.clear()  # owners change below: read from the table again
     cond = "AND r.carer_id IS NULL" if only_unowned else ""
     conn.execute(sa.text(f"""
         WITH RECURSIVE tree(entity, record_id) AS (
@@ -560,6 +574,7 @@ def _new_record(conn: sa.Connection, caller: Caller, ch: p.Change) -> p.ChangeOu
     if batch is not None:
         batch.existing.add((entity, rid))
         batch.known.add(rid)
+        batch.owners[(entity, rid)] = owner
     # the record, its fields and its log row in ONE round trip (data-modifying CTEs)
     holder = values.get("worker_id") if entity == "carer" else None
     conn.execute(sa.text("""
