@@ -182,6 +182,13 @@ def open_cli_store(args: argparse.Namespace, *, must_exist: bool = False):
         raise UserError(str(exc), EXIT_WRONG_PASSPHRASE) from None
     except StoreError as exc:
         raise UserError(str(exc)) from None
+    if (getattr(args, "command", None), getattr(args, "action", None)) != ("team", "join"):
+        from ycworker.protection.unlocking import RemovedFromTeam, refuse_if_removed
+
+        try:  # a laptop removed from its team opens only for ``team join`` (common.team_removal)
+            refuse_if_removed(store)
+        except RemovedFromTeam as exc:
+            raise UserError(str(exc)) from None
     for warning in store.warnings:
         print(f"ycworker: {warning}", file=sys.stderr)
     if store.recovery_code:

@@ -56,6 +56,9 @@ device = sa.Table(
     sa.Column("waiting_reported", sa.Integer, nullable=False, server_default="0"),
     sa.Column("clock_offset_seconds", sa.Float),  # laptop clock minus server clock
     sa.Column("protocol_version", sa.Integer),  # of its last accepted request (migration 0002)
+    # the highest cursor this device has pulled from (it applied the log up to there): a case that
+    # moved away from its worker after it is still theirs to push to (migration 0002)
+    sa.Column("pulled_cursor", sa.BigInteger, nullable=False, server_default="0"),
 )
 
 record = sa.Table(
@@ -126,7 +129,7 @@ conflict = sa.Table(
     sa.Column("settled_by", sa.String(32)),
     sa.Column("choice", sa.Text),  # server | laptop | typed
     sa.Index("ix_conflict_record", "entity", "record_id"),
-    # the open conflicts every pull lists (migration 0002)
+    # the open conflicts every pull lists (migration 0003)
     sa.Index("ix_conflict_open", "opened_at", postgresql_where=sa.text("settled_at IS NULL")),
 )
 

@@ -174,6 +174,9 @@ class TeamSync:
         self.progress = None
         if store is not self._store:
             return
+        if result is not None and result.removed and result.problem:
+            self.app.lock(result.problem, "removed")  # promise 7: the team data locks at once
+            return
         if error is not None:
             self.app.notify(f"The sync stopped. {describe(error, 'sync')} Your changes are kept.",
                             title="Team sync", severity="error", timeout=15, markup=False)

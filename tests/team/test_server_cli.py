@@ -147,8 +147,8 @@ def test_init_upgrades_a_server_schema_one_revision_behind_and_keeps_its_data(ca
         assert again.worker.id == first.worker.id and again.pseudonym_secret == first.pseudonym_secret
         with engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT count(*) FROM change_log").scalar() == 1
-            # what 0002 added: each device's protocol version (not yet heard from: NULL)
-            assert conn.exec_driver_sql("SELECT protocol_version FROM device WHERE id = %s",
-                                        (first.device_id,)).scalar() is None
+            # what the last revision added: the open conflicts' index
+            assert conn.exec_driver_sql(
+                "SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_conflict_open'").scalar() == 1
     finally:
         engine.dispose()

@@ -16,11 +16,27 @@ from db.engine import Store, StoreError, WrongPassphrase, open_store
 from ycworker.common.errors import UserError, describe
 from ycworker.protection.session import UnlockInfo, after_open
 
-__all__ = ["StoreError", "UnlockFailed", "Unlocked", "WrongPassphrase", "open_file", "unlock"]
+__all__ = ["RemovedFromTeam", "StoreError", "UnlockFailed", "Unlocked", "WrongPassphrase", "open_file",
+           "refuse_if_removed", "unlock"]
 
 
 class UnlockFailed(UserError):
     """The database opened with the passphrase but could not be read (it was closed again)."""
+
+
+class RemovedFromTeam(UnlockFailed):
+    """This laptop was removed from its team: no passphrase opens it (``common.team_removal``)."""
+
+
+def refuse_if_removed(store: Store) -> None:
+    """Close the store and raise ``RemovedFromTeam`` when the team server removed this laptop."""
+    from ycworker.common import team_removal
+
+    with store.read() as session:
+        sentence = team_removal.refusal(session)
+    if sentence is not None:
+        store.close()
+        raise RemovedFromTeam(sentence)
 
 
 @dataclass
@@ -40,6 +56,7 @@ def unlock(path: Path, passphrase: str, prepare: Callable[[Store], object] | Non
     """Open the file, run ``prepare`` on it (the App's demo fill, when asked for), then
     ``after_open``. Any failure after the file opened closes it and raises ``UnlockFailed``."""
     store = open_file(path, passphrase)
+    refuse_if_removed(store)
     try:
         if prepare is not None:
             prepare(store)

@@ -22,7 +22,7 @@ from db.engine import Store, StoreError, rekey_raw, reopen
 from db.keys import record_id, slot_id
 from db.keyslots import KdfCost, KeySlotError, KeySlotFile
 from db.slot_crypto import open_private
-from ycworker.common import audit
+from ycworker.common import audit, team_removal
 from ycworker.common.errors import UserError
 from ycworker.common.workers import WorkerInfo
 
@@ -289,6 +289,8 @@ def unlock_with_recovery(path: Path, code: str, manager_name: str, new_passphras
                 session.add(Worker(id=worker_id, name=name, role="manager",
                                    initials="".join(p[0] for p in name.split())[:3].upper()))
             audit.record(session, "update", "passphrase", worker_id, worker_id)
+            if team_removal.lift_with_recovery_key(session):  # removed from its team: it works alone
+                audit.record(session, "update", "setting", team_removal.REMOVED, worker_id)
     except BaseException:
         store.close()
         raise

@@ -28,11 +28,14 @@ M = TypeVar("M", bound=BaseModel)
 class TeamError(Exception):
     """A sync step that could not finish. ``kind``: removed | upgrade | unreachable | server | refused."""
 
-    def __init__(self, sentence: str, kind: str = "refused", status: int | None = None) -> None:
+    def __init__(self, sentence: str, kind: str = "refused", status: int | None = None,
+                 detail: str | None = None) -> None:
         super().__init__(sentence)
         self.sentence = sentence
         self.kind = kind
         self.status = status
+        #: The server's own sentence (a 401 says whether the worker or the laptop was removed).
+        self.detail = detail
 
 
 class TeamClient:
@@ -83,8 +86,10 @@ class TeamClient:
                 raise TeamError(UNREACHABLE, "unreachable") from None
             raise
         status = response.status_code
+        if status == 401 and not auth:  # enrolment: the code was refused, nothing was removed
+            raise TeamError(_detail(response) or NOT_UNDERSTOOD, "refused", status)
         if status == 401:
-            raise TeamError(REMOVED, "removed", status)
+            raise TeamError(REMOVED, "removed", status, _detail(response))
         if status == 426:
             raise TeamError(UPGRADE, "upgrade", status)
         if status >= 500:

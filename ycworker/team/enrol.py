@@ -22,7 +22,7 @@ from db.engine import Store
 from db.keys import record_id, slot_id
 from db.keyslots import KdfCost, KeySlotError, KeySlotFile
 from db.slot_crypto import new_slot
-from ycworker.common import audit, settings
+from ycworker.common import audit, settings, team_removal
 from ycworker.common.errors import UserError
 from ycworker.team import protocol
 from ycworker.team import sync as team_sync
@@ -30,6 +30,9 @@ from ycworker.team.client import TeamClient
 
 ALREADY = ("This laptop has already joined a team. To join another, a manager removes this laptop "
            "from its team first.")
+
+OTHER_SERVICE = ("This laptop was removed from another team service; it can only join that service "
+                 "again, so its waiting changes reach the server they were made for.")
 
 
 @dataclass
@@ -46,10 +49,17 @@ def join(store: Store, client: TeamClient, url: str, code: str, *, passphrase: s
     """Enrol with the server at ``url`` (``client`` talks to it) and make the first sync.
     Raises ``TeamError`` (refused, unreachable) or ``UserError``; nothing is written then."""
     with store.read() as session:
-        if team_sync.is_enrolled(session):
+        # a laptop removed from its team (or taken out by its recovery key) joins again: its
+        # queue is kept and sent, nothing is queued twice (common.team_removal)
+        again = team_sync.is_enrolled(session) and (
+            team_removal.refusal(session) is not None or not settings.get(session, team_sync.TOKEN))
+        if team_sync.is_enrolled(session) and not again:
             raise UserError(ALREADY)
+        secret_now = settings.get(session, settings.PSEUDONYM_SECRET)
     answer = client.enrol(protocol.EnrolRequest(code=code.strip(), device_name=(
         device_name or socket.gethostname())[:200]))
+    if again and answer.pseudonym_secret != secret_now:
+        raise UserError(OTHER_SERVICE)
     client.token = answer.device_token
     me = answer.worker
     acting = store.acting
@@ -69,15 +79,18 @@ def join(store: Store, client: TeamClient, url: str, code: str, *, passphrase: s
                         settings.PSEUDONYM_SECRET: answer.pseudonym_secret}
                 for key, value in team.items():
                     settings.put(session, key, value)
+                if again:
+                    team_removal.clear(session)
                 audit.record(session, "sync", "team", answer.device_id, me.id)
                 session.flush()
             outbox.set_enrolled(store, True)
             retired = {acting[0]} if acting is not None and acting[0] != me.id else set()
-            queued = _queue_held(conn, skip_workers=set(known) | retired)
+            if not again:  # joined before: what it holds is on the server or already queued
+                queued = _queue_held(conn, skip_workers=set(known) | retired)
             if acting is not None and acting[0] != me.id:  # the slot last: a refusal rolls back the rest
                 _reslot(store, acting[0], me, passphrase)
     except BaseException:
-        outbox.set_enrolled(store, False)
+        outbox.set_enrolled(store, again)
         raise
     store.acting = (me.id, me.name, me.role)
     first = team_sync.sync(store, client)

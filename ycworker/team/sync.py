@@ -33,7 +33,7 @@ from db import outbox
 from db.engine import Store
 from db.models import Worker
 from db.models.team import DELETED, NEW_RECORD, TeamChange, TeamConflict, TeamRevision
-from ycworker.common import settings
+from ycworker.common import settings, team_removal
 from ycworker.team import protocol
 from ycworker.team.client import TeamClient, TeamError
 
@@ -67,6 +67,8 @@ class SyncResult:
     #: Set when the sync could not finish (nothing is lost: changes still wait).
     problem: str | None = None
     clock_warning: str | None = None
+    #: The server refused this laptop (401): its team data is locked (ycworker.common.team_removal).
+    removed: bool = False
 
     @property
     def finished(self) -> bool:
@@ -188,9 +190,25 @@ def _rebase_later_edits(session: Session, applied: TeamChange, rev: int | None) 
 
 
 def _write_outcomes(store: Store, outcomes: list[protocol.ChangeOutcome], result: SyncResult) -> None:
+    """A batch's outcomes in one transaction. Its changes, and which of its records have edits
+    waiting behind them, are read in a few queries (not three a change: a first push is tens of
+    thousands); its revisions are written in one statement."""
     with store.write() as session:
+        ids = [o.id for o in outcomes]
+        rows: dict[str, TeamChange] = {}
+        for i in range(0, len(ids), 500):
+            rows.update((r.id, r) for r in session.exec(
+                select(TeamChange).where(col(TeamChange.id).in_(ids[i:i + 500]))).all())
+        record_ids = sorted({r.record_id for r in rows.values()})
+        behind: set[tuple[str, str]] = set()
+        for i in range(0, len(record_ids), 500):
+            behind.update((e, r) for e, r in session.exec(
+                select(TeamChange.entity, TeamChange.record_id).where(
+                    TeamChange.status == "waiting",
+                    col(TeamChange.record_id).in_(record_ids[i:i + 500]))).all())
+        page = _Page()
         for outcome in outcomes:
-            row = session.get(TeamChange, outcome.id)
+            row = rows.get(outcome.id)
             if row is None or row.status not in PENDING:
                 continue
             row.status = outcome.outcome
@@ -198,8 +216,11 @@ def _write_outcomes(store: Store, outcomes: list[protocol.ChangeOutcome], result
             if outcome.outcome == "applied":
                 result.pushed += 1
                 if outbox.is_synced(row.entity):
-                    _set_revision(session, row.entity, row.record_id, outcome.rev)
-                    _rebase_later_edits(session, row, outcome.rev)
+                    key = (row.entity, row.record_id)
+                    if outcome.rev is not None:
+                        page.revisions[key] = max(outcome.rev, page.revisions.get(key, outcome.rev))
+                    if key in behind:
+                        _rebase_later_edits(session, row, outcome.rev)
             elif outcome.outcome == "conflict":
                 if outcome.conflict is not None:
                     _store_conflict(session, outcome.conflict)
@@ -207,6 +228,7 @@ def _write_outcomes(store: Store, outcomes: list[protocol.ChangeOutcome], result
                 result.refused += 1
                 row.reason = outcome.reason or "The team server did not keep this change."
             session.add(row)
+        _write_revisions(session, page)
 
 
 def push(store: Store, client: TeamClient, result: SyncResult, progress: Progress | None = None) -> None:
@@ -280,11 +302,50 @@ def send_resolves(store: Store, client: TeamClient, result: SyncResult | None = 
 # -- pull ------------------------------------------------------------------------------------
 
 
-def _pending_fields(conn: sa.Connection, entity: str, record_id: str) -> set[str]:
+_PAGE = "ycw_pull_page"
+
+
+class _Page:
+    """What applying one pulled page reads once and writes once: the fields with a change waiting
+    here (read at the page's start, in its transaction: nothing else writes meanwhile; read again
+    after a removal), and the revisions the page's changes carry (written before any removal and
+    at the page's end, in the same transaction)."""
+
+    def __init__(self) -> None:
+        self.pending: dict[tuple[str, str], set[str]] | None = None
+        self.revisions: dict[tuple[str, str], int] = {}
+
+
+def _page(session: Session) -> _Page | None:
+    return session.info.get(_PAGE)
+
+
+def _pending_fields(conn: sa.Connection, entity: str, record_id: str,
+                    page: _Page | None = None) -> set[str]:
+    if page is not None:
+        if page.pending is None:
+            page.pending = {}
+            for e, r, f in conn.execute(sa.text(
+                    "SELECT entity, record_id, field FROM team_change "
+                    "WHERE status IN ('waiting', 'sending')")):
+                page.pending.setdefault((e, r), set()).add(f)
+        return page.pending.get((entity, record_id), set())
     rows = conn.execute(sa.text(
         "SELECT field FROM team_change WHERE entity = :e AND record_id = :r "
         "AND status IN ('waiting', 'sending')"), {"e": entity, "r": record_id}).all()
     return {r[0] for r in rows}
+
+
+def _write_revisions(session: Session, page: _Page) -> None:
+    """The page's revisions so far, in one statement (a revision only ever goes up)."""
+    if not page.revisions:
+        return
+    session.flush()
+    session.connection().execute(sa.text(
+        "INSERT INTO team_revision (entity, record_id, rev) VALUES (:e, :r, :rev) "
+        "ON CONFLICT (entity, record_id) DO UPDATE SET rev = MAX(rev, excluded.rev)"),
+        [{"e": e, "r": r, "rev": rev} for (e, r), rev in page.revisions.items()])
+    page.revisions.clear()
 
 
 def _row_exists(conn: sa.Connection, table: sa.Table, record_id: str) -> bool:
@@ -299,13 +360,14 @@ def apply_change(session: Session, change: protocol.PulledChange) -> bool:
     table = table_of(change.entity)
     if table is None or "id" not in table.c:
         return False
-    if change.field == ERASED:
-        remove_records(session, change.entity, {change.record_id}, erase=True)
+    page = _page(session)
+    if change.field in (ERASED, DELETED):
+        if page is not None:  # revisions first (the removal forgets them); pending read again after
+            _write_revisions(session, page)
+            page.pending = None
+        remove_records(session, change.entity, {change.record_id}, erase=change.field == ERASED)
         return True
-    if change.field == DELETED:
-        remove_records(session, change.entity, {change.record_id}, erase=False)
-        return True
-    pending = _pending_fields(conn, change.entity, change.record_id)
+    pending = _pending_fields(conn, change.entity, change.record_id, page)
     if NEW_RECORD in pending:  # made here and not yet accepted: the push decides
         return False
     touched = False
@@ -313,6 +375,8 @@ def apply_change(session: Session, change: protocol.PulledChange) -> bool:
         raw = json.loads(change.value) if change.value else {}
         values = {name: outbox.from_plain(table.c[name], v) for name, v in raw.items()
                   if name in table.c and name != "id" and name not in pending}
+        # (not an upsert: SQLite fires BEFORE INSERT triggers, the search index's, before the
+        # conflict is seen)
         if _row_exists(conn, table, change.record_id):
             if values:
                 conn.execute(table.update().where(table.c.id == change.record_id).values(**values))
@@ -323,7 +387,11 @@ def apply_change(session: Session, change: protocol.PulledChange) -> bool:
         done = conn.execute(table.update().where(table.c.id == change.record_id)
                             .values({change.field: outbox.decode(table.c[change.field], change.value)}))
         touched = done.rowcount > 0
-    _set_revision(session, change.entity, change.record_id, change.rev)
+    if page is not None:
+        key = (change.entity, change.record_id)
+        page.revisions[key] = max(change.rev, page.revisions.get(key, change.rev))
+    else:
+        _set_revision(session, change.entity, change.record_id, change.rev)
     return touched
 
 
@@ -430,9 +498,14 @@ def apply_page(store: Store, page: protocol.PullResponse, result: SyncResult) ->
     with store.write() as session, outbox.applying_pulled(session):
         session.connection().exec_driver_sql("PRAGMA defer_foreign_keys = ON")
         apply_workers(session, page.workers)
-        for change in page.changes:
-            if apply_change(session, change):
-                result.pulled += 1
+        reads = session.info[_PAGE] = _Page()
+        try:
+            for change in page.changes:
+                if apply_change(session, change):
+                    result.pulled += 1
+            _write_revisions(session, reads)
+        finally:
+            session.info.pop(_PAGE, None)
         _refresh_deadlines(session, page.changes)
         by_entity: dict[str, set[str]] = {}
         for entity, record_id in page.drop:
@@ -506,8 +579,16 @@ def sync(store: Store, client: TeamClient | None = None, progress: Progress | No
     result = SyncResult()
     with store.read() as session:
         enrolled = is_enrolled(session)
+        locked = team_removal.refusal(session)
+        left = not settings.get(session, TOKEN)
     if not enrolled:
         result.problem = NOT_ENROLLED
+        return result
+    if locked is not None:
+        result.problem, result.removed = locked, True
+        return result
+    if left:  # the recovery key took the laptop out of its team (team_removal)
+        result.problem = team_removal.LEFT
         return result
     own = client is None
     try:
@@ -521,6 +602,10 @@ def sync(store: Store, client: TeamClient | None = None, progress: Progress | No
         fetch_team(store, client)
     except TeamError as exc:
         result.problem = exc.sentence
+        if exc.kind == "removed":  # promise 7: locked from now on; nothing waiting is deleted
+            with store.write() as session:
+                result.problem = team_removal.record(session, exc.detail)
+            result.removed = True
     finally:
         if own and client is not None:
             client.close()

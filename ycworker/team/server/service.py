@@ -14,6 +14,7 @@ import secrets
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import field as field_
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -72,6 +73,10 @@ SENTENCE_NO_DEVICE = ("This laptop is not enrolled with the team server, or was 
                       "Ask a manager for a new enrolment code.")
 SENTENCE_REMOVED_WORKER = ("You were removed from the team on the server, so this laptop can no longer "
                            "sync. Ask a manager if this is a mistake.")
+SENTENCE_NOT_YOURS = ("This person's case is held by another worker, so this change from your laptop was "
+                      "not kept. Ask their worker or a manager to make it.")
+SENTENCE_WORKERS = ("Workers and their roles are kept by a manager on the team server, so this change "
+                    "from your laptop was not kept.")
 SENTENCE_BAD_CODE = ("That enrolment code is not valid: it may be mistyped, already used or more than "
                      f"{ENROLMENT_DAYS} days old. Ask a manager for a new one.")
 
@@ -292,23 +297,171 @@ def _log(conn: sa.Connection, entity: str, record_id: str, fname: str, value: st
 
 
 def _record(conn: sa.Connection, entity: str, record_id: str, *, lock: bool = False) -> sa.RowMapping | None:
+    batch = _batch(conn)
+    if batch is not None and record_id in batch.known and (entity, record_id) not in batch.existing:
+        return None  # not on the server when the batch began, nor made by it since
     q = sa.select(record).where(record.c.entity == entity, record.c.record_id == record_id)
     if lock:
         q = q.with_for_update()
     return conn.execute(q).mappings().first()
 
 
+# -- what one push batch reads once -----------------------------------------------------------
+# A first push is tens of thousands of new records; its cost was PostgreSQL round trips (about
+# eight a record). A batch now reads its stored outcomes, its tombstones and which of its records
+# exist in three queries, and writes its outcomes in one statement at the end; every rule is the
+# same (the caches are kept true as the batch writes: a record made, a person erased).
+
+_BATCH = "ycw_push_batch"
+
+
+@dataclass
+class _Batch:
+    stored: dict[str, p.ChangeOutcome]
+    known: set[str]  # the record ids the caches below speak for (others are read as before)
+    tombs: set[tuple[str, str]]
+    existing: set[tuple[str, str]]
+    outcomes: list[dict[str, Any]]
+    #: (entity, id) read from the tombstones during the batch and found not erased
+    tombs_read: set[tuple[str, str]] = field_(default_factory=set)
+    #: the owning carer of each record this batch made
+    owners: dict[tuple[str, str], str | None] = field_(default_factory=dict)
+
+
+def _batch(conn: sa.Connection) -> _Batch | None:
+    return conn.info.get(_BATCH)
+
+
+def _open_batch(conn: sa.Connection, changes: list[p.Change]) -> _Batch:
+    ids = [c.id for c in changes]
+    rids = sorted({c.record_id for c in changes})
+    stored: dict[str, p.ChangeOutcome] = {}
+    for row in conn.execute(sa.select(change_outcome).where(change_outcome.c.change_id.in_(ids))).mappings():
+        stored[row["change_id"]] = p.ChangeOutcome(
+            id=row["change_id"], outcome=row["outcome"], rev=row["rev"], reason=row["reason"],
+            conflict=_conflict_info(conn, row["conflict_id"]))
+    # the records' own ids and, for new records, their owners and parents (as _new_record reads them)
+    linked = set(rids)
+    for c in changes:
+        if c.field == NEW_RECORD and c.value:
+            try:
+                values = json.loads(c.value)
+            except ValueError:
+                continue
+            if isinstance(values, dict):
+                linked.update(v for k, v in values.items()
+                              if isinstance(v, str) and (k == "carer_id" or k.endswith("_id")))
+    known = sorted(linked)
+    tombs = {(e, r) for e, r in conn.execute(sa.select(tombstone.c.entity, tombstone.c.record_id)
+                                            .where(tombstone.c.record_id.in_(known)))}
+    existing = {(e, r) for e, r in conn.execute(sa.select(record.c.entity, record.c.record_id)
+                                               .where(record.c.record_id.in_(known)))}
+    batch = _Batch(stored, set(known), tombs, existing, [])
+    conn.info[_BATCH] = batch
+    return batch
+
+
+def _close_batch(conn: sa.Connection) -> None:
+    batch = conn.info.pop(_BATCH, None)
+    if batch is not None and batch.outcomes:
+        conn.execute(change_outcome.insert(), batch.outcomes)
+
+
 def _erased(conn: sa.Connection, pairs: Iterable[tuple[str, str | None]]) -> bool:
+    batch = _batch(conn)
+    if batch is not None:
+        if any(rid and (entity, rid) in batch.tombs for entity, rid in pairs):
+            return True
+        pairs = [(e, r) for e, r in pairs if r and r not in batch.known and (e, r) not in batch.tombs_read]
     for entity, rid in pairs:
         if rid and conn.execute(sa.select(tombstone.c.entity).where(
                 tombstone.c.entity == entity, tombstone.c.record_id == rid)).first():
             return True
+        if rid and batch is not None:  # remembered for the batch (a carer's many records ask again)
+            batch.tombs_read.add((entity, rid))
     return False
+
+
+def _owner_of_new(conn: sa.Connection, entity: str, rid: str, values: dict[str, Any]
+                  ) -> tuple[str | None, tuple[str, str] | None, str | None]:
+    """A new record's owning carer, its parent table and link column, and its parent's id."""
+    parent = PARENTS.get(entity)
+    parent_id = values.get(parent[1]) if parent else None
+    parent_id = parent_id if isinstance(parent_id, str) else None
+    if entity == "carer":
+        owner: str | None = rid
+    elif "carer_id" in values:
+        owner = values["carer_id"] if isinstance(values["carer_id"], str) else None
+    elif parent and parent_id:
+        batch = _batch(conn)
+        if batch is not None and (parent[0], parent_id) in batch.owners:
+            owner = batch.owners[(parent[0], parent_id)]
+        else:
+            prow = _record(conn, parent[0], parent_id)
+            owner = prow["carer_id"] if prow else None
+    else:
+        owner = None
+    return owner, parent, parent_id
+
+
+# What a worker's (not a manager's) laptop may push, besides the records of its own carers:
+# - the shared reference tables (SHARED) but ``worker``: clubs, sessions, activities, days and
+#   the service's own logs are run by every worker; workers and roles are the server's
+#   (``team invite|remove``), so a worker's change to them is refused (SENTENCE_WORKERS);
+# - new records of its own, a new carer included (a worker adds a carer);
+# - records with no carer (not yet linked);
+# - the records of a carer whose case moved away from this worker after the cursor this device
+#   last pulled from: the old laptop pushes its waiting changes first (team.md promise 4), and
+#   they apply. Once the device has pulled the move it dropped the case, and later changes to a
+#   case held by another worker are refused (SENTENCE_NOT_YOURS): never applied, never lost
+#   (the refusal is the change's outcome, shown to the worker).
+
+def _holds(conn: sa.Connection, caller: Caller, carer_id: str) -> bool:
+    """Whether a worker's device may change the records of carer ``carer_id``."""
+    crow = _record(conn, "carer", carer_id)
+    if crow is None or crow["worker_id"] == caller.worker_id:
+        return True  # a carer the server does not know yet arrives with its own "*"
+    return conn.execute(sa.text("""
+        SELECT 1 FROM case_move m JOIN device d ON d.id = :device
+        WHERE m.carer_id = :carer AND m.from_worker_id = :me AND m.seq > d.pulled_cursor
+        LIMIT 1"""), {"device": caller.device_id, "carer": carer_id, "me": caller.worker_id}
+    ).first() is not None
+
+
+def _out_of_scope(conn: sa.Connection, caller: Caller, ch: p.Change) -> str | None:
+    """The sentence refusing a worker's change outside their scope, or None when it may apply."""
+    if caller.is_manager:
+        return None
+    if ch.entity == "worker":
+        return SENTENCE_WORKERS
+    if ch.entity in SHARED or ch.field == ERASED:
+        return None  # an erasure from a worker's laptop is refused by _erased_by_laptop
+    rec = _record(conn, ch.entity, ch.record_id)
+    if rec is not None:
+        owner = ch.record_id if ch.entity == "carer" else rec["carer_id"]
+    elif ch.field == NEW_RECORD:
+        try:
+            values = json.loads(ch.value or "")
+        except ValueError:
+            return None  # refused as unreadable
+        if not isinstance(values, dict):
+            return None
+        owner = _owner_of_new(conn, ch.entity, ch.record_id, values)[0]
+        if ch.entity == "carer":
+            return None
+    else:
+        return None  # unknown record: refused as such
+    if owner is None or _holds(conn, caller, owner):
+        return None
+    return SENTENCE_NOT_YOURS
 
 
 def _set_owner(conn: sa.Connection, entity: str, record_id: str, carer_id: str | None, *,
                only_unowned: bool) -> None:
     """Give a record and everything below it (by parent links) the owning carer ``carer_id``."""
+    batch = _batch(conn)
+    if batch is not None:
+        batch.owners.clear()  # owners change below: read from the table again
     cond = "AND r.carer_id IS NULL" if only_unowned else ""
     conn.execute(sa.text(f"""
         WITH RECURSIVE tree(entity, record_id) AS (
@@ -361,10 +514,17 @@ def _conflict_from_row(row: sa.RowMapping) -> p.ConflictInfo:
 
 def _outcome(conn: sa.Connection, caller: Caller, ch: p.Change, outcome: str, *, rev: int | None = None,
              reason: str | None = None, conflict_id: str | None = None) -> p.ChangeOutcome:
-    conn.execute(change_outcome.insert().values(change_id=ch.id, device_id=caller.device_id, outcome=outcome,
-                                                rev=rev, reason=reason, conflict_id=conflict_id, at=now()))
-    return p.ChangeOutcome(id=ch.id, outcome=outcome, rev=rev, reason=reason,  # type: ignore[arg-type]
-                           conflict=_conflict_info(conn, conflict_id))
+    row = dict(change_id=ch.id, device_id=caller.device_id, outcome=outcome, rev=rev, reason=reason,
+               conflict_id=conflict_id, at=now())
+    answer = p.ChangeOutcome(id=ch.id, outcome=outcome, rev=rev, reason=reason,  # type: ignore[arg-type]
+                             conflict=_conflict_info(conn, conflict_id))
+    batch = _batch(conn)
+    if batch is None:
+        conn.execute(change_outcome.insert().values(**row))
+    else:  # written with the batch's others, in its transaction; a repeat in the batch reads it here
+        batch.outcomes.append(row)
+        batch.stored[ch.id] = answer
+    return answer
 
 
 def _write_field(conn: sa.Connection, rec: sa.RowMapping, fname: str, value: str | None,
@@ -392,18 +552,7 @@ def _new_record(conn: sa.Connection, caller: Caller, ch: p.Change) -> p.ChangeOu
     if not isinstance(values, dict) or any(not isinstance(k, str) for k in values):
         return _outcome(conn, caller, ch, "refused", reason=SENTENCE_UNREADABLE)
     entity, rid = ch.entity, ch.record_id
-    parent = PARENTS.get(entity)
-    parent_id = values.get(parent[1]) if parent else None
-    parent_id = parent_id if isinstance(parent_id, str) else None
-    if entity == "carer":
-        owner: str | None = rid
-    elif "carer_id" in values:
-        owner = values["carer_id"] if isinstance(values["carer_id"], str) else None
-    elif parent and parent_id:
-        prow = _record(conn, parent[0], parent_id)
-        owner = prow["carer_id"] if prow else None
-    else:
-        owner = None
+    owner, parent, parent_id = _owner_of_new(conn, entity, rid, values)
     checks: list[tuple[str, str | None]] = [(entity, rid), ("carer", owner)]
     if parent:
         checks.append((parent[0], parent_id))
@@ -422,15 +571,27 @@ def _new_record(conn: sa.Connection, caller: Caller, ch: p.Change) -> p.ChangeOu
                 assert rec is not None
         return _outcome(conn, caller, ch, "applied", rev=rev)
     t = now()
-    conn.execute(record.insert().values(
-        entity=entity, record_id=rid, rev=1, carer_id=owner,
-        worker_id=values.get("worker_id") if entity == "carer" else None,
-        parent_entity=parent[0] if parent else None, parent_id=parent_id))
-    if values:
-        conn.execute(field.insert(), [
-            {"entity": entity, "record_id": rid, "field": k, "value": _dumps(v), "rev": 1,
-             "changed_by": caller.worker_id, "changed_at": t} for k, v in values.items()])
-    _log(conn, entity, rid, NEW_RECORD, _dumps(values), 1, caller.worker_id, owner)
+    batch = _batch(conn)
+    if batch is not None:
+        batch.existing.add((entity, rid))
+        batch.known.add(rid)
+        batch.owners[(entity, rid)] = owner
+    # the record, its fields and its log row in ONE round trip (data-modifying CTEs)
+    holder = values.get("worker_id") if entity == "carer" else None
+    conn.execute(sa.text("""
+        WITH r AS (
+            INSERT INTO record (entity, record_id, rev, carer_id, worker_id, parent_entity, parent_id)
+            VALUES (:e, :r, 1, :owner, :holder, :pe, :pid)),
+        f AS (
+            INSERT INTO field (entity, record_id, field, value, rev, changed_by, changed_at)
+            SELECT :e, :r, u.k, u.v, 1, :by, :t
+            FROM unnest(CAST(:keys AS TEXT[]), CAST(:vals AS TEXT[])) AS u(k, v))
+        INSERT INTO change_log (entity, record_id, field, value, rev, by, at, carer_id)
+        VALUES (:e, :r, :star, :whole, 1, :by, :t, :owner)"""),
+        {"e": entity, "r": rid, "owner": owner, "holder": holder if isinstance(holder, str) else None,
+         "pe": parent[0] if parent else None, "pid": parent_id, "by": caller.worker_id, "t": t,
+         "keys": list(values), "vals": [_dumps(v) for v in values.values()], "star": NEW_RECORD,
+         "whole": _dumps(values)})
     if entity == "carer" and isinstance(values.get("household_id"), str):
         _set_owner(conn, "household", values["household_id"], rid, only_unowned=True)
     return _outcome(conn, caller, ch, "applied", rev=1)
@@ -492,6 +653,9 @@ def _erased_by_laptop(conn: sa.Connection, caller: Caller, ch: p.Change) -> p.Ch
 
 
 def _stored(conn: sa.Connection, change_id: str) -> p.ChangeOutcome | None:
+    batch = _batch(conn)
+    if batch is not None:
+        return batch.stored.get(change_id)
     row = conn.execute(sa.select(change_outcome).where(change_outcome.c.change_id == change_id)
                        ).mappings().first()
     if row is None:
@@ -510,23 +674,34 @@ def clock_warning(offset_seconds: float) -> str | None:
             "but times shown on this laptop will be wrong.")
 
 
+def _apply(conn: sa.Connection, caller: Caller, ch: p.Change) -> p.ChangeOutcome:
+    stored = _stored(conn, ch.id)
+    if stored is not None:
+        return stored
+    if (refused := _out_of_scope(conn, caller, ch)) is not None:
+        return _outcome(conn, caller, ch, "refused", reason=refused)
+    if ch.field == NEW_RECORD:
+        return _new_record(conn, caller, ch)
+    if ch.field == DELETED:
+        return _delete(conn, caller, ch)
+    if ch.field == ERASED:
+        return _erased_by_laptop(conn, caller, ch)
+    return _field_change(conn, caller, ch)
+
+
 def push(engine: sa.Engine, caller: Caller, req: p.PushRequest) -> p.PushResponse:
     """Apply a batch in ONE transaction: every change gets exactly one outcome, kept by its id."""
     with engine.begin() as conn:
         _lock(conn)
         outcomes: list[p.ChangeOutcome] = []
-        for ch in req.changes:
-            stored = _stored(conn, ch.id)
-            if stored is not None:
-                outcomes.append(stored)
-            elif ch.field == NEW_RECORD:
-                outcomes.append(_new_record(conn, caller, ch))
-            elif ch.field == DELETED:
-                outcomes.append(_delete(conn, caller, ch))
-            elif ch.field == ERASED:
-                outcomes.append(_erased_by_laptop(conn, caller, ch))
-            else:
-                outcomes.append(_field_change(conn, caller, ch))
+        _open_batch(conn, req.changes)
+        try:
+            for ch in req.changes:
+                outcomes.append(_apply(conn, caller, ch))
+        except BaseException:
+            conn.info.pop(_BATCH, None)  # the transaction rolls back: nothing of the batch is kept
+            raise
+        _close_batch(conn)
         t = now()
         laptop = req.laptop_time if req.laptop_time.tzinfo else req.laptop_time.replace(tzinfo=UTC)
         offset = (laptop - t).total_seconds()
@@ -576,8 +751,9 @@ def pull(engine: sa.Engine, caller: Caller, req: p.PullRequest) -> p.PullRespons
                   OR (r.carer_id IS NULL AND c.laptop_by = :me))
             ORDER BY c.opened_at"""), params).mappings().all()
         workers = _worker_infos(conn)
-    with engine.begin() as conn:
-        conn.execute(device.update().where(device.c.id == caller.device_id).values(last_sync_at=now()))
+    with engine.begin() as conn:  # the cursor it asks from: it applied the log up to there
+        conn.execute(device.update().where(device.c.id == caller.device_id).values(
+            last_sync_at=now(), pulled_cursor=sa.func.greatest(device.c.pulled_cursor, req.cursor)))
     return p.PullResponse(
         changes=[p.PulledChange(**dict(r)) for r in rows], cursor=cursor, more=more, drop=drop,
         workers=workers, conflicts=[_conflict_from_row(c) for c in conflicts])
@@ -671,6 +847,10 @@ def _erase(conn: sa.Connection, carer_id: str) -> int:
             conn.execute(table.delete().where(table.c.entity == entity, table.c.record_id == rid))
         conn.execute(pg_insert(tombstone).values(entity=entity, record_id=rid, erased_at=t)
                      .on_conflict_do_nothing())
+        batch = _batch(conn)
+        if batch is not None:
+            batch.tombs.add((entity, rid))
+            batch.known.add(rid)
     conn.execute(case_move.delete().where(case_move.c.carer_id == carer_id))
     for entity, rid in sorted(gone):
         _log(conn, entity, rid, ERASED, None, 0, None, None)
