@@ -178,7 +178,7 @@ def candidates(session: Session, raw: str) -> tuple[set[str] | None, bool]:
     return ids, capped
 
 
-def _unindexed(column):
+def unindexed(column):
     """The column with SQLite's unary ``+``: the term no longer picks an index."""
     return literal_column(f"+{column.table.name}.{column.name}", type_=column.type)
 
@@ -189,7 +189,7 @@ def _conditions(session: Session, q: CaseloadQuery, today: date) -> tuple[list, 
     # Left to itself SQLite walked every open carer in name order (ix_carer_status_name) to find
     # the few that matched (1.7 ms for 9 carers, 0.1 ms by key).
     # (each filter goes through ``pick``: unindexed for a search, so SQLite keeps to the ids)
-    pick = _unindexed if ids is not None else col
+    pick = unindexed if ids is not None else col
     conds = [pick(Carer.archived_at).is_(None)]
     if q.status in ("open", "closed"):
         conds.append(pick(Carer.status) == q.status)
@@ -244,7 +244,7 @@ def window(session: Session, q: CaseloadQuery, today: date, offset: int = 0,
         # Overdue carers are few: read them by their stored deadline (ix_carer_status_deadline)
         # and sort those. Left to itself SQLite walked every open carer in name order to find them
         # (ix_carer_status_name, a table read for each).
-        by = _unindexed if q.overdue and not searching else col
+        by = unindexed if q.overdue and not searching else col
         if q.sort == "deadline":  # a bounded set: sorted whole, no pending deadline last
             ids = ids.order_by(col(Carer.deadline_date).is_(None), col(Carer.deadline_date),
                                Carer.last_name, Carer.first_name, Carer.id)
