@@ -15,7 +15,7 @@ services: ``ycworker.caseload.deadlines``), so the "deadline" sort and the "over
 
 Paging: ``window`` takes an ``offset``, or ``after`` (the ``Window.last_key`` of the previous
 page) to go on from where that page ended by key instead of skipping ``offset`` rows (keyset
-paging; the deadline order supports it).
+paging; the deadline and name orders support it, a search pages its bounded set by offset).
 """
 
 from __future__ import annotations
@@ -89,8 +89,8 @@ class CaseloadRow:
     deadline_text: str  # "allocation due in 3 working days", "assessment overdue by 2 working days"
     overdue: bool
     flag: str  # "18 on 03/03/2027: transition", "aged out (25)" or ""
-    # In deadline order, the row's key (deadline, last name, first name, id): the ``after`` of a
-    # window that goes on from this row (keyset paging).
+    # In deadline order, the row's key (deadline, last name, first name, id), in name order (last
+    # name, first name, id): the ``after`` of a window that goes on from this row (keyset paging).
     sort_key: tuple | None = None
 
 
@@ -100,7 +100,7 @@ class Window:
     offset: int
     rows: list[CaseloadRow] = field(default_factory=list)
     capped: bool = False  # the search found more than SEARCH_CAP carers: type more to narrow
-    # The sort key of the last row (deadline order only): pass as ``after`` for the next page.
+    # The sort key of the last row (deadline and name order): pass as ``after`` for the next page.
     last_key: tuple | None = None
 
 
@@ -224,8 +224,8 @@ def count(session: Session, q: CaseloadQuery, today: date) -> int:
 
 def window(session: Session, q: CaseloadQuery, today: date, offset: int = 0,
            limit: int = 100, *, with_total: bool = True, after: tuple | None = None) -> Window:
-    """Up to ``limit`` (<= PAGE_LIMIT) rows from ``offset`` (or, in deadline order, after the
-    ``last_key`` of a previous window), and the number that match."""
+    """Up to ``limit`` (<= PAGE_LIMIT) rows from ``offset`` (or, in deadline or name order, after
+    the ``last_key`` of a previous window), and the number that match."""
     limit = max(0, min(limit, PAGE_LIMIT))
     offset = max(0, offset)
     conds, capped = _conditions(session, q, today)
@@ -258,6 +258,13 @@ def window(session: Session, q: CaseloadQuery, today: date, offset: int = 0,
             every = list(session.exec(ids).all())
             total = len(every)
             page_ids = every[offset: offset + limit]
+        elif after is not None and q.sort == "name":
+            # Keyset paging: on past the previous page's last (last name, first name, id), a range
+            # of the name index, instead of making SQLite skip ``offset`` rows.
+            last, first, cid = after
+            ids = ids.where(tuple_(by(Carer.last_name), by(Carer.first_name), col(Carer.id))
+                            > tuple_(literal(last), literal(first), literal(cid)))
+            page_ids = list(session.exec(ids.limit(limit)).all())
         else:
             page_ids = list(session.exec(ids.offset(offset).limit(limit)).all())
     found = session.execute(
@@ -284,7 +291,8 @@ def window(session: Session, q: CaseloadQuery, today: date, offset: int = 0,
             deadline=deadline if kind else None,
             deadline_text=describe_pending(kind, deadline, today) if kind and deadline else "",
             overdue=bool(kind and deadline and deadline < today), flag=short_flag(dob, today),
-            sort_key=(deadline, last, first, cid) if q.sort == "deadline" else None,
+            sort_key=((deadline, last, first, cid) if q.sort == "deadline"
+                      else (last, first, cid) if q.sort == "name" else None),
         ))
     last_key = out[-1].sort_key if out else None
     return Window(total=total, offset=offset, rows=out, capped=capped, last_key=last_key)
