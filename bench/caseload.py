@@ -9,6 +9,11 @@
 * caseload screen open: from ``push_screen(CaseloadScreen())`` to the first painted rows;
 * import of an N-row caseload CSV into an empty store vs a raw Core executemany of the same
   carers, households and referrals into another empty store, in the same run. Goal: <= 3x.
+
+    python -m bench.caseload --scale [--scale-carers 5000,50000,200000] [--skip-ui]
+
+prints issue 17's "How cost grows" table: every figure (medians) at each size side by side, with
+the growth from 50,000 to 200,000 carers and whether an interactive path keeps it under 1.5x.
 """
 
 from __future__ import annotations
@@ -318,13 +323,96 @@ def import_timings(rows: int) -> list[str]:
     return lines
 
 
+# -- how cost grows -----------------------------------------------------------------------------
+
+GROWTH_GOAL = 1.5  # interactive paths, 50,000 -> 200,000 carers (issue 17)
+
+
+def scale_figures(path: Path, texts: list[str], skip_ui: bool) -> dict[str, float]:
+    """Medians (ms; the file in MB) of every row of the issue's table, on one database."""
+    from db.engine import open_store
+    from ycworker.caseload import search as caseload
+
+    out: dict[str, float] = {}
+    store = open_store(path, PASSPHRASE)
+    try:
+        def median_of(fn, repeat=10) -> float:
+            return statistics.median(timings(fn, repeat=repeat, warmup=1))
+
+        def window(q, offset=0, **kw):
+            def run():
+                with store.read() as s:
+                    caseload.window(s, q, TODAY, offset, 100, **kw)
+            return run
+
+        per_key = []
+        for text in texts:
+            for i in range(1, len(text) + 1):
+                per_key += timings(window(caseload.CaseloadQuery(text=text[:i])), repeat=3, warmup=1)
+        out["search (service)"] = statistics.median(per_key)
+        everyone = caseload.CaseloadQuery(status="all")
+        out["list scrolled 30,000 rows down, jump by offset (service)"] = median_of(window(everyone, 30_000))
+        with store.read() as s:
+            held = caseload.window(s, everyone, TODAY, 29_900, 100, with_total=False)
+        out["list scrolled 30,000 rows down, next page by key (service)"] = median_of(
+            window(everyone, 30_000, with_total=False, after=held.last_key))
+        out["overdue filter (service)"] = median_of(window(caseload.CaseloadQuery(overdue=True)))
+        out["turning-18 filter (service)"] = median_of(window(caseload.CaseloadQuery(turning_18=True)))
+        out["sort by deadline (service)"] = median_of(window(caseload.CaseloadQuery(sort="deadline")))
+        out["sort by last contact (service)"] = median_of(window(caseload.CaseloadQuery(sort="last_contact")))
+    finally:
+        store.close()
+    if not skip_ui:
+        key_ms, open_ms, _total = asyncio.run(through_the_ui(path, texts))
+        out["search keystroke to painted result"] = statistics.median(key_ms)
+        out["caseload screen open"] = statistics.median(open_ms)
+    out["database file (MB)"] = path.stat().st_size / 1e6
+    return out
+
+
+INTERACTIVE = ("search (service)", "search keystroke to painted result", "caseload screen open",
+               "list scrolled 30,000 rows down, next page by key (service)", "overdue filter (service)",
+               "turning-18 filter (service)", "sort by deadline (service)", "sort by last contact (service)")
+
+
+def scale_table(sizes: list[int], skip_ui: bool) -> list[str]:
+    results: dict[int, dict[str, float]] = {}
+    for n in sizes:
+        source = demo_db(n)
+        with tempfile.TemporaryDirectory(prefix="ycw-bench-scale-", dir=source.parent) as tmp:
+            path = Path(tmp) / "ycworker.db"
+            shutil.copyfile(source, path)
+            copy_keys(source, path)
+            path.chmod(0o600)
+            results[n] = scale_figures(path, search_texts(path), skip_ui)
+    labels = list(next(iter(results.values())))
+    head = f"{'path':<62}" + "".join(f"{n:>12,}" for n in sizes)
+    grow = 50_000 in results and 200_000 in results
+    lines = [f"how cost grows (medians, ms; today {TODAY})", head + ("   50k->200k" if grow else "")]
+    for label in labels:
+        line = f"{label:<62}" + "".join(f"{results[n][label]:>12.1f}" for n in sizes)
+        if grow:
+            g = results[200_000][label] / results[50_000][label]
+            flag = "" if label not in INTERACTIVE else (" ok" if g < GROWTH_GOAL else
+                                                         f" over the {GROWTH_GOAL}x goal")
+            line += f"{g:>11.2f}x{flag}"
+        lines.append(line)
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--carers", type=int, default=50_000)
     parser.add_argument("--import-rows", type=int, default=50_000)
     parser.add_argument("--skip-ui", action="store_true")
     parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--scale", action="store_true", help="the 'How cost grows' table (issue 17)")
+    parser.add_argument("--scale-carers", default="5000,50000,200000")
     args = parser.parse_args()
+    if args.scale:
+        for line in scale_table([int(n) for n in args.scale_carers.split(",")], args.skip_ui):
+            print(line)
+        return
     source = demo_db(args.carers)
     with tempfile.TemporaryDirectory(prefix="ycw-bench-caseload-") as tmp:
         path = Path(tmp) / "ycworker.db"

@@ -14,7 +14,12 @@ class Assessment(Record, table=True):
 
     # Recent completions, newest first; "has this request a draft?" for the due list (0003).
     __table_args__ = (Index("ix_assessment_status_completed", "status", "completed_date"),
-                      Index("ix_assessment_referral_status", "referral_id", "status"))
+                      Index("ix_assessment_referral_status", "referral_id", "status"),
+                      # The Assessments area's lists, read from the indexes alone (0014).
+                      Index("ix_assessment_lists", "status", "kind", "carer_id", "due_date",
+                            "started_date", "referral_id", "id"),
+                      Index("ix_assessment_recent", "status", "completed_date", "carer_id", "kind",
+                            "impact_level", "id"))
 
     carer_id: str = Field(foreign_key="carer.id", index=True)
     referral_id: str | None = Field(default=None, foreign_key="referral.id", index=True)

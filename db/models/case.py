@@ -17,6 +17,9 @@ class Referral(Record, table=True):
     __table_args__ = (
         Index("ix_referral_open", "closed_date", "allocated_date", "assessment_completed_date",
               "referral_date", "consent", "carer_id"),
+        # Open referrals still to assess, in allocation order: the Assessments area's list (0014).
+        Index("ix_referral_to_assess", "closed_date", "assessment_completed_date", "allocated_date",
+              "worker_id", "carer_id", "id"),
     )
 
     carer_id: str = Field(foreign_key="carer.id", index=True)

@@ -77,6 +77,9 @@ class Carer(Record, table=True):
               "first_name", "id"),
         Index("ix_carer_worker_deadline", "worker_id", "status", "archived_at", "deadline_date",
               "last_name", "first_name", "id"),
+        # Open carers born in a window: the turning-18 filter and the transition list (0014).
+        Index("ix_carer_status_birth", "status", "archived_at", "date_of_birth", "worker_id",
+              "last_name", "first_name", "id"),
     )
 
     carer_ref: str = Field(unique=True)  # the service's own id for the young carer

@@ -357,35 +357,41 @@ def invitation_list(session: Session, activity_id: str, flt: InviteFilter, today
                                      Booking.status != "cancelled")
         .correlate(Carer).scalar_subquery()
     )
+    # The caseload's own search (its FTS indexes): "abena abdi", "abdi abe" and "willow moo" find
+    # the child whatever the order of the words, as on the caseload; no second matcher here.
+    ids, capped = caseload.candidates(session, flt.text)
+    # A search is a bounded set of ids (at most two SEARCH_CAPs): read those by primary key and test
+    # the filters on each (``pick``: unindexed), then sort the few left. Left to itself SQLite
+    # walked every open carer in name order (ix_carer_status_name) to find the few that matched
+    # ("moh": 36 ms at 50,000 carers).
+    pick = caseload.unindexed if ids is not None else col
     q = (
         sa_select(col(Carer.id), col(Carer.first_name), col(Carer.last_name), col(Carer.preferred_name),
                   col(Carer.carer_ref), col(Carer.date_of_birth), col(Carer.impact_level), col(Carer.fsm),
                   col(Carer.send), col(District.name), booked)
         .outerjoin(District, col(District.id) == Carer.district_id)
-        .where(col(Carer.status) == "open", col(Carer.archived_at).is_(None))
+        .where(pick(Carer.status) == "open", pick(Carer.archived_at).is_(None))
     )
     if flt.eligible_only:
         earliest, latest = rule.dob_range()
-        q = q.where(col(Carer.date_of_birth) >= earliest, col(Carer.date_of_birth) <= latest)
+        q = q.where(pick(Carer.date_of_birth) >= earliest, pick(Carer.date_of_birth) <= latest)
         if rule.haf:
-            q = q.where(col(Carer.fsm) == True)  # noqa: E712
+            q = q.where(pick(Carer.fsm) == True)  # noqa: E712
     impact = flt.impact if flt.impact is not None else (rule.impact if flt.eligible_only else ())
     if impact:
-        q = q.where(col(Carer.impact_level).in_(impact))
+        q = q.where(pick(Carer.impact_level).in_(impact))
     if flt.fsm_only:
-        q = q.where(col(Carer.fsm) == True)  # noqa: E712
+        q = q.where(pick(Carer.fsm) == True)  # noqa: E712
     if flt.send_only:
-        q = q.where(col(Carer.send) == True)  # noqa: E712
+        q = q.where(pick(Carer.send) == True)  # noqa: E712
     if flt.district_id:
-        q = q.where(col(Carer.district_id) == flt.district_id)
-    # The caseload's own search (its FTS indexes): "abena abdi", "abdi abe" and "willow moo" find
-    # the child whatever the order of the words, as on the caseload; no second matcher here.
-    ids, capped = caseload.candidates(session, flt.text)
+        q = q.where(pick(Carer.district_id) == flt.district_id)
     if ids is not None:
         q = q.where(col(Carer.id).in_(sorted(ids)))
     if not flt.include_booked:
         q = q.where(booked.is_(None))
-    q = q.order_by(col(Carer.last_name), col(Carer.first_name), col(Carer.id)).offset(offset).limit(limit + 1)
+    q = q.order_by(pick(Carer.last_name), pick(Carer.first_name), col(Carer.id))
+    q = q.offset(offset).limit(limit + 1)
     rows = session.execute(q).all()
     out = [
         InviteRow(r[0], f"{r[3] or r[1]} {r[2]}", r[4], r[5], age_on(r[5], rule.on),

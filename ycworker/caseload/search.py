@@ -15,7 +15,7 @@ services: ``ycworker.caseload.deadlines``), so the "deadline" sort and the "over
 
 Paging: ``window`` takes an ``offset``, or ``after`` (the ``Window.last_key`` of the previous
 page) to go on from where that page ended by key instead of skipping ``offset`` rows (keyset
-paging; the deadline order supports it).
+paging; the deadline and name orders support it, a search pages its bounded set by offset).
 """
 
 from __future__ import annotations
@@ -90,8 +90,8 @@ class CaseloadRow:
     deadline_text: str  # "allocation due in 3 working days", "assessment overdue by 2 working days"
     overdue: bool
     flag: str  # "CP · 18 on 03/03/2027", "aged out (25)", "EH" or "" (safeguarding status first)
-    # In deadline order, the row's key (deadline, last name, first name, id): the ``after`` of a
-    # window that goes on from this row (keyset paging).
+    # In deadline order, the row's key (deadline, last name, first name, id), in name order (last
+    # name, first name, id): the ``after`` of a window that goes on from this row (keyset paging).
     sort_key: tuple | None = None
 
 
@@ -101,7 +101,7 @@ class Window:
     offset: int
     rows: list[CaseloadRow] = field(default_factory=list)
     capped: bool = False  # the search found more than SEARCH_CAP carers: type more to narrow
-    # The sort key of the last row (deadline order only): pass as ``after`` for the next page.
+    # The sort key of the last row (deadline and name order): pass as ``after`` for the next page.
     last_key: tuple | None = None
 
 
@@ -179,7 +179,7 @@ def candidates(session: Session, raw: str) -> tuple[set[str] | None, bool]:
     return ids, capped
 
 
-def _unindexed(column):
+def unindexed(column):
     """The column with SQLite's unary ``+``: the term no longer picks an index."""
     return literal_column(f"+{column.table.name}.{column.name}", type_=column.type)
 
@@ -190,7 +190,7 @@ def _conditions(session: Session, q: CaseloadQuery, today: date) -> tuple[list, 
     # Left to itself SQLite walked every open carer in name order (ix_carer_status_name) to find
     # the few that matched (1.7 ms for 9 carers, 0.1 ms by key).
     # (each filter goes through ``pick``: unindexed for a search, so SQLite keeps to the ids)
-    pick = _unindexed if ids is not None else col
+    pick = unindexed if ids is not None else col
     conds = [pick(Carer.archived_at).is_(None)]
     if q.status in ("open", "closed"):
         conds.append(pick(Carer.status) == q.status)
@@ -225,8 +225,8 @@ def count(session: Session, q: CaseloadQuery, today: date) -> int:
 
 def window(session: Session, q: CaseloadQuery, today: date, offset: int = 0,
            limit: int = 100, *, with_total: bool = True, after: tuple | None = None) -> Window:
-    """Up to ``limit`` (<= PAGE_LIMIT) rows from ``offset`` (or, in deadline order, after the
-    ``last_key`` of a previous window), and the number that match."""
+    """Up to ``limit`` (<= PAGE_LIMIT) rows from ``offset`` (or, in deadline or name order, after
+    the ``last_key`` of a previous window), and the number that match."""
     limit = max(0, min(limit, PAGE_LIMIT))
     offset = max(0, offset)
     conds, capped = _conditions(session, q, today)
@@ -245,7 +245,7 @@ def window(session: Session, q: CaseloadQuery, today: date, offset: int = 0,
         # Overdue carers are few: read them by their stored deadline (ix_carer_status_deadline)
         # and sort those. Left to itself SQLite walked every open carer in name order to find them
         # (ix_carer_status_name, a table read for each).
-        by = _unindexed if q.overdue and not searching else col
+        by = unindexed if q.overdue and not searching else col
         if q.sort == "deadline":  # a bounded set: sorted whole, no pending deadline last
             ids = ids.order_by(col(Carer.deadline_date).is_(None), col(Carer.deadline_date),
                                Carer.last_name, Carer.first_name, Carer.id)
@@ -259,6 +259,13 @@ def window(session: Session, q: CaseloadQuery, today: date, offset: int = 0,
             every = list(session.exec(ids).all())
             total = len(every)
             page_ids = every[offset: offset + limit]
+        elif after is not None and q.sort == "name":
+            # Keyset paging: on past the previous page's last (last name, first name, id), a range
+            # of the name index, instead of making SQLite skip ``offset`` rows.
+            last, first, cid = after
+            ids = ids.where(tuple_(by(Carer.last_name), by(Carer.first_name), col(Carer.id))
+                            > tuple_(literal(last), literal(first), literal(cid)))
+            page_ids = list(session.exec(ids.limit(limit)).all())
         else:
             page_ids = list(session.exec(ids.offset(offset).limit(limit)).all())
     found = session.execute(
@@ -289,7 +296,8 @@ def window(session: Session, q: CaseloadQuery, today: date, offset: int = 0,
             deadline_text=describe_pending(kind, deadline, today) if kind and deadline else "",
             overdue=bool(kind and deadline and deadline < today),
             flag=" · ".join(f for f in (SHORT.get(guarded.get(cid, ""), ""), short_flag(dob, today)) if f),
-            sort_key=(deadline, last, first, cid) if q.sort == "deadline" else None,
+            sort_key=((deadline, last, first, cid) if q.sort == "deadline"
+                      else (last, first, cid) if q.sort == "name" else None),
         ))
     last_key = out[-1].sort_key if out else None
     return Window(total=total, offset=offset, rows=out, capped=capped, last_key=last_key)
