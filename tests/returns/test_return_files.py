@@ -317,4 +317,4 @@ def test_export_reports_each_step_as_it_starts(store, seeded, tmp_path):
     assert steps == list(returns.EXPORT_STEPS)
     steps.clear()
     export(store, check=False, progress=steps.append)  # the benches skip the check
-    assert steps == [returns.EXPORT_STEPS[0], returns.EXPORT_STEPS[2]]
+    assert steps == list(returns.EXPORT_STEPS[1:])

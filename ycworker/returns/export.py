@@ -416,34 +416,10 @@ RETURN_TABLES = ("referral", "carer", "district", "review", "review_outcome", "f
 
 #: The steps of an export, in order, as ``export_return`` reports them to its ``progress``.
 EXPORT_STEPS = (
-    "counting the figures",
     "checking the return's records for damage",
+    "counting the figures",
     "writing and sealing the files",
 )
-
-
-class _Check(threading.Thread):
-    """The check before an export, on a connection of its own beside the counting (SQLite runs it
-    without Python's lock, so on two cores the two overlap); ``outcome`` waits for it."""
-
-    def __init__(self, store) -> None:
-        super().__init__(name="export-check", daemon=True)
-        self.store = store
-        self.failure: BaseException | None = None
-
-    def run(self) -> None:
-        from ycworker.protection import integrity
-
-        try:
-            integrity.require_sound(self.store, before="an export", tables=RETURN_TABLES)
-        except BaseException as exc:  # handed to the exporting thread by outcome()
-            self.failure = exc
-
-    def outcome(self) -> None:
-        """Wait for the check; raise IntegrityFailure (or whatever stopped it) if it did not pass."""
-        self.join()
-        if self.failure is not None:
-            raise self.failure
 
 
 def export_return(store, period: Period, to_dir: Path | None, *, today: date,
@@ -452,29 +428,18 @@ def export_return(store, period: Period, to_dir: Path | None, *, today: date,
                   _after_files: Callable[[Path], None] | None = None) -> ExportResult:
     """Build, check and seal a return for the period; copy it into ``to_dir`` when given.
 
-    The integrity and foreign-key check of the tables the return reads (``check``,
-    ``RETURN_TABLES``) runs while the figures are counted, and must pass before anything is
-    written: a return is never built from a damaged page (writing stops and the message says which
-    backup to restore). ``progress`` is told each step as it starts (``EXPORT_STEPS``): on a whole
-    service's file the export takes seconds, and the worker should see what is happening.
+    First the integrity and foreign-key check of the tables the return reads (``check``,
+    ``RETURN_TABLES``): a return is never built from a damaged page (writing stops and the message
+    says which backup to restore). ``progress`` is told each step as it starts (``EXPORT_STEPS``):
+    on a whole service's file the check takes seconds, and the worker should see what is happening.
     """
     step = progress or (lambda _text: None)
-    step(EXPORT_STEPS[0])
-    checks: list[_Check] = []
-    try:
-        return _export(store, period, to_dir, today, worker_id, now, checks if check else False, step, source,
-                       _after_files)
-    except BaseException:
-        for checking in checks:
-            checking.outcome()  # damage the check found says so, rather than what it broke
-        raise
+    if check:
+        from ycworker.protection import integrity
 
-
-def _export(store, period: Period, to_dir: Path | None, today: date, worker_id: str | None,
-            now: datetime | None, checks: list[_Check] | bool, step: Callable[[str], None],
-            source: dict | None, _after_files: Callable[[Path], None] | None) -> ExportResult:
-    """``export_return`` after its first step; ``checks`` (a list: the check runs and is put
-    there; False: no check)."""
+        step(EXPORT_STEPS[0])
+        integrity.require_sound(store, before="an export", tables=RETURN_TABLES)
+    step(EXPORT_STEPS[1])
     made_at = (now or utcnow()).replace(microsecond=0)
     outbox = outbox_dir(store.path)
     dest = Path(to_dir).expanduser() if to_dir is not None else None
@@ -485,11 +450,6 @@ def _export(store, period: Period, to_dir: Path | None, today: date, worker_id: 
     atomic.remove_orphans(outbox)
     reconcile(store, *([dest] if dest else []))
 
-    checking = None
-    if isinstance(checks, list):
-        checking = _Check(store)
-        checks.append(checking)
-        checking.start()
     pseudo = pseudonyms.for_store(store)  # the secret is made (one short write) on first use
     with store.read() as s:  # counting holds no write lock: the app keeps saving meanwhile
         report = kpis.compute(s, period, today)
@@ -498,9 +458,6 @@ def _export(store, period: Period, to_dir: Path | None, today: date, worker_id: 
     name = _unique_name(period, made_at, outbox, *( [dest] if dest else []), taken=taken)
     files = assemble(report, pseudo, made_at, name, source)
     manifest_sha = files[-1].sha256
-    if checking is not None:
-        step(EXPORT_STEPS[1])
-        checking.outcome()  # nothing is written before the check has passed
     step(EXPORT_STEPS[2])
     writer = _write_built(files)
     if _after_files is not None:  # tests: fail in the middle of a build
