@@ -301,11 +301,11 @@ def test_a_demo_services_return_is_a_valid_data_package_that_recounts(store, tmp
 def test_a_damaged_database_is_never_exported(store, seeded, tmp_path, monkeypatch):
     from ycworker.protection import integrity
 
-    damaged = integrity.CheckResult(False, "full", ["*** in database main *** Page 12: btree damaged"])
-    monkeypatch.setattr(integrity, "full_check", lambda st: damaged)
+    damaged = integrity.CheckResult(False, "export", ["*** in database main *** Page 12: btree damaged"])
+    monkeypatch.setattr(integrity, "tables_check", lambda st, tables: damaged)
     with pytest.raises(integrity.IntegrityFailure) as err:
         export(store, to=tmp_path / "usb")
-    assert str(err.value).startswith("Not making an export. The database ycworker.db failed its full check")
+    assert str(err.value).startswith("Not making an export. The database ycworker.db failed its export check")
     assert store.writing_stopped  # and nothing more is saved to it
     assert not (tmp_path / "usb").exists() or list((tmp_path / "usb").iterdir()) == []
     assert not outbox_dir(store.path).exists() or list(outbox_dir(store.path).iterdir()) == []

@@ -255,7 +255,7 @@ async def test_export_shows_each_step_and_the_seconds_while_it_works(make_app, s
             status = str(app.screen.query_one("#rf-status").render())
             if "(step 1 of 3)… 1 s" in status:
                 break
-        assert "Working: checking the whole database for damage (step 1 of 3)… 1 s" in status
+        assert "Working: checking the return's records for damage (step 1 of 3)… 1 s" in status
         await pilot.press("escape")  # not while it works: the export goes on
         assert app.screen.__class__.__name__ == "ExportModal"
         gate.set()

@@ -8,6 +8,7 @@ newest that opens with the key and passes its own full check).
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from ycworker.protection.generations import newest_good_backup
 @dataclass
 class CheckResult:
     ok: bool
-    kind: str  # quick | full
+    kind: str  # quick | full | export (the tables a return reads)
     problems: list[str] = field(default_factory=list)
     restore_from: Path | None = None  # when damaged: the newest backup that opens and is sound
 
@@ -39,9 +40,12 @@ class IntegrityFailure(UserError):
         self.result = result
 
 
-def _check_once(store: Store, pragma: str, foreign_keys: bool) -> list[str]:
+def _check_once(store: Store, pragma: str, foreign_keys: bool,
+                tables: tuple[str, ...] | None = None) -> list[str]:
     """One check on a fresh connection of its own (never a pooled one: see ``Store.fresh``).
 
+    ``tables``: only those tables and their indexes (``PRAGMA quick_check(t)``,
+    ``PRAGMA foreign_key_check(t)``); None: the whole file.
     A file too damaged to finish the check (SQLite raises "database disk image is malformed",
     inside foreign_key_check or anywhere) is a finding, not a crash."""
     import sqlcipher3
@@ -53,13 +57,18 @@ def _check_once(store: Store, pragma: str, foreign_keys: bool) -> list[str]:
     try:
         with long_work(conn):
             try:
-                rows = [line for row in conn.execute(f"PRAGMA {pragma}").fetchall()
-                        for line in str(row[0]).splitlines()
-                        if line.strip() and not line.startswith("*** in database")]
-                problems = [] if rows == ["ok"] else rows
+                targets = [""] if tables is None else [f'("{_name(t)}")' for t in tables]
+                problems = []
+                for target in targets:
+                    rows = [line for row in conn.execute(f"PRAGMA {pragma}{target}").fetchall()
+                            for line in str(row[0]).splitlines()
+                            if line.strip() and not line.startswith("*** in database")]
+                    problems += [] if rows == ["ok"] else rows
                 if foreign_keys:
-                    for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check").fetchall():
-                        problems.append(f"a row of {table} (rowid {rowid}) points at a missing {parent}")
+                    for target in targets:
+                        for table, rowid, parent, _fk in conn.execute(
+                                f"PRAGMA foreign_key_check{target}").fetchall():
+                            problems.append(f"a row of {table} (rowid {rowid}) points at a missing {parent}")
             except sqlcipher3.DatabaseError as exc:
                 if "interrupt" in str(exc).lower():
                     raise  # long_work makes it Interrupted
@@ -72,13 +81,21 @@ def _check_once(store: Store, pragma: str, foreign_keys: bool) -> list[str]:
     return problems
 
 
-def _check(store: Store, kind: str) -> CheckResult:
+def _name(table: str) -> str:
+    if not table.replace("_", "").isalnum():
+        raise ValueError(f"not a table name: {table!r}")
+    return table
+
+
+def _check(store: Store, kind: str, tables: tuple[str, ...] | None = None) -> CheckResult:
     """The check, and any failure confirmed on a second fresh connection before it counts:
     a check must never call a sound file damaged."""
-    pragma, fks = ("integrity_check", True) if kind == "full" else ("quick_check", False)
-    problems = _check_once(store, pragma, fks)
+    pragma, fks = {"full": ("integrity_check", True), "quick": ("quick_check", False),
+                   "export": ("quick_check", True)}[kind]
+    extra = () if tables is None else (tables,)  # the whole file: called as it always was
+    problems = _check_once(store, pragma, fks, *extra)
     if problems:
-        problems = _check_once(store, pragma, fks)
+        problems = _check_once(store, pragma, fks, *extra)
     return CheckResult(not problems, kind, problems)
 
 
@@ -90,6 +107,19 @@ def quick_check(store: Store) -> CheckResult:
 def full_check(store: Store) -> CheckResult:
     """``PRAGMA integrity_check`` and ``PRAGMA foreign_key_check``: before a backup or export."""
     return _check(store, "full")
+
+
+def tables_check(store: Store, tables: Iterable[str]) -> CheckResult:
+    """Before an export: the tables a return reads, each with its indexes, and nothing else.
+
+    ``PRAGMA quick_check(t)`` reads every page of the table's b-tree and of each of its indexes'
+    b-trees and checks their structure; SQLCipher also checks each page's HMAC as it reads it, so
+    a damaged page anywhere in them is found. ``PRAGMA foreign_key_check(t)``: no row of those
+    tables points at a missing row. What it leaves to the full check (before a backup): the other
+    tables, and the cross-check of index entries against table rows (which disk damage cannot
+    make consistent again without breaking a page's HMAC). At 50,000 carers about 3 s instead of
+    the whole file's 15."""
+    return _check(store, "export", tuple(tables))
 
 
 def damaged_message(path: Path, result: CheckResult, newest_backup: Path | None) -> str:
@@ -106,12 +136,15 @@ def damaged_message(path: Path, result: CheckResult, newest_backup: Path | None)
     return "\n".join(lines)
 
 
-def require_sound(store: Store, *, before: str = "a backup") -> CheckResult:
-    """Run the full check; on failure stop writing and raise IntegrityFailure (plain message).
+def require_sound(store: Store, *, before: str = "a backup",
+                  tables: Iterable[str] | None = None) -> CheckResult:
+    """Run the full check (or, given ``tables``, ``tables_check`` of just those); on failure stop
+    writing and raise IntegrityFailure (plain message).
 
-    Export code calls this before writing a return: ``integrity.require_sound(store, before="an export")``.
+    Export code calls this before writing a return with the tables the return reads:
+    ``integrity.require_sound(store, before="an export", tables=...)``.
     """
-    result = full_check(store)
+    result = full_check(store) if tables is None else tables_check(store, tables)
     if not result.ok:
         message = damaged_message(store.path, result, newest_good_backup(store.path, store.key_hex))
         store.stop_writing(message)
