@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TextIO
 
 from ycworker.caseload.carers import ETHNICITIES
 from ycworker.caseload.search import age_on
@@ -115,89 +113,63 @@ def read_text(path: Path) -> str:
 def check_text(text: str, file_name: str, today: date) -> Plan:
     """Parse and check every row (no database). Errors are collected in ``plan.errors``."""
     plan = Plan(file_name)
-    plan.rows.extend(checked_rows(io.StringIO(text, newline=""), file_name, today, plan.errors))
-    return plan
-
-
-def open_lines(path: Path) -> TextIO:
-    """The file's lines, read as they are needed (UTF-8, a byte-order mark dropped). A byte that is
-    not UTF-8 raises UnicodeDecodeError while reading: ``read_text`` then says where."""
-    return Path(path).open(encoding="utf-8-sig", newline="")
-
-
-def checked_rows(lines: Iterable[str], file_name: str, today: date, errors: list[str], *,
-                 across_rows: bool = True) -> Iterator[Row]:
-    """Check the header and every row read from ``lines`` one at a time (the whole file is never
-    held), appending every problem to ``errors`` and yielding each good row.
-
-    ``across_rows``: also the checks between rows (the same carer_ref with other personal details,
-    a carer_ref and referral date twice); these keep a few facts per carer, never the rows."""
-    reader = csv.reader(lines, strict=True)
-    first_seen: dict[str, tuple] = {}  # carer_ref -> (row number, *PERSON_COLUMNS values)
-    seen_keys: dict[str, int] = {}
-    number = 0
+    errors = plan.errors
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        header_cells = next(reader, None)
-        if header_cells is None or not any(cell.strip() for cell in header_cells):
-            errors.append(f"{file_name} row 1: there is no header row; the file is empty")
-            _drain(reader)
-            return
-        header = [h.strip().lower() for h in header_cells]
-        index: dict[str, int] = {}
-        for i, name in enumerate(header):
-            if name not in COLUMNS:
-                errors.append(f"{file_name} row 1, column {header_cells[i].strip() or i + 1}: "
-                              f"'{header_cells[i].strip()}' is not a column "
-                              f"of the caseload spreadsheet (a typo?)")
-            elif name in index:
-                errors.append(f"{file_name} row 1, column {name}: '{header_cells[i].strip()}' is there twice")
-            else:
-                index[name] = i
-        for name in REQUIRED:
-            if name not in index:
-                errors.append(f"{file_name} row 1, column {name}: '' is missing; the column is required")
-        if errors:
-            _drain(reader)
-            return
-        for number, cells in enumerate(reader, start=2):
-            if not any(c.strip() for c in cells):
-                continue  # a blank line
-            if len(cells) != len(header):
-                errors.append(f"{file_name} row {number}: has {len(cells)} cells but the header has "
-                              f"{len(header)}; check for a stray comma")
-                continue
-            row = _check_row(file_name, number, {n: cells[i].strip() for n, i in index.items()}, today,
-                             errors)
-            if row is None:
-                continue
-            if across_rows:
-                first = first_seen.get(row.carer_ref)
-                if first is None:
-                    first_seen[row.carer_ref] = (number, *(getattr(row, c) for c in PERSON_COLUMNS))
-                else:
-                    for at, col in enumerate(PERSON_COLUMNS, start=1):
-                        mine, theirs = getattr(row, col), first[at]
-                        if mine != theirs:
-                            errors.append(f"{file_name} row {number}, column {col}: '{_show(mine)}' differs "
-                                          f"from row {first[0]} ('{_show(theirs)}') for carer_ref "
-                                          f"{row.carer_ref}")
-                key = row.import_key
-                if key in seen_keys:
-                    errors.append(f"{file_name} row {number}, column referral_date: '{row.referral_date}' "
-                                  f"repeats row {seen_keys[key]}: the same carer_ref {row.carer_ref} and "
-                                  f"referral date")
-                else:
-                    seen_keys[key] = number
-            yield row
+        records = list(reader)
     except csv.Error as exc:
-        # As when the whole file was parsed first: a broken file reports only where it broke.
-        errors[:] = [f"{file_name} row {reader.line_num}: the CSV is broken ({exc}); check the quotes"]
+        errors.append(f"{file_name} row {reader.line_num}: the CSV is broken ({exc}); check the quotes")
+        return plan
+    if not records or not any(cell.strip() for cell in records[0]):
+        errors.append(f"{file_name} row 1: there is no header row; the file is empty")
+        return plan
+    header = [h.strip().lower() for h in records[0]]
+    index: dict[str, int] = {}
+    for i, name in enumerate(header):
+        if name not in COLUMNS:
+            errors.append(f"{file_name} row 1, column {records[0][i].strip() or i + 1}: "
+                          f"'{records[0][i].strip()}' is not a column "
+                          f"of the caseload spreadsheet (a typo?)")
+        elif name in index:
+            errors.append(f"{file_name} row 1, column {name}: '{records[0][i].strip()}' is there twice")
+        else:
+            index[name] = i
+    for name in REQUIRED:
+        if name not in index:
+            errors.append(f"{file_name} row 1, column {name}: '' is missing; the column is required")
+    if errors:
+        return plan
 
-
-def _drain(reader: Iterator[list[str]]) -> None:
-    """Read to the end (a broken quote further down is still reported, as it always was)."""
-    for _cells in reader:
-        pass
+    first_seen: dict[str, Row] = {}
+    seen_keys: dict[str, int] = {}
+    for number, cells in enumerate(records[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue  # a blank line
+        if len(cells) != len(header):
+            errors.append(f"{file_name} row {number}: has {len(cells)} cells but the header has "
+                          f"{len(header)}; check for a stray comma")
+            continue
+        row = _check_row(file_name, number, {n: cells[i].strip() for n, i in index.items()}, today,
+                         errors)
+        if row is None:
+            continue
+        first = first_seen.get(row.carer_ref)
+        if first is None:
+            first_seen[row.carer_ref] = row
+        else:
+            for col in PERSON_COLUMNS:
+                mine, theirs = getattr(row, col), getattr(first, col)
+                if mine != theirs:
+                    errors.append(f"{file_name} row {number}, column {col}: '{_show(mine)}' differs from "
+                                  f"row {first.number} ('{_show(theirs)}') for carer_ref {row.carer_ref}")
+        key = row.import_key
+        if key in seen_keys:
+            errors.append(f"{file_name} row {number}, column referral_date: '{row.referral_date}' repeats "
+                          f"row {seen_keys[key]}: the same carer_ref {row.carer_ref} and referral date")
+        else:
+            seen_keys[key] = number
+        plan.rows.append(row)
+    return plan
 
 
 def _show(value: object) -> str:
