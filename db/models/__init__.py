@@ -22,8 +22,8 @@ from db.models.people import (
     School,
     Worker,
 )
-from db.models.safeguarding import SafeguardingMeeting, SafeguardingStatus
 from db.models.reporting import Area, AreaDistrict, ReturnNarrative, ReturnSetting
+from db.models.safeguarding import SafeguardingMeeting, SafeguardingStatus
 from db.models.service import (
     AwarenessSession,
     BusPass,
