@@ -430,7 +430,10 @@ def _ensure_dir(folder: Path) -> None:
 #: of a gigabyte at 50,000 carers) is left to the unlock and backup checks. A test runs an export
 #: with SQLite's authorizer on and fails if the return reads a table missing here.
 RETURN_TABLES = ("referral", "carer", "district", "review", "review_outcome", "feedback",
-                 "training_session", "awareness_session", "school", "setting", "sealed_return", "worker")
+                 "training_session", "awareness_session", "school", "setting", "sealed_return", "worker",
+                 # the service's targets, areas and narrative; Kent's activity file (issue 18)
+                 "return_setting", "return_narrative", "area", "area_district", "club_session",
+                 "attendance")
 
 #: The steps of an export, in order, as ``export_return`` reports them to its ``progress``.
 EXPORT_STEPS = (
