@@ -42,7 +42,7 @@ async def test_lock_hides_everything_and_the_same_worker_resumes_a_different_one
         await pilot.press("c")
         await wait_for(pilot, lambda: getattr(app.screen, "last_window", None) is not None, "the caseload")
         await settle(pilot)
-        assert "Kacper Nowak" in painted(app)
+        assert "Ellie Brooks" in painted(app)  # hers (a worker sees her own caseload)
         await pilot.press("ctrl+l")
         await settle(pilot)
         assert not app.unlocked and app.store is None and app.worker_info is None

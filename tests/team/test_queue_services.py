@@ -300,6 +300,18 @@ def record_casework(store, ids):
                                                  "family_interpreter_needed": "yes"}, me)
 
 
+def return_settings(store, ids):
+    """Issue 18's reporting settings: a manager's target and profile, an area with a district in it,
+    and a quarter's narrative."""
+    from ycworker.returns import setting_actions
+
+    setting_actions.save_targets(store, {"kpi2_allocated_within_5_working_days": "75"}, "kent", ids["boss"])
+    grouping = setting_actions.add_area(store, "North Area", ids["boss"])
+    area_id = next(a for a, name in grouping.areas if name == "North Area")
+    setting_actions.put_district(store, ids["district"], area_id, ids["boss"])
+    setting_actions.save_narrative(store, ids["me"], "2026-27-Q2", "A young carer told us the club helps.")
+
+
 SERVICES = [
     ("add a carer (support request)", add_carer, {"carer", "referral", "school"}),
     ("edit a carer's fields", edit_carer_fields, {"carer"}),
@@ -324,6 +336,8 @@ SERVICES = [
     ("casework on the record", record_casework,
      {"safeguarding_status", "safeguarding_meeting", "signposting", "signposting_organisation", "carer",
       "household"}),
+    ("return settings, areas, narrative", return_settings,
+     {"return_setting", "area", "area_district", "return_narrative"}),
     ("erasure", erase, {"carer", "referral", "safeguarding_entry", "booking", "booking_day"},
      safeguarding_entry),
 ]

@@ -11,6 +11,7 @@ from typing import Any
 
 from ycworker.common.periods import Period
 from ycworker.returns.kpi_results import CarerRow, Figure, KpiReport, OutcomeFigure, RefRow
+from ycworker.returns.targets import ReturnSettings
 
 _REF_DATES = ("referral_date", "allocated_date", "assessment_completed_date", "closed_date",
               "date_of_birth", "allocation_deadline", "assessment_deadline")
@@ -39,6 +40,8 @@ def dump(report: KpiReport) -> dict[str, Any]:
         "referrals": [_row(r) for r in report.referrals],
         "carers": [_row(c) for c in report.carers],
         "extra": [_row(r) for r in report.extra],
+        "settings": None if report.settings is None else {
+            "profile": report.settings.profile, "targets": dict(report.settings.targets)},
     }
 
 
@@ -63,5 +66,9 @@ def load(data: dict[str, Any]) -> KpiReport:
     outcomes = [OutcomeFigure(**{**o, "carer_ids": tuple(o.get("carer_ids", ())),
                                  "improved_ids": tuple(o.get("improved_ids", ()))}) for o in data["outcomes"]]
     carers = [CarerRow(**c) for c in data["carers"]]
+    kept = data.get("settings")  # the targets the server's return followed (absent from older servers)
+    settings = None if kept is None else ReturnSettings(str(kept["profile"]), {
+        str(k): int(v) for k, v in kept["targets"].items()})
     return KpiReport(period, date.fromisoformat(data["today"]), figures, outcomes,
-                     [_ref(r) for r in data["referrals"]], carers, [_ref(r) for r in data["extra"]])
+                     [_ref(r) for r in data["referrals"]], carers, [_ref(r) for r in data["extra"]],
+                     settings=settings)
