@@ -88,7 +88,10 @@ async def test_a_narrative_is_saved_as_typed_checked_and_the_export_waits_for_it
         await until(pilot, lambda: area.has_focus, lambda: "the text area did not take the keys")
         await type_text(pilot, "Mia joined the club.\nAmy Intime said it helped.")
         await until_shows(pilot, "Line 2: \"Amy Intime\" is the name of a young carer on the caseload")
-        assert "Saved" in str(app.screen.query_one("#nar-status").render())
+        # the check may answer for an earlier save while the last keys are still being written
+        status = app.screen.query_one("#nar-status")
+        await until(pilot, lambda: "Saved" in str(status.render()),
+                    lambda: f"the narrative was not saved: {status.render()}")
         await pilot.press("escape")
         await on_screen(pilot, "ReturnsScreen")
         await counted(pilot)
