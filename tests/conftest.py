@@ -97,6 +97,17 @@ def make_app(db_path, monkeypatch):
     return make
 
 
+@pytest.fixture
+def utc_clock(monkeypatch):
+    """Times shown in UTC whatever the machine's zone (set back afterwards): for snapshots that
+    print a time of day."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
 def sign_in_as_before(path: Path) -> str:
     """The passphrase of the worker a test's data means to be at the keyboard: the one the app
     chose before passphrases said who (the last chosen, else the first manager, else the first by

@@ -3,10 +3,7 @@ in a team with two conflicts to settle, the header's status line above them."""
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
-
-import pytest
 
 from db.models.team import TeamConflict
 from tests.conftest import on_screen, unlocked, until_shows
@@ -15,16 +12,6 @@ from ycworker.common import settings
 from ycworker.team import sync as team_sync
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def utc_clock(monkeypatch):
-    """Times shown in UTC whatever the machine's zone (set back afterwards)."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def _team(store) -> None:

@@ -145,10 +145,10 @@ async def test_a_laptop_never_enrolled_has_no_server_return_and_no_team_warning(
         await on_screen(pilot, "ExportModal")  # straight to the export: nothing to warn of
 
 
-def test_snapshot_of_the_returns_screen_built_from_the_server(snap_compare, make_app, store, monkeypatch):
+def test_snapshot_of_the_returns_screen_built_from_the_server(snap_compare, make_app, store, monkeypatch,
+                                                              utc_clock):
     """The Returns screen showing a return the team server built (the server's answer stood in for
     by the laptop's own figures, at a fixed change-log position and time: the screen is the subject)."""
-    import time
     from datetime import UTC, datetime, timedelta
 
     from ycworker.common import settings
@@ -156,8 +156,6 @@ def test_snapshot_of_the_returns_screen_built_from_the_server(snap_compare, make
     from ycworker.team import sync as team_sync
 
     now = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
     with store.write() as s:
         settings.put(s, team_sync.URL, "https://team.example.org")
         settings.put(s, team_sync.LAST_SYNC, (now - timedelta(hours=2)).isoformat())
@@ -182,8 +180,4 @@ def test_snapshot_of_the_returns_screen_built_from_the_server(snap_compare, make
         await pilot.press("down", "down", "down", "down")  # on KPI 2
         await settle(pilot)
 
-    try:
-        assert snap_compare(app, terminal_size=(160, 36), run_before=run_before)
-    finally:
-        monkeypatch.undo()
-        time.tzset()
+    assert snap_compare(app, terminal_size=(160, 36), run_before=run_before)

@@ -3,26 +3,13 @@ team, with the laptops as the server last reported them."""
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, date, datetime
-
-import pytest
 
 from tests.conftest import on_screen, unlocked, until_shows
 from tests.helpers import factories as f
 from ycworker.common import settings
 from ycworker.team import protocol
 from ycworker.team import sync as team_sync
-
-
-@pytest.fixture
-def utc_clock(monkeypatch):
-    """Times shown in UTC whatever the machine's zone (set back afterwards)."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def _team(store) -> None:
