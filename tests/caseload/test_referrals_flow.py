@@ -19,6 +19,16 @@ async def _open_record(pilot, carer_id):
     return pilot.app.screen
 
 
+async def _new_request(pilot):
+    """From home: the caseload, then a new support request's form."""
+    await unlocked(pilot)
+    await pilot.press("c")
+    await settle(pilot)
+    await pilot.press("ctrl+n")
+    await settle(pilot)
+    return pilot.app.screen
+
+
 async def _fill(screen, **values):
     for name, value in values.items():
         screen.query_one(f"#f-{name}").value = value
@@ -28,12 +38,7 @@ async def test_new_request_finds_the_known_person_and_attaches(make_app, store):
     ids = caseload_data.build(store)
     app = make_app()
     async with app.run_test(size=(160, 50)) as pilot:
-        await unlocked(pilot)
-        await pilot.press("c")
-        await settle(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        form = app.screen
+        form = await _new_request(pilot)
         assert type(form).__name__ == "ReferralFormScreen"
         await _fill(form, first_name="Danny", last_name="Okafor", date_of_birth="15/01/2011",
                     school="Castle Academy", referrer_name="Ms Patel", reason="Helps Dad after his stroke",
@@ -60,12 +65,7 @@ async def test_new_request_shows_errors_beside_fields_and_keeps_typing(make_app,
     caseload_data.build(store)
     app = make_app()
     async with app.run_test(size=(160, 50)) as pilot:
-        await unlocked(pilot)
-        await pilot.press("c")
-        await settle(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        form = app.screen
+        form = await _new_request(pilot)
         await _fill(form, first_name="Nia", last_name="Jones", date_of_birth="31/02/2012",
                     district="Nowhere")
         await pilot.press("ctrl+s")
@@ -221,12 +221,7 @@ async def test_a_swapped_date_of_birth_is_found_and_the_reason_shown(make_app, s
     caseload_data.build(store)
     app = make_app()
     async with app.run_test(size=(160, 50)) as pilot:
-        await unlocked(pilot)
-        await pilot.press("c")
-        await settle(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        form = app.screen
+        form = await _new_request(pilot)
         await _fill(form, first_name="Amira", last_name="Kahn", date_of_birth="05/01/2012",
                     school="St Mary's Primary", referrer_name="Mr Ade", reason="Cares for Mum",
                     source="school")
@@ -247,12 +242,7 @@ async def test_a_birthday_a_day_out_is_found_and_attaching_makes_no_new_person(m
     ids = caseload_data.build(store)
     app = make_app()
     async with app.run_test(size=(160, 50)) as pilot:
-        await unlocked(pilot)
-        await pilot.press("c")
-        await settle(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        form = app.screen
+        form = await _new_request(pilot)
         await _fill(form, first_name="Danny", last_name="Okafor", date_of_birth="16/01/2011",
                     school="Castle Academy", referrer_name="Ms Patel", reason="Helps Dad", source="school")
         await pilot.press("ctrl+s")
