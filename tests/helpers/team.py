@@ -6,12 +6,16 @@ from __future__ import annotations
 import shutil
 import socket
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlmodel import select
 
+from db.engine import open_store
 from db.models import Carer
 from tests.conftest import PASSPHRASE, PATIENCE_SECONDS
+from tests.helpers import factories
 from ycworker.common import settings
 from ycworker.team import enrol
 from ycworker.team import sync as team_sync
@@ -122,3 +126,27 @@ def carer_of(store, ref: str) -> Carer:
             session.expunge(found)
     assert found is not None, f"{ref} is not on this laptop"
     return found
+
+
+@contextmanager
+def rival_first_names(server, db_path: Path, tmp_path: Path, template_db: Path) -> Iterator:
+    """Two managers' laptops hold T-1 Amira Khan. Pat Lee's (yielded, open) changed the first name to
+    Amy and synced; Sam Carter's, the file at ``db_path`` (closed again), changed it to Mira and has
+    not synced: its next sync makes a conflict."""
+    other = open_store(copy_template(template_db, tmp_path / "other"), PASSPHRASE)
+    try:
+        join(server, other, server.invite("Pat Lee", manager=True))
+        with other.write() as session:
+            factories.carer(session, carer_ref="T-1", first_name="Amira", last_name="Khan")
+        sync(server, other)
+        store = open_store(db_path, PASSPHRASE)
+        try:
+            join(server, store, server.invite("Sam Carter", manager=True))
+            set_field(store, "T-1", "first_name", "Mira")  # here, waiting
+        finally:
+            store.close()
+        set_field(other, "T-1", "first_name", "Amy")
+        sync(server, other)  # the server has Amy first
+        yield other
+    finally:
+        other.close()

@@ -115,21 +115,7 @@ async def test_an_unreachable_server_is_a_sentence_and_the_changes_wait(make_app
 @pytest.mark.parametrize(("key", "kept"), [("s", "Amy"), ("l", "Mira")])
 async def test_the_conflicts_screen_settles_one_each_way_and_it_syncs(make_app, team_server, db_path,
                                                                       tmp_path, template_db, key, kept):
-    other = open_store(t.copy_template(template_db, tmp_path / "other"), PASSPHRASE)
-    try:
-        t.join(team_server, other, team_server.invite("Pat Lee", manager=True))
-        with other.write() as session:
-            factories.carer(session, carer_ref="T-1", first_name="Amira", last_name="Khan")
-        t.sync(team_server, other)
-        store = open_store(db_path, PASSPHRASE)
-        try:
-            t.join(team_server, store, team_server.invite("Sam Carter", manager=True))
-            t.set_field(store, "T-1", "first_name", "Mira")  # here, waiting
-        finally:
-            store.close()
-        t.set_field(other, "T-1", "first_name", "Amy")
-        t.sync(team_server, other)  # the server has Amy first
-
+    with t.rival_first_names(team_server, db_path, tmp_path, template_db) as other:
         app = _app_over(make_app, team_server)
         async with app.run_test(size=(160, 36)) as pilot:
             await unlocked(pilot)
@@ -154,8 +140,6 @@ async def test_the_conflicts_screen_settles_one_each_way_and_it_syncs(make_app, 
             assert "team_conflicts" not in t.footer_actions(app)
         t.sync(team_server, other)
         assert t.field_of(other, "T-1", "first_name") == kept
-    finally:
-        other.close()
     store = open_store(db_path, PASSPHRASE)
     try:
         assert t.field_of(store, "T-1", "first_name") == kept

@@ -8,7 +8,6 @@ from datetime import date
 
 from db.engine import open_store
 from tests.conftest import PASSPHRASE, on_screen, screen_text, until, until_shows
-from tests.helpers import factories
 from tests.helpers import team as t
 from ycworker.caseload import actions
 from ycworker.common.context import Context
@@ -17,24 +16,13 @@ from ycworker.team import conflicts as team_conflicts
 
 def _conflict_on_first_name(team_server, db_path, tmp_path, template_db) -> str:
     """The App's laptop (Sam Carter, a manager) holds T-1 with a conflict on its first name."""
-    other = open_store(t.copy_template(template_db, tmp_path / "other"), PASSPHRASE)
-    try:
-        t.join(team_server, other, team_server.invite("Pat Lee", manager=True))
-        with other.write() as session:
-            factories.carer(session, carer_ref="T-1", first_name="Amira", last_name="Khan")
-        t.sync(team_server, other)
+    with t.rival_first_names(team_server, db_path, tmp_path, template_db):
         store = open_store(db_path, PASSPHRASE)
         try:
-            t.join(team_server, store, team_server.invite("Sam Carter", manager=True))
-            t.set_field(store, "T-1", "first_name", "Mira")
-            t.set_field(other, "T-1", "first_name", "Amy")
-            t.sync(team_server, other)
             assert t.run_sync(team_server, store).conflicts == 1
             return t.carer_id(store, "T-1")
         finally:
             store.close()
-    finally:
-        other.close()
 
 
 async def test_the_record_marks_the_field_with_a_conflict_waiting(make_app, team_server, db_path, tmp_path,
