@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import select
 
 from db.models import AuditEntry, Carer
@@ -83,6 +84,26 @@ def test_the_commit_watcher_hears_writes_not_reads(store):
         factories.carer(session)
     assert heard == [1]
 
+
+
+def test_the_commit_watcher_speaks_only_once_the_write_can_be_read(store):
+    """The status line read from the watcher's call must see the write (CI saw a line stay at
+    "1 change waiting" when the call came before the driver's commit and the read raced it)."""
+    seen: list[int] = []
+
+    def saved() -> None:  # read at once, from another connection, as the App's refresh does
+        with store.read() as other:
+            seen.append(len(other.exec(select(Carer)).all()))
+
+    stop = status.watch_commits(store, saved)
+    try:
+        with store.write() as session:
+            factories.carer(session)
+        with store.connect(write=True) as conn:  # a Core write is heard too
+            conn.execute(sa.text("UPDATE carer SET first_name = 'Ami'"))
+    finally:
+        stop()
+    assert seen == [1, 1]
 
 @pytest.fixture
 def scoped(store):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import col, select
@@ -101,17 +102,31 @@ def line(store: Store, *, worker_id: str | None, manager: bool,
     return StatusLine(describe(st, mine, now or team_sync.now(), resolves_waiting=resolves), mine)
 
 
-def watch_commits(store: Store, saved: Callable[[], None]) -> Callable[[], None]:
-    """Call ``saved()`` after each committed write to the store (from the writing thread; it
-    should only note that the status line is stale). Returns the function that stops it."""
+_COMMITTED = "ycw_committed_since_checkout"  # a connection's mark: a commit to report
 
-    def on_commit(_conn: sa.Connection) -> None:
-        saved()
+
+def watch_commits(store: Store, saved: Callable[[], None]) -> Callable[[], None]:
+    """Call ``saved()`` after each committed write to the store, once the commit is on disk (from
+    the writing thread; it should only note that the status line is stale). Returns the function
+    that stops it.
+
+    SQLAlchemy's ``commit`` event runs *before* the driver commits, so a status read started from
+    it could still see the old figures and the line would stay stale: the event only marks the
+    connection, and ``saved()`` is called when the connection goes back to the pool, committed."""
+
+    def on_commit(conn: sa.Connection) -> None:
+        conn.info[_COMMITTED] = True
+
+    def on_checkin(_dbapi: Any, record: Any) -> None:
+        if record is not None and record.info.pop(_COMMITTED, False):
+            saved()
 
     sa.event.listen(store.engine, "commit", on_commit)
+    sa.event.listen(store.engine, "checkin", on_checkin)
 
     def stop() -> None:
-        if sa.event.contains(store.engine, "commit", on_commit):
-            sa.event.remove(store.engine, "commit", on_commit)
+        for name, fn in (("commit", on_commit), ("checkin", on_checkin)):
+            if sa.event.contains(store.engine, name, fn):
+                sa.event.remove(store.engine, name, fn)
 
     return stop
