@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -40,7 +42,7 @@ class ImportRejected(Exception):
         self.errors = errors
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     number: int
     carer_ref: str
@@ -115,34 +117,41 @@ def check_text(text: str, file_name: str, today: date) -> Plan:
     plan = Plan(file_name)
     errors = plan.errors
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    del text  # the reader's copy is enough: a 200,000-row file is read a record at a time
     try:
-        records = list(reader)
+        _check_records(plan, reader, today)
     except csv.Error as exc:
-        errors.append(f"{file_name} row {reader.line_num}: the CSV is broken ({exc}); check the quotes")
-        return plan
-    if not records or not any(cell.strip() for cell in records[0]):
+        plan.rows.clear()
+        errors[:] = [f"{file_name} row {reader.line_num}: the CSV is broken ({exc}); check the quotes"]
+    return plan
+
+
+def _check_records(plan: Plan, reader: Iterator[list[str]], today: date) -> None:
+    file_name, errors = plan.file_name, plan.errors
+    head = next(reader, None)
+    if head is None or not any(cell.strip() for cell in head):
         errors.append(f"{file_name} row 1: there is no header row; the file is empty")
-        return plan
-    header = [h.strip().lower() for h in records[0]]
+        return
+    header = [h.strip().lower() for h in head]
     index: dict[str, int] = {}
     for i, name in enumerate(header):
         if name not in COLUMNS:
-            errors.append(f"{file_name} row 1, column {records[0][i].strip() or i + 1}: "
-                          f"'{records[0][i].strip()}' is not a column "
+            errors.append(f"{file_name} row 1, column {head[i].strip() or i + 1}: "
+                          f"'{head[i].strip()}' is not a column "
                           f"of the caseload spreadsheet (a typo?)")
         elif name in index:
-            errors.append(f"{file_name} row 1, column {name}: '{records[0][i].strip()}' is there twice")
+            errors.append(f"{file_name} row 1, column {name}: '{head[i].strip()}' is there twice")
         else:
             index[name] = i
     for name in REQUIRED:
         if name not in index:
             errors.append(f"{file_name} row 1, column {name}: '' is missing; the column is required")
     if errors:
-        return plan
+        return
 
     first_seen: dict[str, Row] = {}
     seen_keys: dict[str, int] = {}
-    for number, cells in enumerate(records[1:], start=2):
+    for number, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue  # a blank line
         if len(cells) != len(header):
@@ -169,8 +178,6 @@ def check_text(text: str, file_name: str, today: date) -> Plan:
         else:
             seen_keys[key] = number
         plan.rows.append(row)
-    return plan
-
 
 def _show(value: object) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
@@ -218,7 +225,7 @@ def _check_row(file_name: str, number: int, v: dict[str, str], today: date,
         if norm not in allowed:
             bad(col, f"is not one of {', '.join(allowed)}")
             return None
-        return norm
+        return allowed[allowed.index(norm)]  # the list's own string: one copy for 200,000 rows
 
     ref = required("carer_ref")
     first = required("first_name")
@@ -263,6 +270,7 @@ def _check_row(file_name: str, number: int, v: dict[str, str], today: date,
     # Every needed value is there: a blank or bad one was an error above.
     assert dob is not None and ref_date is not None
     assert sex is not None and ethnicity is not None and source is not None and consent is not None
-    return Row(number, ref, first, last, dob, sex, ethnicity, district, v.get("school", ""),
+    return Row(number, ref, first, last, dob, sex, ethnicity, sys.intern(district),
+               sys.intern(v.get("school", "")),
                v.get("household_ref", ""), ref_date, source, consent, allocated, assessed, impact,
                closed, reason)

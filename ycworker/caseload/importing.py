@@ -11,9 +11,11 @@ and no existing referral is ever changed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import TypeVar
 
@@ -30,6 +32,7 @@ from ycworker.common import audit
 T = TypeVar("T")
 
 CHUNK = 500
+WRITE_PART = 5000  # rows built and inserted at a time (one executemany each, one transaction)
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,13 @@ class Imported:
 def _chunks(items: list[T], size: int = CHUNK) -> Iterable[list[T]]:
     for i in range(0, len(items), size):
         yield items[i: i + size]
+
+
+def _written_in_parts(rows: Iterable[dict], size: int = WRITE_PART) -> Iterator[list[dict]]:
+    """Rows to insert, a part at a time: one executemany each, all in the caller's transaction."""
+    it = iter(rows)
+    while part := list(islice(it, size)):
+        yield part
 
 
 def plan_against(session: Session, plan: Plan) -> Plan:
@@ -157,63 +167,67 @@ def apply(session: Session, plan: Plan, worker_id: str | None = None) -> Importe
         households.update({ref: hid for hid, ref in conn.execute(
             select(col(Household.id), col(Household.ref)).where(col(Household.ref).in_(part)))
             if ref is not None})
-    add_households = []
+    new_households: list[tuple[str, str | None, Row]] = []  # (id, household_ref, the row naming it)
     carer_household: dict[str, str] = {}
     for ref, r in new_people.items():
-        if r.household_ref:
-            if r.household_ref not in households:
-                hid = new_id()
-                households[r.household_ref] = hid
-                add_households.append({"id": hid, "ref": r.household_ref, "name": f"{r.last_name} family",
-                                       "address": "", "postcode": "", "phone": "",
-                                       "district_id": districts[r.district.lower()], **stamp})
+        if r.household_ref and r.household_ref in households:
             carer_household[ref] = households[r.household_ref]
-        else:
-            hid = new_id()
-            add_households.append({"id": hid, "ref": None, "name": f"{r.last_name} family",
-                                   "address": "", "postcode": "", "phone": "",
-                                   "district_id": districts[r.district.lower()], **stamp})
-            carer_household[ref] = hid
-    if add_households:
-        conn.execute(insert(Household), add_households)
-        outbox.queue_rows(conn, Household, add_households)  # team sync: queued when enrolled
+            continue
+        hid = new_id()
+        if r.household_ref:
+            households[r.household_ref] = hid
+        new_households.append((hid, r.household_ref or None, r))
+        carer_household[ref] = hid
+    household_rows = ({"id": hid, "ref": href, "name": f"{r.last_name} family", "address": "",
+                       "postcode": "", "phone": "", "district_id": districts[r.district.lower()], **stamp}
+                      for hid, href, r in new_households)
+    for batch in _written_in_parts(household_rows):
+        conn.execute(insert(Household), batch)
+        outbox.queue_rows(conn, Household, batch)  # team sync: queued when enrolled
 
     # Carers: status open while any referral is open; impact from the latest assessed referral.
     all_rows_by_ref: dict[str, list[Row]] = {}
     for r in plan.rows:
         all_rows_by_ref.setdefault(r.carer_ref, []).append(r)
     carer_ids = dict(plan.existing_carers)
-    add_carers = []
-    for ref, r in new_people.items():
-        cid = new_id()
-        carer_ids[ref] = cid
-        rows = sorted(all_rows_by_ref[ref], key=lambda x: x.referral_date)
-        impact = next((x.impact_level for x in reversed(rows) if x.impact_level), None)
-        add_carers.append({
-            "id": cid, "carer_ref": ref, "first_name": r.first_name, "last_name": r.last_name,
-            "preferred_name": "", "date_of_birth": r.date_of_birth, "sex": r.sex,
-            "ethnicity": r.ethnicity, "disability": False, "household_id": carer_household[ref],
-            "school_id": schools.get(r.school.lower()) if r.school else None,
-            "district_id": districts[r.district.lower()], "worker_id": None, "phone": "", "email": "",
-            "caring_tasks": "", "impact_level": impact,
-            "status": "open" if any(x.closed_date is None for x in rows) else "closed",
-            "needs_referral_details": False, "fsm": False, "send": False,
-            **_deadline_fields(rows), **stamp,
-        })
-    if add_carers:
-        insert_carers(conn, add_carers)
+    for ref in new_people:
+        carer_ids[ref] = new_id()
 
-    add_referrals = [{
-        "id": new_id(), "carer_id": carer_ids[r.carer_ref], "referral_date": r.referral_date,
-        "source": r.source, "referrer_name": "", "referrer_contact": "", "reason": "",
-        "consent": r.consent, "consent_date": None, "consent_given_by": "", "worker_id": None,
-        "allocated_date": r.allocated_date, "assessment_completed_date": r.assessment_completed_date,
-        "impact_level": r.impact_level, "closed_date": r.closed_date, "closure_reason": r.closure_reason,
-        "closure_note": "", "reopened_count": 0, "import_key": r.import_key, **stamp,
-    } for r in new_rows]
-    if add_referrals:
-        conn.execute(insert(Referral), add_referrals)
-        outbox.queue_rows(conn, Referral, add_referrals)  # team sync: queued when enrolled
+    def carer_rows() -> Iterator[dict]:
+        for ref, r in new_people.items():
+            rows = sorted(all_rows_by_ref[ref], key=lambda x: x.referral_date)
+            impact = next((x.impact_level for x in reversed(rows) if x.impact_level), None)
+            yield {
+                "id": carer_ids[ref], "carer_ref": ref, "first_name": r.first_name,
+                "last_name": r.last_name, "preferred_name": "", "date_of_birth": r.date_of_birth,
+                "sex": r.sex, "ethnicity": r.ethnicity, "disability": False,
+                "household_id": carer_household[ref],
+                "school_id": schools.get(r.school.lower()) if r.school else None,
+                "district_id": districts[r.district.lower()], "worker_id": None, "phone": "", "email": "",
+                "caring_tasks": "", "impact_level": impact,
+                "status": "open" if any(x.closed_date is None for x in rows) else "closed",
+                "needs_referral_details": False, "fsm": False, "send": False,
+                **_deadline_fields(rows), **stamp,
+            }
+
+    if new_people:
+        insert_carers(conn, carer_rows(), many=len(new_people) >= BULK_INDEX_FROM)
+
+    def referral_rows() -> Iterator[dict]:
+        for r in new_rows:
+            yield {
+                "id": new_id(), "carer_id": carer_ids[r.carer_ref], "referral_date": r.referral_date,
+                "source": r.source, "referrer_name": "", "referrer_contact": "", "reason": "",
+                "consent": r.consent, "consent_date": None, "consent_given_by": "", "worker_id": None,
+                "allocated_date": r.allocated_date, "assessment_completed_date": r.assessment_completed_date,
+                "impact_level": r.impact_level, "closed_date": r.closed_date,
+                "closure_reason": r.closure_reason, "closure_note": "", "reopened_count": 0,
+                "import_key": r.import_key, **stamp,
+            }
+
+    for batch in _written_in_parts(referral_rows()):
+        conn.execute(insert(Referral), batch)
+        outbox.queue_rows(conn, Referral, batch)  # team sync: queued when enrolled
 
     # Known carers who gained an open referral are open again.
     reopened = sorted({carer_ids[r.carer_ref] for r in new_rows
@@ -225,10 +239,10 @@ def apply(session: Session, plan: Plan, worker_id: str | None = None) -> Importe
     # Known carers who gained referrals: their stored deadline is worked out again from all of them.
     deadlines.refresh_bulk(session, {carer_ids[r.carer_ref] for r in new_rows
                                   if r.carer_ref in plan.existing_carers})
-    if add_referrals:
+    if new_rows:
         audit.record(session, "import", "caseload", "", worker_id)
         session.flush()
-    return Imported(plan.file_name, len(add_carers), len(add_households), len(add_referrals),
+    return Imported(plan.file_name, len(new_people), len(new_households), len(new_rows),
                     len(plan.rows) - len(new_rows), len(plan.rows))
 
 
@@ -244,22 +258,21 @@ def _deadline_fields(rows: list[Row]) -> dict:
 IMPORT_CACHE_KIB = 256 * 1024  # page cache during an import (restored afterwards)
 BULK_INDEX_FROM = 200  # carers: below this the per-row trigger is as quick
 
-def insert_carers(conn, rows: list[dict]) -> None:
-    """Insert carers; for many, index them for search in bulk instead of row by row (about 8x
-    quicker than the per-row trigger at 40,000 carers, with the same result)."""
-    outbox.queue_rows(conn, Carer, rows)  # team sync: queued when enrolled
-    if len(rows) < BULK_INDEX_FROM:
-        conn.execute(insert(Carer), rows)
-        return
-    with carers_indexed_in_bulk(conn):
-        conn.execute(insert(Carer), rows)
+def insert_carers(conn, rows: Iterable[dict], *, many: bool) -> None:
+    """Insert carers, a part at a time (the rows are made as they are written, so a 200,000-row
+    file is never all in memory as dicts); ``many`` indexes them for search in bulk at the end
+    instead of row by row (about 8x quicker than the per-row trigger at 40,000 carers, with the
+    same result)."""
+    with carers_indexed_in_bulk(conn) if many else nullcontext():
+        for part in _written_in_parts(rows):
+            outbox.queue_rows(conn, Carer, part)  # team sync: queued when enrolled
+            conn.execute(insert(Carer), part)
 
 
 def import_file(store, path: Path, today: date, worker_id: str | None = None) -> Imported:
     """Check the file and, if it is all good, import it in one transaction. Raises ImportRejected."""
     path = Path(path)
-    text = read_text(path)
-    plan = check_text(text, path.name, today)
+    plan = check_text(read_text(path), path.name, today)  # the file's text is not kept
     if not plan.ok:
         raise ImportRejected(plan.errors)
     with store.write() as session:
