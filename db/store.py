@@ -58,6 +58,10 @@ class Store:
     recovery_code: str | None = None
     #: When passphrases failed since the last unlock (for the audit log).
     failed_unlocks: list[Any] = field(default_factory=list)
+    #: What a check made ahead of an export keeps (``keep_aside``): closed with the store.
+    _aside: Any = field(default=None, repr=False)
+    _closed: bool = field(default=False, repr=False)
+    _aside_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
         # The engine's error hook stops writing on damage found by any statement.
@@ -160,9 +164,31 @@ class Store:
             row = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         return tuple(row) if row else (0, 0, 0)
 
+    def keep_aside(self, thing: Any) -> bool:
+        """Keep ``thing`` (it has ``close()``: e.g. a driver connection watching the file) until
+        the next ``keep_aside`` or the store's close, which close it. False, and ``thing`` closed,
+        when the store is already closed (a lock while a thread was making it)."""
+        with self._aside_lock:
+            old, self._aside = self._aside, (None if self._closed else thing)
+        for done in (old, None if self._aside is thing else thing):
+            if done is not None:
+                with contextlib.suppress(Exception):
+                    done.close()
+        return self._aside is thing
+
+    @property
+    def aside(self) -> Any:
+        """What ``keep_aside`` keeps (None: nothing, or the store is closed)."""
+        return self._aside
+
     def close(self) -> None:
         """Dispose every connection; the key goes with the engine. A connection in use by a
         thread at this moment is closed when that thread gives it back."""
+        with self._aside_lock:
+            self._closed, aside, self._aside = True, self._aside, None
+        if aside is not None:
+            with contextlib.suppress(Exception):
+                aside.close()
         generation = getattr(self.engine, "ycw_generation", None)
         if generation is not None:
             generation[0] += 1

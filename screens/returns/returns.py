@@ -40,7 +40,7 @@ from screens.returns import extras
 from screens.returns.cells import result_cell, value_text
 from ycworker.common import periods
 from ycworker.returns import kpis
-from ycworker.returns.actions import ReturnView, list_sealed, load_return
+from ycworker.returns.actions import ReturnView, check_ahead, list_sealed, load_return
 from ycworker.returns.casework import CaseworkCounts
 from ycworker.returns.casework import lines as casework_lines
 from ycworker.returns.delivery import DeliveryCounts
@@ -111,6 +111,7 @@ class ReturnsScreen(AreaScreen):
         self.fitted_width = 0  # the table's width when the figure column was last fitted
         self.delivery = DeliveryCounts(())
         self.can_serve = False  # a manager's laptop enrolled with a team: v builds from the server
+        self.checked_ahead = False  # the export's check run while the figures are read (once)
         self.source = "laptop"  # or "server"
         self.served: team_return.ServedReturn | None = None
         self.casework = CaseworkCounts()
@@ -244,6 +245,9 @@ class ReturnsScreen(AreaScreen):
     def show(self, asked: int, result: ReturnView) -> None:
         if asked != self.asked:
             return
+        if not self.checked_ahead:  # once a visit, after the first figures: the export then waits less
+            self.checked_ahead = True
+            self.run_db(check_ahead, group="returns-check-ahead")
         report = result.report
         self.report, self.sealed, self.delivery = report, result.sealed, result.delivery
         self.casework = result.casework
