@@ -11,9 +11,8 @@ as shown, and the audited opening of it, are in ``ycworker.caseload.record``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -32,7 +31,7 @@ from db.models import (
 from ycworker.caseload.record import carer_row
 from ycworker.caseload.search import age_on
 from ycworker.common import audit
-from ycworker.common.errors import FieldError, FormErrors, collect
+from ycworker.common.errors import FieldError, FormErrors, collector
 from ycworker.common.validators import (
     MAX_LONG_TEXT,
     MAX_TEXT,
@@ -270,8 +269,7 @@ def add_cared_for(session: Session, carer_id: str, form: dict[str, object],
     c = carer_row(session, carer_id)
     errors: list[FieldError] = []
 
-    def check(fn: Callable[..., Any], *a: Any, **kw: Any) -> Any:
-        return collect(errors, fn, *a, **kw)
+    check = collector(errors)
 
     existing = str(form.get("existing") or "")
     name = check(field_text, "name", str(form.get("name") or ""), "Name", limit=100)
@@ -317,8 +315,7 @@ def add_contact(session: Session, carer_id: str, form: dict[str, str], today: da
     c = carer_row(session, carer_id)
     errors: list[FieldError] = []
 
-    def check(fn: Callable[..., Any], *a: Any, **kw: Any) -> Any:
-        return collect(errors, fn, *a, **kw)
+    check = collector(errors)
 
     kind = check(field_choice, "kind", form.get("kind", "note"), tuple(CONTACT_KINDS), "Kind of contact")
     when = check(field_date, "contact_date", form.get("contact_date", ""), today, label="Date")

@@ -6,10 +6,8 @@ which is due from 17. Audited like every record edit.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from sqlmodel import Session
@@ -17,7 +15,7 @@ from sqlmodel import Session
 from db.models import Carer, utcnow
 from ycworker.caseload.record import carer_row
 from ycworker.common import audit
-from ycworker.common.errors import FieldError, FormErrors, collect
+from ycworker.common.errors import FieldError, FormErrors, collector
 from ycworker.common.validators import field_choice, field_date
 
 #: From this age a referral to adult services can be made (the transition assessment's age).
@@ -58,8 +56,7 @@ def record_handover(session: Session, carer_id: str, form: dict[str, str], today
     c = carer_row(session, carer_id)
     errors: list[FieldError] = []
 
-    def check(fn: Callable[..., Any], *a: Any, **kw: Any) -> Any:
-        return collect(errors, fn, *a, **kw)
+    check = collector(errors)
 
     from_day = c.date_of_birth + relativedelta(years=FROM_AGE)
     label = f"their {FROM_AGE}th birthday"

@@ -6,7 +6,7 @@ staff running a session know before they start. Audited like every record edit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +16,7 @@ from sqlmodel import Session, col
 from db.models import Carer, Household, utcnow
 from ycworker.caseload.record import carer_row
 from ycworker.common import audit
-from ycworker.common.errors import FieldError, FormErrors, collect
+from ycworker.common.errors import FieldError, FormErrors, collector
 from ycworker.common.validators import MAX_TEXT, field_text, field_yes_no
 
 FIELDS = {
@@ -122,8 +122,7 @@ def save(session: Session, carer_id: str, form: dict[str, str], worker_id: str |
     c = carer_row(session, carer_id)
     errors: list[FieldError] = []
 
-    def check(fn: Callable[..., Any], *a: Any, **kw: Any) -> Any:
-        return collect(errors, fn, *a, **kw)
+    check = collector(errors)
 
     values: dict[str, Any] = {}
     for name, label in FIELDS.items():

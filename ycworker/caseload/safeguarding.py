@@ -12,10 +12,8 @@ transaction (no personal data in the audit entry). Not the service log's safegua
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
@@ -25,7 +23,7 @@ from ycworker.caseload.record import carer_row
 from ycworker.caseload.safeguarding_flags import SHORT as SHORT
 from ycworker.caseload.safeguarding_flags import current_statuses as current_statuses
 from ycworker.common import audit
-from ycworker.common.errors import FieldError, FormErrors, collect
+from ycworker.common.errors import FieldError, FormErrors, collector
 from ycworker.common.validators import MAX_LONG_TEXT, field_choice, field_date, field_text
 
 STATUSES = {
@@ -114,8 +112,7 @@ def set_status(session: Session, carer_id: str, form: dict[str, str], today: dat
     c = carer_row(session, carer_id)
     errors: list[FieldError] = []
 
-    def check(fn: Callable[..., Any], *a: Any, **kw: Any) -> Any:
-        return collect(errors, fn, *a, **kw)
+    check = collector(errors)
 
     status = check(field_choice, "status", form.get("status", ""), (*STATUSES, ENDED), "Safeguarding status")
     when = check(field_date, "start_date", form.get("start_date", ""), today, label="Date")
@@ -166,8 +163,7 @@ def add_meeting(session: Session, carer_id: str, form: dict[str, str], today: da
     c = carer_row(session, carer_id)
     errors: list[FieldError] = []
 
-    def check(fn: Callable[..., Any], *a: Any, **kw: Any) -> Any:
-        return collect(errors, fn, *a, **kw)
+    check = collector(errors)
 
     when = check(field_date, "meeting_date", form.get("meeting_date", ""), today, label="Date of the meeting")
     kind = check(field_choice, "kind", form.get("kind", ""), tuple(MEETING_KINDS), "Kind of meeting")

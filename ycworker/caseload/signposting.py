@@ -6,10 +6,8 @@ list (``add_organisation``; the role is checked by the use case). Audited like e
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
@@ -18,7 +16,7 @@ from sqlmodel import Session, col, select
 from db.models import Organisation, Signposting
 from ycworker.caseload.record import carer_row
 from ycworker.common import audit
-from ycworker.common.errors import FieldError, FormErrors, collect
+from ycworker.common.errors import FieldError, FormErrors, collect, collector
 from ycworker.common.validators import MAX_TEXT, field_choice, field_date, field_text
 
 OUTCOMES = {
@@ -75,8 +73,7 @@ def add_signposting(session: Session, carer_id: str, form: dict[str, str], today
     c = carer_row(session, carer_id)
     errors: list[FieldError] = []
 
-    def check(fn: Callable[..., Any], *a: Any, **kw: Any) -> Any:
-        return collect(errors, fn, *a, **kw)
+    check = collector(errors)
 
     org_id = (form.get("organisation") or "").strip()
     if not org_id:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 
@@ -51,6 +52,12 @@ def collect(errors: list[FieldError], check: Callable[..., Any], *args: Any, **k
     except FieldError as e:
         errors.append(e)
         return None
+
+
+def collector(errors: list[FieldError]) -> Callable[..., Any]:
+    """``check = collector(errors)``: ``check(fn, *args)`` is ``collect(errors, fn, *args)``, for a
+    form's service that runs many field checks."""
+    return partial(collect, errors)
 
 
 def field_errors(error: BaseException) -> list[FieldError]:
