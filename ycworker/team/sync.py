@@ -123,6 +123,7 @@ def table_of(entity: str) -> sa.Table | None:
 
 
 _CHANGE: sa.Table = TeamChange.__table__  # type: ignore[attr-defined]
+_REVISION: sa.Table = TeamRevision.__table__  # type: ignore[attr-defined]
 
 
 def _change_body(row: Any) -> protocol.Change:
@@ -141,8 +142,10 @@ def _next_batch(store: Store) -> tuple[list[protocol.Change], int]:
         conn = session.connection()
         resend = conn.execute(sa.select(sa.func.count()).select_from(_CHANGE)
                               .where(_CHANGE.c.status == "sending")).scalar_one()
-        status = ("sending",) if resend else PENDING
-        rows = conn.execute(sa.select(_CHANGE).where(_CHANGE.c.status.in_(status))
+        # one status at a time (none is sending when none is resent): the status index gives
+        # its rows in rowid order, so the first MAX_BATCH are read and no more
+        status = "sending" if resend else "waiting"
+        rows = conn.execute(sa.select(_CHANGE).where(_CHANGE.c.status == status)
                             .order_by(sa.text("team_change.rowid")).limit(protocol.MAX_BATCH)).all()
         waiting = conn.execute(sa.select(sa.func.count()).select_from(_CHANGE)
                                .where(_CHANGE.c.status.in_(PENDING))).scalar_one()
@@ -204,13 +207,7 @@ def _write_outcomes(store: Store, outcomes: list[protocol.ChangeOutcome], result
             rows.update((r.id, r) for r in conn.execute(
                 sa.select(_CHANGE.c.id, _CHANGE.c.entity, _CHANGE.c.record_id, _CHANGE.c.field,
                           _CHANGE.c.status).where(_CHANGE.c.id.in_(ids[i:i + 500]))))
-        record_ids = sorted({r.record_id for r in rows.values()})
-        behind: set[tuple[str, str]] = set()
-        for i in range(0, len(record_ids), 500):
-            behind.update((e, r) for e, r in session.exec(
-                select(TeamChange.entity, TeamChange.record_id).where(
-                    TeamChange.status == "waiting",
-                    col(TeamChange.record_id).in_(record_ids[i:i + 500]))).all())
+        behind = _waiting_behind(conn, {(r.entity, r.record_id) for r in rows.values()})
         page = _Page()
         settled: list[dict[str, Any]] = []
         for outcome in outcomes:
@@ -235,6 +232,22 @@ def _write_outcomes(store: Store, outcomes: list[protocol.ChangeOutcome], result
             settled.append({"change_id": row.id, "outcome": outcome.outcome, "why": reason, "at": now()})
         _write_statuses(session, settled)
         _write_revisions(session, page)
+
+
+def _waiting_behind(conn: sa.Connection, records: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which of ``records`` have a change still waiting here, a table at a time (the queue's
+    (entity, record_id, field, status) index: not every waiting row read for each batch)."""
+    by_entity: dict[str, list[str]] = {}
+    for entity, record_id in sorted(records):
+        by_entity.setdefault(entity, []).append(record_id)
+    behind: set[tuple[str, str]] = set()
+    for entity, ids in by_entity.items():
+        for i in range(0, len(ids), 500):
+            behind.update((entity, r) for r in conn.execute(
+                sa.select(_CHANGE.c.record_id).where(
+                    _CHANGE.c.entity == entity, _CHANGE.c.record_id.in_(ids[i:i + 500]),
+                    _CHANGE.c.status == "waiting")).scalars())
+    return behind
 
 
 def _write_statuses(session: Session, settled: list[dict[str, Any]]) -> None:
@@ -427,7 +440,10 @@ def apply_new_records(session: Session, changes: list[protocol.PulledChange]) ->
     """A run of whole records (``"*"``), each of a different record, onto this laptop: as
     ``apply_change`` would one by one, but the records this laptop lacks are inserted with one
     statement per table (an executemany: SQLite's triggers still fire for each row) after one
-    read of which it has. Returns how many it touched."""
+    read of which it has. A record's first revision (its creation) that this laptop already holds
+    a revision of is its own new record coming back after its push (or one pulled before): it
+    has it, and later changes come after it in the log, so it is passed over. Returns how many it
+    touched."""
     conn = session.connection()
     page = _page(session)
     touched = 0
@@ -440,10 +456,15 @@ def apply_new_records(session: Session, changes: list[protocol.PulledChange]) ->
             continue
         ids = [c.record_id for c in group]
         have: set[str] = set()
+        held: set[str] = set()
         for i in range(0, len(ids), 500):
             have.update(conn.execute(sa.select(table.c.id).where(table.c.id.in_(ids[i:i + 500]))).scalars())
+            held.update(conn.execute(sa.select(_REVISION.c.record_id).where(
+                _REVISION.c.entity == entity, _REVISION.c.record_id.in_(ids[i:i + 500]))).scalars())
         inserts: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for change in group:
+            if change.rev == 1 and change.record_id in held:
+                continue
             pending = _pending_fields(conn, entity, change.record_id, page)
             if NEW_RECORD in pending:  # made here and not yet accepted: the push decides
                 continue

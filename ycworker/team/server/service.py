@@ -344,11 +344,18 @@ def _batch(conn: sa.Connection) -> _Batch | None:
     return conn.info.get(_BATCH)
 
 
+def _among(ids: Iterable[str]) -> sa.Select[Any]:
+    """Ids for ``column.in_(...)`` as one JSON text: one parameter, not one an id (a batch's
+    first reads name a thousand ids)."""
+    return sa.select(sa.func.json_array_elements_text(sa.cast(sa.literal(json.dumps(list(ids))), sa.JSON)))
+
+
 def _open_batch(conn: sa.Connection, changes: list[p.Change]) -> _Batch:
     ids = [c.id for c in changes]
     rids = sorted({c.record_id for c in changes})
     stored: dict[str, p.ChangeOutcome] = {}
-    for row in conn.execute(sa.select(change_outcome).where(change_outcome.c.change_id.in_(ids))).mappings():
+    for row in conn.execute(sa.select(change_outcome).where(change_outcome.c.change_id.in_(_among(ids)))
+                            ).mappings():
         stored[row["change_id"]] = p.ChangeOutcome(
             id=row["change_id"], outcome=row["outcome"], rev=row["rev"], reason=row["reason"],
             conflict=_conflict_info(conn, row["conflict_id"]))
@@ -365,10 +372,15 @@ def _open_batch(conn: sa.Connection, changes: list[p.Change]) -> _Batch:
                               if isinstance(v, str) and (k == "carer_id" or k.endswith("_id")))
     known = sorted(linked)
     tombs = {(e, r) for e, r in conn.execute(sa.select(tombstone.c.entity, tombstone.c.record_id)
-                                            .where(tombstone.c.record_id.in_(known)))}
+                                            .where(tombstone.c.record_id.in_(_among(known))))}
     owners = {(e, r): c for e, r, c in conn.execute(sa.select(
-        record.c.entity, record.c.record_id, record.c.carer_id).where(record.c.record_id.in_(known)))}
-    batch = _Batch(stored, set(known), tombs, set(owners), [], owners=owners)
+        record.c.entity, record.c.record_id, record.c.carer_id).where(record.c.record_id.in_(_among(known))))}
+    # the carers owning them (a new child's owner, whose erasure refuses it): erased or not
+    carers = sorted({c for c in owners.values() if c is not None and c not in linked})
+    tombs |= {("carer", r) for r in conn.execute(sa.select(tombstone.c.record_id).where(
+        tombstone.c.entity == "carer", tombstone.c.record_id.in_(_among(carers)))).scalars()}
+    batch = _Batch(stored, set(known), tombs, set(owners), [], owners=owners,
+                   tombs_read={("carer", c) for c in carers} - tombs)
     conn.info[_BATCH] = batch
     return batch
 
@@ -383,8 +395,10 @@ def _write_new(conn: sa.Connection) -> None:
 def _close_batch(conn: sa.Connection) -> None:
     _write_new(conn)
     batch = conn.info.pop(_BATCH, None)
-    if batch is not None and batch.outcomes:
-        conn.execute(change_outcome.insert(), batch.outcomes)
+    if batch is not None and batch.outcomes:  # one statement, the rows as one JSON text
+        conn.execute(sa.text("INSERT INTO change_outcome SELECT * FROM json_populate_recordset("
+                             "CAST(NULL AS change_outcome), CAST(:rows AS JSON))"),
+                     {"rows": json.dumps(batch.outcomes, default=datetime.isoformat)})
 
 
 def _erased(conn: sa.Connection, pairs: Iterable[tuple[str, str | None]]) -> bool:
@@ -737,13 +751,16 @@ def pull(engine: sa.Engine, caller: Caller, req: p.PullRequest) -> p.PullRespons
     with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn, conn.begin():
         head = conn.execute(sa.text("SELECT COALESCE(MAX(seq), 0) FROM change_log")).scalar_one()
         params["head"] = head
+        # a manager's device gets the whole log: a page is a range of it, no record read
+        scope = "" if manager else f"""
+            AND (l.field = 'erased' OR l.entity = ANY(:shared)
+                 OR (r.carer_id IS NULL AND NOT (l.entity = ANY(:private)))
+                 OR r.carer_id IN ({_MY_CARERS}))"""
+        join = "" if manager else "LEFT JOIN record r ON r.entity = l.entity AND r.record_id = l.record_id"
         rows = conn.execute(sa.text(f"""
             SELECT l.seq, l.entity, l.record_id, l.field, l.value, l.rev, l.by, l.at
-            FROM change_log l LEFT JOIN record r ON r.entity = l.entity AND r.record_id = l.record_id
-            WHERE l.seq > :cursor AND l.seq <= :head AND (
-                :manager OR l.field = 'erased' OR l.entity = ANY(:shared)
-                OR (r.carer_id IS NULL AND NOT (l.entity = ANY(:private)))
-                OR r.carer_id IN ({_MY_CARERS}))
+            FROM change_log l {join}
+            WHERE l.seq > :cursor AND l.seq <= :head {scope}
             ORDER BY l.seq LIMIT :n"""), params).mappings().all()
         more = len(rows) > req.limit
         rows = rows[:req.limit]
