@@ -68,12 +68,13 @@ def test_a_managers_batch_of_new_records_mixed_with_edits_repeats_and_refusals(t
         "outcome"] == "applied"
     assert push(team_server, m, change("carer", gone, "erased", None))[0]["outcome"] == "applied"
 
-    house, carer, cared, plan, other = _id(), _id(), _id(), _id(), _id()
+    house, carer, sibling, cared, plan, other = _id(), _id(), _id(), _id(), _id(), _id()
     twice = change("plan_action", plan, "*", {"id": plan, "carer_id": carer, "what": "Call school"})
     batch = [
         change("household", house, "*", {"id": house, "address": "1 Lane"}),
         change("carer", carer, "*", {"id": carer, "first_name": "Alex", "household_id": house,
                                      "worker_id": m.worker_id}),
+        change("carer", sibling, "*", {"id": sibling, "first_name": "Jo", "household_id": house}),
         change("cared_for", cared, "*", {"id": cared, "household_id": house, "name": "Sam"}),
         twice,
         twice,  # the same change id twice in one batch: one outcome, applied once
@@ -87,27 +88,29 @@ def test_a_managers_batch_of_new_records_mixed_with_edits_repeats_and_refusals(t
     outs = push(team_server, m, *batch)
 
     assert [o["id"] for o in outs] == [c["id"] for c in batch]
-    assert [o["outcome"] for o in outs] == ["applied"] * 7 + ["refused"] * 3 + ["applied"]
-    assert outs[3] == outs[4]
-    assert outs[5]["rev"] == 2 and outs[-1]["rev"] == 3
-    assert outs[7]["reason"] == outs[8]["reason"] == service.SENTENCE_ERASED
-    assert outs[9]["reason"] == service.SENTENCE_UNREADABLE
+    assert [o["outcome"] for o in outs] == ["applied"] * 8 + ["refused"] * 3 + ["applied"]
+    assert outs[4] == outs[5]
+    assert outs[6]["rev"] == 2 and outs[-1]["rev"] == 3
+    assert outs[8]["reason"] == outs[9]["reason"] == service.SENTENCE_ERASED
+    assert outs[10]["reason"] == service.SENTENCE_UNREADABLE
     assert fields_of(team_server, "carer", carer) == {
         "id": carer, "first_name": "Alexa", "last_name": "Smith", "household_id": house,
         "worker_id": m.worker_id}
     # the same record again under another change id merged into it, as a field change
     assert fields_of(team_server, "plan_action", plan)["what"] == "Call the school"
     assert fields_of(team_server, "carer", gone) == {} and fields_of(team_server, "contact", other) == {}
-    # owners: the household and what hangs from it belong to the carer who lives there
+    # owners: the household and what hangs from it belong to the first carer who lives there
     assert owner_of(team_server, "household", house) == carer
+    assert owner_of(team_server, "carer", sibling) == sibling
     assert owner_of(team_server, "cared_for", cared) == carer
     assert owner_of(team_server, "plan_action", plan) == carer
-    assert count(team_server, change_outcome, change_outcome.c.change_id.in_([c["id"] for c in batch])) == 10
+    assert count(team_server, change_outcome, change_outcome.c.change_id.in_([c["id"] for c in batch])) == 11
 
     # the log in the order the laptop sent the changes (another laptop applies them in that order)
     seen = [(c["entity"], c["record_id"], c["field"]) for c in pull_all(team_server, team_server.enrol(
-        "Second manager", manager=True)) if c["record_id"] in {house, carer, cared, plan}]
-    assert seen == [("household", house, "*"), ("carer", carer, "*"), ("cared_for", cared, "*"),
+        "Second manager", manager=True)) if c["record_id"] in {house, carer, sibling, cared, plan}]
+    assert seen == [("household", house, "*"), ("carer", carer, "*"), ("carer", sibling, "*"),
+                    ("cared_for", cared, "*"),
                     ("plan_action", plan, "*"), ("carer", carer, "first_name"),
                     ("plan_action", plan, "what"), ("carer", carer, "last_name")]
 

@@ -301,13 +301,15 @@ def _record(conn: sa.Connection, entity: str, record_id: str, *,
             lock: bool = False) -> Mapping[Any, Any] | None:
     batch = _batch(conn)
     if batch is not None:
+        if record_id in batch.known and (entity, record_id) not in batch.existing:
+            return None  # not on the server when the batch began, nor made by it since
+        if batch.claims:
+            _write_new(conn)  # households to give first: the row read below is true
         held = batch.new.row(entity, record_id)
         if held is not None and not lock:
             return held  # made by this batch, not written yet: the row it will be
         if held is not None:
-            batch.new.flush(conn)  # written before it is locked
-        elif record_id in batch.known and (entity, record_id) not in batch.existing:
-            return None  # not on the server when the batch began, nor made by it since
+            _write_new(conn)  # written before it is locked
     q = sa.select(record).where(record.c.entity == entity, record.c.record_id == record_id)
     if lock:
         q = q.with_for_update()
@@ -338,6 +340,8 @@ class _Batch:
     owners: dict[tuple[str, str], str | None] = field_(default_factory=dict)
     #: the new records this batch accepted and has not written yet
     new: NewRecords = field_(default_factory=NewRecords)
+    #: households new carers of the batch claimed, not given yet (the first claim wins)
+    claims: dict[tuple[str, str], str] = field_(default_factory=dict)
 
 
 def _batch(conn: sa.Connection) -> _Batch | None:
@@ -386,10 +390,16 @@ def _open_batch(conn: sa.Connection, changes: list[p.Change]) -> _Batch:
 
 
 def _write_new(conn: sa.Connection) -> None:
-    """Write the batch's held new records: the database is true again for what follows."""
+    """Write the batch's held new records, then give the households they claimed: the database
+    is true again for what follows."""
     batch = _batch(conn)
-    if batch is not None:
-        batch.new.flush(conn)
+    if batch is None:
+        return
+    batch.new.flush(conn)
+    if batch.claims:
+        claims, batch.claims = batch.claims, {}
+        batch.owners.clear()  # owners change below: read from the table again
+        _give_households(conn, claims)
 
 
 def _close_batch(conn: sa.Connection) -> None:
@@ -428,6 +438,8 @@ def _owner_of_new(conn: sa.Connection, entity: str, rid: str, values: dict[str, 
         owner = values["carer_id"] if isinstance(values["carer_id"], str) else None
     elif parent and parent_id:
         batch = _batch(conn)
+        if batch is not None and batch.claims:
+            _write_new(conn)  # households to give first: the parent's owner may be one
         if batch is not None and (parent[0], parent_id) in batch.owners:
             owner = batch.owners[(parent[0], parent_id)]
         else:
@@ -508,6 +520,38 @@ def _set_owner(conn: sa.Connection, entity: str, record_id: str, carer_id: str |
         UPDATE record r SET carer_id = :c FROM tree
         WHERE r.entity = tree.entity AND r.record_id = tree.record_id {cond}"""),
         {"e": entity, "r": record_id, "c": carer_id})
+
+
+def _claim_household(conn: sa.Connection, household_id: str, carer_id: str) -> None:
+    """A new carer's household, and what hangs from it, becomes theirs if it has no owner yet.
+
+    In a batch, a household already there (on the server or made by the batch) is given at the
+    batch's next write (``_write_new``), with the others claimed meanwhile: every read of a
+    record or an owner writes first, and a record made meanwhile below it reads its owner from
+    it, so the order is as if each were given at once. A household not there yet is given at
+    once (as before: its records pushed earlier hang from it already)."""
+    batch = _batch(conn)
+    if batch is None or ("household", household_id) not in batch.existing:
+        _set_owner(conn, "household", household_id, carer_id, only_unowned=True)
+    else:
+        batch.claims.setdefault(("household", household_id), carer_id)
+
+
+def _give_households(conn: sa.Connection, claims: dict[tuple[str, str], str]) -> None:
+    """``_set_owner(..., only_unowned=True)`` for many households in one statement (their trees
+    are apart: a record hangs from one household at most)."""
+    rows = [{"e": e, "r": r, "c": c} for (e, r), c in claims.items()]
+    conn.execute(sa.text("""
+        WITH RECURSIVE tree(entity, record_id, carer_id) AS (
+            SELECT x.e, x.r, x.c
+            FROM json_to_recordset(CAST(:rows AS JSON)) AS x(e TEXT, r VARCHAR(32), c VARCHAR(32))
+            UNION
+            SELECT c.entity, c.record_id, t.carer_id FROM record c JOIN tree t
+              ON c.parent_entity = t.entity AND c.parent_id = t.record_id
+        )
+        UPDATE record r SET carer_id = tree.carer_id FROM tree
+        WHERE r.entity = tree.entity AND r.record_id = tree.record_id AND r.carer_id IS NULL"""),
+        {"rows": json.dumps(rows)})
 
 
 def _fields(conn: sa.Connection, entity: str, record_id: str) -> dict[str, Any]:
@@ -619,7 +663,7 @@ def _new_record(conn: sa.Connection, caller: Caller, ch: p.Change) -> p.ChangeOu
         batch.known.add(rid)
         batch.owners[(entity, rid)] = owner
     if entity == "carer" and isinstance(values.get("household_id"), str):
-        _set_owner(conn, "household", values["household_id"], rid, only_unowned=True)
+        _claim_household(conn, values["household_id"], rid)
     return _outcome(conn, caller, ch, "applied", rev=1)
 
 
