@@ -72,6 +72,7 @@ record = sa.Table(
     sa.Column("parent_id", sa.String(32)),
     sa.Column("deleted_at", TS),
     sa.Index("ix_record_parent", "parent_entity", "parent_id"),
+    sa.Index("ix_record_record_id", "record_id"),  # a push batch reads by id alone (migration 0004)
 )
 
 field = sa.Table(
@@ -138,6 +139,7 @@ tombstone = sa.Table(
     sa.Column("entity", sa.Text, primary_key=True),
     sa.Column("record_id", sa.String(32), primary_key=True),
     sa.Column("erased_at", TS, nullable=False),
+    sa.Index("ix_tombstone_record_id", "record_id"),  # as record's (migration 0004)
 )
 
 #: A carer's case moved from one worker to another at log position ``seq``: the old worker drops it.

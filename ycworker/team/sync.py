@@ -122,7 +122,11 @@ def table_of(entity: str) -> sa.Table | None:
 # -- push ------------------------------------------------------------------------------------
 
 
-def _change_body(row: TeamChange) -> protocol.Change:
+_CHANGE: sa.Table = TeamChange.__table__  # type: ignore[attr-defined]
+_REVISION: sa.Table = TeamRevision.__table__  # type: ignore[attr-defined]
+
+
+def _change_body(row: Any) -> protocol.Change:
     made = row.made_at if row.made_at.tzinfo else row.made_at.replace(tzinfo=UTC)
     return protocol.Change(id=row.id, entity=row.entity, record_id=row.record_id, field=row.field,
                            value=row.value, base_value=row.base_value, base_rev=row.base_rev, made_at=made)
@@ -135,17 +139,19 @@ def _next_batch(store: Store) -> tuple[list[protocol.Change], int]:
     an edit made here while they were on their way is rebased on their outcome before it is sent
     (``_rebase_later_edits``), so it never meets them in one batch as a conflict with itself."""
     with store.write() as session:
-        resend = session.exec(select(sa.func.count()).select_from(TeamChange)
-                              .where(TeamChange.status == "sending")).one()
-        status = ("sending",) if resend else PENDING
-        rows = session.exec(select(TeamChange).where(col(TeamChange.status).in_(status))
+        conn = session.connection()
+        resend = conn.execute(sa.select(sa.func.count()).select_from(_CHANGE)
+                              .where(_CHANGE.c.status == "sending")).scalar_one()
+        # one status at a time (none is sending when none is resent): the status index gives
+        # its rows in rowid order, so the first MAX_BATCH are read and no more
+        status = "sending" if resend else "waiting"
+        rows = conn.execute(sa.select(_CHANGE).where(_CHANGE.c.status == status)
                             .order_by(sa.text("team_change.rowid")).limit(protocol.MAX_BATCH)).all()
-        waiting = session.exec(select(sa.func.count()).select_from(TeamChange)
-                               .where(col(TeamChange.status).in_(PENDING))).one()
-        for row in rows:
-            if row.status != "sending":
-                row.status = "sending"
-                session.add(row)
+        waiting = conn.execute(sa.select(sa.func.count()).select_from(_CHANGE)
+                               .where(_CHANGE.c.status.in_(PENDING))).scalar_one()
+        marks = [r.id for r in rows if r.status != "sending"]
+        for i in range(0, len(marks), 500):  # one statement, not one a change
+            conn.execute(_CHANGE.update().where(_CHANGE.c.id.in_(marks[i:i + 500])).values(status="sending"))
         return [_change_body(r) for r in rows], int(waiting) - len(rows)
 
 
@@ -167,7 +173,7 @@ def _store_conflict(session: Session, info: protocol.ConflictInfo) -> bool:
     return True
 
 
-def _rebase_later_edits(session: Session, applied: TeamChange, rev: int | None) -> None:
+def _rebase_later_edits(session: Session, applied: Any, rev: int | None) -> None:
     """Edits made here while ``applied`` was on its way were made on top of it: they are based on
     the revision it got, or the server would take them for a conflict with this laptop's own edit.
 
@@ -192,27 +198,23 @@ def _rebase_later_edits(session: Session, applied: TeamChange, rev: int | None) 
 def _write_outcomes(store: Store, outcomes: list[protocol.ChangeOutcome], result: SyncResult) -> None:
     """A batch's outcomes in one transaction. Its changes, and which of its records have edits
     waiting behind them, are read in a few queries (not three a change: a first push is tens of
-    thousands); its revisions are written in one statement."""
+    thousands); their new statuses and its revisions are written in a statement each."""
     with store.write() as session:
+        conn = session.connection()
         ids = [o.id for o in outcomes]
-        rows: dict[str, TeamChange] = {}
+        rows: dict[str, Any] = {}
         for i in range(0, len(ids), 500):
-            rows.update((r.id, r) for r in session.exec(
-                select(TeamChange).where(col(TeamChange.id).in_(ids[i:i + 500]))).all())
-        record_ids = sorted({r.record_id for r in rows.values()})
-        behind: set[tuple[str, str]] = set()
-        for i in range(0, len(record_ids), 500):
-            behind.update((e, r) for e, r in session.exec(
-                select(TeamChange.entity, TeamChange.record_id).where(
-                    TeamChange.status == "waiting",
-                    col(TeamChange.record_id).in_(record_ids[i:i + 500]))).all())
+            rows.update((r.id, r) for r in conn.execute(
+                sa.select(_CHANGE.c.id, _CHANGE.c.entity, _CHANGE.c.record_id, _CHANGE.c.field,
+                          _CHANGE.c.status).where(_CHANGE.c.id.in_(ids[i:i + 500]))))
+        behind = _waiting_behind(conn, {(r.entity, r.record_id) for r in rows.values()})
         page = _Page()
+        settled: list[dict[str, Any]] = []
         for outcome in outcomes:
             row = rows.get(outcome.id)
             if row is None or row.status not in PENDING:
                 continue
-            row.status = outcome.outcome
-            row.settled_at = now()
+            reason = None
             if outcome.outcome == "applied":
                 result.pushed += 1
                 if outbox.is_synced(row.entity):
@@ -226,9 +228,39 @@ def _write_outcomes(store: Store, outcomes: list[protocol.ChangeOutcome], result
                     _store_conflict(session, outcome.conflict)
             else:
                 result.refused += 1
-                row.reason = outcome.reason or "The team server did not keep this change."
-            session.add(row)
+                reason = outcome.reason or "The team server did not keep this change."
+            settled.append({"change_id": row.id, "outcome": outcome.outcome, "why": reason, "at": now()})
+        _write_statuses(session, settled)
         _write_revisions(session, page)
+
+
+def _waiting_behind(conn: sa.Connection, records: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which of ``records`` have a change still waiting here, a table at a time (the queue's
+    (entity, record_id, field, status) index: not every waiting row read for each batch)."""
+    by_entity: dict[str, list[str]] = {}
+    for entity, record_id in sorted(records):
+        by_entity.setdefault(entity, []).append(record_id)
+    behind: set[tuple[str, str]] = set()
+    for entity, ids in by_entity.items():
+        for i in range(0, len(ids), 500):
+            behind.update((entity, r) for r in conn.execute(
+                sa.select(_CHANGE.c.record_id).where(
+                    _CHANGE.c.entity == entity, _CHANGE.c.record_id.in_(ids[i:i + 500]),
+                    _CHANGE.c.status == "waiting")).scalars())
+    return behind
+
+
+def _write_statuses(session: Session, settled: list[dict[str, Any]]) -> None:
+    """The changes' outcomes (status, when, and a refusal's reason) in one statement."""
+    if not settled:
+        return
+    session.flush()  # the rebased edits first
+    session.connection().execute(
+        _CHANGE.update().where(_CHANGE.c.id == sa.bindparam("change_id")).values(
+            status=sa.bindparam("outcome", type_=_CHANGE.c.status.type),
+            settled_at=sa.bindparam("at", type_=_CHANGE.c.settled_at.type),
+            reason=sa.func.coalesce(sa.bindparam("why", type_=_CHANGE.c.reason.type), _CHANGE.c.reason)),
+        settled)
 
 
 def push(store: Store, client: TeamClient, result: SyncResult, progress: Progress | None = None) -> None:
@@ -372,9 +404,7 @@ def apply_change(session: Session, change: protocol.PulledChange) -> bool:
         return False
     touched = False
     if change.field == NEW_RECORD:
-        raw = json.loads(change.value) if change.value else {}
-        values = {name: outbox.from_plain(table.c[name], v) for name, v in raw.items()
-                  if name in table.c and name != "id" and name not in pending}
+        values = _record_values(table, change, pending)
         # (not an upsert: SQLite fires BEFORE INSERT triggers, the search index's, before the
         # conflict is seen)
         if _row_exists(conn, table, change.record_id):
@@ -387,11 +417,90 @@ def apply_change(session: Session, change: protocol.PulledChange) -> bool:
         done = conn.execute(table.update().where(table.c.id == change.record_id)
                             .values({change.field: outbox.decode(table.c[change.field], change.value)}))
         touched = done.rowcount > 0
+    _note_revision(session, page, change)
+    return touched
+
+
+def _note_revision(session: Session, page: _Page | None, change: protocol.PulledChange) -> None:
     if page is not None:
         key = (change.entity, change.record_id)
         page.revisions[key] = max(change.rev, page.revisions.get(key, change.rev))
     else:
         _set_revision(session, change.entity, change.record_id, change.rev)
+
+
+def _record_values(table: sa.Table, change: protocol.PulledChange, pending: set[str]) -> dict[str, Any]:
+    """A pulled whole record's column values, but its id and the fields waiting here."""
+    raw = json.loads(change.value) if change.value else {}
+    return {name: outbox.from_plain(table.c[name], v) for name, v in raw.items()
+            if name in table.c and name != "id" and name not in pending}
+
+
+def apply_new_records(session: Session, changes: list[protocol.PulledChange]) -> int:
+    """A run of whole records (``"*"``), each of a different record, onto this laptop: as
+    ``apply_change`` would one by one, but the records this laptop lacks are inserted with one
+    statement per table (an executemany: SQLite's triggers still fire for each row) after one
+    read of which it has. A record's first revision (its creation) that this laptop already holds
+    a revision of is its own new record coming back after its push (or one pulled before): it
+    has it, and later changes come after it in the log, so it is passed over. Returns how many it
+    touched."""
+    conn = session.connection()
+    page = _page(session)
+    touched = 0
+    by_entity: dict[str, list[protocol.PulledChange]] = {}
+    for change in changes:
+        by_entity.setdefault(change.entity, []).append(change)
+    for entity, group in by_entity.items():
+        table = table_of(entity)
+        if table is None or "id" not in table.c:
+            continue
+        ids = [c.record_id for c in group]
+        have: set[str] = set()
+        held: set[str] = set()
+        for i in range(0, len(ids), 500):
+            have.update(conn.execute(sa.select(table.c.id).where(table.c.id.in_(ids[i:i + 500]))).scalars())
+            held.update(conn.execute(sa.select(_REVISION.c.record_id).where(
+                _REVISION.c.entity == entity, _REVISION.c.record_id.in_(ids[i:i + 500]))).scalars())
+        inserts: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for change in group:
+            if change.rev == 1 and change.record_id in held:
+                continue
+            pending = _pending_fields(conn, entity, change.record_id, page)
+            if NEW_RECORD in pending:  # made here and not yet accepted: the push decides
+                continue
+            values = _record_values(table, change, pending)
+            if change.record_id in have:
+                if values:
+                    conn.execute(table.update().where(table.c.id == change.record_id).values(**values))
+            else:
+                row = {"id": change.record_id, **values}
+                inserts.setdefault(tuple(sorted(row)), []).append(row)
+            touched += 1
+            _note_revision(session, page, change)
+        for rows in inserts.values():
+            conn.execute(table.insert(), rows)
+    return touched
+
+
+def apply_changes(session: Session, changes: list[protocol.PulledChange]) -> int:
+    """A page's changes in order; each run of whole records of different records goes to
+    ``apply_new_records`` together. Returns how many touched a record."""
+    touched = 0
+    run: list[protocol.PulledChange] = []
+    keys: set[tuple[str, str]] = set()
+    for change in changes:
+        key = (change.entity, change.record_id)
+        if change.field == NEW_RECORD and key not in keys:
+            run.append(change)
+            keys.add(key)
+            continue
+        touched += apply_new_records(session, run) if run else 0
+        run, keys = [], set()
+        if change.field == NEW_RECORD:  # the same record again: a run of its own
+            run, keys = [change], {key}
+        elif apply_change(session, change):
+            touched += 1
+    touched += apply_new_records(session, run) if run else 0
     return touched
 
 
@@ -500,9 +609,7 @@ def apply_page(store: Store, page: protocol.PullResponse, result: SyncResult) ->
         apply_workers(session, page.workers)
         reads = session.info[_PAGE] = _Page()
         try:
-            for change in page.changes:
-                if apply_change(session, change):
-                    result.pulled += 1
+            result.pulled += apply_changes(session, page.changes)
             _write_revisions(session, reads)
         finally:
             session.info.pop(_PAGE, None)

@@ -12,7 +12,7 @@ import hashlib
 import json
 import secrets
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as field_
 from datetime import UTC, datetime, timedelta
@@ -36,6 +36,7 @@ from db.server.tables import (
     worker,
 )
 from ycworker.team import protocol as p
+from ycworker.team.server.bulk import NewRecord, NewRecords
 from ycworker.team.server.errors import AdminRefused, Forbidden, NotFound, Unauthorised
 
 NEW_RECORD = "*"
@@ -296,10 +297,19 @@ def _log(conn: sa.Connection, entity: str, record_id: str, fname: str, value: st
     return int(seq)
 
 
-def _record(conn: sa.Connection, entity: str, record_id: str, *, lock: bool = False) -> sa.RowMapping | None:
+def _record(conn: sa.Connection, entity: str, record_id: str, *,
+            lock: bool = False) -> Mapping[Any, Any] | None:
     batch = _batch(conn)
-    if batch is not None and record_id in batch.known and (entity, record_id) not in batch.existing:
-        return None  # not on the server when the batch began, nor made by it since
+    if batch is not None:
+        if record_id in batch.known and (entity, record_id) not in batch.existing:
+            return None  # not on the server when the batch began, nor made by it since
+        if batch.claims:
+            _write_new(conn)  # households to give first: the row read below is true
+        held = batch.new.row(entity, record_id)
+        if held is not None and not lock:
+            return held  # made by this batch, not written yet: the row it will be
+        if held is not None:
+            _write_new(conn)  # written before it is locked
     q = sa.select(record).where(record.c.entity == entity, record.c.record_id == record_id)
     if lock:
         q = q.with_for_update()
@@ -309,8 +319,10 @@ def _record(conn: sa.Connection, entity: str, record_id: str, *, lock: bool = Fa
 # -- what one push batch reads once -----------------------------------------------------------
 # A first push is tens of thousands of new records; its cost was PostgreSQL round trips (about
 # eight a record). A batch now reads its stored outcomes, its tombstones and which of its records
-# exist in three queries, and writes its outcomes in one statement at the end; every rule is the
-# same (the caches are kept true as the batch writes: a record made, a person erased).
+# exist in three queries, writes its new records together (``bulk.NewRecords``: flushed before
+# any other kind of change, before a held record is locked or given an owner, and at the end)
+# and its outcomes in one statement at the end; every rule is the same (the caches are kept true
+# as the batch writes: a record made, a person erased).
 
 _BATCH = "ycw_push_batch"
 
@@ -324,19 +336,30 @@ class _Batch:
     outcomes: list[dict[str, Any]]
     #: (entity, id) read from the tombstones during the batch and found not erased
     tombs_read: set[tuple[str, str]] = field_(default_factory=set)
-    #: the owning carer of each record this batch made
+    #: the owning carer of the records the batch found at its start or made (until owners change)
     owners: dict[tuple[str, str], str | None] = field_(default_factory=dict)
+    #: the new records this batch accepted and has not written yet
+    new: NewRecords = field_(default_factory=NewRecords)
+    #: households new carers of the batch claimed, not given yet (the first claim wins)
+    claims: dict[tuple[str, str], str] = field_(default_factory=dict)
 
 
 def _batch(conn: sa.Connection) -> _Batch | None:
     return conn.info.get(_BATCH)
 
 
+def _among(ids: Iterable[str]) -> sa.Select[Any]:
+    """Ids for ``column.in_(...)`` as one JSON text: one parameter, not one an id (a batch's
+    first reads name a thousand ids)."""
+    return sa.select(sa.func.json_array_elements_text(sa.cast(sa.literal(json.dumps(list(ids))), sa.JSON)))
+
+
 def _open_batch(conn: sa.Connection, changes: list[p.Change]) -> _Batch:
     ids = [c.id for c in changes]
     rids = sorted({c.record_id for c in changes})
     stored: dict[str, p.ChangeOutcome] = {}
-    for row in conn.execute(sa.select(change_outcome).where(change_outcome.c.change_id.in_(ids))).mappings():
+    for row in conn.execute(sa.select(change_outcome).where(change_outcome.c.change_id.in_(_among(ids)))
+                            ).mappings():
         stored[row["change_id"]] = p.ChangeOutcome(
             id=row["change_id"], outcome=row["outcome"], rev=row["rev"], reason=row["reason"],
             conflict=_conflict_info(conn, row["conflict_id"]))
@@ -353,18 +376,39 @@ def _open_batch(conn: sa.Connection, changes: list[p.Change]) -> _Batch:
                               if isinstance(v, str) and (k == "carer_id" or k.endswith("_id")))
     known = sorted(linked)
     tombs = {(e, r) for e, r in conn.execute(sa.select(tombstone.c.entity, tombstone.c.record_id)
-                                            .where(tombstone.c.record_id.in_(known)))}
-    existing = {(e, r) for e, r in conn.execute(sa.select(record.c.entity, record.c.record_id)
-                                               .where(record.c.record_id.in_(known)))}
-    batch = _Batch(stored, set(known), tombs, existing, [])
+                                            .where(tombstone.c.record_id.in_(_among(known))))}
+    owners = {(e, r): c for e, r, c in conn.execute(sa.select(
+        record.c.entity, record.c.record_id, record.c.carer_id).where(record.c.record_id.in_(_among(known))))}
+    # the carers owning them (a new child's owner, whose erasure refuses it): erased or not
+    carers = sorted({c for c in owners.values() if c is not None and c not in linked})
+    tombs |= {("carer", r) for r in conn.execute(sa.select(tombstone.c.record_id).where(
+        tombstone.c.entity == "carer", tombstone.c.record_id.in_(_among(carers)))).scalars()}
+    batch = _Batch(stored, set(known), tombs, set(owners), [], owners=owners,
+                   tombs_read={("carer", c) for c in carers} - tombs)
     conn.info[_BATCH] = batch
     return batch
 
 
+def _write_new(conn: sa.Connection) -> None:
+    """Write the batch's held new records, then give the households they claimed: the database
+    is true again for what follows."""
+    batch = _batch(conn)
+    if batch is None:
+        return
+    batch.new.flush(conn)
+    if batch.claims:
+        claims, batch.claims = batch.claims, {}
+        batch.owners.clear()  # owners change below: read from the table again
+        _give_households(conn, claims)
+
+
 def _close_batch(conn: sa.Connection) -> None:
+    _write_new(conn)
     batch = conn.info.pop(_BATCH, None)
-    if batch is not None and batch.outcomes:
-        conn.execute(change_outcome.insert(), batch.outcomes)
+    if batch is not None and batch.outcomes:  # one statement, the rows as one JSON text
+        conn.execute(sa.text("INSERT INTO change_outcome SELECT * FROM json_populate_recordset("
+                             "CAST(NULL AS change_outcome), CAST(:rows AS JSON))"),
+                     {"rows": json.dumps(batch.outcomes, default=datetime.isoformat)})
 
 
 def _erased(conn: sa.Connection, pairs: Iterable[tuple[str, str | None]]) -> bool:
@@ -394,6 +438,8 @@ def _owner_of_new(conn: sa.Connection, entity: str, rid: str, values: dict[str, 
         owner = values["carer_id"] if isinstance(values["carer_id"], str) else None
     elif parent and parent_id:
         batch = _batch(conn)
+        if batch is not None and batch.claims:
+            _write_new(conn)  # households to give first: the parent's owner may be one
         if batch is not None and (parent[0], parent_id) in batch.owners:
             owner = batch.owners[(parent[0], parent_id)]
         else:
@@ -459,6 +505,7 @@ def _out_of_scope(conn: sa.Connection, caller: Caller, ch: p.Change) -> str | No
 def _set_owner(conn: sa.Connection, entity: str, record_id: str, carer_id: str | None, *,
                only_unowned: bool) -> None:
     """Give a record and everything below it (by parent links) the owning carer ``carer_id``."""
+    _write_new(conn)  # the tree walked below includes the records this batch made
     batch = _batch(conn)
     if batch is not None:
         batch.owners.clear()  # owners change below: read from the table again
@@ -475,13 +522,45 @@ def _set_owner(conn: sa.Connection, entity: str, record_id: str, carer_id: str |
         {"e": entity, "r": record_id, "c": carer_id})
 
 
+def _claim_household(conn: sa.Connection, household_id: str, carer_id: str) -> None:
+    """A new carer's household, and what hangs from it, becomes theirs if it has no owner yet.
+
+    In a batch, a household already there (on the server or made by the batch) is given at the
+    batch's next write (``_write_new``), with the others claimed meanwhile: every read of a
+    record or an owner writes first, and a record made meanwhile below it reads its owner from
+    it, so the order is as if each were given at once. A household not there yet is given at
+    once (as before: its records pushed earlier hang from it already)."""
+    batch = _batch(conn)
+    if batch is None or ("household", household_id) not in batch.existing:
+        _set_owner(conn, "household", household_id, carer_id, only_unowned=True)
+    else:
+        batch.claims.setdefault(("household", household_id), carer_id)
+
+
+def _give_households(conn: sa.Connection, claims: dict[tuple[str, str], str]) -> None:
+    """``_set_owner(..., only_unowned=True)`` for many households in one statement (their trees
+    are apart: a record hangs from one household at most)."""
+    rows = [{"e": e, "r": r, "c": c} for (e, r), c in claims.items()]
+    conn.execute(sa.text("""
+        WITH RECURSIVE tree(entity, record_id, carer_id) AS (
+            SELECT x.e, x.r, x.c
+            FROM json_to_recordset(CAST(:rows AS JSON)) AS x(e TEXT, r VARCHAR(32), c VARCHAR(32))
+            UNION
+            SELECT c.entity, c.record_id, t.carer_id FROM record c JOIN tree t
+              ON c.parent_entity = t.entity AND c.parent_id = t.record_id
+        )
+        UPDATE record r SET carer_id = tree.carer_id FROM tree
+        WHERE r.entity = tree.entity AND r.record_id = tree.record_id AND r.carer_id IS NULL"""),
+        {"rows": json.dumps(rows)})
+
+
 def _fields(conn: sa.Connection, entity: str, record_id: str) -> dict[str, Any]:
     rows = conn.execute(sa.select(field.c.field, field.c.value).where(
         field.c.entity == entity, field.c.record_id == record_id)).all()
     return {f: (json.loads(v) if v is not None else None) for f, v in rows}
 
 
-def _after_field(conn: sa.Connection, rec: sa.RowMapping, fname: str, value: str | None, seq: int,
+def _after_field(conn: sa.Connection, rec: Mapping[Any, Any], fname: str, value: str | None, seq: int,
                  by: str | None) -> None:
     """Scope bookkeeping after a field of ``rec`` changed (the change already logged at ``seq``)."""
     entity, rid = rec["entity"], rec["record_id"]
@@ -527,7 +606,7 @@ def _outcome(conn: sa.Connection, caller: Caller, ch: p.Change, outcome: str, *,
     return answer
 
 
-def _write_field(conn: sa.Connection, rec: sa.RowMapping, fname: str, value: str | None,
+def _write_field(conn: sa.Connection, rec: Mapping[Any, Any], fname: str, value: str | None,
                  by: str | None) -> int:
     """Apply one field's new value: the record's revision goes up by one; logged. Returns the rev."""
     rev = rec["rev"] + 1
@@ -570,30 +649,21 @@ def _new_record(conn: sa.Connection, caller: Caller, ch: p.Change) -> p.ChangeOu
                 rec = _record(conn, entity, rid)
                 assert rec is not None
         return _outcome(conn, caller, ch, "applied", rev=rev)
-    t = now()
+    holder = values.get("worker_id") if entity == "carer" else None
+    new = NewRecord(entity=entity, record_id=rid, values=values, owner=owner,
+                    holder=holder if isinstance(holder, str) else None,
+                    parent_entity=parent[0] if parent else None, parent_id=parent_id,
+                    by=caller.worker_id, at=now())
     batch = _batch(conn)
-    if batch is not None:
+    if batch is None:
+        NewRecords.write(conn, [new])
+    else:  # held, and written with the batch's other new records
+        batch.new.add(new)
         batch.existing.add((entity, rid))
         batch.known.add(rid)
         batch.owners[(entity, rid)] = owner
-    # the record, its fields and its log row in ONE round trip (data-modifying CTEs)
-    holder = values.get("worker_id") if entity == "carer" else None
-    conn.execute(sa.text("""
-        WITH r AS (
-            INSERT INTO record (entity, record_id, rev, carer_id, worker_id, parent_entity, parent_id)
-            VALUES (:e, :r, 1, :owner, :holder, :pe, :pid)),
-        f AS (
-            INSERT INTO field (entity, record_id, field, value, rev, changed_by, changed_at)
-            SELECT :e, :r, u.k, u.v, 1, :by, :t
-            FROM unnest(CAST(:keys AS TEXT[]), CAST(:vals AS TEXT[])) AS u(k, v))
-        INSERT INTO change_log (entity, record_id, field, value, rev, by, at, carer_id)
-        VALUES (:e, :r, :star, :whole, 1, :by, :t, :owner)"""),
-        {"e": entity, "r": rid, "owner": owner, "holder": holder if isinstance(holder, str) else None,
-         "pe": parent[0] if parent else None, "pid": parent_id, "by": caller.worker_id, "t": t,
-         "keys": list(values), "vals": [_dumps(v) for v in values.values()], "star": NEW_RECORD,
-         "whole": _dumps(values)})
     if entity == "carer" and isinstance(values.get("household_id"), str):
-        _set_owner(conn, "household", values["household_id"], rid, only_unowned=True)
+        _claim_household(conn, values["household_id"], rid)
     return _outcome(conn, caller, ch, "applied", rev=1)
 
 
@@ -678,6 +748,8 @@ def _apply(conn: sa.Connection, caller: Caller, ch: p.Change) -> p.ChangeOutcome
     stored = _stored(conn, ch.id)
     if stored is not None:
         return stored
+    if ch.field != NEW_RECORD:
+        _write_new(conn)  # the other kinds of change read and write the tables as they are
     if (refused := _out_of_scope(conn, caller, ch)) is not None:
         return _outcome(conn, caller, ch, "refused", reason=refused)
     if ch.field == NEW_RECORD:
@@ -723,13 +795,16 @@ def pull(engine: sa.Engine, caller: Caller, req: p.PullRequest) -> p.PullRespons
     with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn, conn.begin():
         head = conn.execute(sa.text("SELECT COALESCE(MAX(seq), 0) FROM change_log")).scalar_one()
         params["head"] = head
+        # a manager's device gets the whole log: a page is a range of it, no record read
+        scope = "" if manager else f"""
+            AND (l.field = 'erased' OR l.entity = ANY(:shared)
+                 OR (r.carer_id IS NULL AND NOT (l.entity = ANY(:private)))
+                 OR r.carer_id IN ({_MY_CARERS}))"""
+        join = "" if manager else "LEFT JOIN record r ON r.entity = l.entity AND r.record_id = l.record_id"
         rows = conn.execute(sa.text(f"""
             SELECT l.seq, l.entity, l.record_id, l.field, l.value, l.rev, l.by, l.at
-            FROM change_log l LEFT JOIN record r ON r.entity = l.entity AND r.record_id = l.record_id
-            WHERE l.seq > :cursor AND l.seq <= :head AND (
-                :manager OR l.field = 'erased' OR l.entity = ANY(:shared)
-                OR (r.carer_id IS NULL AND NOT (l.entity = ANY(:private)))
-                OR r.carer_id IN ({_MY_CARERS}))
+            FROM change_log l {join}
+            WHERE l.seq > :cursor AND l.seq <= :head {scope}
             ORDER BY l.seq LIMIT :n"""), params).mappings().all()
         more = len(rows) > req.limit
         rows = rows[:req.limit]
@@ -842,12 +917,14 @@ def _erase(conn: sa.Connection, carer_id: str) -> int:
     gone = {(e, r) for e, r in conn.execute(sa.select(record.c.entity, record.c.record_id).where(
         record.c.carer_id == carer_id))} | {("carer", carer_id)}
     t = now()
+    batch = _batch(conn)
+    if batch is not None:
+        batch.owners.clear()  # records go below: read from the table again
     for entity, rid in sorted(gone):
         for table in (field, change_log, conflict, record):
             conn.execute(table.delete().where(table.c.entity == entity, table.c.record_id == rid))
         conn.execute(pg_insert(tombstone).values(entity=entity, record_id=rid, erased_at=t)
                      .on_conflict_do_nothing())
-        batch = _batch(conn)
         if batch is not None:
             batch.tombs.add((entity, rid))
             batch.known.add(rid)
