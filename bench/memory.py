@@ -5,7 +5,8 @@
 Each run is a fresh interpreter (as a worker starts the app): the App unlocks with the passphrase
 given, settles at home (the background check after unlock done), then goes to every area in
 turn with its alt+letter key, waiting each time for the area's reads to finish and its screen to
-be painted; then it reads VmRSS (resident now) and VmHWM (the peak) from /proc/self/status. A bare
+be painted; then, the App settled (``TRIM_DELAY`` after the last change of area), it reads
+VmRSS (resident now) and VmHWM (the peak) from /proc/self/status. A bare
 Textual app's RSS is measured in the same runs, for the ratio. ``--trace`` also prints, for one
 run, where the Python objects still alive were allocated (tracemalloc: slower, and it costs
 memory itself, so its run is not one of the figures).
@@ -64,6 +65,7 @@ async def visit(db: str, trace: bool) -> dict:
                 raise RuntimeError(f"{area.title} did not settle within a minute")
             await pilot.pause(0.3)  # its last frame
             seen[area.mode if area.mode != "home" else "home again"] = status_mb()["VmRSS"]
+        await pilot.pause(getattr(app, "TRIM_DELAY", 2.0) + 1.0)  # the App settles (it trims the heap after a change)
         if trace:
             import gc
             import tracemalloc
