@@ -65,7 +65,7 @@ async def visit(db: str, trace: bool) -> dict:
                 raise RuntimeError(f"{area.title} did not settle within a minute")
             await pilot.pause(0.3)  # its last frame
             seen[area.mode if area.mode != "home" else "home again"] = status_mb()["VmRSS"]
-        await pilot.pause(getattr(app, "TRIM_DELAY", 2.0) + 1.0)  # the App settles (it trims the heap after a change)
+        await pilot.pause(app.TRIM_DELAY + 1.0)  # the App settles (it trims the heap after a change)
         if trace:
             import gc
             import tracemalloc
