@@ -22,6 +22,7 @@ from pathlib import Path
 from bench.common import PASSPHRASE, demo_db
 
 ROOT = Path(__file__).resolve().parent.parent
+HOME_GOAL_MS = 600  # issue 17
 
 
 def run_probe(*args: str) -> float:
@@ -48,10 +49,12 @@ def main() -> None:
         first.append(run_probe("ycworker", db))
         home.append(run_probe("ycworker-home", db))
     b, f, h = (statistics.median(x) for x in (bare, first, home))
-    print(f"carers: {args.carers:,}; runs: {args.runs}; headless, {os.cpu_count()} cores")
+    print(f"carers: {args.carers:,}; runs: {args.runs}; headless, {os.cpu_count()} cores; "
+          f"load average after: {Path('/proc/loadavg').read_text().split()[:3]}")
     print(f"bare Textual app, launch to first paint: median {b:.0f} ms (min {min(bare):.0f})")
     print(f"ycworker, launch to first paint:         median {f:.0f} ms (min {min(first):.0f})")
-    print(f"ycworker, launch to home with data:      median {h:.0f} ms (min {min(home):.0f})")
+    print(f"ycworker, launch to home with data:      median {h:.0f} ms (min {min(home):.0f}) "
+          f"(goal <= {HOME_GOAL_MS} ms on a quiet 2-core machine, key derivation included)")
     print(f"ratio first paint ycworker / bare: {f / b:.2f}x (goal <= 1.5x)")
     print(f"ratio usable home / bare first paint: {h / b:.2f}x")
 

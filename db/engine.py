@@ -44,14 +44,12 @@ from db.keys import (
     SALT_BYTES,
     derive_key,
     key_for_file,
-    last_worker,
     legacy_keys,
     read_salt,
-    record_id,
     remember_worker,
-    slot_id,
 )
 from db.keyslots import KdfCost
+from db.slot_unlock import SlotOpened, open_slot, unlock_slot
 from db.store import (
     BUSY_TIMEOUT_MS,
     QUIET_WAIT_MS,
@@ -92,7 +90,8 @@ def first_manager_name() -> str:
 def open_store(path: Path | str, passphrase: str, *, migrate: bool = True,
                on_wait: Callable[[], object] | None = None,
                wait_seconds: float | None = None, kdf: KdfCost | None = None,
-               name: str | None = None, sleep: Callable[[float], object] = time.sleep) -> Store:
+               name: str | None = None, sleep: Callable[[float], object] = time.sleep,
+               opened: SlotOpened | None = None) -> Store:
     """Unlock (or create) the database at ``path`` and bring its schema up to date.
 
     A new file: a random data key, ``<db>.keys`` with its first worker a manager (``name``, else
@@ -106,7 +105,9 @@ def open_store(path: Path | str, passphrase: str, *, migrate: bool = True,
     Before SQLite opens an existing file: ``identify`` (NotADatabase) and ``prove_key``
     (WrongPassphrase): neither changes a byte of the file, its -wal or its -shm. Before
     migrating an existing file, a backup copy is written beside it. A missing folder is made
-    0700; a new file is 0600. ``on_wait``/``wait_seconds``: see ``Store.waiting``.
+    0700; a new file is 0600. ``on_wait``/``wait_seconds``: see ``Store.waiting``. ``opened``: the
+    slot ``db.slot_unlock.open_slot`` already opened for this file (the key derivation is not
+    run again; ``ycworker.protection.unlocking`` runs it while the database code is imported).
     """
     path = Path(path).expanduser()
     identify(path)
@@ -121,7 +122,10 @@ def open_store(path: Path | str, passphrase: str, *, migrate: bool = True,
         return _create(path, passphrase, name or first_manager_name(), cost, migrate, warning,
                        on_wait, wait_seconds)
     if keyslots.keys_path(path).exists():
-        key, acting, failures = _unlock_slot(path, passphrase, sleep)
+        if opened is not None and opened.path == path:
+            key, acting, failures = opened.data_key, opened.acting, opened.failed_unlocks
+        else:
+            key, acting, failures = unlock_slot(path, passphrase, sleep)
         store = _open_engine(path, key.hex(), False, warning, on_wait, wait_seconds)
         store.acting, store.failed_unlocks = acting, failures
         remember_worker(path, acting[0])
@@ -129,43 +133,6 @@ def open_store(path: Path | str, passphrase: str, *, migrate: bool = True,
             _migrate(store)
         return store
     return _migrate_legacy(path, passphrase, salt, cost, migrate, warning, on_wait, wait_seconds, sleep)
-
-
-def _slot_error(exc: keyslots.KeySlotError) -> StoreError:
-    if isinstance(exc, keyslots.WrongPassphrase):
-        return WrongPassphrase("That passphrase does not open this database. Nothing was changed.")
-    return StoreError(str(exc))
-
-
-def _proves(path: Path) -> Callable[[bytes], bool]:
-    def attempt(key: bytes) -> bool:
-        try:
-            prove_key(path, key.hex())
-        except WrongPassphrase:
-            return False
-        return True
-    return attempt
-
-
-def _unlock_slot(path: Path, passphrase: str, sleep: Callable[[float], object]
-                 ) -> tuple[bytes, tuple[str, str, str], list[datetime]]:
-    attempts = Attempts(path)
-    delay = attempts.delay_before_attempt()
-    if delay > 0:
-        sleep(delay)
-    try:
-        keys = keyslots.KeySlotFile.load(path)
-        opened = keys.unlock(passphrase, try_key=_proves(path),
-                             prefer=[slot_id(w) for w in last_worker(path)])
-    except keyslots.WrongPassphrase:
-        attempts.record_failure()
-        raise WrongPassphrase("That passphrase does not open this database. Nothing was changed.") from None
-    except keyslots.KeySlotError as exc:
-        raise _slot_error(exc) from None
-    if opened.rekey_interrupted:
-        keys.settle(opened.data_key)
-    info = opened.slot
-    return opened.data_key, (record_id(info.worker_id), info.name, info.role), attempts.record_success()
 
 
 def _migrate(store: Store) -> None:
@@ -480,6 +447,8 @@ __all__ = [
     "fsync_file",
     "key_for_file",
     "open_store",
+    "open_slot",
+    "SlotOpened",
     "others_using",
     "private_umask",
     "rekey_raw",

@@ -24,6 +24,12 @@ SECTIONS = (
 )
 
 
+#: Lines shown in each list: the most urgent first. The service reads up to 2,000 allocations and
+#: assessments (to count the overdue exactly); laying out every one of them as an option cost the
+#: first paint of home 100-150 ms at 50,000 carers, for lines beyond what anyone scrolls to here.
+SHOWN = home.LIST_LIMIT
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
@@ -110,10 +116,12 @@ class HomeScreen(AreaScreen):
             if not items:
                 listing.add_option(Option("Nothing here today.", disabled=True))
                 continue
-            listing.add_options(
-                Option(f"{'! ' if i.overdue else ''}{i.title}: {i.detail}", id=f"{key}:{n}")
-                for n, i in enumerate(items)
-            )
+            options = [Option(f"{'! ' if i.overdue else ''}{i.title}: {i.detail}", id=f"{key}:{n}")
+                       for n, i in enumerate(items[:SHOWN])]
+            if len(items) > SHOWN:
+                options.append(Option(f"… and {len(items) - SHOWN:,} more: the caseload sorted by "
+                                      "deadline (f6) lists every one.", disabled=True))
+            listing.add_options(options)
             listing.highlighted = 0
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

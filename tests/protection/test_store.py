@@ -144,3 +144,37 @@ def test_opening_an_up_to_date_file_writes_no_backup(db_path):
     s.close()
     assert s.backup_path is None
     assert sorted(p.name for p in db_path.parent.iterdir() if p.suffix == ".db") == ["ycworker.db"]
+
+
+def test_the_quick_revision_check_agrees_with_alembic(tmp_path, store):
+    """The unlock asks "is the file up to date?" without Alembic: its answers are Alembic's."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from db.migrate import MIGRATIONS
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    assert head_revision() == ScriptDirectory.from_config(cfg).get_current_head()
+
+    with store.engine.connect() as conn:
+        assert current_revision(store) == MigrationContext.configure(conn).get_current_revision()
+    fresh = open_store(tmp_path / "fresh.db", PASSPHRASE, migrate=False)  # no migration has run
+    try:
+        assert current_revision(fresh) is None
+        upgrade_store(fresh, "0003")
+        assert current_revision(fresh) == "0003"
+    finally:
+        fresh.close()
+
+
+def test_an_unlock_of_an_up_to_date_file_does_not_import_alembic(db_path):
+    import subprocess
+    import sys
+
+    code = ("import sys; from db.engine import open_store; "
+            f"open_store({str(db_path)!r}, {PASSPHRASE!r}).close(); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert out.stdout.strip() == "[]", out.stderr

@@ -112,3 +112,28 @@ async def test_home_shows_the_returns_deadline_until_it_is_sealed(make_app, stor
         await settle(pilot)
         assert "Return for" not in screen_text(app)
         assert not line.display
+
+
+async def test_a_long_list_shows_the_most_urgent_and_says_how_many_more(make_app, store):
+    """More allocations due than home shows: the most overdue first, then one line with the rest."""
+    from textual.widgets import OptionList
+
+    from tests.conftest import settle, unlocked
+    from tests.helpers import factories as f
+
+    with store.write() as s:
+        for n in range(home.LIST_LIMIT + 7):
+            c = f.carer(s, "Waiting", f"Number{n:02d}")
+            f.referral(s, c.id, date(2026, 9, 1 + n % 28))
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await unlocked(pilot)
+        await settle(pilot)
+        listing = app.screen.query_one("#home-allocations", OptionList)
+        assert len(app.screen.day.allocations) == home.LIST_LIMIT + 7
+        assert listing.option_count == home.LIST_LIMIT + 1
+        last = listing.get_option_at_index(home.LIST_LIMIT)
+        assert last.disabled and str(last.prompt).startswith("… and 7 more")
+        first = listing.get_option_at_index(0)
+        assert first.id == "allocations:0" and "(T-" in str(first.prompt)
+        assert str(first.prompt).startswith("! Waiting ")  # 1 Sep: the most overdue comes first
