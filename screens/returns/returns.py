@@ -112,6 +112,7 @@ class ReturnsScreen(AreaScreen):
         self.delivery = DeliveryCounts(())
         self.can_serve = False  # a manager's laptop enrolled with a team: v builds from the server
         self.checked_ahead = False  # the export's check run while the figures are read (once)
+        self.released = False  # the counted return let go while another area is shown
         self.source = "laptop"  # or "server"
         self.served: team_return.ServedReturn | None = None
         self.casework = CaseworkCounts()
@@ -161,8 +162,18 @@ class ReturnsScreen(AreaScreen):
     def on_screen_resume(self) -> None:
         # back from a drill-down or a record: the figures may have changed (the server's return
         # changes only when it is built again: f5)
-        if self.report is not None and self.source == "laptop":
+        if (self.report is not None or self.released) and self.source == "laptop":
+            self.released = False
             self.action_refresh()
+
+    def on_screen_suspend(self) -> None:
+        """Left for another area or locked (not covered by a drill-down or a form of its own): the
+        counted return is let go (its rows are tens of MB at 50,000 carers) and counted again on
+        the way back, as coming back counts it again anyway."""
+        if self in self.app.screen_stack or self.source != "laptop" or self.report is None:
+            return
+        self.report, self.rows, self.released = None, [], True
+        self.query_one(ReturnsTable).clear()
 
     # -- counting ------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from datetime import date
 
-from tests.conftest import PASSPHRASE, on_screen, screen_text, settle
+from tests.conftest import PASSPHRASE, on_screen, screen_text, settle, until
 from tests.helpers.returns_screen import counted, go_to_row, open_returns, seed
 
 
@@ -262,3 +262,27 @@ async def test_export_shows_each_step_and_the_seconds_while_it_works(make_app, s
         await on_screen(pilot, "ReturnsScreen")
         await counted(pilot)
         assert "1 sealed return(s)" in screen_text(app)
+
+
+async def test_leaving_the_area_lets_the_counted_return_go_and_coming_back_counts_it_again(make_app, store):
+    seed(store)
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_returns(pilot)
+        returns_screen = app.screen
+        assert returns_screen.report is not None
+        await pilot.press("x")  # a form of its own on top: the return is kept
+        await on_screen(pilot, "ExportModal")
+        assert returns_screen.report is not None
+        await pilot.press("escape")
+        await on_screen(pilot, "ReturnsScreen")
+        await pilot.press("alt+c")  # another area: let go
+        await on_screen(pilot, "CaseloadScreen")
+        await until(pilot, lambda: returns_screen.report is None, lambda: "the return was kept")
+        assert returns_screen.rows == []
+        await pilot.press("alt+e")
+        await on_screen(pilot, "ReturnsScreen")
+        assert app.screen is returns_screen
+        await counted(pilot)
+        assert returns_screen.report is not None
+        assert "KPI 2 Allocated within 5 working days" in screen_text(app)
