@@ -170,9 +170,10 @@ class ReturnsScreen(AreaScreen):
         """Left for another area or locked (not covered by a drill-down or a form of its own): the
         counted return is let go (its rows are tens of MB at 50,000 carers) and counted again on
         the way back, as coming back counts it again anyway."""
-        if self in self.app.screen_stack or self.source != "laptop" or self.report is None:
+        if self in self.app.screen_stack or self.source != "laptop" or self.period is None:
             return
-        self.report, self.rows, self.released = None, [], True
+        self.asked += 1  # a count still running when the worker left is dropped when it arrives
+        self.report, self.rows, self.result, self.released = None, [], None, True
         self.query_one(ReturnsTable).clear()
 
     # -- counting ------------------------------------------------------------------------------
