@@ -149,3 +149,14 @@ case_move = sa.Table(
     sa.Column("carer_id", sa.String(32), nullable=False, index=True),
     sa.Column("from_worker_id", sa.String(32)),
 )
+
+#: A wrong enrolment code from a client address at ``at`` (epoch seconds): the brake on guessing
+#: codes outlives a restart of the server (migration 0005; rows older than the window are dropped).
+enrol_failure = sa.Table(
+    "enrol_failure", metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("address", sa.Text, nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+    sa.Index("ix_enrol_failure_address_at", "address", "at"),
+    sa.Index("ix_enrol_failure_at", "at"),
+)

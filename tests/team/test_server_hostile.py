@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
-from db.server.tables import change_log, change_outcome, device, field, record
+from db.server.tables import change_log, change_outcome, device, enrol_failure, field, record
 from ycworker.team.protocol import PROTOCOL, PROTOCOL_HEADER
 from ycworker.team.server import service
 from ycworker.team.server.app import MAX_BODY, EnrolLimiter, create_app
+from ycworker.team.server.enrol_limit import ENROL_FAILURES_PER_MINUTE, StoredEnrolLimiter
 
 
 def _nothing_written(server) -> None:
@@ -114,6 +115,77 @@ def test_the_limit_passes_with_its_window():
     assert limiter.blocked("a") == 60 and limiter.blocked("b") == 0
     now[0] += 61
     assert limiter.blocked("a") == 0
+
+
+def _five_wrong_codes(app) -> None:
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as client:
+        for i in range(ENROL_FAILURES_PER_MINUTE):
+            r = client.post("/v1/enrol", json={"code": f"AAAAA-BBBBB-CCCCC-DDDD{i}"},
+                            headers={PROTOCOL_HEADER: str(PROTOCOL)})
+            assert r.status_code == 401, r.text
+    app.state.engine.dispose()
+
+
+def test_the_brake_on_guessed_codes_outlives_a_restart_of_the_server(team_db_url, team_server):
+    from fastapi.testclient import TestClient
+
+    from db.server.migrate import make_engine
+
+    engine = make_engine(team_db_url)
+    _five_wrong_codes(create_app(team_db_url, enrol_limiter=StoredEnrolLimiter(engine, delay=0.001)))
+    engine.dispose()
+    restarted = create_app(team_db_url)  # a new process: nothing in memory
+    with TestClient(restarted) as client:
+        r = client.post("/v1/enrol", json={"code": team_server.manager_code},
+                        headers={PROTOCOL_HEADER: str(PROTOCOL)})
+    restarted.state.engine.dispose()
+    assert r.status_code == 429 and "Too many wrong enrolment codes" in r.json()["detail"]
+    with team_server.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(device)).scalar_one() == 0
+        kept = conn.execute(sa.select(enrol_failure.c.address)).scalars().all()
+    assert kept == ["testclient"] * ENROL_FAILURES_PER_MINUTE  # the address, never the codes tried
+
+
+def test_wrong_codes_older_than_the_window_are_let_go(team_db_url, team_server):
+    from db.server.migrate import make_engine
+
+    engine = make_engine(team_db_url)
+    limiter = StoredEnrolLimiter(engine, limit=2, window=60, delay=0.5)
+    limiter.clock = lambda: 1000.0
+    assert limiter.failed("a") == 0.5 and limiter.failed("a") == 1.0
+    assert limiter.blocked("a") == 60 and limiter.blocked("b") == 0
+    limiter.clock = lambda: 1061.0
+    assert limiter.blocked("a") == 0
+    assert limiter.failed("b") == 0.5  # a later wrong code clears the slate of every address
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(enrol_failure.c.address)).scalars().all() == ["b"]
+    engine.dispose()
+
+
+def test_a_server_one_schema_revision_behind_still_brakes_guessed_codes(team_postgres):
+    from fastapi.testclient import TestClient
+
+    from db.server.migrate import make_engine, upgrade
+
+    name = f"team_behind_{id(team_postgres) % 100000}_{datetime.now(UTC).microsecond}"
+    with team_postgres.admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    url = team_postgres.url(name)
+    engine = make_engine(url)
+    upgrade(engine, "0004")  # before enrol_failure: the wrong codes are kept in memory meanwhile
+    code = service.init_service(engine, "Northshire Young Carers")
+    app = create_app(url)
+    with TestClient(app) as client:
+        answers = [client.post("/v1/enrol", json={"code": f"AAAAA-BBBBB-CCCCC-DDDD{i}"},
+                               headers={PROTOCOL_HEADER: str(PROTOCOL)}).status_code
+                   for i in range(ENROL_FAILURES_PER_MINUTE)]
+        r = client.post("/v1/enrol", json={"code": code}, headers={PROTOCOL_HEADER: str(PROTOCOL)})
+    app.state.engine.dispose()
+    engine.dispose()
+    assert answers == [401] * ENROL_FAILURES_PER_MINUTE
+    assert r.status_code == 429, r.text
 
 
 def test_an_unexpected_failure_is_a_sentence_never_the_exception(team_db_url, team_server, monkeypatch):

@@ -16,8 +16,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-import time
-from collections import defaultdict, deque
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -33,15 +31,12 @@ from db.server.tables import device
 from ycworker.team import protocol as p
 from ycworker.team.server import service
 from ycworker.team.server import service_return as service_return_
+from ycworker.team.server.enrol_limit import EnrolLimiter, StoredEnrolLimiter
 from ycworker.team.server.errors import Refused
 
 log = logging.getLogger("ycworker.team.server")
 
 MAX_BODY = 8 * 1024 * 1024
-#: Wrong enrolment codes per client address per minute before 429.
-ENROL_FAILURES_PER_MINUTE = 5
-ENROL_WINDOW_SECONDS = 60.0
-
 M = TypeVar("M", bound=BaseModel)
 
 TOO_OLD = ("This version of ycworker is too old for the team server: upgrade it, then sync again "
@@ -83,34 +78,6 @@ DEVICE_REFUSALS = (400, 401, 413, 422, 426)
 class _Answer(Exception):
     def __init__(self, status: int, detail: str, headers: dict[str, str] | None = None) -> None:
         self.status, self.detail, self.headers = status, detail, headers
-
-
-class EnrolLimiter:
-    """Wrong enrolment codes, per client address: each one answered more slowly, and after
-    ``limit`` within ``window`` seconds the address gets 429 until the window has passed."""
-
-    def __init__(self, limit: int = ENROL_FAILURES_PER_MINUTE, window: float = ENROL_WINDOW_SECONDS,
-                 delay: float = 0.25, clock: Callable[[], float] = time.monotonic) -> None:
-        self.limit, self.window, self.delay, self.clock = limit, window, delay, clock
-        self.failures: dict[str, deque[float]] = defaultdict(deque)
-
-    def _recent(self, address: str) -> deque[float]:
-        q = self.failures[address]
-        cutoff = self.clock() - self.window
-        while q and q[0] <= cutoff:
-            q.popleft()
-        return q
-
-    def blocked(self, address: str) -> float:
-        """Seconds until this address may try again (0: it may)."""
-        q = self._recent(address)
-        return 0.0 if len(q) < self.limit else max(0.0, q[0] + self.window - self.clock())
-
-    def failed(self, address: str) -> float:
-        """Record a wrong code; the delay to answer it with (grows with each failure)."""
-        q = self._recent(address)
-        q.append(self.clock())
-        return min(self.delay * len(q), 3.0)
 
 
 def _sentence_for(error: ValidationError) -> str:
@@ -156,7 +123,7 @@ def create_app(database_url: str, *, enrol_limiter: EnrolLimiter | None = None,
     app = FastAPI(title="ycworker team server", version=str(speaks()), docs_url=None, redoc_url=None)
     engine = make_engine(database_url, pool_size=5, max_overflow=10)
     app.state.engine = engine
-    limiter = enrol_limiter or EnrolLimiter()
+    limiter = enrol_limiter or StoredEnrolLimiter(engine)
     app.state.enrol_limiter = limiter
 
     @app.exception_handler(_Answer)
@@ -297,14 +264,14 @@ def create_app(database_url: str, *, enrol_limiter: EnrolLimiter | None = None,
     async def enrol(request: Request) -> JSONResponse:
         _version(request)
         address = request.client.host if request.client else "unknown"
-        wait = limiter.blocked(address)
+        wait = await run_in_threadpool(limiter.blocked, address)
         if wait > 0:
             raise _Answer(429, TOO_MANY, {"Retry-After": str(int(wait) + 1)})
         req = await _body(request, p.EnrolRequest)
         try:
             return _json(await _call(service.enrol, req))
         except Refused:
-            await asyncio.sleep(limiter.failed(address))
+            await asyncio.sleep(await run_in_threadpool(limiter.failed, address))
             raise
 
     @_route("/v1/push", p.PushRequest, p.PushResponse)
