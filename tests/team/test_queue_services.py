@@ -436,7 +436,7 @@ CORE_WRITERS = {
     "ycworker/demo/__init__.py": "refused on an enrolled store",
     "ycworker/team/sync.py": "the sync client: pulled changes and drops, never queued",
     "ycworker/caseload/deadlines.py": "the stored deadline: derived, never synced (NOT_A_CHANGE)",
-    "ycworker/team/server/enrol_limit.py": "the team server's PostgreSQL (wrong enrolment codes), not a laptop",
+    "ycworker/team/server/enrol_limit.py": "the server's PostgreSQL (wrong enrolment codes), not a laptop",
 }
 
 
