@@ -11,12 +11,14 @@ import pytest
 from sqlmodel import select
 
 from db.keyslots import recovery_code
+from db.models.people import Carer
 from db.models.team import TeamChange
 from tests.conftest import PASSPHRASE
 from tests.helpers import factories
 from tests.helpers import team as t
 from ycworker.cli import main
 from ycworker.common import settings, team_removal
+from ycworker.common.errors import UserError
 from ycworker.protection import unlocking, workers
 from ycworker.team import enrol
 from ycworker.team import sync as team_sync
@@ -89,6 +91,26 @@ def test_a_new_join_to_the_same_service_unlocks_and_sends_what_waited(team_serve
         value = conn.execute(sa.select(field.c.value).where(
             field.c.entity == "carer", field.c.field == "first_name")).scalar()
     assert json.loads(value) == "Mira"
+
+
+def test_a_code_for_another_worker_is_refused_and_nothing_moves(team_server, removed):
+    assert team_sync.sync(removed, t.client_of(team_server, removed)).removed
+    with removed.read() as session:
+        ana = settings.get(session, team_sync.WORKER)
+    with pytest.raises(UserError) as refused:
+        enrol.join(removed, TeamClient(team_server.client), t.URL, team_server.invite("Ben"),
+                   passphrase=PASSPHRASE)
+    assert str(refused.value) == enrol.other_worker("Ana", "Ben")
+    with removed.read() as session:
+        assert session.exec(select(Carer)).one().worker_id == ana  # Ana's case stays Ana's
+        assert settings.get(session, team_sync.WORKER) == ana
+        assert team_removal.refusal(session) is not None  # still locked
+    assert removed.acting[1] == "Ana"
+    assert len(_pending(removed)) == 1  # her edit still waits
+    # the code made for Ana joins it again, and her edit reaches the server as hers
+    joined = enrol.join(removed, TeamClient(team_server.client), t.URL, team_server.invite("Ana"),
+                        passphrase=PASSPHRASE)
+    assert joined.worker_name == "Ana" and joined.first_sync.pushed == 1 and _pending(removed) == []
 
 
 def test_the_recovery_key_still_opens_and_takes_the_laptop_out_of_the_team(team_server, removed):

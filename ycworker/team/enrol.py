@@ -7,6 +7,10 @@ is not the server's, their records move to the server's id and their key slot is
 under it (the same passphrase opens the file, now as the server's worker); the pseudonym secret
 becomes the service's; the ``team.*`` settings are written; the queue is switched on and every
 record the laptop already holds is queued as a new record for the first push. Then the first sync.
+
+A laptop removed from its team joins again only for the worker it was in the team for (a code made
+for someone else is refused before anything is written), so its waiting edits reach the server as
+that worker's and no case changes hands on the laptop alone.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from db import outbox
 from db.engine import Store
 from db.keys import record_id, slot_id
 from db.keyslots import KdfCost, KeySlotError, KeySlotFile
+from db.models.people import Worker
 from db.slot_crypto import new_slot
 from ycworker.common import audit, settings, team_removal
 from ycworker.common.errors import UserError
@@ -33,6 +38,14 @@ ALREADY = ("This laptop has already joined a team. To join another, a manager re
 
 OTHER_SERVICE = ("This laptop was removed from another team service; it can only join that service "
                  "again, so its waiting changes reach the server they were made for.")
+
+
+def other_worker(was: str, code_for: str) -> str:
+    """The refusal of a code for another worker on a laptop that was in the team for ``was``."""
+    return (f"That code was made for {code_for}, but this laptop's team work is {was}'s: it can only join "
+            f"the team again for {was}, so that {was}'s waiting changes reach the server as theirs. Ask a "
+            f"manager for a code made for {was} (the code just used is spent: a manager can remove the "
+            f"laptop it added for {code_for}).")
 
 
 @dataclass
@@ -56,10 +69,17 @@ def join(store: Store, client: TeamClient, url: str, code: str, *, passphrase: s
         if team_sync.is_enrolled(session) and not again:
             raise UserError(ALREADY)
         secret_now = settings.get(session, settings.PSEUDONYM_SECRET)
+        was_id = settings.get(session, team_sync.WORKER) if again else None
+        was = session.get(Worker, was_id) if was_id else None
+        was_name = was.name if was is not None else "another worker"
     answer = client.enrol(protocol.EnrolRequest(code=code.strip(), device_name=(
         device_name or socket.gethostname())[:200]))
     if again and answer.pseudonym_secret != secret_now:
         raise UserError(OTHER_SERVICE)
+    if was_id and answer.worker.id != was_id:
+        # joining for someone else would hand the old worker's records to them on this laptop only
+        # (the server keeps them as the old worker's) and their waiting edits would be refused
+        raise UserError(other_worker(was_name, answer.worker.name))
     client.token = answer.device_token
     me = answer.worker
     acting = store.acting
